@@ -1,0 +1,213 @@
+//! Schemas: what a resource, data source or the provider accepts, described the way
+//! Terraform shows it to users (`terraform providers schema`, the docs).
+
+use std::collections::BTreeMap;
+
+use super::validate::Validator;
+use super::value::{Type, Value};
+
+/// Who sets an attribute. One value per attribute, so a "required and computed"
+/// attribute cannot be written down.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    /// Set in configuration, always.
+    Required,
+    /// May be set in configuration; null when not.
+    Optional,
+    /// Set by the provider only.
+    Computed,
+    /// May be set in configuration; when not, the provider sets it (or a default does).
+    OptionalComputed,
+}
+
+impl Presence {
+    pub fn is_computed(self) -> bool {
+        matches!(self, Presence::Computed | Presence::OptionalComputed)
+    }
+
+    pub fn accepts_config(self) -> bool {
+        !matches!(self, Presence::Computed)
+    }
+}
+
+/// How a planned value is adjusted beyond Terraform's own proposal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlanModifier {
+    /// A computed value that never changes after create keeps its prior value
+    /// instead of becoming unknown when other attributes change.
+    UseStateForUnknown,
+    /// A change of this attribute replaces the object.
+    RequiresReplace,
+}
+
+/// What an attribute holds: a value of a type, or a nested object with attributes of
+/// its own (a "single nested attribute").
+#[derive(Debug, Clone)]
+pub enum AttributeKind {
+    Value(Type),
+    Nested(Vec<(&'static str, Attribute)>),
+}
+
+#[derive(Debug, Clone)]
+pub struct Attribute {
+    pub kind: AttributeKind,
+    pub presence: Presence,
+    pub description: &'static str,
+    pub sensitive: bool,
+    pub deprecated: Option<&'static str>,
+    pub default: Option<Value>,
+    pub modifiers: Vec<PlanModifier>,
+    pub validators: Vec<Validator>,
+}
+
+impl Attribute {
+    fn new(kind: AttributeKind, presence: Presence) -> Attribute {
+        Attribute {
+            kind,
+            presence,
+            description: "",
+            sensitive: false,
+            deprecated: None,
+            default: None,
+            modifiers: Vec::new(),
+            validators: Vec::new(),
+        }
+    }
+
+    pub fn string() -> Attribute {
+        Attribute::new(AttributeKind::Value(Type::String), Presence::Optional)
+    }
+
+    pub fn number() -> Attribute {
+        Attribute::new(AttributeKind::Value(Type::Number), Presence::Optional)
+    }
+
+    pub fn bool() -> Attribute {
+        Attribute::new(AttributeKind::Value(Type::Bool), Presence::Optional)
+    }
+
+    pub fn set_of(element: Type) -> Attribute {
+        Attribute::new(AttributeKind::Value(Type::set(element)), Presence::Optional)
+    }
+
+    pub fn list_of(element: Type) -> Attribute {
+        Attribute::new(AttributeKind::Value(Type::list(element)), Presence::Optional)
+    }
+
+    pub fn map_of(element: Type) -> Attribute {
+        Attribute::new(AttributeKind::Value(Type::map(element)), Presence::Optional)
+    }
+
+    pub fn nested(attributes: Vec<(&'static str, Attribute)>) -> Attribute {
+        Attribute::new(AttributeKind::Nested(attributes), Presence::Optional)
+    }
+
+    pub fn required(mut self) -> Self {
+        self.presence = Presence::Required;
+        self
+    }
+
+    pub fn optional(mut self) -> Self {
+        self.presence = Presence::Optional;
+        self
+    }
+
+    pub fn computed(mut self) -> Self {
+        self.presence = Presence::Computed;
+        self
+    }
+
+    pub fn optional_computed(mut self) -> Self {
+        self.presence = Presence::OptionalComputed;
+        self
+    }
+
+    pub fn description(mut self, text: &'static str) -> Self {
+        self.description = text;
+        self
+    }
+
+    pub fn sensitive(mut self) -> Self {
+        self.sensitive = true;
+        self
+    }
+
+    pub fn deprecated(mut self, message: &'static str) -> Self {
+        self.deprecated = Some(message);
+        self
+    }
+
+    /// A value used when configuration leaves the attribute out. Makes the attribute
+    /// optional-and-computed, since the provider then sets it.
+    pub fn default(mut self, value: Value) -> Self {
+        self.default = Some(value);
+        self.presence = Presence::OptionalComputed;
+        self
+    }
+
+    pub fn modifier(mut self, m: PlanModifier) -> Self {
+        self.modifiers.push(m);
+        self
+    }
+
+    pub fn requires_replace(self) -> Self {
+        self.modifier(PlanModifier::RequiresReplace)
+    }
+
+    pub fn use_state_for_unknown(self) -> Self {
+        self.modifier(PlanModifier::UseStateForUnknown)
+    }
+
+    pub fn validate(mut self, v: Validator) -> Self {
+        self.validators.push(v);
+        self
+    }
+
+    pub fn has(&self, m: PlanModifier) -> bool {
+        self.modifiers.contains(&m)
+    }
+
+    pub fn value_type(&self) -> Type {
+        match &self.kind {
+            AttributeKind::Value(t) => t.clone(),
+            AttributeKind::Nested(attrs) => object_type(attrs),
+        }
+    }
+}
+
+fn object_type(attrs: &[(&'static str, Attribute)]) -> Type {
+    Type::Object(attrs.iter().map(|(n, a)| (n.to_string(), a.value_type())).collect::<BTreeMap<_, _>>())
+}
+
+/// The schema of a resource, data source, list resource or the provider block.
+#[derive(Debug, Clone)]
+pub struct Schema {
+    pub version: i64,
+    pub description: &'static str,
+    pub attributes: Vec<(&'static str, Attribute)>,
+}
+
+impl Schema {
+    pub fn new(description: &'static str) -> Schema {
+        Schema { version: 0, description, attributes: Vec::new() }
+    }
+
+    pub fn version(mut self, v: i64) -> Self {
+        self.version = v;
+        self
+    }
+
+    pub fn attribute(mut self, name: &'static str, a: Attribute) -> Self {
+        self.attributes.push((name, a));
+        self
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Attribute> {
+        self.attributes.iter().find(|(n, _)| *n == name).map(|(_, a)| a)
+    }
+
+    /// The object type of the whole resource value.
+    pub fn value_type(&self) -> Type {
+        object_type(&self.attributes)
+    }
+}

@@ -1,0 +1,64 @@
+//! terraform-provider-halopsa: a Terraform provider (plugin protocol 6) for HaloPSA.
+
+use terraform_provider_halopsa::{logging, plugin, server};
+
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+terraform-provider-halopsa: the Terraform provider for HaloPSA.
+
+Terraform starts this program itself; running it by hand does nothing useful.
+
+Usage:
+  terraform-provider-halopsa            serve Terraform (started by Terraform)
+  terraform-provider-halopsa --debug    serve without Terraform and print TF_REATTACH_PROVIDERS
+  terraform-provider-halopsa --version  print the version
+";
+
+const PROVIDER_ADDRESS: &str = "registry.terraform.io/halopsa/halopsa";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("--version" | "-v") => {
+            println!("terraform-provider-halopsa {}", env!("CARGO_PKG_VERSION"));
+            return ExitCode::SUCCESS;
+        }
+        Some("--help" | "-h") => {
+            print!("{USAGE}");
+            return ExitCode::SUCCESS;
+        }
+        Some("--debug") | None => {}
+        Some(other) => {
+            eprintln!("unknown argument {other:?}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    }
+    let debug = args.first().is_some_and(|a| a == "--debug");
+    logging::init();
+
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("terraform-provider-halopsa: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let service = server::ProviderService::new();
+    let result = runtime.block_on(async move {
+        if debug {
+            plugin::serve_debug(service, PROVIDER_ADDRESS).await
+        } else {
+            plugin::serve_for_terraform(service).await
+        }
+    });
+    // Background tasks (idle connections) must not hold the process after shutdown.
+    runtime.shutdown_timeout(std::time::Duration::from_millis(100));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
+        }
+    }
+}

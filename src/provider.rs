@@ -1,0 +1,256 @@
+//! The provider block (SPEC.md "Provider block") and the list of resource and data
+//! source types the provider serves.
+
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::data_sources;
+use crate::framework::resource::{AnyDataSource, AnyResource};
+use crate::framework::{AttrPath, Attribute, Diagnostic, Diagnostics, Schema, Validator};
+use crate::halo::{ClientConfig, HaloClient, RateLimit, Secret};
+use crate::resources;
+
+/// The provider's type name: resources are `halopsa_*`.
+pub const TYPE_NAME: &str = "halopsa";
+
+pub fn schema() -> Schema {
+    Schema::new(
+        "The HaloPSA provider manages the objects an integration needs in a Halo instance \
+         (HaloPSA, HaloITSM, HaloServiceDesk): organisations, departments, teams, agents, roles, \
+         department memberships and API applications. It authenticates with the client \
+         credentials of a Halo API application. Every setting can come from an environment \
+         variable; a value in the provider block wins.",
+    )
+    .attribute(
+        "url",
+        Attribute::string().description(
+            "The instance URL, e.g. `https://acme.halopsa.com`. Plain `http://` is accepted only \
+             for loopback addresses. Environment variable: `HALOPSA_URL`. Required one way or the other.",
+        ),
+    )
+    .attribute(
+        "client_id",
+        Attribute::string().description(
+            "Client ID of the Halo API application the provider signs in with (authentication \
+             method \"Client ID and Secret (Services)\"). Environment variable: `HALOPSA_CLIENT_ID`. Required.",
+        ),
+    )
+    .attribute(
+        "client_secret",
+        Attribute::string().sensitive().description(
+            "Client secret of that API application. Environment variable: `HALOPSA_CLIENT_SECRET`. Required.",
+        ),
+    )
+    .attribute(
+        "tenant",
+        Attribute::string().description(
+            "Tenant name of a hosted Halo instance, sent with the token request. Environment \
+             variable: `HALOPSA_TENANT`.",
+        ),
+    )
+    .attribute(
+        "auth_url",
+        Attribute::string().description(
+            "The authorisation server. By default it is discovered from `/api/authinfo`, else \
+             `{url}/auth`. Environment variable: `HALOPSA_AUTH_URL`.",
+        ),
+    )
+    .attribute(
+        "scope",
+        Attribute::string().validate(Validator::length(1, 1000)).description(
+            "The OAuth scope requested for the token. Default `all`. Environment variable: `HALOPSA_SCOPE`.",
+        ),
+    )
+    .attribute(
+        "request_timeout_seconds",
+        Attribute::number().validate(Validator::AtLeast(1)).description(
+            "Timeout of one HTTP request to Halo, in seconds. Default 30. Environment variable: \
+             `HALOPSA_REQUEST_TIMEOUT_SECONDS`.",
+        ),
+    )
+    .attribute(
+        "max_retries",
+        Attribute::number().validate(Validator::AtLeast(0)).description(
+            "How often a request that failed with 429, 502, 503, 504, a timeout or a connection \
+             error is tried again, with exponential backoff. Default 5. Environment variable: \
+             `HALOPSA_MAX_RETRIES`.",
+        ),
+    )
+    .attribute(
+        "rate_limit_requests",
+        Attribute::number().validate(Validator::AtLeast(1)).description(
+            "Client-side rate limit: at most this many requests per `rate_limit_window_seconds`, \
+             shared by all operations of a run. Default 300 (Halo's hosted limit). Environment \
+             variable: `HALOPSA_RATE_LIMIT_REQUESTS`.",
+        ),
+    )
+    .attribute(
+        "rate_limit_window_seconds",
+        Attribute::number().validate(Validator::AtLeast(1)).description(
+            "The rolling window of the client-side rate limit, in seconds. Default 300. \
+             Environment variable: `HALOPSA_RATE_LIMIT_WINDOW_SECONDS`.",
+        ),
+    )
+}
+
+/// The provider block as configured (null attributes absent).
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct ProviderConfig {
+    url: Option<String>,
+    client_id: Option<String>,
+    client_secret: Option<Secret>,
+    tenant: Option<String>,
+    auth_url: Option<String>,
+    scope: Option<String>,
+    request_timeout_seconds: Option<u64>,
+    max_retries: Option<u32>,
+    rate_limit_requests: Option<u32>,
+    rate_limit_window_seconds: Option<u64>,
+}
+
+/// Reads one setting: the attribute if set, else its environment variable.
+fn setting(value: Option<String>, env: &str) -> Option<String> {
+    value.or_else(|| std::env::var(env).ok()).filter(|v| !v.trim().is_empty())
+}
+
+fn number_setting<T: std::str::FromStr>(
+    value: Option<T>,
+    attr: &str,
+    env: &str,
+    diags: &mut Diagnostics,
+) -> Option<T> {
+    if value.is_some() {
+        return value;
+    }
+    let raw = std::env::var(env).ok().filter(|v| !v.trim().is_empty())?;
+    match raw.trim().parse::<T>() {
+        Ok(v) => Some(v),
+        Err(_) => {
+            diags.attribute_error(
+                AttrPath::root(attr),
+                format!("Invalid {env}"),
+                format!("{env} must be a whole number for {attr}, got {raw:?}."),
+            );
+            None
+        }
+    }
+}
+
+fn missing(attr: &str, env: &str, what: &str) -> Diagnostic {
+    Diagnostic::attribute_error(
+        AttrPath::root(attr),
+        format!("Missing {attr}"),
+        format!(
+            "The provider needs {what}. Set `{attr}` in the provider block or the environment variable {env}."
+        ),
+    )
+}
+
+fn parse_url(raw: &str, attr: &str, env: &str) -> Result<url::Url, Diagnostic> {
+    let url = url::Url::parse(raw.trim()).map_err(|e| {
+        Diagnostic::attribute_error(
+            AttrPath::root(attr),
+            format!("Invalid {attr}"),
+            format!("{raw:?} (from {attr} or {env}) is not a URL: {e}."),
+        )
+    })?;
+    crate::halo::check_url(&url).map_err(|e| {
+        Diagnostic::attribute_error(AttrPath::root(attr), format!("Invalid {attr}"), format!("{e} (from {attr} or {env})."))
+    })?;
+    Ok(url)
+}
+
+impl ProviderConfig {
+    /// Builds the Halo client configuration, naming the attribute and its
+    /// environment variable for anything missing or malformed.
+    pub fn client_config(self) -> Result<ClientConfig, Diagnostics> {
+        let mut diags = Diagnostics::new();
+        let url = match setting(self.url, "HALOPSA_URL") {
+            Some(raw) => parse_url(&raw, "url", "HALOPSA_URL").map_err(|d| diags.push(d)).ok(),
+            None => {
+                diags.push(missing("url", "HALOPSA_URL", "the Halo instance URL (e.g. https://acme.halopsa.com)"));
+                None
+            }
+        };
+        let client_id = setting(self.client_id, "HALOPSA_CLIENT_ID");
+        if client_id.is_none() {
+            diags.push(missing("client_id", "HALOPSA_CLIENT_ID", "the client ID of a Halo API application"));
+        }
+        let secret = self
+            .client_secret
+            .filter(|s| !s.expose().trim().is_empty())
+            .or_else(|| setting(None, "HALOPSA_CLIENT_SECRET").map(Secret::new));
+        if secret.is_none() {
+            diags.push(missing("client_secret", "HALOPSA_CLIENT_SECRET", "the client secret of that API application"));
+        }
+        let auth_url = setting(self.auth_url, "HALOPSA_AUTH_URL")
+            .and_then(|raw| parse_url(&raw, "auth_url", "HALOPSA_AUTH_URL").map_err(|d| diags.push(d)).ok());
+        let tenant = setting(self.tenant, "HALOPSA_TENANT");
+        let scope = setting(self.scope, "HALOPSA_SCOPE");
+        let timeout = number_setting(
+            self.request_timeout_seconds,
+            "request_timeout_seconds",
+            "HALOPSA_REQUEST_TIMEOUT_SECONDS",
+            &mut diags,
+        );
+        let retries = number_setting(self.max_retries, "max_retries", "HALOPSA_MAX_RETRIES", &mut diags);
+        let limit = number_setting(
+            self.rate_limit_requests,
+            "rate_limit_requests",
+            "HALOPSA_RATE_LIMIT_REQUESTS",
+            &mut diags,
+        );
+        let window = number_setting(
+            self.rate_limit_window_seconds,
+            "rate_limit_window_seconds",
+            "HALOPSA_RATE_LIMIT_WINDOW_SECONDS",
+            &mut diags,
+        );
+        let (Some(url), Some(client_id), Some(secret)) = (url, client_id, secret) else {
+            return Err(diags);
+        };
+        if diags.has_errors() {
+            return Err(diags);
+        }
+        let mut config = ClientConfig::new(url, client_id, secret);
+        config.tenant = tenant;
+        config.auth_url = auth_url;
+        if let Some(scope) = scope {
+            config.scope = scope;
+        }
+        if let Some(t) = timeout {
+            config.timeout = Duration::from_secs(t.max(1));
+        }
+        if let Some(r) = retries {
+            config.max_retries = r;
+        }
+        let default = RateLimit::default();
+        config.rate_limit = RateLimit {
+            requests: limit.unwrap_or(default.requests).max(1),
+            per: window.map_or(default.per, |w| Duration::from_secs(w.max(1))),
+        };
+        if let Err(e) = config.validate() {
+            return Err(Diagnostic::error("Invalid provider configuration", e).into());
+        }
+        Ok(config)
+    }
+}
+
+/// Builds the Halo client for a configured provider block.
+pub fn configure(config: ProviderConfig) -> Result<HaloClient, Diagnostics> {
+    let client_config = config.client_config()?;
+    HaloClient::new(client_config)
+        .map_err(|e| Diagnostic::error("Could not set up the Halo client", e.to_string()).into())
+}
+
+/// Every managed resource type.
+pub fn resources() -> Vec<Box<dyn AnyResource>> {
+    resources::all()
+}
+
+/// Every data source type.
+pub fn data_sources() -> Vec<Box<dyn AnyDataSource>> {
+    data_sources::all()
+}

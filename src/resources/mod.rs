@@ -1,0 +1,34 @@
+//! Managed resource types, one file each, plus the small helpers they share.
+
+pub mod organisation;
+
+use crate::framework::resource::{attr_error, AnyResource};
+use crate::framework::Diagnostic;
+
+/// Every managed resource type the provider serves.
+pub fn all() -> Vec<Box<dyn AnyResource>> {
+    vec![Box::new(organisation::OrganisationResource)]
+}
+
+/// Parses a Halo integer id kept as a string attribute.
+pub fn int_id(value: Option<&str>, attr: &str) -> Result<i64, Diagnostic> {
+    let raw = value.unwrap_or_default().trim();
+    raw.parse::<i64>().ok().filter(|i| *i > 0).ok_or_else(|| {
+        attr_error(
+            attr,
+            format!("Invalid {attr}"),
+            format!("{attr} must be a Halo id (a whole number of at least 1), got {raw:?}."),
+        )
+    })
+}
+
+/// Halo answers "" for a text field that was never set; Terraform calls that null.
+pub fn non_empty(value: Option<String>) -> Option<String> {
+    value.filter(|s| !s.is_empty())
+}
+
+/// For an update: a field left out of the configuration is cleared in Halo, which
+/// keeps whatever a POST leaves out.
+pub fn or_cleared(value: &Option<String>) -> Option<String> {
+    Some(value.clone().unwrap_or_default())
+}
