@@ -1,0 +1,201 @@
+//! The Halo REST API: list, get, save (create or update) and delete for
+//! every kind, behind the bearer-token check.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::middleware::from_fn_with_state;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::{json, Value};
+
+use crate::auth;
+use crate::error::{parse_json, ApiError};
+use crate::kind::Kind;
+use crate::state::{lock, Shared};
+use crate::store::{render, Object};
+
+/// The routes under `/api`.
+pub(crate) fn routes(shared: Arc<Shared>) -> Router<Arc<Shared>> {
+    let objects = Router::new()
+        .route("/api/{entity}", get(list).post(save))
+        .route("/api/{entity}/{id}", get(get_one).delete(delete_one))
+        .route_layer(from_fn_with_state(shared, auth::require_token));
+    Router::new()
+        .route("/api/authinfo", get(auth::authinfo))
+        .merge(objects)
+}
+
+/// Query parameters, with keys lower-cased (Halo's binding ignores case).
+struct Params(HashMap<String, String>);
+
+impl Params {
+    fn from_query(
+        query: Result<Query<HashMap<String, String>>, QueryRejection>,
+    ) -> Result<Self, ApiError> {
+        let Query(raw) = query
+            .map_err(|err| ApiError::BadRequest(format!("the query string is malformed: {err}")))?;
+        Ok(Params(
+            raw.into_iter()
+                .map(|(key, value)| (key.to_ascii_lowercase(), value))
+                .collect(),
+        ))
+    }
+
+    fn get(&self, key: &str) -> Option<&str> {
+        self.0
+            .get(key)
+            .map(String::as_str)
+            .filter(|v| !v.is_empty())
+    }
+
+    fn flag(&self, key: &str) -> bool {
+        self.get(key)
+            .is_some_and(|v| v.eq_ignore_ascii_case("true") || v == "1")
+    }
+
+    /// Whether `obj[field]` equals the integer parameter `key`, when given.
+    fn int_matches(&self, key: &str, obj: &Object, field: &str) -> bool {
+        match self.get(key) {
+            None => true,
+            Some(wanted) => obj
+                .get(field)
+                .and_then(Value::as_i64)
+                .is_some_and(|id| id.to_string() == wanted.trim()),
+        }
+    }
+}
+
+fn kind_of(entity: &str) -> Result<Kind, ApiError> {
+    Kind::from_api_path(entity)
+        .ok_or_else(|| ApiError::NotFound(format!("no such endpoint: /api/{entity}")))
+}
+
+fn writable_kind(entity: &str) -> Result<Kind, ApiError> {
+    let kind = kind_of(entity)?;
+    if kind.writable() {
+        Ok(kind)
+    } else {
+        Err(ApiError::MethodNotAllowed(format!(
+            "/api/{} is read-only",
+            kind.api_path()
+        )))
+    }
+}
+
+fn not_found(kind: Kind, id: &str) -> ApiError {
+    ApiError::NotFound(format!("{} id {id} was not found", kind.api_path()))
+}
+
+/// Whether a listed object passes the list's filters.
+fn keep(kind: Kind, obj: &Object, params: &Params) -> bool {
+    let name_matches = params.get("search").is_none_or(|search| {
+        obj.get(kind.name_field())
+            .and_then(Value::as_str)
+            .is_some_and(|name| name.to_lowercase().contains(&search.to_lowercase()))
+    });
+    let kind_filter = match kind {
+        Kind::Department => params.int_matches("org_id", obj, "organisation_id"),
+        Kind::Team => params.int_matches("department_id", obj, "department_id"),
+        Kind::Agent => {
+            params.flag("includeapiagents")
+                || !obj
+                    .get("isapiagent")
+                    .and_then(Value::as_bool)
+                    .unwrap_or(false)
+        }
+        _ => true,
+    };
+    name_matches && kind_filter
+}
+
+/// `GET /api/X`: a bare array, or `{"record_count": N, "<key>": [...]}`.
+async fn list(
+    State(shared): State<Arc<Shared>>,
+    Path(entity): Path<String>,
+    query: Result<Query<HashMap<String, String>>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let kind = kind_of(&entity)?;
+    let params = Params::from_query(query)?;
+    let details = params.flag("includedetails");
+    let items: Vec<Value> = lock(&shared.store)
+        .list(kind)
+        .iter()
+        .filter(|obj| keep(kind, obj, &params))
+        .map(|obj| render(kind, obj, details))
+        .collect();
+    let answer = match kind.list_key() {
+        Some(key) => json!({"record_count": items.len(), key: items}),
+        None => Value::Array(items),
+    };
+    Ok(Json(answer).into_response())
+}
+
+/// `GET /api/X/{id}`.
+async fn get_one(
+    State(shared): State<Arc<Shared>>,
+    Path((entity, id)): Path<(String, String)>,
+    query: Result<Query<HashMap<String, String>>, QueryRejection>,
+) -> Result<Response, ApiError> {
+    let kind = kind_of(&entity)?;
+    let details = Params::from_query(query)?.flag("includedetails");
+    let store = lock(&shared.store);
+    let obj = store.get(kind, &id).ok_or_else(|| not_found(kind, &id))?;
+    Ok(Json(render(kind, obj, details)).into_response())
+}
+
+/// `POST /api/X`: a JSON array of objects to create or update.
+async fn save(
+    State(shared): State<Arc<Shared>>,
+    Path(entity): Path<String>,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let kind = writable_kind(&entity)?;
+    let Value::Array(elements) = parse_json(&body)? else {
+        return Err(ApiError::BadRequest(
+            "the request body must be a JSON array of objects".into(),
+        ));
+    };
+    if elements.is_empty() {
+        return Err(ApiError::BadRequest(
+            "the request body is an empty array".into(),
+        ));
+    }
+    let saved = lock(&shared.store).save_all(kind, &elements)?;
+    let status = if saved.iter().any(|s| s.created) {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    let mut answers: Vec<Value> = saved
+        .iter()
+        .map(|s| render(kind, &s.answer, true))
+        .collect();
+    let answer = match answers.len() {
+        1 => answers.remove(0),
+        _ => Value::Array(answers),
+    };
+    Ok((status, Json(answer)).into_response())
+}
+
+/// `DELETE /api/X/{id}`: answers the deleted object.
+async fn delete_one(
+    State(shared): State<Arc<Shared>>,
+    Path((entity, id)): Path<(String, String)>,
+) -> Result<Response, ApiError> {
+    let kind = writable_kind(&entity)?;
+    let deleted = lock(&shared.store)
+        .delete(kind, &id)
+        .ok_or_else(|| not_found(kind, &id))?;
+    Ok(Json(render(kind, &deleted, true)).into_response())
+}
+
+/// Any path no route serves.
+pub(crate) async fn fallback() -> ApiError {
+    ApiError::NotFound("no such endpoint".into())
+}

@@ -1,0 +1,257 @@
+//! `halo-sim`: an emulator of the HaloPSA REST API as described in
+//! `CONTRACT.md`, for the provider's demo and acceptance tests.
+//!
+//! [`Sim::start`] runs one on a loopback port in a thread of its own, so
+//! synchronous tests can use it; [`serve`] is the async entry point of the
+//! `halo-sim` binary.
+
+mod api;
+mod auth;
+mod conn;
+mod control;
+mod error;
+mod faults;
+mod gate;
+mod ids;
+mod journal;
+mod kind;
+mod ratelimit;
+mod seed;
+mod state;
+mod store;
+mod validate;
+
+use std::future::Future;
+use std::io;
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use axum::middleware::from_fn_with_state;
+use axum::routing::post;
+use axum::Router;
+use serde_json::Value;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+pub use faults::{Fault, FaultAction};
+pub use journal::JournalEntry;
+pub use kind::{Kind, UnknownKind};
+pub use ratelimit::RateLimit;
+
+use conn::{ConnKill, KillableListener};
+use state::Shared;
+
+/// How an emulator starts.
+#[derive(Debug, Clone)]
+pub struct SimOptions {
+    /// The client id the token endpoint accepts.
+    pub client_id: String,
+    /// The client secret the token endpoint accepts.
+    pub client_secret: String,
+    /// When set, `/auth/token` requires `?tenant=` with this value and
+    /// `/api/authinfo` reports it.
+    pub tenant: Option<String>,
+    /// Whether to start with the seed objects.
+    pub seed: bool,
+    /// A file the journal is appended to, as JSON lines.
+    pub journal_path: Option<PathBuf>,
+    /// How long an access token lives.
+    pub token_ttl: Duration,
+    /// A delay added to every `/api` and `/auth` request.
+    pub latency: Duration,
+    /// Halo's rate limit, off when `None`.
+    pub rate_limit: Option<RateLimit>,
+}
+
+impl Default for SimOptions {
+    fn default() -> Self {
+        SimOptions {
+            client_id: "halo-sim".into(),
+            client_secret: "halo-sim-secret".into(),
+            tenant: None,
+            seed: true,
+            journal_path: None,
+            token_ttl: Duration::from_secs(3600),
+            latency: Duration::ZERO,
+            rate_limit: None,
+        }
+    }
+}
+
+fn router(shared: Arc<Shared>) -> Router {
+    let halo = Router::new()
+        .merge(api::routes(shared.clone()))
+        .route("/auth/token", post(auth::token))
+        .fallback(api::fallback)
+        .layer(from_fn_with_state(shared.clone(), gate::gate));
+    halo.merge(control::routes()).with_state(shared)
+}
+
+async fn serve_shared(
+    listener: TcpListener,
+    shared: Arc<Shared>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> io::Result<()> {
+    let app = router(shared).into_make_service_with_connect_info::<ConnKill>();
+    axum::serve(KillableListener(listener), app)
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// Serves the emulator on `listener` until `shutdown` completes, then
+/// finishes the requests under way.
+pub async fn serve(
+    listener: TcpListener,
+    opts: SimOptions,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> io::Result<()> {
+    let shared = Arc::new(Shared::new(&opts)?);
+    serve_shared(listener, shared, shutdown).await
+}
+
+/// A running emulator on 127.0.0.1 with its own thread and tokio runtime
+/// (so synchronous `#[test]`s can use it); it stops when dropped.
+pub struct Sim {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+    stop: Option<oneshot::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Sim {
+    /// Starts an emulator on a free loopback port.
+    pub fn start(opts: SimOptions) -> io::Result<Sim> {
+        let listener = std::net::TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?;
+        listener.set_nonblocking(true)?;
+        let addr = listener.local_addr()?;
+        let shared = Arc::new(Shared::new(&opts)?);
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
+        let (stop, stopped) = oneshot::channel::<()>();
+        let served = shared.clone();
+        let thread = std::thread::Builder::new()
+            .name(format!("halo-sim-{}", addr.port()))
+            .spawn(move || {
+                runtime.block_on(async move {
+                    let listener = match TcpListener::from_std(listener) {
+                        Ok(listener) => listener,
+                        Err(err) => {
+                            tracing::error!("halo-sim cannot listen: {err}");
+                            return;
+                        }
+                    };
+                    // A hard stop: connections still open are dropped with the runtime.
+                    tokio::select! {
+                        result = serve_shared(listener, served, std::future::pending()) => {
+                            if let Err(err) = result {
+                                tracing::error!("halo-sim stopped: {err}");
+                            }
+                        }
+                        _ = stopped => {}
+                    }
+                });
+            })?;
+        Ok(Sim {
+            addr,
+            shared,
+            stop: Some(stop),
+            thread: Some(thread),
+        })
+    }
+
+    /// The base URL, `http://127.0.0.1:PORT`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Every object by kind, as `GET /__state` answers.
+    pub fn state(&self) -> Value {
+        self.shared.state()
+    }
+
+    /// The objects of one kind, with details and without secrets.
+    pub fn objects(&self, kind: Kind) -> Vec<Value> {
+        self.shared.objects(kind)
+    }
+
+    /// The journal so far.
+    pub fn journal(&self) -> Vec<JournalEntry> {
+        self.shared.journal.entries()
+    }
+
+    /// Forgets the journal kept in memory.
+    pub fn clear_journal(&self) {
+        self.shared.journal.clear();
+    }
+
+    /// Adds a fault for the next matching requests.
+    pub fn inject(&self, fault: Fault) {
+        self.shared.inject(fault);
+    }
+
+    /// Drops every pending fault.
+    pub fn clear_faults(&self) {
+        self.shared.clear_faults();
+    }
+
+    /// Sets (or with `None` turns off) the rate limit; a new window starts.
+    pub fn set_rate_limit(&self, limit: Option<RateLimit>) {
+        self.shared.set_rate_limit(limit);
+    }
+
+    /// Sets the delay added to every `/api` and `/auth` request.
+    pub fn set_latency(&self, latency: Duration) {
+        self.shared.set_latency(latency);
+    }
+
+    /// Sets the lifetime of tokens issued from now on.
+    pub fn set_token_ttl(&self, ttl: Duration) {
+        self.shared.set_token_ttl(ttl);
+    }
+
+    /// Makes every issued token invalid.
+    pub fn revoke_tokens(&self) {
+        self.shared.revoke_tokens();
+    }
+
+    /// Inserts an object out of band, without validation; missing ids are
+    /// assigned. Answers the stored object (`null` when `obj` is not a JSON object).
+    pub fn insert(&self, kind: Kind, obj: Value) -> Value {
+        match obj {
+            Value::Object(obj) => self.shared.insert(kind, obj),
+            _ => Value::Null,
+        }
+    }
+
+    /// Merges the fields of `patch` (a JSON object) into a stored object
+    /// out of band. Answers whether the object exists.
+    pub fn patch(&self, kind: Kind, id: &str, patch: Value) -> bool {
+        match patch {
+            Value::Object(patch) => self.shared.patch(kind, id, &patch).is_some(),
+            _ => false,
+        }
+    }
+
+    /// Deletes an object out of band. Answers whether it existed.
+    pub fn remove(&self, kind: Kind, id: &str) -> bool {
+        self.shared.remove(kind, id).is_some()
+    }
+}
+
+impl Drop for Sim {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            // The server may already have stopped; nothing to tell it then.
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            if thread.join().is_err() {
+                tracing::error!("the halo-sim thread panicked");
+            }
+        }
+    }
+}

@@ -1,0 +1,302 @@
+//! The `halo-sim` binary: runs the emulator until SIGINT or SIGTERM.
+
+use std::ffi::OsString;
+use std::io::{self, Write};
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use halo_sim::{RateLimit, SimOptions};
+use tokio::net::TcpListener;
+
+const HELP: &str = "\
+halo-sim: an emulator of the HaloPSA REST API (see CONTRACT.md)
+
+USAGE:
+    halo-sim [OPTIONS]
+
+OPTIONS:
+    --bind ADDR            Loopback address to listen on [default: 127.0.0.1]
+                           (non-loopback addresses are refused)
+    --port PORT            Port to listen on; 0 picks a free one [default: 0]
+    --addr-file PATH       Write the base URL (http://127.0.0.1:PORT) to PATH once listening
+    --journal PATH         Append every /api and /auth request to PATH as JSON lines
+    --client-id ID         Client id the token endpoint accepts [default: halo-sim]
+    --client-secret S      Client secret the token endpoint accepts [default: halo-sim-secret]
+    --tenant T             Require ?tenant=T on /auth/token and report it in /api/authinfo
+    --no-seed              Start empty (no seed organisation, department, teams, workdays, admin)
+    --token-ttl SECS       Access token lifetime in seconds [default: 3600]
+    --rate-limit N/SECS    Allow N requests per rolling SECS seconds, then 429 (e.g. 300/300)
+    --latency-ms MS        Delay added to every /api and /auth request [default: 0]
+    -h, --help             Print this help
+
+The first line on stdout is `halo-sim listening on http://HOST:PORT`.
+
+CONTROL ENDPOINTS (no auth, not journaled):
+    GET    /__state                    all objects by kind (secrets never included)
+    GET    /__journal                  the request journal; DELETE clears it
+    POST   /__faults                   inject a fault; DELETE clears all faults
+    GET    /__config                   current settings; POST changes them:
+                                       {\"rate_limit\": {\"requests\": N, \"window_secs\": S} | null,
+                                        \"latency_ms\": N, \"token_ttl_secs\": N}
+    POST   /__objects/{kind}           insert an object out of band
+    PATCH  /__objects/{kind}/{id}      merge fields into an object out of band
+    DELETE /__objects/{kind}/{id}      delete an object out of band
+    POST   /__revoke_tokens            invalidate every issued token
+    kind: organisations, departments, teams, workdays, agents, roles, applications
+";
+
+/// What the command line asks for.
+struct Cli {
+    bind: IpAddr,
+    port: u16,
+    addr_file: Option<PathBuf>,
+    opts: SimOptions,
+}
+
+#[derive(Debug, thiserror::Error)]
+enum CliError {
+    #[error("unknown argument `{0}`")]
+    Unknown(String),
+    #[error("`{0}` needs a value")]
+    MissingValue(String),
+    #[error("invalid value `{value}` for `{flag}`: {reason}")]
+    Invalid {
+        flag: String,
+        value: String,
+        reason: String,
+    },
+    #[error("argument `{0}` is not valid UTF-8")]
+    NotUtf8(String),
+}
+
+fn invalid(flag: &str, value: &str, reason: impl ToString) -> CliError {
+    CliError::Invalid {
+        flag: flag.to_owned(),
+        value: value.to_owned(),
+        reason: reason.to_string(),
+    }
+}
+
+fn parse_number<T: std::str::FromStr>(flag: &str, value: &str) -> Result<T, CliError>
+where
+    T::Err: ToString,
+{
+    value
+        .parse()
+        .map_err(|err: T::Err| invalid(flag, value, err))
+}
+
+fn parse_bind(value: &str) -> Result<IpAddr, CliError> {
+    let ip = if value.eq_ignore_ascii_case("localhost") {
+        IpAddr::from([127, 0, 0, 1])
+    } else {
+        value
+            .parse::<IpAddr>()
+            .map_err(|err| invalid("--bind", value, err))?
+    };
+    if ip.is_loopback() {
+        Ok(ip)
+    } else {
+        Err(invalid(
+            "--bind",
+            value,
+            "only loopback addresses are allowed (the emulator has no real security)",
+        ))
+    }
+}
+
+fn parse_rate_limit(value: &str) -> Result<RateLimit, CliError> {
+    let (requests, secs) = value
+        .split_once('/')
+        .ok_or_else(|| invalid("--rate-limit", value, "expected N/SECS, e.g. 300/300"))?;
+    let requests: u32 = parse_number("--rate-limit", requests)?;
+    let secs: u64 = parse_number("--rate-limit", secs)?;
+    if requests == 0 || secs == 0 {
+        return Err(invalid(
+            "--rate-limit",
+            value,
+            "N and SECS must be positive",
+        ));
+    }
+    Ok(RateLimit {
+        requests,
+        window: Duration::from_secs(secs),
+    })
+}
+
+/// Parses the arguments; `Ok(None)` means help was asked for.
+fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Option<Cli>, CliError> {
+    let mut cli = Cli {
+        bind: IpAddr::from([127, 0, 0, 1]),
+        port: 0,
+        addr_file: None,
+        opts: SimOptions::default(),
+    };
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        let arg = arg
+            .into_string()
+            .map_err(|a| CliError::NotUtf8(a.to_string_lossy().into_owned()))?;
+        let (flag, inline) = match arg.split_once('=') {
+            Some((flag, value)) if flag.starts_with("--") => {
+                (flag.to_owned(), Some(value.to_owned()))
+            }
+            _ => (arg, None),
+        };
+        let mut value = || -> Result<String, CliError> {
+            match inline.clone() {
+                Some(value) => Ok(value),
+                None => args
+                    .next()
+                    .ok_or_else(|| CliError::MissingValue(flag.clone()))?
+                    .into_string()
+                    .map_err(|a| CliError::NotUtf8(a.to_string_lossy().into_owned())),
+            }
+        };
+        match flag.as_str() {
+            "-h" | "--help" => return Ok(None),
+            "--bind" => cli.bind = parse_bind(&value()?)?,
+            "--port" => cli.port = parse_number("--port", &value()?)?,
+            "--addr-file" => cli.addr_file = Some(PathBuf::from(value()?)),
+            "--journal" => cli.opts.journal_path = Some(PathBuf::from(value()?)),
+            "--client-id" => cli.opts.client_id = value()?,
+            "--client-secret" => cli.opts.client_secret = value()?,
+            "--tenant" => cli.opts.tenant = Some(value()?),
+            "--no-seed" => cli.opts.seed = false,
+            "--token-ttl" => {
+                cli.opts.token_ttl = Duration::from_secs(parse_number("--token-ttl", &value()?)?)
+            }
+            "--rate-limit" => cli.opts.rate_limit = Some(parse_rate_limit(&value()?)?),
+            "--latency-ms" => {
+                cli.opts.latency = Duration::from_millis(parse_number("--latency-ms", &value()?)?)
+            }
+            _ => return Err(CliError::Unknown(flag)),
+        }
+    }
+    Ok(Some(cli))
+}
+
+/// Writes `contents` to `path` whole: through a temporary file and a rename.
+fn write_atomically(path: &Path, contents: &str) -> io::Result<()> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp");
+    std::fs::write(&tmp, contents)?;
+    std::fs::rename(&tmp, path)
+}
+
+/// Completes on SIGINT or SIGTERM.
+async fn shutdown_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+async fn run(cli: Cli) -> io::Result<()> {
+    let listener = TcpListener::bind((cli.bind, cli.port)).await?;
+    let url = format!("http://{}", listener.local_addr()?);
+    // The address file first: whoever reads the stdout line may look at it next.
+    if let Some(path) = &cli.addr_file {
+        write_atomically(path, &url)?;
+    }
+    {
+        let mut stdout = io::stdout().lock();
+        writeln!(stdout, "halo-sim listening on {url}")?;
+        stdout.flush()?;
+    }
+    halo_sim::serve(listener, cli.opts, shutdown_signal()).await?;
+    eprintln!("halo-sim stopped");
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let cli = match parse(std::env::args_os().skip(1)) {
+        Ok(Some(cli)) => cli,
+        Ok(None) => {
+            print!("{HELP}");
+            return ExitCode::SUCCESS;
+        }
+        Err(err) => {
+            eprintln!("halo-sim: {err}\nRun `halo-sim --help` for usage.");
+            return ExitCode::from(2);
+        }
+    };
+    let result = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .and_then(|runtime| runtime.block_on(run(cli)));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("halo-sim: {err}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(list: &[&str]) -> Vec<OsString> {
+        list.iter().map(OsString::from).collect()
+    }
+
+    #[test]
+    fn parses_flags() {
+        let cli = parse(args(&[
+            "--port=8080",
+            "--tenant",
+            "acme",
+            "--no-seed",
+            "--rate-limit",
+            "300/300",
+            "--latency-ms",
+            "5",
+        ]))
+        .ok()
+        .flatten();
+        let Some(cli) = cli else {
+            panic!("flags did not parse");
+        };
+        assert_eq!(cli.port, 8080);
+        assert_eq!(cli.opts.tenant.as_deref(), Some("acme"));
+        assert!(!cli.opts.seed);
+        assert_eq!(
+            cli.opts.rate_limit,
+            Some(RateLimit {
+                requests: 300,
+                window: Duration::from_secs(300)
+            })
+        );
+        assert_eq!(cli.opts.latency, Duration::from_millis(5));
+    }
+
+    #[test]
+    fn refuses_non_loopback_and_junk() {
+        assert!(parse(args(&["--bind", "0.0.0.0"])).is_err());
+        assert!(parse(args(&["--bind", "::1"])).is_ok());
+        assert!(parse(args(&["--rate-limit", "300"])).is_err());
+        assert!(parse(args(&["--port"])).is_err());
+        assert!(parse(args(&["--frobnicate"])).is_err());
+        assert!(matches!(parse(args(&["--help"])), Ok(None)));
+    }
+}

@@ -1,0 +1,61 @@
+//! The objects a fresh Halo instance starts with.
+
+use serde_json::{json, Value};
+
+use crate::kind::Kind;
+use crate::store::{Object, Store};
+
+fn object(value: Value) -> Object {
+    match value {
+        Value::Object(map) => map,
+        _ => Object::new(),
+    }
+}
+
+/// Adds the seed objects: one organisation with a department and two
+/// teams, two work-hour profiles and a human `admin` agent.
+pub fn seed(store: &mut Store) {
+    let org = store.insert_raw(
+        Kind::Organisation,
+        object(json!({
+            "name": "Main Organisation",
+            "email": "",
+            "phone": "",
+            "website": "",
+            "reply_address": ""
+        })),
+    );
+    let department = store.insert_raw(
+        Kind::Department,
+        object(json!({"name": "Service Desk", "organisation_id": org["id"], "notes": ""})),
+    );
+    for team in ["1st Line Support", "2nd Line Support"] {
+        store.insert_raw(
+            Kind::Team,
+            object(json!({"name": team, "department_id": department["id"], "inactive": false})),
+        );
+    }
+    let standard = store.insert_raw(
+        Kind::Workday,
+        object(json!({"name": "Standard Hours", "timezone": "GMT Standard Time"})),
+    );
+    store.insert_raw(
+        Kind::Workday,
+        object(json!({"name": "24/7 Support", "timezone": "GMT Standard Time"})),
+    );
+    store.insert_raw(
+        Kind::Agent,
+        object(json!({
+            "name": "admin",
+            "email": "admin@example.com",
+            "firstname": "Admin",
+            "surname": "",
+            "isapiagent": false,
+            "team": "1st Line Support",
+            "workday_id": standard["id"],
+            "isdisabled": false,
+            "roles": [],
+            "departments": [{"department_id": department["id"], "membershiplevel": 0}]
+        })),
+    );
+}

@@ -1,0 +1,141 @@
+//! The state shared by every request: objects, tokens, journal, faults,
+//! rate limiter and the settings that can change at run time.
+
+use std::io;
+use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use serde_json::{Map, Value};
+
+use crate::auth::Tokens;
+use crate::faults::Faults;
+use crate::journal::Journal;
+use crate::kind::Kind;
+use crate::ratelimit::RateLimiter;
+use crate::seed;
+use crate::store::{self, Store};
+use crate::SimOptions;
+
+/// Locks a mutex; a panic elsewhere while holding it does not poison the emulator.
+pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// What the token endpoint checks.
+#[derive(Debug, Clone)]
+pub(crate) struct Credentials {
+    pub client_id: String,
+    pub client_secret: String,
+    pub tenant: Option<String>,
+}
+
+/// Settings changeable at run time.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Settings {
+    pub latency: Duration,
+    pub token_ttl: Duration,
+}
+
+#[derive(Debug)]
+pub(crate) struct Shared {
+    pub credentials: Credentials,
+    pub store: Mutex<Store>,
+    pub tokens: Mutex<Tokens>,
+    pub journal: Journal,
+    pub faults: Mutex<Faults>,
+    pub limiter: Mutex<RateLimiter>,
+    pub settings: Mutex<Settings>,
+}
+
+impl Shared {
+    pub fn new(opts: &SimOptions) -> io::Result<Shared> {
+        let mut store = Store::default();
+        if opts.seed {
+            seed::seed(&mut store);
+        }
+        Ok(Shared {
+            credentials: Credentials {
+                client_id: opts.client_id.clone(),
+                client_secret: opts.client_secret.clone(),
+                tenant: opts.tenant.clone().filter(|t| !t.is_empty()),
+            },
+            store: Mutex::new(store),
+            tokens: Mutex::new(Tokens::default()),
+            journal: Journal::open(opts.journal_path.as_deref())?,
+            faults: Mutex::new(Faults::default()),
+            limiter: Mutex::new(RateLimiter::new(opts.rate_limit)),
+            settings: Mutex::new(Settings {
+                latency: opts.latency,
+                token_ttl: opts.token_ttl,
+            }),
+        })
+    }
+
+    pub fn settings(&self) -> Settings {
+        *lock(&self.settings)
+    }
+
+    /// The objects of one kind as `/__state` shows them.
+    pub fn objects(&self, kind: Kind) -> Vec<Value> {
+        let store = lock(&self.store);
+        store
+            .list(kind)
+            .iter()
+            .map(|obj| store::render_state(kind, obj))
+            .collect()
+    }
+
+    /// Every object, by kind: the answer of `GET /__state`.
+    pub fn state(&self) -> Value {
+        let by_kind: Map<String, Value> = Kind::ALL
+            .into_iter()
+            .map(|kind| (kind.plural().to_owned(), Value::Array(self.objects(kind))))
+            .collect();
+        Value::Object(by_kind)
+    }
+}
+
+/// Operations shared by the control endpoints and [`crate::Sim`].
+impl Shared {
+    pub fn set_rate_limit(&self, limit: Option<crate::RateLimit>) {
+        lock(&self.limiter).set(limit);
+    }
+
+    pub fn set_latency(&self, latency: Duration) {
+        lock(&self.settings).latency = latency;
+    }
+
+    pub fn set_token_ttl(&self, ttl: Duration) {
+        lock(&self.settings).token_ttl = ttl;
+    }
+
+    pub fn revoke_tokens(&self) {
+        lock(&self.tokens).revoke_all();
+    }
+
+    pub fn inject(&self, fault: crate::Fault) {
+        lock(&self.faults).push(fault);
+    }
+
+    pub fn clear_faults(&self) {
+        lock(&self.faults).clear();
+    }
+
+    /// Inserts out of band; answers the object as `/__state` shows it.
+    pub fn insert(&self, kind: Kind, obj: store::Object) -> Value {
+        let stored = lock(&self.store).insert_raw(kind, obj);
+        store::render_state(kind, &stored)
+    }
+
+    /// Merges fields out of band; answers the object, or `None` when absent.
+    pub fn patch(&self, kind: Kind, id: &str, patch: &store::Object) -> Option<Value> {
+        let patched = lock(&self.store).patch_raw(kind, id, patch)?;
+        Some(store::render_state(kind, &patched))
+    }
+
+    /// Deletes out of band; answers the deleted object, or `None` when absent.
+    pub fn remove(&self, kind: Kind, id: &str) -> Option<Value> {
+        let removed = lock(&self.store).delete(kind, id)?;
+        Some(store::render_state(kind, &removed))
+    }
+}

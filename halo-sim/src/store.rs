@@ -1,0 +1,383 @@
+//! The objects the emulator holds, and the Halo semantics of saving them:
+//! create or partial update, id assignment, defaults, and rendering answers.
+
+use serde_json::{Map, Value};
+
+use crate::ids;
+use crate::kind::{IdStyle, Kind};
+use crate::validate;
+
+/// One stored Halo object: every field it was given, known or not.
+pub type Object = Map<String, Value>;
+
+/// Why a write was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The body broke a rule; the message names the field.
+    #[error("{0}")]
+    Invalid(String),
+    /// An update or delete named an id that does not exist.
+    #[error("{kind} id {id} was not found")]
+    NotFound { kind: &'static str, id: String },
+}
+
+/// The outcome of saving one element of a `POST` body.
+#[derive(Debug, Clone)]
+pub struct Saved {
+    /// The object as the answer shows it (with details; with the client
+    /// secret only when an application was just created).
+    pub answer: Object,
+    pub created: bool,
+}
+
+/// All objects, by kind, in creation order.
+#[derive(Debug, Clone)]
+pub struct Store {
+    objects: [Vec<Object>; 7],
+    /// The next integer id per kind (`id_int` for roles).
+    next_id: [i64; 7],
+}
+
+impl Default for Store {
+    fn default() -> Self {
+        Store {
+            objects: Default::default(),
+            next_id: [1; 7],
+        }
+    }
+}
+
+impl Store {
+    /// The objects of one kind, as stored.
+    pub fn list(&self, kind: Kind) -> &[Object] {
+        &self.objects[kind.index()]
+    }
+
+    /// The object of `kind` whose id is `id`.
+    pub fn get(&self, kind: Kind, id: &str) -> Option<&Object> {
+        self.position(kind, id)
+            .map(|i| &self.objects[kind.index()][i])
+    }
+
+    /// Whether an object of `kind` has the id `id`.
+    pub fn contains(&self, kind: Kind, id: &str) -> bool {
+        self.position(kind, id).is_some()
+    }
+
+    fn position(&self, kind: Kind, id: &str) -> Option<usize> {
+        self.objects[kind.index()]
+            .iter()
+            .position(|o| id_matches(kind, o.get("id"), id))
+    }
+
+    /// Saves the elements of a `POST` body, all or nothing: when one
+    /// element is refused, none is saved.
+    pub fn save_all(&mut self, kind: Kind, elements: &[Value]) -> Result<Vec<Saved>, StoreError> {
+        let mut draft = self.clone();
+        let saved = elements
+            .iter()
+            .enumerate()
+            .map(|(i, element)| {
+                let element = element.as_object().ok_or_else(|| {
+                    StoreError::Invalid(format!("element {i} of the body is not a JSON object"))
+                })?;
+                draft.save(kind, element)
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        *self = draft;
+        Ok(saved)
+    }
+
+    /// Creates (no id, id 0 or empty) or partially updates (existing id) one object.
+    fn save(&mut self, kind: Kind, element: &Object) -> Result<Saved, StoreError> {
+        match element_id(kind, element)? {
+            None => self.create(kind, element),
+            Some(id) => self.update(kind, &id, element),
+        }
+    }
+
+    fn create(&mut self, kind: Kind, element: &Object) -> Result<Saved, StoreError> {
+        let mut obj = writable_fields(kind, element);
+        apply_defaults(kind, &mut obj);
+        validate::check(kind, &obj, &obj, self).map_err(StoreError::Invalid)?;
+        let secret = self.assign_ids(kind, &mut obj);
+        self.objects[kind.index()].push(obj.clone());
+        let mut answer = obj;
+        if let Some(secret) = secret {
+            answer.insert("clientSecret".into(), Value::String(secret));
+        }
+        Ok(Saved {
+            answer,
+            created: true,
+        })
+    }
+
+    fn update(&mut self, kind: Kind, id: &str, element: &Object) -> Result<Saved, StoreError> {
+        let index = self
+            .position(kind, id)
+            .ok_or_else(|| StoreError::NotFound {
+                kind: kind.api_path(),
+                id: id.to_owned(),
+            })?;
+        let changes = writable_fields(kind, element);
+        let mut merged = self.objects[kind.index()][index].clone();
+        merged.extend(changes.clone());
+        validate::check(kind, &merged, &changes, self).map_err(StoreError::Invalid)?;
+        self.objects[kind.index()][index] = merged.clone();
+        Ok(Saved {
+            answer: merged,
+            created: false,
+        })
+    }
+
+    /// Deletes the object of `kind` with id `id`, answering it.
+    pub fn delete(&mut self, kind: Kind, id: &str) -> Option<Object> {
+        let index = self.position(kind, id)?;
+        Some(self.objects[kind.index()].remove(index))
+    }
+
+    /// Inserts an object out of band, without validation; ids the object
+    /// lacks are assigned. Answers the stored object.
+    pub fn insert_raw(&mut self, kind: Kind, mut obj: Object) -> Object {
+        let has_id = element_id(kind, &obj).ok().flatten().is_some();
+        if has_id {
+            self.note_external_ids(kind, &obj);
+        } else {
+            obj.remove("id");
+            self.assign_ids(kind, &mut obj);
+        }
+        if kind == Kind::Role && !obj.contains_key("id_int") {
+            obj.insert("id_int".into(), Value::from(self.take_id(kind)));
+        }
+        if kind == Kind::Application {
+            obj.entry("clientId")
+                .or_insert_with(|| Value::String(ids::new_guid()));
+            obj.insert("clientSecret".into(), Value::Null);
+        }
+        self.objects[kind.index()].push(obj.clone());
+        obj
+    }
+
+    /// Merges `patch` into a stored object out of band, without validation.
+    pub fn patch_raw(&mut self, kind: Kind, id: &str, patch: &Object) -> Option<Object> {
+        let index = self.position(kind, id)?;
+        let obj = &mut self.objects[kind.index()][index];
+        for (key, value) in patch {
+            if key != "id" {
+                obj.insert(key.clone(), value.clone());
+            }
+        }
+        Some(obj.clone())
+    }
+
+    /// Gives a new object its ids; answers the generated client secret of
+    /// a new application (which is never stored).
+    fn assign_ids(&mut self, kind: Kind, obj: &mut Object) -> Option<String> {
+        match kind.id_style() {
+            IdStyle::Counter => {
+                let id = self.take_id(kind);
+                obj.insert("id".into(), Value::from(id));
+                None
+            }
+            IdStyle::Guid if kind == Kind::Role => {
+                obj.insert("id".into(), Value::String(ids::new_guid()));
+                let id_int = self.take_id(kind);
+                obj.insert("id_int".into(), Value::from(id_int));
+                None
+            }
+            IdStyle::Guid => {
+                obj.insert("id".into(), Value::String(ids::new_guid()));
+                obj.insert("clientId".into(), Value::String(ids::new_guid()));
+                obj.insert("clientSecret".into(), Value::Null);
+                Some(ids::random_string(48))
+            }
+        }
+    }
+
+    fn take_id(&mut self, kind: Kind) -> i64 {
+        let id = self.next_id[kind.index()];
+        self.next_id[kind.index()] += 1;
+        id
+    }
+
+    /// Keeps the counter ahead of an integer id given from outside.
+    fn note_external_ids(&mut self, kind: Kind, obj: &Object) {
+        let field = match kind.id_style() {
+            IdStyle::Counter => "id",
+            IdStyle::Guid => "id_int",
+        };
+        if let Some(n) = obj.get(field).and_then(Value::as_i64) {
+            let next = &mut self.next_id[kind.index()];
+            *next = (*next).max(n + 1);
+        }
+    }
+}
+
+/// Whether a stored `id` value equals the id given as text.
+fn id_matches(kind: Kind, stored: Option<&Value>, id: &str) -> bool {
+    let id = id.trim();
+    match (kind.id_style(), stored) {
+        (_, Some(Value::Number(n))) => n.to_string() == id,
+        (IdStyle::Guid, Some(Value::String(s))) => s.eq_ignore_ascii_case(id),
+        (IdStyle::Counter, Some(Value::String(s))) => s == id,
+        _ => false,
+    }
+}
+
+const NIL_GUID: &str = "00000000-0000-0000-0000-000000000000";
+
+/// The id an element of a `POST` body names, or `None` for a new object.
+fn element_id(kind: Kind, element: &Object) -> Result<Option<String>, StoreError> {
+    let invalid = |what: &str| StoreError::Invalid(format!("field `id` must be {what}"));
+    match (kind.id_style(), element.get("id")) {
+        (_, None | Some(Value::Null)) => Ok(None),
+        (IdStyle::Counter, Some(Value::Number(n))) => match n.as_i64() {
+            Some(0) => Ok(None),
+            Some(id) if id > 0 => Ok(Some(id.to_string())),
+            _ => Err(invalid("a positive integer")),
+        },
+        (IdStyle::Counter, Some(Value::String(s))) => match s.trim() {
+            "" | "0" => Ok(None),
+            s => s
+                .parse::<u64>()
+                .map(|id| Some(id.to_string()))
+                .map_err(|_| invalid("a positive integer")),
+        },
+        (IdStyle::Guid, Some(Value::String(s))) => match s.trim() {
+            "" | NIL_GUID => Ok(None),
+            s => Ok(Some(s.to_owned())),
+        },
+        (IdStyle::Counter, Some(_)) => Err(invalid("an integer")),
+        (IdStyle::Guid, Some(_)) => Err(invalid("a string GUID")),
+    }
+}
+
+/// The fields of a `POST` element that a client may set: everything but
+/// the generated ones.
+fn writable_fields(kind: Kind, element: &Object) -> Object {
+    let generated: &[&str] = match kind {
+        Kind::Role => &["id", "id_int"],
+        Kind::Application => &["id", "clientId", "clientSecret"],
+        _ => &["id"],
+    };
+    element
+        .iter()
+        .filter(|(key, _)| !generated.contains(&key.as_str()))
+        .map(|(key, value)| (key.clone(), value.clone()))
+        .collect()
+}
+
+/// A field and the value it gets when a new object lacks it.
+type FieldDefault = (&'static str, fn() -> Value);
+
+/// Values Halo gives a new object for the fields the client left out.
+fn apply_defaults(kind: Kind, obj: &mut Object) {
+    let defaults: &[FieldDefault] = match kind {
+        Kind::Team => &[("inactive", || Value::Bool(false))],
+        Kind::Agent => &[
+            ("isapiagent", || Value::Bool(false)),
+            ("isdisabled", || Value::Bool(false)),
+            ("roles", || Value::Array(Vec::new())),
+            ("departments", || Value::Array(Vec::new())),
+        ],
+        Kind::Role => &[
+            ("claims", || Value::Array(Vec::new())),
+            ("departments", || Value::Array(Vec::new())),
+        ],
+        Kind::Application => &[
+            ("inactive", || Value::Bool(false)),
+            ("loginentity", || Value::from(0)),
+            ("scopes", || Value::Array(Vec::new())),
+        ],
+        _ => &[],
+    };
+    for (field, value) in defaults {
+        if obj.get(*field).is_none_or(Value::is_null) {
+            obj.insert((*field).to_owned(), value());
+        }
+    }
+}
+
+/// An object as the API shows it: detail lists only when asked for, and
+/// never a stored client secret.
+pub fn render(kind: Kind, obj: &Object, details: bool) -> Value {
+    let mut shown = obj.clone();
+    if !details {
+        for field in kind.detail_fields() {
+            shown.remove(*field);
+        }
+    }
+    if kind == Kind::Application && !shown.get("clientSecret").is_some_and(Value::is_string) {
+        shown.insert("clientSecret".into(), Value::Null);
+    }
+    Value::Object(shown)
+}
+
+/// An object as `/__state` shows it: with details, never a secret.
+pub fn render_state(kind: Kind, obj: &Object) -> Value {
+    let mut shown = obj.clone();
+    if kind == Kind::Application {
+        shown.insert("clientSecret".into(), Value::Null);
+    }
+    Value::Object(shown)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn obj(v: Value) -> Object {
+        match v {
+            Value::Object(m) => m,
+            _ => Object::new(),
+        }
+    }
+
+    #[test]
+    fn create_then_partial_update() {
+        let mut store = Store::default();
+        let saved = store
+            .save_all(Kind::Organisation, &[json!({"name": "A", "email": "a@x"})])
+            .map_err(|e| e.to_string());
+        let saved = saved.as_deref().unwrap_or_default();
+        assert_eq!(saved.len(), 1);
+        assert_eq!(saved[0].answer["id"], json!(1));
+        let updated = store.save_all(Kind::Organisation, &[json!({"id": 1, "phone": "1"})]);
+        assert!(updated.is_ok());
+        let stored = store
+            .get(Kind::Organisation, "1")
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(
+            Value::Object(stored),
+            json!({"id": 1, "name": "A", "email": "a@x", "phone": "1"})
+        );
+    }
+
+    #[test]
+    fn batch_is_all_or_nothing() {
+        let mut store = Store::default();
+        let result = store.save_all(
+            Kind::Organisation,
+            &[json!({"name": "A"}), json!({"name": ""})],
+        );
+        assert!(matches!(result, Err(StoreError::Invalid(_))));
+        assert!(store.list(Kind::Organisation).is_empty());
+    }
+
+    #[test]
+    fn update_of_unknown_id_is_not_found() {
+        let mut store = Store::default();
+        let result = store.save_all(Kind::Organisation, &[json!({"id": 9, "name": "A"})]);
+        assert!(matches!(result, Err(StoreError::NotFound { .. })));
+    }
+
+    #[test]
+    fn raw_insert_keeps_counter_ahead() {
+        let mut store = Store::default();
+        store.insert_raw(Kind::Workday, obj(json!({"id": 5, "name": "W"})));
+        let next = store.insert_raw(Kind::Workday, obj(json!({"name": "X"})));
+        assert_eq!(next["id"], json!(6));
+    }
+}

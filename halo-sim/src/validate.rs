@@ -1,0 +1,355 @@
+//! Halo's rules for a saved object. Each refusal is a message naming the field.
+
+use serde_json::Value;
+
+use crate::kind::Kind;
+use crate::store::{Object, Store};
+
+/// The longest name Halo accepts.
+pub const MAX_NAME_LEN: usize = 255;
+
+/// Role claim types whose values are access levels.
+const ACCESS_CLAIMS: &[&str] = &["access:tickets", "access:clients", "access:users"];
+const ACCESS_VALUES: &[&str] = &["none", "read", "modify"];
+/// Role claim types whose values are `true`/`false`.
+const FLAG_CLAIMS: &[&str] = &[
+    "tickets:add",
+    "tickets:editclosed",
+    "tickets:viewunassigned",
+    "tickets:viewothers",
+    "tickets:delete",
+    "tickets:editunassigned",
+];
+const FLAG_VALUES: &[&str] = &["true", "false"];
+
+const GRANT_TYPES: &[&str] = &["client_credentials", "authorization_code"];
+
+/// The X in the `read:X` / `edit:X` scopes.
+const SCOPE_AREAS: &[&str] = &[
+    "tickets",
+    "calendar",
+    "customers",
+    "crm",
+    "timesheets",
+    "contracts",
+    "suppliers",
+    "items",
+    "projects",
+    "sales",
+    "quotes",
+    "sos",
+    "pos",
+    "invoices",
+    "reporting",
+    "software",
+    "softwarelicensing",
+    "kb",
+    "assets",
+];
+/// Scopes that are not `read:X` / `edit:X`.
+const OTHER_SCOPES: &[&str] = &[
+    "all",
+    "all:standard",
+    "admin",
+    "editMine:timesheets",
+    "access:chat",
+    "access:adpasswordreset",
+];
+
+/// Whether `name` is one of Halo's scope names.
+pub fn is_scope(name: &str) -> bool {
+    OTHER_SCOPES.contains(&name)
+        || ["read:", "edit:"].iter().any(|prefix| {
+            name.strip_prefix(prefix)
+                .is_some_and(|area| SCOPE_AREAS.contains(&area))
+        })
+}
+
+#[derive(Clone, Copy)]
+enum Type {
+    Str,
+    Int,
+    Bool,
+    Array,
+}
+
+impl Type {
+    fn accepts(self, value: &Value) -> bool {
+        match self {
+            Type::Str => value.is_string(),
+            Type::Int => value.is_i64(),
+            Type::Bool => value.is_boolean(),
+            Type::Array => value.is_array(),
+        }
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            Type::Str => "a string",
+            Type::Int => "an integer",
+            Type::Bool => "a boolean",
+            Type::Array => "an array",
+        }
+    }
+}
+
+/// The JSON types of the fields the emulator models (null is always allowed).
+fn field_types(kind: Kind) -> &'static [(&'static str, Type)] {
+    use Type::*;
+    match kind {
+        Kind::Organisation => &[
+            ("name", Str),
+            ("email", Str),
+            ("phone", Str),
+            ("website", Str),
+            ("reply_address", Str),
+        ],
+        Kind::Department => &[("name", Str), ("organisation_id", Int), ("notes", Str)],
+        Kind::Team => &[("name", Str), ("department_id", Int), ("inactive", Bool)],
+        Kind::Workday => &[("name", Str), ("timezone", Str)],
+        Kind::Agent => &[
+            ("name", Str),
+            ("email", Str),
+            ("firstname", Str),
+            ("surname", Str),
+            ("isapiagent", Bool),
+            ("team", Str),
+            ("workday_id", Int),
+            ("isdisabled", Bool),
+            ("roles", Array),
+            ("departments", Array),
+        ],
+        Kind::Role => &[
+            ("name", Str),
+            ("notes", Str),
+            ("claims", Array),
+            ("departments", Array),
+        ],
+        Kind::Application => &[
+            ("displayName", Str),
+            ("grant_type", Str),
+            ("loginentity", Int),
+            ("loginas_agent_id", Int),
+            ("scopes", Array),
+            ("inactive", Bool),
+        ],
+    }
+}
+
+type Check = Result<(), String>;
+
+/// Checks an object about to be saved. `merged` is the whole object after
+/// the write; `changes` holds the fields the request sets (the whole
+/// object on create). References are checked only where they change, so
+/// that a dangling reference left by a delete does not block later edits.
+pub fn check(kind: Kind, merged: &Object, changes: &Object, store: &Store) -> Check {
+    check_types(kind, changes)?;
+    check_name(kind.name_field(), merged)?;
+    match kind {
+        Kind::Department => {
+            let org = required_int(merged, "organisation_id")?;
+            if changes.contains_key("organisation_id") {
+                exists(store, Kind::Organisation, "organisation_id", org)?;
+            }
+        }
+        Kind::Team => {
+            let department = required_int(merged, "department_id")?;
+            if changes.contains_key("department_id") {
+                exists(store, Kind::Department, "department_id", department)?;
+            }
+        }
+        Kind::Agent => {
+            if let Some(workday) = changes.get("workday_id").and_then(Value::as_i64) {
+                exists(store, Kind::Workday, "workday_id", workday)?;
+            }
+            if let Some(roles) = changes.get("roles").and_then(Value::as_array) {
+                check_role_refs(roles, store)?;
+            }
+            if let Some(departments) = changes.get("departments").and_then(Value::as_array) {
+                check_memberships(departments, store)?;
+            }
+        }
+        Kind::Role => {
+            if let Some(claims) = changes.get("claims").and_then(Value::as_array) {
+                check_claims(claims)?;
+            }
+            if let Some(departments) = changes.get("departments").and_then(Value::as_array) {
+                check_memberships(departments, store)?;
+            }
+        }
+        Kind::Application => check_application(merged, changes, store)?,
+        Kind::Organisation | Kind::Workday => {}
+    }
+    Ok(())
+}
+
+fn check_types(kind: Kind, changes: &Object) -> Check {
+    for (field, ty) in field_types(kind) {
+        match changes.get(*field) {
+            Some(value) if !value.is_null() && !ty.accepts(value) => {
+                return Err(format!("field `{field}` must be {}", ty.describe()));
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+fn check_name(field: &str, obj: &Object) -> Check {
+    match obj.get(field).and_then(Value::as_str).map(str::trim) {
+        None | Some("") => Err(format!("field `{field}` is required and must not be empty")),
+        Some(name) if name.chars().count() > MAX_NAME_LEN => Err(format!(
+            "field `{field}` must be at most {MAX_NAME_LEN} characters"
+        )),
+        Some(_) => Ok(()),
+    }
+}
+
+fn required_int(obj: &Object, field: &str) -> Result<i64, String> {
+    obj.get(field)
+        .and_then(Value::as_i64)
+        .ok_or_else(|| format!("field `{field}` is required"))
+}
+
+fn exists(store: &Store, kind: Kind, field: &str, id: i64) -> Check {
+    if store.contains(kind, &id.to_string()) {
+        Ok(())
+    } else {
+        Err(format!(
+            "field `{field}`: {} {id} does not exist",
+            kind.api_path()
+        ))
+    }
+}
+
+fn check_role_refs(roles: &[Value], store: &Store) -> Check {
+    for role in roles {
+        let id = role
+            .get("id")
+            .and_then(Value::as_str)
+            .ok_or("field `roles[].id` must be a role id (a string GUID)")?;
+        if !store.contains(Kind::Role, id) {
+            return Err(format!("field `roles[].id`: role {id} does not exist"));
+        }
+    }
+    Ok(())
+}
+
+/// Checks a list of `UnameDepartment` (for agents and roles alike).
+fn check_memberships(departments: &[Value], store: &Store) -> Check {
+    for membership in departments {
+        let id = membership
+            .get("department_id")
+            .and_then(Value::as_i64)
+            .ok_or("field `departments[].department_id` must be an integer")?;
+        exists(store, Kind::Department, "departments[].department_id", id)?;
+        match membership.get("membershiplevel").and_then(Value::as_i64) {
+            Some(0 | 1) => {}
+            _ => {
+                return Err(
+                    "field `departments[].membershiplevel` must be 0 (modify all) or 1 (read only)"
+                        .into(),
+                )
+            }
+        }
+    }
+    Ok(())
+}
+
+fn check_claims(claims: &[Value]) -> Check {
+    let mut seen = Vec::new();
+    for claim in claims {
+        let kind = claim
+            .get("type")
+            .and_then(Value::as_str)
+            .ok_or("field `claims[].type` must be a string")?;
+        let value = claim
+            .get("value")
+            .and_then(Value::as_str)
+            .ok_or("field `claims[].value` must be a string")?;
+        let allowed = if ACCESS_CLAIMS.contains(&kind) {
+            ACCESS_VALUES
+        } else if FLAG_CLAIMS.contains(&kind) {
+            FLAG_VALUES
+        } else {
+            return Err(format!(
+                "field `claims[].type`: unknown claim type `{kind}`"
+            ));
+        };
+        if !allowed.contains(&value) {
+            return Err(format!(
+                "field `claims[].value`: `{value}` is not valid for `{kind}` (expected one of {})",
+                allowed.join(", ")
+            ));
+        }
+        if seen.contains(&kind) {
+            return Err(format!("field `claims[].type`: `{kind}` is given twice"));
+        }
+        seen.push(kind);
+    }
+    Ok(())
+}
+
+fn check_application(merged: &Object, changes: &Object, store: &Store) -> Check {
+    let grant = merged.get("grant_type").and_then(Value::as_str);
+    let grant = match grant {
+        Some(g) if GRANT_TYPES.contains(&g) => g,
+        _ => {
+            return Err(
+                "field `grant_type` must be `client_credentials` or `authorization_code`".into(),
+            )
+        }
+    };
+    if grant == "client_credentials" {
+        let agent = merged
+            .get("loginas_agent_id")
+            .and_then(Value::as_i64)
+            .ok_or(
+                "field `loginas_agent_id` is required when `grant_type` is `client_credentials`",
+            )?;
+        if changes.contains_key("loginas_agent_id") || changes.contains_key("grant_type") {
+            exists(store, Kind::Agent, "loginas_agent_id", agent)?;
+        }
+    }
+    if let Some(scopes) = changes.get("scopes").and_then(Value::as_array) {
+        for scope in scopes {
+            let name = scope
+                .get("name")
+                .and_then(Value::as_str)
+                .ok_or("field `scopes[].name` must be a string")?;
+            if !is_scope(name) {
+                return Err(format!("field `scopes[].name`: unknown scope `{name}`"));
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scope_names() {
+        for ok in [
+            "all",
+            "read:tickets",
+            "edit:kb",
+            "editMine:timesheets",
+            "access:chat",
+        ] {
+            assert!(is_scope(ok), "{ok}");
+        }
+        for bad in ["read:", "write:tickets", "edit:nothing", "ALL", ""] {
+            assert!(!is_scope(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn claims() {
+        let ok = serde_json::json!([{"type": "access:tickets", "value": "read"}, {"type": "tickets:add", "value": "true"}]);
+        assert!(check_claims(ok.as_array().map(Vec::as_slice).unwrap_or_default()).is_ok());
+        let bad = serde_json::json!([{"type": "tickets:add", "value": "read"}]);
+        assert!(check_claims(bad.as_array().map(Vec::as_slice).unwrap_or_default()).is_err());
+    }
+}
