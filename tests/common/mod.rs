@@ -1,0 +1,492 @@
+//! Acceptance-test harness: real Terraform driving the provider built from this
+//! tree against halo-sim, the HaloPSA emulator, running in-process.
+//!
+//! ```ignore
+//! let env = TestEnv::new();
+//! let wd = env.workdir();
+//! wd.write_config(r#"resource "halopsa_organisation" "o" { name = "Acme" }"#);
+//! wd.apply();
+//! assert_eq!(wd.resource("halopsa_organisation.o")["name"], "Acme");
+//! ```
+//!
+//! Every test gets its own emulator, temporary directory and Terraform CLI config,
+//! so tests run in parallel threads without sharing anything. Terraform comes from
+//! `$TERRAFORM` or from `scripts/install-terraform` (`<repo>/.venv/bin/terraform`).
+//! The CLI config installs the provider with `dev_overrides`, so no
+//! `terraform init` is needed.
+
+// Each test file uses a different part of the harness.
+#![allow(dead_code)]
+
+use std::cell::Cell;
+use std::fmt;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub use halo_sim::{Kind, Sim, SimOptions};
+use serde_json::Value;
+
+/// The provider's source address, as users write it.
+pub const PROVIDER_SOURCE: &str = "halopsa/halopsa";
+/// A single Terraform command taking longer than this is killed and fails the test.
+pub const COMMAND_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// The Terraform CLI: `$TERRAFORM` if set, else the wrapper that
+/// `scripts/install-terraform` writes into `<repo>/.venv/bin/terraform`.
+pub fn terraform_bin() -> PathBuf {
+    if let Some(path) = std::env::var_os("TERRAFORM").filter(|p| !p.is_empty()) {
+        return PathBuf::from(path);
+    }
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(".venv/bin/terraform");
+    if !path.is_file() {
+        panic!(
+            "no Terraform CLI at {}: run scripts/install-terraform first (or set TERRAFORM)",
+            path.display()
+        );
+    }
+    path
+}
+
+/// The provider binary cargo built for these tests.
+pub fn provider_bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_terraform-provider-halopsa"))
+}
+
+/// One test's world: an emulator, a temporary directory and a Terraform CLI config
+/// that points `halopsa/halopsa` at the provider binary under test.
+pub struct TestEnv {
+    pub sim: Sim,
+    pub dir: tempfile::TempDir,
+    pub cli_config: PathBuf,
+    /// The credentials the emulator accepts, given to the provider as
+    /// `HALOPSA_CLIENT_ID` and `HALOPSA_CLIENT_SECRET`.
+    pub client_id: String,
+    pub client_secret: String,
+    workdirs_made: Cell<u32>,
+}
+
+impl TestEnv {
+    /// A fresh emulator with its default seed data and credentials.
+    pub fn new() -> Self {
+        Self::with_options(SimOptions::default())
+    }
+
+    pub fn with_options(options: SimOptions) -> Self {
+        let client_id = options.client_id.clone();
+        let client_secret = options.client_secret.clone();
+        let sim = Sim::start(options).expect("start halo-sim");
+        let dir = tempfile::Builder::new()
+            .prefix("halopsa-acc-")
+            .tempdir()
+            .expect("create the test's temporary directory");
+
+        let provider = provider_bin();
+        let provider_dir = provider
+            .parent()
+            .expect("the provider binary has a parent directory");
+        let cli_config = dir.path().join("terraform.rc");
+        let text = format!(
+            r#"disable_checkpoint = true
+
+provider_installation {{
+  dev_overrides {{
+    {source} = {dir}
+  }}
+  direct {{}}
+}}
+"#,
+            source = hcl_string(PROVIDER_SOURCE),
+            dir = hcl_string(&provider_dir.to_string_lossy()),
+        );
+        write(&cli_config, &text);
+
+        TestEnv {
+            sim,
+            dir,
+            cli_config,
+            client_id,
+            client_secret,
+            workdirs_made: Cell::new(0),
+        }
+    }
+
+    /// A new, empty Terraform working directory (its own configuration and state)
+    /// inside this test's temporary directory. Call it again for a second one, e.g.
+    /// to import into a fresh state.
+    pub fn workdir(&self) -> Workdir {
+        let n = self.workdirs_made.get() + 1;
+        self.workdirs_made.set(n);
+        let path = self.dir.path().join(format!("workdir-{n}"));
+        std::fs::create_dir_all(&path).expect("create a working directory");
+        Workdir {
+            path,
+            terraform: terraform_bin(),
+            env: vec![
+                ("TF_CLI_CONFIG_FILE".into(), path_string(&self.cli_config)),
+                ("CHECKPOINT_DISABLE".into(), "1".into()),
+                ("TF_IN_AUTOMATION".into(), "1".into()),
+                ("TF_INPUT".into(), "0".into()),
+                ("HALOPSA_URL".into(), self.sim.url()),
+                ("HALOPSA_CLIENT_ID".into(), self.client_id.clone()),
+                ("HALOPSA_CLIENT_SECRET".into(), self.client_secret.clone()),
+            ],
+        }
+    }
+
+    /// The emulator's objects of one kind whose `name` is `name`.
+    pub fn sim_objects_named(&self, kind: Kind, name: &str) -> Vec<Value> {
+        self.sim
+            .objects(kind)
+            .into_iter()
+            .filter(|o| o["name"] == name)
+            .collect()
+    }
+
+    /// How many requests with this method reached the emulator on paths starting
+    /// with `path_prefix` (e.g. `("POST", "/api/Organisation")`; case is ignored).
+    pub fn request_count(&self, method: &str, path_prefix: &str) -> usize {
+        let prefix = path_prefix.to_ascii_lowercase();
+        self.sim
+            .journal()
+            .iter()
+            .filter(|e| {
+                e.method.eq_ignore_ascii_case(method)
+                    && e.path.to_ascii_lowercase().starts_with(&prefix)
+            })
+            .count()
+    }
+
+    /// The emulator's journal as `METHOD path -> status` lines, for messages.
+    pub fn journal_summary(&self) -> String {
+        self.sim
+            .journal()
+            .iter()
+            .map(|e| format!("{} {} -> {}\n", e.method, e.path, e.status))
+            .collect()
+    }
+}
+
+impl Default for TestEnv {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// A Terraform working directory. Every command runs with a clean environment:
+/// nothing `TF_*` or `HALOPSA_*` is inherited; the test's CLI config, the
+/// emulator's URL and credentials, and automation settings are set.
+pub struct Workdir {
+    pub path: PathBuf,
+    terraform: PathBuf,
+    env: Vec<(String, String)>,
+}
+
+/// What one Terraform command did.
+pub struct TfOutput {
+    /// The command line, for messages.
+    pub command: String,
+    /// The exit code (-1 if it was killed by a signal).
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl TfOutput {
+    pub fn success(&self) -> bool {
+        self.code == 0
+    }
+
+    /// stderr then stdout: where to look for an error message.
+    pub fn combined(&self) -> String {
+        format!("{}\n{}", self.stderr, self.stdout)
+    }
+}
+
+impl fmt::Display for TfOutput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "$ {}\nexit code: {}\n--- stdout ---\n{}\n--- stderr ---\n{}\n--- end ---",
+            self.command, self.code, self.stdout, self.stderr
+        )
+    }
+}
+
+impl Workdir {
+    /// Write `main.tf`. Unless the HCL declares them itself, a `terraform` block
+    /// requiring `halopsa/halopsa` and an empty `provider "halopsa" {}` block (the
+    /// provider is configured through the `HALOPSA_*` variables) are put first.
+    pub fn write_config(&self, hcl: &str) {
+        let mut text = String::new();
+        if !hcl.contains("required_providers") {
+            text.push_str(&format!(
+                r#"terraform {{
+  required_providers {{
+    halopsa = {{
+      source = {source}
+    }}
+  }}
+}}
+
+"#,
+                source = hcl_string(PROVIDER_SOURCE)
+            ));
+        }
+        if !hcl.contains("provider \"halopsa\"") {
+            text.push_str("provider \"halopsa\" {}\n\n");
+        }
+        text.push_str(hcl);
+        text.push('\n');
+        self.write_file("main.tf", &text);
+    }
+
+    /// Write `main.tf` exactly as given.
+    pub fn write_config_raw(&self, hcl: &str) {
+        self.write_file("main.tf", hcl);
+    }
+
+    /// Write any file in the working directory (another `.tf` file, a tfvars file).
+    pub fn write_file(&self, name: &str, contents: &str) {
+        write(&self.path.join(name), contents);
+    }
+
+    /// Run `terraform ARGS` here and return what it did, whatever the exit code.
+    /// `extra_env` is set last, so it can override the harness's variables.
+    pub fn run(&self, args: &[&str], extra_env: &[(&str, &str)]) -> TfOutput {
+        let mut cmd = Command::new(&self.terraform);
+        cmd.args(args)
+            .current_dir(&self.path)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        for (key, _) in std::env::vars_os() {
+            let key_text = key.to_string_lossy();
+            if key_text.starts_with("TF_") || key_text.starts_with("HALOPSA_") {
+                cmd.env_remove(&key);
+            }
+        }
+        for (key, value) in &self.env {
+            cmd.env(key, value);
+        }
+        for (key, value) in extra_env {
+            cmd.env(key, value);
+        }
+        let command = format!("terraform {} (in {})", args.join(" "), self.path.display());
+        run_with_timeout(cmd, command, COMMAND_TIMEOUT)
+    }
+
+    /// Run a command that must succeed; return its stdout.
+    pub fn run_ok(&self, args: &[&str]) -> String {
+        let out = self.run(args, &[]);
+        if !out.success() {
+            panic!("terraform failed\n{out}");
+        }
+        out.stdout
+    }
+
+    /// Run a command that must fail; return its stderr and stdout.
+    pub fn run_err(&self, args: &[&str]) -> String {
+        let out = self.run(args, &[]);
+        if out.success() {
+            panic!("terraform succeeded but was expected to fail\n{out}");
+        }
+        out.combined()
+    }
+
+    /// `terraform apply -auto-approve`, which must succeed; returns its stdout.
+    pub fn apply(&self) -> String {
+        self.run_ok(&["apply", "-auto-approve", "-input=false", "-no-color"])
+    }
+
+    /// `terraform apply -auto-approve`, which must fail; returns stderr and stdout.
+    pub fn apply_err(&self) -> String {
+        self.run_err(&["apply", "-auto-approve", "-input=false", "-no-color"])
+    }
+
+    /// `terraform plan -detailed-exitcode`: 0 for no changes, 2 for changes. An
+    /// error (exit code 1) fails the test.
+    pub fn plan_exit_code(&self) -> i32 {
+        let out = self.run(
+            &["plan", "-detailed-exitcode", "-input=false", "-no-color"],
+            &[],
+        );
+        if out.code != 0 && out.code != 2 {
+            panic!("terraform plan failed\n{out}");
+        }
+        out.code
+    }
+
+    /// Assert that a plan shows no changes (the state matches Halo and the config).
+    pub fn assert_plan_clean(&self) {
+        let out = self.run(
+            &["plan", "-detailed-exitcode", "-input=false", "-no-color"],
+            &[],
+        );
+        if out.code != 0 {
+            panic!("expected a plan with no changes (exit code 0)\n{out}");
+        }
+    }
+
+    /// `terraform plan`, which must succeed; returns its stdout.
+    pub fn plan_text(&self) -> String {
+        self.run_ok(&["plan", "-input=false", "-no-color"])
+    }
+
+    /// `terraform plan`, which must fail; returns stderr and stdout.
+    pub fn plan_err(&self) -> String {
+        self.run_err(&["plan", "-input=false", "-no-color"])
+    }
+
+    /// `terraform destroy -auto-approve`, which must succeed; returns its stdout.
+    pub fn destroy(&self) -> String {
+        self.run_ok(&["destroy", "-auto-approve", "-input=false", "-no-color"])
+    }
+
+    /// `terraform import ADDR ID`, which must succeed; returns its stdout. The
+    /// resource must be declared in the configuration.
+    pub fn import(&self, addr: &str, id: &str) -> String {
+        self.run_ok(&["import", "-input=false", "-no-color", addr, id])
+    }
+
+    /// The state as `terraform show -json` prints it.
+    pub fn state(&self) -> Value {
+        let stdout = self.run_ok(&["show", "-json", "-no-color"]);
+        parse_json(&stdout, "terraform show -json")
+    }
+
+    /// The addresses of every resource in the state (data sources included).
+    pub fn resource_addresses(&self) -> Vec<String> {
+        state_resources(&self.state())
+            .iter()
+            .filter_map(|r| r["address"].as_str().map(str::to_owned))
+            .collect()
+    }
+
+    /// The attribute values of one resource in the state, if it is there.
+    pub fn try_resource(&self, addr: &str) -> Option<Value> {
+        state_resources(&self.state())
+            .into_iter()
+            .find(|r| r["address"] == addr)
+            .map(|r| r["values"].clone())
+    }
+
+    /// The attribute values of one resource in the state (`values` in
+    /// `terraform show -json`). Sensitive values are included.
+    pub fn resource(&self, addr: &str) -> Value {
+        let state = self.state();
+        let resources = state_resources(&state);
+        match resources.iter().find(|r| r["address"] == addr) {
+            Some(r) => r["values"].clone(),
+            None => {
+                let present: Vec<&str> = resources
+                    .iter()
+                    .filter_map(|r| r["address"].as_str())
+                    .collect();
+                panic!("{addr} is not in the state; the state holds {present:?}")
+            }
+        }
+    }
+
+    /// One output's value (`terraform output -json NAME`), sensitive or not.
+    pub fn output(&self, name: &str) -> Value {
+        let stdout = self.run_ok(&["output", "-json", "-no-color", name]);
+        parse_json(&stdout, &format!("terraform output -json {name}"))
+    }
+}
+
+/// The id of a Halo object as Terraform holds it: a string, whether Halo's JSON
+/// has a number (most objects) or a string (GUIDs).
+pub fn id_of(object: &Value) -> String {
+    match &object["id"] {
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        other => panic!("object has no usable id ({other}): {object}"),
+    }
+}
+
+/// Every resource in a `terraform show -json` document, child modules included.
+fn state_resources(state: &Value) -> Vec<Value> {
+    fn collect(module: &Value, into: &mut Vec<Value>) {
+        if let Some(resources) = module["resources"].as_array() {
+            into.extend(resources.iter().cloned());
+        }
+        if let Some(children) = module["child_modules"].as_array() {
+            for child in children {
+                collect(child, into);
+            }
+        }
+    }
+    let mut all = Vec::new();
+    collect(&state["values"]["root_module"], &mut all);
+    all
+}
+
+/// Run a command with captured output; kill it if it outlives `timeout`.
+fn run_with_timeout(mut cmd: Command, command: String, timeout: Duration) -> TfOutput {
+    let mut child = cmd
+        .spawn()
+        .unwrap_or_else(|e| panic!("could not start {command}: {e}"));
+    let stdout = read_in_background(child.stdout.take());
+    let stderr = read_in_background(child.stderr.take());
+
+    let started = Instant::now();
+    let status = loop {
+        match child.try_wait().expect("wait for terraform") {
+            Some(status) => break Some(status),
+            None if started.elapsed() > timeout => {
+                let _ = child.kill();
+                let _ = child.wait();
+                break None;
+            }
+            None => std::thread::sleep(Duration::from_millis(20)),
+        }
+    };
+    let out = TfOutput {
+        command,
+        code: status.and_then(|s| s.code()).unwrap_or(-1),
+        stdout: stdout.join().expect("stdout reader"),
+        stderr: stderr.join().expect("stderr reader"),
+    };
+    if status.is_none() {
+        panic!("terraform did not finish within {timeout:?} and was killed\n{out}");
+    }
+    out
+}
+
+fn read_in_background<R: Read + Send + 'static>(
+    pipe: Option<R>,
+) -> std::thread::JoinHandle<String> {
+    std::thread::spawn(move || {
+        let mut bytes = Vec::new();
+        if let Some(mut pipe) = pipe {
+            let _ = pipe.read_to_end(&mut bytes);
+        }
+        String::from_utf8_lossy(&bytes).into_owned()
+    })
+}
+
+fn parse_json(text: &str, what: &str) -> Value {
+    serde_json::from_str(text)
+        .unwrap_or_else(|e| panic!("{what} printed something that is not JSON ({e}):\n{text}"))
+}
+
+/// A quoted HCL string literal.
+fn hcl_string(s: &str) -> String {
+    let escaped = s
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace("${", "$${")
+        .replace("%{", "%%{");
+    format!("\"{escaped}\"")
+}
+
+fn path_string(path: &Path) -> String {
+    path.to_string_lossy().into_owned()
+}
+
+fn write(path: &Path, contents: &str) {
+    std::fs::write(path, contents)
+        .unwrap_or_else(|e| panic!("could not write {}: {e}", path.display()));
+}

@@ -1,0 +1,250 @@
+//! Acceptance tests of `halopsa_organisation`: real Terraform, the provider under
+//! test and halo-sim. Arguments (SPEC.md): `name` required; `email`, `phone`,
+//! `website`, `reply_address` optional; `id` computed.
+
+mod common;
+
+use common::{id_of, Kind, TestEnv, Workdir};
+use serde_json::{json, Value};
+
+const ADDR: &str = "halopsa_organisation.acme";
+const ORGANISATION_PATH: &str = "/api/Organisation";
+
+/// A `halopsa_organisation "acme"` block with the given arguments (all strings).
+fn acme_config(args: &[(&str, &str)]) -> String {
+    let mut hcl = String::from("resource \"halopsa_organisation\" \"acme\" {\n");
+    for (name, value) in args {
+        hcl.push_str(&format!("  {name} = {}\n", json!(value)));
+    }
+    hcl.push_str("}\n");
+    hcl
+}
+
+const FULL: &[(&str, &str)] = &[
+    ("name", "Acme Ltd"),
+    ("email", "help@acme.example"),
+    ("phone", "+353 21 000 0000"),
+    ("website", "https://acme.example"),
+    ("reply_address", "replies@acme.example"),
+];
+
+/// The one organisation in Halo with this name.
+fn halo_organisation(env: &TestEnv, name: &str) -> Value {
+    let found = env.sim_objects_named(Kind::Organisation, name);
+    assert_eq!(
+        found.len(),
+        1,
+        "expected exactly one organisation named {name:?} in Halo, found {found:#?}"
+    );
+    found.into_iter().next().unwrap()
+}
+
+/// Every argument has the expected value in `object` (Halo's JSON or Terraform's
+/// state values: the field names are the same for an organisation).
+fn assert_fields(object: &Value, args: &[(&str, &str)], what: &str) {
+    for (name, value) in args {
+        assert_eq!(
+            object[*name], *value,
+            "{what}: field {name} differs in {object:#}"
+        );
+    }
+}
+
+/// Apply the full Acme configuration in a new working directory; return it and
+/// the organisation's id.
+fn create_acme(env: &TestEnv) -> (Workdir, String) {
+    let wd = env.workdir();
+    wd.write_config(&acme_config(FULL));
+    wd.apply();
+    let id = wd.resource(ADDR)["id"]
+        .as_str()
+        .expect("id is a string in the state")
+        .to_owned();
+    (wd, id)
+}
+
+#[test]
+fn create_update_and_destroy() {
+    let env = TestEnv::new();
+    let (wd, id) = create_acme(&env);
+
+    // Halo holds what the configuration says, under the id in the state.
+    let halo = halo_organisation(&env, "Acme Ltd");
+    assert_fields(&halo, FULL, "Halo after create");
+    assert_eq!(id_of(&halo), id);
+    assert_fields(&wd.resource(ADDR), FULL, "state after create");
+    wd.assert_plan_clean();
+
+    // An in-place update keeps the id.
+    let updated: &[(&str, &str)] = &[
+        ("name", "Acme Holdings"),
+        ("email", "support@acme.example"),
+        ("phone", "+353 21 111 1111"),
+        ("website", "https://acme.example/home"),
+        ("reply_address", "replies@acme.example"),
+    ];
+    wd.write_config(&acme_config(updated));
+    let plan = wd.plan_text();
+    assert!(
+        plan.contains(&format!("{ADDR} will be updated in-place"))
+            && plan.contains("0 to add, 1 to change, 0 to destroy"),
+        "expected an in-place update:\n{plan}"
+    );
+    wd.apply();
+    assert_eq!(wd.resource(ADDR)["id"], id.as_str(), "the id changed");
+    let halo = halo_organisation(&env, "Acme Holdings");
+    assert_fields(&halo, updated, "Halo after update");
+    assert_eq!(id_of(&halo), id);
+    assert!(env
+        .sim_objects_named(Kind::Organisation, "Acme Ltd")
+        .is_empty());
+    wd.assert_plan_clean();
+
+    // Destroy removes it from Halo and from the state; the seed data stays.
+    wd.destroy();
+    assert!(
+        !env.sim
+            .objects(Kind::Organisation)
+            .iter()
+            .any(|o| id_of(o) == id),
+        "organisation {id} is still in Halo after destroy"
+    );
+    assert!(wd.try_resource(ADDR).is_none());
+    halo_organisation(&env, "Main Organisation");
+}
+
+#[test]
+fn import_with_block_and_with_command() {
+    let env = TestEnv::new();
+    let (created, id) = create_acme(&env);
+    let expected = created.resource(ADDR);
+    let posts_before = env.request_count("POST", ORGANISATION_PATH);
+
+    // An `import {}` block in a fresh working directory.
+    let by_block = env.workdir();
+    by_block.write_config(&format!(
+        "import {{\n  to = {ADDR}\n  id = {}\n}}\n\n{}",
+        json!(id),
+        acme_config(FULL)
+    ));
+    let plan = by_block.plan_text();
+    assert!(
+        plan.contains("1 to import, 0 to add, 0 to change, 0 to destroy"),
+        "expected a plan that only imports:\n{plan}"
+    );
+    by_block.apply();
+    assert_eq!(by_block.resource(ADDR), expected);
+    by_block.assert_plan_clean();
+
+    // `terraform import` in another fresh working directory.
+    let by_command = env.workdir();
+    by_command.write_config(&acme_config(FULL));
+    by_command.import(ADDR, &id);
+    assert_eq!(by_command.resource(ADDR), expected);
+    by_command.assert_plan_clean();
+
+    assert_eq!(
+        env.request_count("POST", ORGANISATION_PATH),
+        posts_before,
+        "importing wrote to Halo"
+    );
+    assert_eq!(
+        env.sim_objects_named(Kind::Organisation, "Acme Ltd").len(),
+        1
+    );
+
+    // An id that does not exist is an error, and nothing lands in the state.
+    let missing = env.workdir();
+    missing.write_config(&acme_config(FULL));
+    missing.run_err(&["import", "-input=false", "-no-color", ADDR, "987654"]);
+    assert!(missing.try_resource(ADDR).is_none());
+}
+
+#[test]
+fn changes_made_in_halo_show_up_in_the_plan() {
+    let env = TestEnv::new();
+    let (wd, id) = create_acme(&env);
+
+    // Edited by hand: planned as an in-place update back to the configuration.
+    assert!(env.sim.patch(
+        Kind::Organisation,
+        &id,
+        json!({"phone": "+1 555 0100", "website": "https://elsewhere.example"})
+    ));
+    assert_eq!(
+        wd.plan_exit_code(),
+        2,
+        "a change in Halo is not in the plan"
+    );
+    let plan = wd.plan_text();
+    assert!(
+        plan.contains(&format!("{ADDR} will be updated in-place")) && plan.contains("+1 555 0100"),
+        "expected the hand edit to be undone in place:\n{plan}"
+    );
+    wd.apply();
+    assert_fields(
+        &halo_organisation(&env, "Acme Ltd"),
+        FULL,
+        "Halo after apply",
+    );
+    assert_eq!(wd.resource(ADDR)["id"], id.as_str());
+    wd.assert_plan_clean();
+
+    // Deleted by hand: planned for re-creation.
+    assert!(env.sim.remove(Kind::Organisation, &id));
+    let plan = wd.plan_text();
+    assert!(
+        plan.contains(&format!("{ADDR} will be created"))
+            && plan.contains("1 to add, 0 to change, 0 to destroy"),
+        "expected the deleted organisation to be planned for creation:\n{plan}"
+    );
+    wd.apply();
+    let recreated = halo_organisation(&env, "Acme Ltd");
+    assert_fields(&recreated, FULL, "Halo after re-creation");
+    assert_eq!(wd.resource(ADDR)["id"], id_of(&recreated).as_str());
+    wd.assert_plan_clean();
+}
+
+#[test]
+fn empty_name_is_rejected_at_plan_and_nothing_is_created() {
+    let env = TestEnv::new();
+    let organisations_before = env.sim.objects(Kind::Organisation).len();
+    let wd = env.workdir();
+    wd.write_config(&acme_config(&[("name", ""), ("email", "x@acme.example")]));
+
+    for err in [wd.plan_err(), wd.apply_err()] {
+        // Terraform quotes the offending source line (`  8:   name = ""`); the
+        // diagnostic's own text must name the attribute too.
+        let diagnostic: String = err
+            .lines()
+            .filter(|line| !is_quoted_source_line(line))
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert!(
+            diagnostic.contains("Error:")
+                && diagnostic.contains(&format!("with {ADDR}"))
+                && diagnostic.contains("name"),
+            "expected an error on {ADDR} that names the attribute `name`:\n{err}"
+        );
+    }
+
+    assert_eq!(
+        env.request_count("POST", ORGANISATION_PATH),
+        0,
+        "a request to create was sent; the journal:\n{}",
+        env.journal_summary()
+    );
+    assert_eq!(
+        env.sim.objects(Kind::Organisation).len(),
+        organisations_before
+    );
+    assert!(wd.try_resource(ADDR).is_none());
+}
+
+/// A line in which Terraform quotes configuration: `  8:   name = ""`.
+fn is_quoted_source_line(line: &str) -> bool {
+    match line.trim_start().split_once(':') {
+        Some((number, _)) => !number.is_empty() && number.chars().all(|c| c.is_ascii_digit()),
+        None => false,
+    }
+}
