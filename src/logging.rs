@@ -19,11 +19,15 @@ const OWN_TARGET: &str = "terraform_provider_halopsa";
 /// without either, only warnings and errors are written.
 pub fn init() {
     let level = level_from_env();
-    let _ = tracing_subscriber::registry().with(HclogLayer { max: level }).try_init();
+    let _ = tracing_subscriber::registry()
+        .with(HclogLayer { max: level })
+        .try_init();
 }
 
 fn level_from_env() -> Option<Level> {
-    let raw = std::env::var("TF_LOG_PROVIDER").or_else(|_| std::env::var("TF_LOG")).unwrap_or_default();
+    let raw = std::env::var("TF_LOG_PROVIDER")
+        .or_else(|_| std::env::var("TF_LOG"))
+        .unwrap_or_default();
     match raw.trim().to_ascii_lowercase().as_str() {
         "off" => None,
         "trace" | "json" => Some(Level::TRACE),
@@ -40,14 +44,17 @@ struct HclogLayer {
 
 impl<S: Subscriber> Layer<S> for HclogLayer {
     fn enabled(&self, metadata: &tracing::Metadata<'_>, _ctx: Context<'_, S>) -> bool {
-        self.max.is_some_and(|max| *metadata.level() <= max) && metadata.target().starts_with(OWN_TARGET)
+        self.max.is_some_and(|max| *metadata.level() <= max)
+            && metadata.target().starts_with(OWN_TARGET)
     }
 
     fn on_event(&self, event: &Event<'_>, _ctx: Context<'_, S>) {
         let mut fields = FieldCollector(serde_json::Map::new());
         event.record(&mut fields);
         let mut line = fields.0;
-        let message = line.remove("message").unwrap_or(serde_json::Value::String(String::new()));
+        let message = line
+            .remove("message")
+            .unwrap_or(serde_json::Value::String(String::new()));
         let level = match *event.metadata().level() {
             Level::TRACE => "trace",
             Level::DEBUG => "debug",
@@ -68,14 +75,16 @@ impl<S: Subscriber> Layer<S> for HclogLayer {
 
 fn timestamp() -> String {
     let now = time::OffsetDateTime::now_utc();
-    now.format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
+    now.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
 }
 
 struct FieldCollector(serde_json::Map<String, serde_json::Value>);
 
 impl Visit for FieldCollector {
     fn record_debug(&mut self, field: &Field, value: &dyn std::fmt::Debug) {
-        self.0.insert(field.name().to_string(), format!("{value:?}").into());
+        self.0
+            .insert(field.name().to_string(), format!("{value:?}").into());
     }
 
     fn record_str(&mut self, field: &Field, value: &str) {

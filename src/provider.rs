@@ -112,7 +112,9 @@ pub struct ProviderConfig {
 
 /// Reads one setting: the attribute if set, else its environment variable.
 fn setting(value: Option<String>, env: &str) -> Option<String> {
-    value.or_else(|| std::env::var(env).ok()).filter(|v| !v.trim().is_empty())
+    value
+        .or_else(|| std::env::var(env).ok())
+        .filter(|v| !v.trim().is_empty())
 }
 
 fn number_setting<T: std::str::FromStr>(
@@ -157,7 +159,11 @@ fn parse_url(raw: &str, attr: &str, env: &str) -> Result<url::Url, Diagnostic> {
         )
     })?;
     crate::halo::check_url(&url).map_err(|e| {
-        Diagnostic::attribute_error(AttrPath::root(attr), format!("Invalid {attr}"), format!("{e} (from {attr} or {env})."))
+        Diagnostic::attribute_error(
+            AttrPath::root(attr),
+            format!("Invalid {attr}"),
+            format!("{e} (from {attr} or {env})."),
+        )
     })?;
     Ok(url)
 }
@@ -168,25 +174,42 @@ impl ProviderConfig {
     pub fn client_config(self) -> Result<ClientConfig, Diagnostics> {
         let mut diags = Diagnostics::new();
         let url = match setting(self.url, "HALOPSA_URL") {
-            Some(raw) => parse_url(&raw, "url", "HALOPSA_URL").map_err(|d| diags.push(d)).ok(),
+            Some(raw) => parse_url(&raw, "url", "HALOPSA_URL")
+                .map_err(|d| diags.push(d))
+                .ok(),
             None => {
-                diags.push(missing("url", "HALOPSA_URL", "the Halo instance URL (e.g. https://acme.halopsa.com)"));
+                diags.push(missing(
+                    "url",
+                    "HALOPSA_URL",
+                    "the Halo instance URL (e.g. https://acme.halopsa.com)",
+                ));
                 None
             }
         };
         let client_id = setting(self.client_id, "HALOPSA_CLIENT_ID");
         if client_id.is_none() {
-            diags.push(missing("client_id", "HALOPSA_CLIENT_ID", "the client ID of a Halo API application"));
+            diags.push(missing(
+                "client_id",
+                "HALOPSA_CLIENT_ID",
+                "the client ID of a Halo API application",
+            ));
         }
         let secret = self
             .client_secret
             .filter(|s| !s.expose().trim().is_empty())
             .or_else(|| setting(None, "HALOPSA_CLIENT_SECRET").map(Secret::new));
         if secret.is_none() {
-            diags.push(missing("client_secret", "HALOPSA_CLIENT_SECRET", "the client secret of that API application"));
+            diags.push(missing(
+                "client_secret",
+                "HALOPSA_CLIENT_SECRET",
+                "the client secret of that API application",
+            ));
         }
-        let auth_url = setting(self.auth_url, "HALOPSA_AUTH_URL")
-            .and_then(|raw| parse_url(&raw, "auth_url", "HALOPSA_AUTH_URL").map_err(|d| diags.push(d)).ok());
+        let auth_url = setting(self.auth_url, "HALOPSA_AUTH_URL").and_then(|raw| {
+            parse_url(&raw, "auth_url", "HALOPSA_AUTH_URL")
+                .map_err(|d| diags.push(d))
+                .ok()
+        });
         let tenant = setting(self.tenant, "HALOPSA_TENANT");
         let scope = setting(self.scope, "HALOPSA_SCOPE");
         let timeout = number_setting(
@@ -195,7 +218,12 @@ impl ProviderConfig {
             "HALOPSA_REQUEST_TIMEOUT_SECONDS",
             &mut diags,
         );
-        let retries = number_setting(self.max_retries, "max_retries", "HALOPSA_MAX_RETRIES", &mut diags);
+        let retries = number_setting(
+            self.max_retries,
+            "max_retries",
+            "HALOPSA_MAX_RETRIES",
+            &mut diags,
+        );
         let limit = number_setting(
             self.rate_limit_requests,
             "rate_limit_requests",

@@ -62,7 +62,12 @@ impl Catalog {
                 (imp.type_name(), DataSourceEntry { imp, schema, ty })
             })
             .collect();
-        Catalog { provider, provider_ty, resources, data_sources }
+        Catalog {
+            provider,
+            provider_ty,
+            resources,
+            data_sources,
+        }
     }
 }
 
@@ -142,8 +147,11 @@ async fn cancellable<T>(
 }
 
 fn cancelled_diag() -> Diagnostics {
-    Diagnostic::error("Operation cancelled", "Terraform asked the provider to stop; the request was abandoned.")
-        .into()
+    Diagnostic::error(
+        "Operation cancelled",
+        "Terraform asked the provider to stop; the request was abandoned.",
+    )
+    .into()
 }
 
 // ---- conversions -------------------------------------------------------------
@@ -164,7 +172,10 @@ fn decode(dv: Option<&pb::DynamicValue>, ty: &Type) -> std::result::Result<Value
 }
 
 fn encode(v: &Value, ty: &Type) -> Option<pb::DynamicValue> {
-    Some(pb::DynamicValue { msgpack: codec::encode(v, ty), json: Vec::new() })
+    Some(pb::DynamicValue {
+        msgpack: codec::encode(v, ty),
+        json: Vec::new(),
+    })
 }
 
 fn diags_to_pb(d: &Diagnostics) -> Vec<pb::Diagnostic> {
@@ -231,7 +242,11 @@ pub fn schema_to_pb(s: &Schema) -> pb::Schema {
         version: s.version,
         block: Some(pb::schema::Block {
             version: s.version,
-            attributes: s.attributes.iter().map(|(n, a)| attribute_to_pb(n, a)).collect(),
+            attributes: s
+                .attributes
+                .iter()
+                .map(|(n, a)| attribute_to_pb(n, a))
+                .collect(),
             block_types: Vec::new(),
             description: s.description.to_string(),
             description_kind: pb::StringKind::Markdown as i32,
@@ -255,8 +270,16 @@ fn capabilities() -> Option<pb::ServerCapabilities> {
 fn settle_unknowns(v: Value) -> Value {
     match v {
         Value::Unknown => Value::Null,
-        Value::Object(m) => Value::Object(m.into_iter().map(|(k, v)| (k, settle_unknowns(v))).collect()),
-        Value::Map(m) => Value::Map(m.into_iter().map(|(k, v)| (k, settle_unknowns(v))).collect()),
+        Value::Object(m) => Value::Object(
+            m.into_iter()
+                .map(|(k, v)| (k, settle_unknowns(v)))
+                .collect(),
+        ),
+        Value::Map(m) => Value::Map(
+            m.into_iter()
+                .map(|(k, v)| (k, settle_unknowns(v)))
+                .collect(),
+        ),
         Value::List(l) => Value::List(l.into_iter().map(settle_unknowns).collect()),
         Value::Set(l) => Value::Set(l.into_iter().map(settle_unknowns).collect()),
         other => other,
@@ -292,7 +315,10 @@ type EventStream<T> = Pin<Box<dyn Stream<Item = std::result::Result<T, Status>> 
 
 #[tonic::async_trait]
 impl pb::provider_server::Provider for ProviderService {
-    async fn get_metadata(&self, _r: Request<pb::get_metadata::Request>) -> Result<pb::get_metadata::Response> {
+    async fn get_metadata(
+        &self,
+        _r: Request<pb::get_metadata::Request>,
+    ) -> Result<pb::get_metadata::Response> {
         let c = self.catalog();
         let mut resources: Vec<_> = c.resources.keys().map(|n| n.to_string()).collect();
         let mut data_sources: Vec<_> = c.data_sources.keys().map(|n| n.to_string()).collect();
@@ -320,7 +346,11 @@ impl pb::provider_server::Provider for ProviderService {
         let c = self.catalog();
         Ok(Response::new(pb::get_provider_schema::Response {
             provider: Some(schema_to_pb(&c.provider)),
-            resource_schemas: c.resources.iter().map(|(n, e)| (n.to_string(), schema_to_pb(&e.schema))).collect(),
+            resource_schemas: c
+                .resources
+                .iter()
+                .map(|(n, e)| (n.to_string(), schema_to_pb(&e.schema)))
+                .collect(),
             data_source_schemas: c
                 .data_sources
                 .iter()
@@ -339,10 +369,17 @@ impl pb::provider_server::Provider for ProviderService {
         let c = self.catalog();
         let mut diags = Diagnostics::new();
         match decode(r.config.as_ref(), &c.provider_ty) {
-            Ok(config) => validate_config(&c.provider.attributes, &config, &Default::default(), &mut diags),
+            Ok(config) => validate_config(
+                &c.provider.attributes,
+                &config,
+                &Default::default(),
+                &mut diags,
+            ),
             Err(d) => diags.extend(d),
         }
-        Ok(Response::new(pb::validate_provider_config::Response { diagnostics: diags_to_pb(&diags) }))
+        Ok(Response::new(pb::validate_provider_config::Response {
+            diagnostics: diags_to_pb(&diags),
+        }))
     }
 
     async fn validate_resource_config(
@@ -354,12 +391,19 @@ impl pb::provider_server::Provider for ProviderService {
         let mut diags = Diagnostics::new();
         match decode(r.config.as_ref(), &e.ty) {
             Ok(config) => {
-                validate_config(&e.schema.attributes, &config, &Default::default(), &mut diags);
+                validate_config(
+                    &e.schema.attributes,
+                    &config,
+                    &Default::default(),
+                    &mut diags,
+                );
                 e.imp.validate(&config, &mut diags);
             }
             Err(d) => diags.extend(d),
         }
-        Ok(Response::new(pb::validate_resource_config::Response { diagnostics: diags_to_pb(&diags) }))
+        Ok(Response::new(pb::validate_resource_config::Response {
+            diagnostics: diags_to_pb(&diags),
+        }))
     }
 
     async fn validate_data_resource_config(
@@ -371,12 +415,19 @@ impl pb::provider_server::Provider for ProviderService {
         let mut diags = Diagnostics::new();
         match decode(r.config.as_ref(), &e.ty) {
             Ok(config) => {
-                validate_config(&e.schema.attributes, &config, &Default::default(), &mut diags);
+                validate_config(
+                    &e.schema.attributes,
+                    &config,
+                    &Default::default(),
+                    &mut diags,
+                );
                 e.imp.validate(&config, &mut diags);
             }
             Err(d) => diags.extend(d),
         }
-        Ok(Response::new(pb::validate_data_resource_config::Response { diagnostics: diags_to_pb(&diags) }))
+        Ok(Response::new(pb::validate_data_resource_config::Response {
+            diagnostics: diags_to_pb(&diags),
+        }))
     }
 
     async fn upgrade_resource_state(
@@ -397,8 +448,9 @@ impl pb::provider_server::Provider for ProviderService {
                 )
                 .into());
             }
-            let mut json: serde_json::Value = serde_json::from_slice(&raw.json)
-                .map_err(|err| Diagnostic::error("Stored state is not valid JSON", err.to_string()))?;
+            let mut json: serde_json::Value = serde_json::from_slice(&raw.json).map_err(|err| {
+                Diagnostic::error("Stored state is not valid JSON", err.to_string())
+            })?;
             if r.version > e.schema.version {
                 return Err(Diagnostic::error(
                     "State written by a newer provider",
@@ -413,12 +465,19 @@ impl pb::provider_server::Provider for ProviderService {
                 json = e.imp.upgrade_state(r.version, json)?;
             }
             // Attributes a previous version had and this one dropped are left behind.
-            Value::from_json(&json, &e.ty, false)
-                .map_err(|err| Diagnostic::error("Stored state does not fit the schema", err).into())
+            Value::from_json(&json, &e.ty, false).map_err(|err| {
+                Diagnostic::error("Stored state does not fit the schema", err).into()
+            })
         })();
         Ok(Response::new(match outcome {
-            Ok(v) => pb::upgrade_resource_state::Response { upgraded_state: encode(&v, &e.ty), diagnostics: Vec::new() },
-            Err(d) => pb::upgrade_resource_state::Response { upgraded_state: None, diagnostics: diags_to_pb(&d) },
+            Ok(v) => pb::upgrade_resource_state::Response {
+                upgraded_state: encode(&v, &e.ty),
+                diagnostics: Vec::new(),
+            },
+            Err(d) => pb::upgrade_resource_state::Response {
+                upgraded_state: None,
+                diagnostics: diags_to_pb(&d),
+            },
         }))
     }
 
@@ -426,14 +485,18 @@ impl pb::provider_server::Provider for ProviderService {
         &self,
         _r: Request<pb::get_resource_identity_schemas::Request>,
     ) -> Result<pb::get_resource_identity_schemas::Response> {
-        Ok(Response::new(pb::get_resource_identity_schemas::Response::default()))
+        Ok(Response::new(
+            pb::get_resource_identity_schemas::Response::default(),
+        ))
     }
 
     async fn upgrade_resource_identity(
         &self,
         _r: Request<pb::upgrade_resource_identity::Request>,
     ) -> Result<pb::upgrade_resource_identity::Response> {
-        Err(Status::unimplemented("resource identity is not supported by this provider version"))
+        Err(Status::unimplemented(
+            "resource identity is not supported by this provider version",
+        ))
     }
 
     async fn configure_provider(
@@ -460,34 +523,51 @@ impl pb::provider_server::Provider for ProviderService {
             }
             Err(d) => d,
         };
-        Ok(Response::new(pb::configure_provider::Response { diagnostics: diags_to_pb(&diags) }))
+        Ok(Response::new(pb::configure_provider::Response {
+            diagnostics: diags_to_pb(&diags),
+        }))
     }
 
-    async fn read_resource(&self, r: Request<pb::read_resource::Request>) -> Result<pb::read_resource::Response> {
+    async fn read_resource(
+        &self,
+        r: Request<pb::read_resource::Request>,
+    ) -> Result<pb::read_resource::Response> {
         let r = r.into_inner();
         let e = self.resource(&r.type_name)?;
-        let respond = |state: &Value, diags: &Diagnostics, private: Vec<u8>| pb::read_resource::Response {
-            new_state: encode(state, &e.ty),
-            diagnostics: diags_to_pb(diags),
-            private,
-            ..Default::default()
-        };
+        let respond =
+            |state: &Value, diags: &Diagnostics, private: Vec<u8>| pb::read_resource::Response {
+                new_state: encode(state, &e.ty),
+                diagnostics: diags_to_pb(diags),
+                private,
+                ..Default::default()
+            };
         let current = match decode(r.current_state.as_ref(), &e.ty) {
             Ok(v) => v,
             Err(d) => return Ok(Response::new(respond(&Value::Null, &d, r.private))),
         };
         if current.is_null() {
-            return Ok(Response::new(respond(&Value::Null, &Diagnostics::new(), r.private)));
+            return Ok(Response::new(respond(
+                &Value::Null,
+                &Diagnostics::new(),
+                r.private,
+            )));
         }
         let (client, token) = match self.client().await {
             Ok(c) => c,
             Err(d) => return Ok(Response::new(respond(&current, &d, r.private))),
         };
         let applied = cancellable(&token, e.imp.read(&client, &current, &e.ty), || {
-            crate::framework::resource::Applied { state: current.clone(), diagnostics: cancelled_diag() }
+            crate::framework::resource::Applied {
+                state: current.clone(),
+                diagnostics: cancelled_diag(),
+            }
         })
         .await;
-        Ok(Response::new(respond(&applied.state, &applied.diagnostics, r.private)))
+        Ok(Response::new(respond(
+            &applied.state,
+            &applied.diagnostics,
+            r.private,
+        )))
     }
 
     async fn plan_resource_change(
@@ -497,7 +577,11 @@ impl pb::provider_server::Provider for ProviderService {
         let r = r.into_inner();
         let e = self.resource(&r.type_name)?;
         let decoded = decode(r.prior_state.as_ref(), &e.ty).and_then(|prior| {
-            Ok((prior, decode(r.proposed_new_state.as_ref(), &e.ty)?, decode(r.config.as_ref(), &e.ty)?))
+            Ok((
+                prior,
+                decode(r.proposed_new_state.as_ref(), &e.ty)?,
+                decode(r.config.as_ref(), &e.ty)?,
+            ))
         });
         let (prior, proposed, config) = match decoded {
             Ok(v) => v,
@@ -526,11 +610,13 @@ impl pb::provider_server::Provider for ProviderService {
     ) -> Result<pb::apply_resource_change::Response> {
         let r = r.into_inner();
         let e = self.resource(&r.type_name)?;
-        let respond = |state: &Value, diags: &Diagnostics, private: Vec<u8>| pb::apply_resource_change::Response {
-            new_state: encode(state, &e.ty),
-            private,
-            diagnostics: diags_to_pb(diags),
-            ..Default::default()
+        let respond = |state: &Value, diags: &Diagnostics, private: Vec<u8>| {
+            pb::apply_resource_change::Response {
+                new_state: encode(state, &e.ty),
+                private,
+                diagnostics: diags_to_pb(diags),
+                ..Default::default()
+            }
         };
         let decoded = decode(r.prior_state.as_ref(), &e.ty)
             .and_then(|prior| Ok((prior, decode(r.planned_state.as_ref(), &e.ty)?)));
@@ -544,7 +630,11 @@ impl pb::provider_server::Provider for ProviderService {
         };
         if planned.is_null() {
             let diags = cancellable(&token, e.imp.delete(&client, &prior), cancelled_diag).await;
-            let state = if diags.has_errors() { prior } else { Value::Null };
+            let state = if diags.has_errors() {
+                prior
+            } else {
+                Value::Null
+            };
             return Ok(Response::new(respond(&state, &diags, Vec::new())));
         }
         let work = async {
@@ -563,7 +653,11 @@ impl pb::provider_server::Provider for ProviderService {
         if !applied.diagnostics.has_errors() {
             keep_planned_values(&mut state, &planned, &r.type_name);
         }
-        Ok(Response::new(respond(&state, &applied.diagnostics, r.planned_private)))
+        Ok(Response::new(respond(
+            &state,
+            &applied.diagnostics,
+            r.planned_private,
+        )))
     }
 
     async fn import_resource_state(
@@ -574,7 +668,13 @@ impl pb::provider_server::Provider for ProviderService {
         let e = self.resource(&r.type_name)?;
         match e.imp.import(&r.id) {
             Ok(attrs) => {
-                let mut state = Value::Object(e.schema.attributes.iter().map(|(n, _)| (n.to_string(), Value::Null)).collect());
+                let mut state = Value::Object(
+                    e.schema
+                        .attributes
+                        .iter()
+                        .map(|(n, _)| (n.to_string(), Value::Null))
+                        .collect(),
+                );
                 for (name, v) in attrs {
                     state.set_attr(name, v);
                 }
@@ -604,7 +704,10 @@ impl pb::provider_server::Provider for ProviderService {
             "The halopsa provider cannot take over state from another resource type.",
         )
         .into();
-        Ok(Response::new(pb::move_resource_state::Response { diagnostics: diags_to_pb(&d), ..Default::default() }))
+        Ok(Response::new(pb::move_resource_state::Response {
+            diagnostics: diags_to_pb(&d),
+            ..Default::default()
+        }))
     }
 
     async fn read_data_source(
@@ -627,65 +730,94 @@ impl pb::provider_server::Provider for ProviderService {
             Err(d) => return Ok(Response::new(respond(&Value::Null, &d))),
         };
         let applied = cancellable(&token, e.imp.read(&client, &config, &e.ty), || {
-            crate::framework::resource::Applied { state: Value::Null, diagnostics: cancelled_diag() }
+            crate::framework::resource::Applied {
+                state: Value::Null,
+                diagnostics: cancelled_diag(),
+            }
         })
         .await;
-        Ok(Response::new(respond(&settle_unknowns(applied.state), &applied.diagnostics)))
+        Ok(Response::new(respond(
+            &settle_unknowns(applied.state),
+            &applied.diagnostics,
+        )))
     }
 
     async fn generate_resource_config(
         &self,
         _r: Request<pb::generate_resource_config::Request>,
     ) -> Result<pb::generate_resource_config::Response> {
-        Err(Status::unimplemented("GenerateResourceConfig is not supported"))
+        Err(Status::unimplemented(
+            "GenerateResourceConfig is not supported",
+        ))
     }
 
     async fn validate_ephemeral_resource_config(
         &self,
         _r: Request<pb::validate_ephemeral_resource_config::Request>,
     ) -> Result<pb::validate_ephemeral_resource_config::Response> {
-        Err(Status::unimplemented("this provider has no ephemeral resources"))
+        Err(Status::unimplemented(
+            "this provider has no ephemeral resources",
+        ))
     }
 
     async fn open_ephemeral_resource(
         &self,
         _r: Request<pb::open_ephemeral_resource::Request>,
     ) -> Result<pb::open_ephemeral_resource::Response> {
-        Err(Status::unimplemented("this provider has no ephemeral resources"))
+        Err(Status::unimplemented(
+            "this provider has no ephemeral resources",
+        ))
     }
 
     async fn renew_ephemeral_resource(
         &self,
         _r: Request<pb::renew_ephemeral_resource::Request>,
     ) -> Result<pb::renew_ephemeral_resource::Response> {
-        Err(Status::unimplemented("this provider has no ephemeral resources"))
+        Err(Status::unimplemented(
+            "this provider has no ephemeral resources",
+        ))
     }
 
     async fn close_ephemeral_resource(
         &self,
         _r: Request<pb::close_ephemeral_resource::Request>,
     ) -> Result<pb::close_ephemeral_resource::Response> {
-        Err(Status::unimplemented("this provider has no ephemeral resources"))
+        Err(Status::unimplemented(
+            "this provider has no ephemeral resources",
+        ))
     }
 
     type ListResourceStream = EventStream<pb::list_resource::Event>;
 
-    async fn list_resource(&self, _r: Request<pb::list_resource::Request>) -> Result<Self::ListResourceStream> {
-        Err(Status::unimplemented("list resources are not supported by this provider version"))
+    async fn list_resource(
+        &self,
+        _r: Request<pb::list_resource::Request>,
+    ) -> Result<Self::ListResourceStream> {
+        Err(Status::unimplemented(
+            "list resources are not supported by this provider version",
+        ))
     }
 
     async fn validate_list_resource_config(
         &self,
         _r: Request<pb::validate_list_resource_config::Request>,
     ) -> Result<pb::validate_list_resource_config::Response> {
-        Err(Status::unimplemented("list resources are not supported by this provider version"))
+        Err(Status::unimplemented(
+            "list resources are not supported by this provider version",
+        ))
     }
 
-    async fn get_functions(&self, _r: Request<pb::get_functions::Request>) -> Result<pb::get_functions::Response> {
+    async fn get_functions(
+        &self,
+        _r: Request<pb::get_functions::Request>,
+    ) -> Result<pb::get_functions::Response> {
         Ok(Response::new(pb::get_functions::Response::default()))
     }
 
-    async fn call_function(&self, _r: Request<pb::call_function::Request>) -> Result<pb::call_function::Response> {
+    async fn call_function(
+        &self,
+        _r: Request<pb::call_function::Request>,
+    ) -> Result<pb::call_function::Response> {
         Err(Status::unimplemented("this provider has no functions"))
     }
 
@@ -705,7 +837,10 @@ impl pb::provider_server::Provider for ProviderService {
 
     type ReadStateBytesStream = EventStream<pb::read_state_bytes::Response>;
 
-    async fn read_state_bytes(&self, _r: Request<pb::read_state_bytes::Request>) -> Result<Self::ReadStateBytesStream> {
+    async fn read_state_bytes(
+        &self,
+        _r: Request<pb::read_state_bytes::Request>,
+    ) -> Result<Self::ReadStateBytesStream> {
         Err(Status::unimplemented("this provider has no state stores"))
     }
 
@@ -716,29 +851,47 @@ impl pb::provider_server::Provider for ProviderService {
         Err(Status::unimplemented("this provider has no state stores"))
     }
 
-    async fn lock_state(&self, _r: Request<pb::lock_state::Request>) -> Result<pb::lock_state::Response> {
+    async fn lock_state(
+        &self,
+        _r: Request<pb::lock_state::Request>,
+    ) -> Result<pb::lock_state::Response> {
         Err(Status::unimplemented("this provider has no state stores"))
     }
 
-    async fn unlock_state(&self, _r: Request<pb::unlock_state::Request>) -> Result<pb::unlock_state::Response> {
+    async fn unlock_state(
+        &self,
+        _r: Request<pb::unlock_state::Request>,
+    ) -> Result<pb::unlock_state::Response> {
         Err(Status::unimplemented("this provider has no state stores"))
     }
 
-    async fn get_states(&self, _r: Request<pb::get_states::Request>) -> Result<pb::get_states::Response> {
+    async fn get_states(
+        &self,
+        _r: Request<pb::get_states::Request>,
+    ) -> Result<pb::get_states::Response> {
         Err(Status::unimplemented("this provider has no state stores"))
     }
 
-    async fn delete_state(&self, _r: Request<pb::delete_state::Request>) -> Result<pb::delete_state::Response> {
+    async fn delete_state(
+        &self,
+        _r: Request<pb::delete_state::Request>,
+    ) -> Result<pb::delete_state::Response> {
         Err(Status::unimplemented("this provider has no state stores"))
     }
 
-    async fn plan_action(&self, _r: Request<pb::plan_action::Request>) -> Result<pb::plan_action::Response> {
+    async fn plan_action(
+        &self,
+        _r: Request<pb::plan_action::Request>,
+    ) -> Result<pb::plan_action::Response> {
         Err(Status::unimplemented("this provider has no actions"))
     }
 
     type InvokeActionStream = EventStream<pb::invoke_action::Event>;
 
-    async fn invoke_action(&self, _r: Request<pb::invoke_action::Request>) -> Result<Self::InvokeActionStream> {
+    async fn invoke_action(
+        &self,
+        _r: Request<pb::invoke_action::Request>,
+    ) -> Result<Self::InvokeActionStream> {
         Err(Status::unimplemented("this provider has no actions"))
     }
 
@@ -749,7 +902,10 @@ impl pb::provider_server::Provider for ProviderService {
         Err(Status::unimplemented("this provider has no actions"))
     }
 
-    async fn stop_provider(&self, _r: Request<pb::stop_provider::Request>) -> Result<pb::stop_provider::Response> {
+    async fn stop_provider(
+        &self,
+        _r: Request<pb::stop_provider::Request>,
+    ) -> Result<pb::stop_provider::Response> {
         tracing::debug!("Terraform asked the provider to stop: cancelling requests in flight");
         let mut guard = match self.inner.stop.lock() {
             Ok(g) => g,
@@ -757,6 +913,8 @@ impl pb::provider_server::Provider for ProviderService {
         };
         guard.cancel();
         *guard = CancellationToken::new();
-        Ok(Response::new(pb::stop_provider::Response { error: String::new() }))
+        Ok(Response::new(pb::stop_provider::Response {
+            error: String::new(),
+        }))
     }
 }

@@ -27,10 +27,16 @@ fn client_identity() -> ClientIdentity {
     let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P521_SHA512).expect("key");
     let mut params = rcgen::CertificateParams::new(vec!["localhost".to_string()]).expect("params");
     params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
-    params.extended_key_usages =
-        vec![rcgen::ExtendedKeyUsagePurpose::ClientAuth, rcgen::ExtendedKeyUsagePurpose::ServerAuth];
+    params.extended_key_usages = vec![
+        rcgen::ExtendedKeyUsagePurpose::ClientAuth,
+        rcgen::ExtendedKeyUsagePurpose::ServerAuth,
+    ];
     let cert = params.self_signed(&key).expect("cert");
-    ClientIdentity { cert_der: cert.der().to_vec(), cert_pem: cert.pem(), key_der: key.serialize_der() }
+    ClientIdentity {
+        cert_der: cert.der().to_vec(),
+        cert_pem: cert.pem(),
+        key_der: key.serialize_der(),
+    }
 }
 
 struct Plugin {
@@ -59,21 +65,39 @@ fn start_plugin(client: &ClientIdentity) -> Plugin {
         .expect("start provider");
     let stdout = child.stdout.take().expect("stdout");
     let mut line = String::new();
-    BufReader::new(stdout).read_line(&mut line).expect("handshake line");
+    BufReader::new(stdout)
+        .read_line(&mut line)
+        .expect("handshake line");
     let parts: Vec<&str> = line.trim().split('|').collect();
     assert_eq!(parts.len(), 6, "handshake line {line:?}");
     assert_eq!(&parts[..3], &["1", "6", "tcp"], "handshake line {line:?}");
     assert_eq!(parts[4], "grpc");
-    let port: u16 = parts[3].rsplit(':').next().and_then(|p| p.parse().ok()).expect("port");
-    assert!((10000..=25000).contains(&port), "port {port} outside PLUGIN_MIN_PORT..PLUGIN_MAX_PORT");
-    let server_cert = base64::engine::general_purpose::STANDARD_NO_PAD.decode(parts[5]).expect("cert b64");
-    Plugin { child, addr: parts[3].to_string(), server_cert }
+    let port: u16 = parts[3]
+        .rsplit(':')
+        .next()
+        .and_then(|p| p.parse().ok())
+        .expect("port");
+    assert!(
+        (10000..=25000).contains(&port),
+        "port {port} outside PLUGIN_MIN_PORT..PLUGIN_MAX_PORT"
+    );
+    let server_cert = base64::engine::general_purpose::STANDARD_NO_PAD
+        .decode(parts[5])
+        .expect("cert b64");
+    Plugin {
+        child,
+        addr: parts[3].to_string(),
+        server_cert,
+    }
 }
 
 fn tls_client(plugin: &Plugin, identity: Option<&ClientIdentity>) -> tokio_rustls::TlsConnector {
     let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
     // Like go-plugin, trust exactly the certificate from the handshake line.
-    let verifier = Arc::new(PinnedServer { cert: plugin.server_cert.clone(), provider: provider.clone() });
+    let verifier = Arc::new(PinnedServer {
+        cert: plugin.server_cert.clone(),
+        provider: provider.clone(),
+    });
     let builder = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .expect("versions")
@@ -110,7 +134,9 @@ impl rustls::client::danger::ServerCertVerifier for PinnedServer {
         if end_entity.as_ref() == self.cert.as_slice() {
             Ok(rustls::client::danger::ServerCertVerified::assertion())
         } else {
-            Err(rustls::Error::General("not the plugin's certificate".into()))
+            Err(rustls::Error::General(
+                "not the plugin's certificate".into(),
+            ))
         }
     }
 
@@ -120,7 +146,12 @@ impl rustls::client::danger::ServerCertVerifier for PinnedServer {
         cert: &CertificateDer<'_>,
         dss: &rustls::DigitallySignedStruct,
     ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
     }
 
     fn verify_tls13_signature(
@@ -129,15 +160,25 @@ impl rustls::client::danger::ServerCertVerifier for PinnedServer {
         cert: &CertificateDer<'_>,
         dss: &rustls::DigitallySignedStruct,
     ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
     }
 
     fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
-        self.provider.signature_verification_algorithms.supported_schemes()
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
     }
 }
 
-async fn channel(plugin: &Plugin, identity: Option<&ClientIdentity>) -> Result<tonic::transport::Channel, String> {
+async fn channel(
+    plugin: &Plugin,
+    identity: Option<&ClientIdentity>,
+) -> Result<tonic::transport::Channel, String> {
     let connector = tls_client(plugin, identity);
     let addr = plugin.addr.clone();
     tonic::transport::Endpoint::from_static("http://localhost")
@@ -156,7 +197,10 @@ async fn channel(plugin: &Plugin, identity: Option<&ClientIdentity>) -> Result<t
 }
 
 fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime")
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime")
 }
 
 #[test]
@@ -164,15 +208,24 @@ fn terraforms_certificate_is_accepted_and_schema_served() {
     let id = client_identity();
     let plugin = start_plugin(&id);
     runtime().block_on(async {
-        let ch = channel(&plugin, Some(&id)).await.expect("connect with Terraform's certificate");
+        let ch = channel(&plugin, Some(&id))
+            .await
+            .expect("connect with Terraform's certificate");
         let schema = ProviderClient::new(ch)
             .get_provider_schema(get_provider_schema::Request {})
             .await
             .expect("GetProviderSchema")
             .into_inner();
         assert!(schema.resource_schemas.contains_key("halopsa_organisation"));
-        let provider = schema.provider.and_then(|p| p.block).expect("provider block");
-        let secret = provider.attributes.iter().find(|a| a.name == "client_secret").expect("client_secret");
+        let provider = schema
+            .provider
+            .and_then(|p| p.block)
+            .expect("provider block");
+        let secret = provider
+            .attributes
+            .iter()
+            .find(|a| a.name == "client_secret")
+            .expect("client_secret");
         assert!(secret.sensitive, "client_secret must be sensitive");
     });
 }
@@ -183,7 +236,10 @@ fn clients_without_terraforms_certificate_are_refused() {
     let plugin = start_plugin(&id);
     let stranger = client_identity();
     runtime().block_on(async {
-        for (what, identity) in [("no client certificate", None), ("another certificate", Some(&stranger))] {
+        for (what, identity) in [
+            ("no client certificate", None),
+            ("another certificate", Some(&stranger)),
+        ] {
             let outcome = match channel(&plugin, identity).await {
                 Err(e) => Err(e),
                 Ok(ch) => ProviderClient::new(ch)
@@ -204,13 +260,19 @@ fn shutdown_ends_the_process_within_a_second() {
     runtime().block_on(async {
         let ch = channel(&plugin, Some(&id)).await.expect("connect");
         let started = Instant::now();
-        GrpcControllerClient::new(ch).shutdown(Empty {}).await.expect("Shutdown");
+        GrpcControllerClient::new(ch)
+            .shutdown(Empty {})
+            .await
+            .expect("Shutdown");
         loop {
             if let Some(status) = plugin.child.try_wait().expect("wait") {
                 assert!(status.success(), "exit status {status}");
                 break;
             }
-            assert!(started.elapsed() < Duration::from_secs(1), "still running 1 s after Shutdown");
+            assert!(
+                started.elapsed() < Duration::from_secs(1),
+                "still running 1 s after Shutdown"
+            );
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
     });

@@ -28,7 +28,11 @@ const EXT_REFINED_UNKNOWN: i8 = 12;
 
 /// Decodes `bytes` as a value of type `ty`.
 pub fn decode(bytes: &[u8], ty: &Type) -> Result<Value, DecodeError> {
-    let mut r = Reader { buf: bytes, pos: 0, path: Vec::new() };
+    let mut r = Reader {
+        buf: bytes,
+        pos: 0,
+        path: Vec::new(),
+    };
     let v = r.value(ty)?;
     if r.pos != bytes.len() {
         return Err(r.err("trailing bytes after the value"));
@@ -64,7 +68,10 @@ enum Head {
 
 impl<'a> Reader<'a> {
     fn err(&self, message: impl Into<String>) -> DecodeError {
-        DecodeError { path: self.path.join(""), message: message.into() }
+        DecodeError {
+            path: self.path.join(""),
+            message: message.into(),
+        }
     }
 
     fn take(&mut self, n: usize) -> Result<&'a [u8], DecodeError> {
@@ -80,7 +87,10 @@ impl<'a> Reader<'a> {
     }
 
     fn be(&mut self, n: usize) -> Result<u64, DecodeError> {
-        Ok(self.take(n)?.iter().fold(0u64, |acc, b| (acc << 8) | u64::from(*b)))
+        Ok(self
+            .take(n)?
+            .iter()
+            .fold(0u64, |acc, b| (acc << 8) | u64::from(*b)))
     }
 
     fn len(&mut self, n: usize) -> Result<usize, DecodeError> {
@@ -334,7 +344,10 @@ mod tests {
         let v = Value::Object(BTreeMap::from([
             ("id".to_string(), Value::Unknown),
             ("count".to_string(), Value::Number(Number::Int(-300))),
-            ("tags".to_string(), Value::Set(vec![Value::string("a"), Value::string("b")])),
+            (
+                "tags".to_string(),
+                Value::Set(vec![Value::string("a"), Value::string("b")]),
+            ),
             ("on".to_string(), Value::Null),
         ]));
         let bytes = encode(&v, &object_type());

@@ -76,7 +76,10 @@ impl Diagnostic {
     }
 
     pub fn warning(summary: impl Into<String>, detail: impl Into<String>) -> Diagnostic {
-        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(summary, detail) }
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(summary, detail)
+        }
     }
 
     /// An error about one attribute: Terraform points at it in the configuration.
@@ -85,7 +88,10 @@ impl Diagnostic {
         summary: impl Into<String>,
         detail: impl Into<String>,
     ) -> Diagnostic {
-        Diagnostic { path: Some(path), ..Diagnostic::error(summary, detail) }
+        Diagnostic {
+            path: Some(path),
+            ..Diagnostic::error(summary, detail)
+        }
     }
 
     pub fn at(mut self, path: AttrPath) -> Diagnostic {

@@ -16,7 +16,10 @@ pub struct Planned {
 /// given configuration. A null `proposed` is a destroy and stays null.
 pub fn plan_resource(schema: &Schema, prior: &Value, proposed: &Value, config: &Value) -> Planned {
     if proposed.is_null() {
-        return Planned { state: Value::Null, requires_replace: Vec::new() };
+        return Planned {
+            state: Value::Null,
+            requires_replace: Vec::new(),
+        };
     }
     let mut state = proposed.clone();
     apply_defaults(&schema.attributes, &mut state, config);
@@ -45,7 +48,10 @@ pub fn plan_resource(schema: &Schema, prior: &Value, proposed: &Value, config: &
             }
         }
     }
-    Planned { state, requires_replace }
+    Planned {
+        state,
+        requires_replace,
+    }
 }
 
 /// Fills defaults into `state` wherever configuration leaves an attribute out,

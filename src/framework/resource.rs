@@ -22,25 +22,37 @@ pub struct ApplyError<M> {
 impl<M> ApplyError<M> {
     /// The object was created (or changed) but a later step failed.
     pub fn with_state(state: M, diagnostics: impl Into<Diagnostics>) -> Self {
-        ApplyError { diagnostics: diagnostics.into(), state: Some(state) }
+        ApplyError {
+            diagnostics: diagnostics.into(),
+            state: Some(state),
+        }
     }
 }
 
 impl<M> From<Diagnostics> for ApplyError<M> {
     fn from(diagnostics: Diagnostics) -> Self {
-        ApplyError { diagnostics, state: None }
+        ApplyError {
+            diagnostics,
+            state: None,
+        }
     }
 }
 
 impl<M> From<Diagnostic> for ApplyError<M> {
     fn from(d: Diagnostic) -> Self {
-        ApplyError { diagnostics: d.into(), state: None }
+        ApplyError {
+            diagnostics: d.into(),
+            state: None,
+        }
     }
 }
 
 impl<M> From<HaloError> for ApplyError<M> {
     fn from(e: HaloError) -> Self {
-        ApplyError { diagnostics: halo_diagnostic(&e).into(), state: None }
+        ApplyError {
+            diagnostics: halo_diagnostic(&e).into(),
+            state: None,
+        }
     }
 }
 
@@ -79,20 +91,35 @@ pub trait Resource: Send + Sync + 'static {
         if id.is_empty() {
             return Err(Diagnostic::error(
                 "Invalid import id",
-                format!("Importing {} needs the object's Halo id; got an empty string.", Self::TYPE_NAME),
+                format!(
+                    "Importing {} needs the object's Halo id; got an empty string.",
+                    Self::TYPE_NAME
+                ),
             ));
         }
         Ok(vec![("id", Value::string(id))])
     }
 
     /// Rewrites stored state written by an older schema version (JSON form).
-    fn upgrade_state(&self, _from_version: i64, state: serde_json::Value) -> Result<serde_json::Value, Diagnostic> {
+    fn upgrade_state(
+        &self,
+        _from_version: i64,
+        state: serde_json::Value,
+    ) -> Result<serde_json::Value, Diagnostic> {
         Ok(state)
     }
 
-    async fn create(&self, halo: &HaloClient, plan: Self::Model) -> Result<Self::Model, ApplyError<Self::Model>>;
+    async fn create(
+        &self,
+        halo: &HaloClient,
+        plan: Self::Model,
+    ) -> Result<Self::Model, ApplyError<Self::Model>>;
     /// `Ok(None)` when the object no longer exists in Halo.
-    async fn read(&self, halo: &HaloClient, state: Self::Model) -> Result<Option<Self::Model>, Diagnostics>;
+    async fn read(
+        &self,
+        halo: &HaloClient,
+        state: Self::Model,
+    ) -> Result<Option<Self::Model>, Diagnostics>;
     async fn update(
         &self,
         halo: &HaloClient,
@@ -112,20 +139,28 @@ pub trait DataSource: Send + Sync + 'static {
 
     fn validate(&self, _config: &Value, _diags: &mut Diagnostics) {}
 
-    async fn read(&self, halo: &HaloClient, config: Self::Model) -> Result<Self::Model, Diagnostics>;
+    async fn read(
+        &self,
+        halo: &HaloClient,
+        config: Self::Model,
+    ) -> Result<Self::Model, Diagnostics>;
 }
 
 /// Converts a value of `ty` into a typed model.
 pub fn to_model<M: DeserializeOwned>(value: &Value) -> Result<M, Diagnostic> {
     serde_json::from_value(value.to_json()).map_err(|e| {
-        Diagnostic::error("Internal error: state does not fit the model", e.to_string())
+        Diagnostic::error(
+            "Internal error: state does not fit the model",
+            e.to_string(),
+        )
     })
 }
 
 /// Converts a typed model into a value of `ty`.
 pub fn from_model<M: Serialize>(model: &M, ty: &Type) -> Result<Value, Diagnostic> {
-    let json = serde_json::to_value(model)
-        .map_err(|e| Diagnostic::error("Internal error: model does not serialise", e.to_string()))?;
+    let json = serde_json::to_value(model).map_err(|e| {
+        Diagnostic::error("Internal error: model does not serialise", e.to_string())
+    })?;
     Value::from_json(&json, ty, false)
         .map_err(|e| Diagnostic::error("Internal error: model does not fit the schema", e))
 }
@@ -144,7 +179,11 @@ pub trait AnyResource: Send + Sync {
     fn validate(&self, config: &Value, diags: &mut Diagnostics);
     fn modify_plan(&self, prior: &Value, config: &Value, plan: &mut Planned);
     fn import(&self, id: &str) -> Result<Vec<(&'static str, Value)>, Diagnostic>;
-    fn upgrade_state(&self, from_version: i64, state: serde_json::Value) -> Result<serde_json::Value, Diagnostic>;
+    fn upgrade_state(
+        &self,
+        from_version: i64,
+        state: serde_json::Value,
+    ) -> Result<serde_json::Value, Diagnostic>;
     async fn create(&self, halo: &HaloClient, plan: &Value, ty: &Type) -> Applied;
     async fn read(&self, halo: &HaloClient, state: &Value, ty: &Type) -> Applied;
     async fn update(&self, halo: &HaloClient, prior: &Value, plan: &Value, ty: &Type) -> Applied;
@@ -189,14 +228,23 @@ impl<R: Resource> AnyResource for R {
         Resource::import(self, id)
     }
 
-    fn upgrade_state(&self, from_version: i64, state: serde_json::Value) -> Result<serde_json::Value, Diagnostic> {
+    fn upgrade_state(
+        &self,
+        from_version: i64,
+        state: serde_json::Value,
+    ) -> Result<serde_json::Value, Diagnostic> {
         Resource::upgrade_state(self, from_version, state)
     }
 
     async fn create(&self, halo: &HaloClient, plan: &Value, ty: &Type) -> Applied {
         let model = match to_model::<R::Model>(plan) {
             Ok(m) => m,
-            Err(d) => return Applied { state: Value::Null, diagnostics: d.into() },
+            Err(d) => {
+                return Applied {
+                    state: Value::Null,
+                    diagnostics: d.into(),
+                }
+            }
         };
         applied(Resource::create(self, halo, model).await, ty, &Value::Null)
     }
@@ -204,12 +252,23 @@ impl<R: Resource> AnyResource for R {
     async fn read(&self, halo: &HaloClient, state: &Value, ty: &Type) -> Applied {
         let model = match to_model::<R::Model>(state) {
             Ok(m) => m,
-            Err(d) => return Applied { state: state.clone(), diagnostics: d.into() },
+            Err(d) => {
+                return Applied {
+                    state: state.clone(),
+                    diagnostics: d.into(),
+                }
+            }
         };
         match Resource::read(self, halo, model).await {
             Ok(Some(m)) => applied::<R::Model>(Ok(m), ty, state),
-            Ok(None) => Applied { state: Value::Null, diagnostics: Diagnostics::new() },
-            Err(diagnostics) => Applied { state: state.clone(), diagnostics },
+            Ok(None) => Applied {
+                state: Value::Null,
+                diagnostics: Diagnostics::new(),
+            },
+            Err(diagnostics) => Applied {
+                state: state.clone(),
+                diagnostics,
+            },
         }
     }
 
@@ -217,14 +276,26 @@ impl<R: Resource> AnyResource for R {
         let models = to_model::<R::Model>(prior).and_then(|p| Ok((p, to_model::<R::Model>(plan)?)));
         let (prior_model, plan_model) = match models {
             Ok(m) => m,
-            Err(d) => return Applied { state: prior.clone(), diagnostics: d.into() },
+            Err(d) => {
+                return Applied {
+                    state: prior.clone(),
+                    diagnostics: d.into(),
+                }
+            }
         };
-        applied(Resource::update(self, halo, prior_model, plan_model).await, ty, prior)
+        applied(
+            Resource::update(self, halo, prior_model, plan_model).await,
+            ty,
+            prior,
+        )
     }
 
     async fn delete(&self, halo: &HaloClient, state: &Value) -> Diagnostics {
         match to_model::<R::Model>(state) {
-            Ok(m) => Resource::delete(self, halo, m).await.err().unwrap_or_default(),
+            Ok(m) => Resource::delete(self, halo, m)
+                .await
+                .err()
+                .unwrap_or_default(),
             Err(d) => d.into(),
         }
     }
@@ -256,9 +327,20 @@ impl<D: DataSource> AnyDataSource for D {
     async fn read(&self, halo: &HaloClient, config: &Value, ty: &Type) -> Applied {
         let model = match to_model::<D::Model>(config) {
             Ok(m) => m,
-            Err(d) => return Applied { state: Value::Null, diagnostics: d.into() },
+            Err(d) => {
+                return Applied {
+                    state: Value::Null,
+                    diagnostics: d.into(),
+                }
+            }
         };
-        applied(DataSource::read(self, halo, model).await.map_err(ApplyError::from), ty, &Value::Null)
+        applied(
+            DataSource::read(self, halo, model)
+                .await
+                .map_err(ApplyError::from),
+            ty,
+            &Value::Null,
+        )
     }
 }
 

@@ -91,7 +91,10 @@ impl Attribute {
     }
 
     pub fn list_of(element: Type) -> Attribute {
-        Attribute::new(AttributeKind::Value(Type::list(element)), Presence::Optional)
+        Attribute::new(
+            AttributeKind::Value(Type::list(element)),
+            Presence::Optional,
+        )
     }
 
     pub fn map_of(element: Type) -> Attribute {
@@ -176,7 +179,12 @@ impl Attribute {
 }
 
 fn object_type(attrs: &[(&'static str, Attribute)]) -> Type {
-    Type::Object(attrs.iter().map(|(n, a)| (n.to_string(), a.value_type())).collect::<BTreeMap<_, _>>())
+    Type::Object(
+        attrs
+            .iter()
+            .map(|(n, a)| (n.to_string(), a.value_type()))
+            .collect::<BTreeMap<_, _>>(),
+    )
 }
 
 /// The schema of a resource, data source, list resource or the provider block.
@@ -189,7 +197,11 @@ pub struct Schema {
 
 impl Schema {
     pub fn new(description: &'static str) -> Schema {
-        Schema { version: 0, description, attributes: Vec::new() }
+        Schema {
+            version: 0,
+            description,
+            attributes: Vec::new(),
+        }
     }
 
     pub fn version(mut self, v: i64) -> Self {
@@ -203,7 +215,10 @@ impl Schema {
     }
 
     pub fn get(&self, name: &str) -> Option<&Attribute> {
-        self.attributes.iter().find(|(n, _)| *n == name).map(|(_, a)| a)
+        self.attributes
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, a)| a)
     }
 
     /// The object type of the whole resource value.

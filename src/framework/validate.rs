@@ -66,7 +66,9 @@ impl Validator {
             },
             (Validator::PositiveIntString, Value::String(s)) => match s.parse::<i64>() {
                 Ok(i) if i >= 1 => Ok(()),
-                _ => Err(format!("{s:?} is not a Halo id (a whole number of at least 1)")),
+                _ => Err(format!(
+                    "{s:?} is not a Halo id (a whole number of at least 1)"
+                )),
             },
             _ => Ok(()),
         }
@@ -74,7 +76,11 @@ impl Validator {
 }
 
 fn quoted(words: &[&str]) -> String {
-    words.iter().map(|w| format!("{w:?}")).collect::<Vec<_>>().join(", ")
+    words
+        .iter()
+        .map(|w| format!("{w:?}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Checks configuration against a list of attributes: values set on computed-only
@@ -87,7 +93,11 @@ pub fn validate_config(
 ) {
     for (name, attr) in attrs {
         let v = config.attr(name);
-        let path = if base.is_empty() { AttrPath::root(name) } else { base.attr(name) };
+        let path = if base.is_empty() {
+            AttrPath::root(name)
+        } else {
+            base.attr(name)
+        };
         if v.is_null() {
             continue;
         }
@@ -123,13 +133,23 @@ mod tests {
 
     #[test]
     fn length_and_one_of_messages_name_the_problem() {
-        let empty = Validator::length(1, 255).check(&Value::string("  ")).unwrap_err();
+        let empty = Validator::length(1, 255)
+            .check(&Value::string("  "))
+            .unwrap_err();
         assert_eq!(empty, "must not be empty");
-        let long = Validator::length(1, 3).check(&Value::string("abcd")).unwrap_err();
+        let long = Validator::length(1, 3)
+            .check(&Value::string("abcd"))
+            .unwrap_err();
         assert!(long.contains("at most 3"));
-        let word = Validator::OneOf(&["a", "b"]).check(&Value::string("c")).unwrap_err();
+        let word = Validator::OneOf(&["a", "b"])
+            .check(&Value::string("c"))
+            .unwrap_err();
         assert!(word.contains("\"c\" is not one of \"a\", \"b\""));
-        assert!(Validator::PositiveIntString.check(&Value::string("0")).is_err());
-        assert!(Validator::PositiveIntString.check(&Value::string("12")).is_ok());
+        assert!(Validator::PositiveIntString
+            .check(&Value::string("0"))
+            .is_err());
+        assert!(Validator::PositiveIntString
+            .check(&Value::string("12"))
+            .is_ok());
     }
 }

@@ -42,8 +42,10 @@ impl Type {
             Type::Set(e) => json!(["set", e.to_json()]),
             Type::Map(e) => json!(["map", e.to_json()]),
             Type::Object(attrs) => {
-                let attrs: serde_json::Map<String, serde_json::Value> =
-                    attrs.iter().map(|(k, t)| (k.clone(), t.to_json())).collect();
+                let attrs: serde_json::Map<String, serde_json::Value> = attrs
+                    .iter()
+                    .map(|(k, t)| (k.clone(), t.to_json()))
+                    .collect();
                 json!(["object", attrs])
             }
         }
@@ -196,7 +198,8 @@ impl Value {
             }
             (Value::Map(a), Value::Map(b)) | (Value::Object(a), Value::Object(b)) => {
                 a.len() == b.len()
-                    && a.iter().all(|(k, x)| b.get(k).is_some_and(|y| x.semantically_equal(y)))
+                    && a.iter()
+                        .all(|(k, x)| b.get(k).is_some_and(|y| x.semantically_equal(y)))
             }
             (Value::Number(a), Value::Number(b)) => match (a.as_i64(), b.as_i64()) {
                 (Some(x), Some(y)) => x == y,
@@ -244,14 +247,18 @@ impl Value {
             (Type::Number, J::String(s)) => match s.parse::<i64>() {
                 Ok(i) => Value::Number(Number::Int(i)),
                 Err(_) => Value::Number(Number::Float(
-                    s.parse::<f64>().map_err(|_| format!("{s:?} is not a number"))?,
+                    s.parse::<f64>()
+                        .map_err(|_| format!("{s:?} is not a number"))?,
                 )),
             },
             (Type::String, J::String(s)) => Value::String(s.clone()),
             (Type::String, J::Number(n)) => Value::String(n.to_string()),
             (Type::String, J::Bool(b)) => Value::String(b.to_string()),
             (Type::List(e), J::Array(items)) => Value::List(
-                items.iter().map(|i| Value::from_json(i, e, strict)).collect::<Result<_, _>>()?,
+                items
+                    .iter()
+                    .map(|i| Value::from_json(i, e, strict))
+                    .collect::<Result<_, _>>()?,
             ),
             (Type::Set(e), J::Array(items)) => {
                 let mut out: Vec<Value> = Vec::with_capacity(items.len());

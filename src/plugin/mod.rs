@@ -46,7 +46,11 @@ pub enum ServeError {
     #[error("invalid {name}: {value:?}")]
     BadPortRange { name: &'static str, value: String },
     #[error("no free port between {min} and {max} on 127.0.0.1: {source}")]
-    Bind { min: u16, max: u16, source: std::io::Error },
+    Bind {
+        min: u16,
+        max: u16,
+        source: std::io::Error,
+    },
     #[error(transparent)]
     Tls(#[from] tls::TlsSetupError),
     #[error("gRPC server failed: {0}")]
@@ -61,12 +65,16 @@ pub async fn serve_for_terraform(service: ProviderService) -> Result<(), ServeEr
         return Err(ServeError::NotLaunchedByTerraform);
     }
     let versions = std::env::var("PLUGIN_PROTOCOL_VERSIONS").unwrap_or_default();
-    if !versions.split(',').any(|v| v.trim() == APP_PROTOCOL_VERSION.to_string()) {
+    if !versions
+        .split(',')
+        .any(|v| v.trim() == APP_PROTOCOL_VERSION.to_string())
+    {
         return Err(ServeError::UnsupportedProtocol(versions));
     }
     let client_cert = std::env::var("PLUGIN_CLIENT_CERT").map_err(|_| ServeError::NoClientCert)?;
     let tls = tls::server_tls(&client_cert)?;
-    let listener = bind_in_range(port_env("PLUGIN_MIN_PORT")?, port_env("PLUGIN_MAX_PORT")?).await?;
+    let listener =
+        bind_in_range(port_env("PLUGIN_MIN_PORT")?, port_env("PLUGIN_MAX_PORT")?).await?;
     let addr = listener.local_addr()?;
 
     let cert = base64::engine::general_purpose::STANDARD_NO_PAD.encode(&tls.certificate_der);
@@ -82,7 +90,10 @@ pub async fn serve_for_terraform(service: ProviderService) -> Result<(), ServeEr
 /// Serves without Terraform starting the process (`--debug`): prints the
 /// `TF_REATTACH_PROVIDERS` value for a Terraform run in another shell. Plain TCP on
 /// loopback, since no client certificate is known in advance.
-pub async fn serve_debug(service: ProviderService, provider_address: &str) -> Result<(), ServeError> {
+pub async fn serve_debug(
+    service: ProviderService,
+    provider_address: &str,
+) -> Result<(), ServeError> {
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await?;
     let addr = listener.local_addr()?;
     let reattach = serde_json::json!({
@@ -116,13 +127,19 @@ where
 {
     let (shutdown_tx, mut shutdown_rx) = watch::channel(false);
     let (health_reporter, health_service) = tonic_health::server::health_reporter();
-    health_reporter.set_service_status("plugin", tonic_health::ServingStatus::Serving).await;
+    health_reporter
+        .set_service_status("plugin", tonic_health::ServingStatus::Serving)
+        .await;
 
     let provider = ProviderServer::new(service)
         .max_decoding_message_size(MAX_MESSAGE_BYTES)
         .max_encoding_message_size(MAX_MESSAGE_BYTES);
-    let controller = GrpcControllerServer::new(Controller { shutdown: shutdown_tx });
-    let stdio = GrpcStdioServer::new(Stdio { shutdown: shutdown_rx.clone() });
+    let controller = GrpcControllerServer::new(Controller {
+        shutdown: shutdown_tx,
+    });
+    let stdio = GrpcStdioServer::new(Stdio {
+        shutdown: shutdown_rx.clone(),
+    });
 
     let server = Server::builder()
         .add_service(health_service)
@@ -192,7 +209,11 @@ async fn bind_in_range(min: Option<u16>, max: Option<u16>) -> Result<TcpListener
             Err(e) => last = e,
         }
     }
-    Err(ServeError::Bind { min, max, source: last })
+    Err(ServeError::Bind {
+        min,
+        max,
+        source: last,
+    })
 }
 
 /// Accepts TCP connections and completes each TLS handshake on its own task, so a
@@ -257,7 +278,10 @@ type StdioStream = Pin<Box<dyn Stream<Item = Result<proto::plugin::StdioData, St
 impl GrpcStdio for Stdio {
     type StreamStdioStream = StdioStream;
 
-    async fn stream_stdio(&self, _request: Request<proto::google::protobuf::Empty>) -> Result<Response<Self::StreamStdioStream>, Status> {
+    async fn stream_stdio(
+        &self,
+        _request: Request<proto::google::protobuf::Empty>,
+    ) -> Result<Response<Self::StreamStdioStream>, Status> {
         let mut shutdown = self.shutdown.clone();
         let stream = futures::stream::once(async move {
             let _ = shutdown.wait_for(|stop| *stop).await;

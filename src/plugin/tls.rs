@@ -8,7 +8,9 @@ use rustls::client::danger::HandshakeSignatureValid;
 use rustls::crypto::{verify_tls12_signature, verify_tls13_signature, CryptoProvider};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer, UnixTime};
 use rustls::server::danger::{ClientCertVerified, ClientCertVerifier};
-use rustls::{DigitallySignedStruct, DistinguishedName, Error as TlsError, ServerConfig, SignatureScheme};
+use rustls::{
+    DigitallySignedStruct, DistinguishedName, Error as TlsError, ServerConfig, SignatureScheme,
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum TlsSetupError {
@@ -36,22 +38,31 @@ pub fn server_tls(client_cert_pem: &str) -> Result<ServerTls, TlsSetupError> {
 
     let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256)?;
     let mut params = rcgen::CertificateParams::new(vec!["localhost".to_string()])?;
-    params.distinguished_name.push(rcgen::DnType::OrganizationName, "HashiCorp");
-    params.distinguished_name.push(rcgen::DnType::CommonName, "localhost");
+    params
+        .distinguished_name
+        .push(rcgen::DnType::OrganizationName, "HashiCorp");
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "localhost");
     params.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
     params.key_usages = vec![
         rcgen::KeyUsagePurpose::DigitalSignature,
         rcgen::KeyUsagePurpose::KeyEncipherment,
         rcgen::KeyUsagePurpose::KeyCertSign,
     ];
-    params.extended_key_usages =
-        vec![rcgen::ExtendedKeyUsagePurpose::ServerAuth, rcgen::ExtendedKeyUsagePurpose::ClientAuth];
+    params.extended_key_usages = vec![
+        rcgen::ExtendedKeyUsagePurpose::ServerAuth,
+        rcgen::ExtendedKeyUsagePurpose::ClientAuth,
+    ];
     params.not_before = time::OffsetDateTime::now_utc() - time::Duration::seconds(30);
     params.not_after = time::OffsetDateTime::now_utc() + time::Duration::days(365);
     let cert = params.self_signed(&key)?;
     let certificate_der = cert.der().to_vec();
 
-    let verifier = Arc::new(PinnedClientCert { pinned, provider: provider.clone() });
+    let verifier = Arc::new(PinnedClientCert {
+        pinned,
+        provider: provider.clone(),
+    });
     let mut config = ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()?
         .with_client_cert_verifier(verifier)
@@ -61,7 +72,10 @@ pub fn server_tls(client_cert_pem: &str) -> Result<ServerTls, TlsSetupError> {
         )?;
     // gRPC clients (Terraform's among them) insist on HTTP/2 being negotiated.
     config.alpn_protocols = vec![b"h2".to_vec()];
-    Ok(ServerTls { config: Arc::new(config), certificate_der })
+    Ok(ServerTls {
+        config: Arc::new(config),
+        certificate_der,
+    })
 }
 
 fn parse_client_cert(pem: &str) -> Result<CertificateDer<'static>, TlsSetupError> {
@@ -97,7 +111,9 @@ impl ClientCertVerifier for PinnedClientCert {
         if end_entity.as_ref() == self.pinned.as_ref() {
             Ok(ClientCertVerified::assertion())
         } else {
-            Err(TlsError::InvalidCertificate(rustls::CertificateError::ApplicationVerificationFailure))
+            Err(TlsError::InvalidCertificate(
+                rustls::CertificateError::ApplicationVerificationFailure,
+            ))
         }
     }
 
@@ -107,7 +123,12 @@ impl ClientCertVerifier for PinnedClientCert {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, TlsError> {
-        verify_tls12_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
+        verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
     }
 
     fn verify_tls13_signature(
@@ -116,10 +137,17 @@ impl ClientCertVerifier for PinnedClientCert {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, TlsError> {
-        verify_tls13_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
+        verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.provider.signature_verification_algorithms,
+        )
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.provider.signature_verification_algorithms.supported_schemes()
+        self.provider
+            .signature_verification_algorithms
+            .supported_schemes()
     }
 }

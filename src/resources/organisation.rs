@@ -57,16 +57,30 @@ impl Resource for OrganisationResource {
                 .validate(Validator::length(1, 255))
                 .description("The organisation's name (1 to 255 characters)."),
         )
-        .attribute("email", Attribute::string().description("The organisation's email address."))
-        .attribute("phone", Attribute::string().description("The organisation's phone number."))
-        .attribute("website", Attribute::string().description("The organisation's website."))
+        .attribute(
+            "email",
+            Attribute::string().description("The organisation's email address."),
+        )
+        .attribute(
+            "phone",
+            Attribute::string().description("The organisation's phone number."),
+        )
+        .attribute(
+            "website",
+            Attribute::string().description("The organisation's website."),
+        )
         .attribute(
             "reply_address",
-            Attribute::string().description("The address replies to this organisation's emails go to."),
+            Attribute::string()
+                .description("The address replies to this organisation's emails go to."),
         )
     }
 
-    async fn create(&self, halo: &HaloClient, plan: Self::Model) -> Result<Self::Model, ApplyError<Self::Model>> {
+    async fn create(
+        &self,
+        halo: &HaloClient,
+        plan: Self::Model,
+    ) -> Result<Self::Model, ApplyError<Self::Model>> {
         let wanted = Organisation {
             id: None,
             name: Some(plan.name.clone()),
@@ -75,13 +89,24 @@ impl Resource for OrganisationResource {
             website: plan.website,
             reply_address: plan.reply_address,
         };
-        let created = halo.create(&wanted, |o: &Organisation| o.name.as_deref() == Some(plan.name.as_str())).await?;
+        let created = halo
+            .create(&wanted, |o: &Organisation| {
+                o.name.as_deref() == Some(plan.name.as_str())
+            })
+            .await?;
         Ok(OrganisationModel::from_halo(created))
     }
 
-    async fn read(&self, halo: &HaloClient, state: Self::Model) -> Result<Option<Self::Model>, Diagnostics> {
+    async fn read(
+        &self,
+        halo: &HaloClient,
+        state: Self::Model,
+    ) -> Result<Option<Self::Model>, Diagnostics> {
         let id = int_id(state.id.as_deref(), "id")?;
-        Ok(halo.get::<Organisation>(id, false).await?.map(OrganisationModel::from_halo))
+        Ok(halo
+            .get::<Organisation>(id, false)
+            .await?
+            .map(OrganisationModel::from_halo))
     }
 
     async fn update(

@@ -1,0 +1,777 @@
+//! The Halo HTTP client: one request path with rate limiting, bearer
+//! token, re-authentication, retries and cancellation; generic CRUD on top.
+
+use std::fmt;
+use std::sync::Arc;
+
+use reqwest::header::{HeaderValue, ACCEPT, CONTENT_TYPE, RETRY_AFTER};
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+use url::Url;
+
+use super::auth::{elapsed_ms, join_segments, Auth};
+use super::backoff::{self, parse_retry_after, Backoff};
+use super::config::ClientConfig;
+use super::error::{describe_reqwest, halo_message, Failure, HaloError};
+use super::models::HaloObject;
+use super::ratelimit::RateLimiter;
+
+/// Result type of the client.
+pub type Result<T, E = HaloError> = std::result::Result<T, E>;
+
+/// A HaloPSA API client. Cloning is cheap: clones share the HTTP connection
+/// pool, the token and the rate limiter.
+#[derive(Clone)]
+pub struct HaloClient {
+    inner: Arc<Inner>,
+    cancel: CancellationToken,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    base: Url,
+    max_retries: u32,
+    backoff: Backoff,
+    limiter: RateLimiter,
+    auth: Auth,
+}
+
+impl fmt::Debug for HaloClient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HaloClient")
+            .field("url", &self.inner.base.as_str())
+            .field("max_retries", &self.inner.max_retries)
+            .field("cancelled", &self.cancel.is_cancelled())
+            .finish_non_exhaustive()
+    }
+}
+
+/// One HTTP request, described once and sent as often as needed.
+struct Call<'a> {
+    method: Method,
+    url: Url,
+    query: &'a [(&'a str, &'a str)],
+    body: Option<Vec<u8>>,
+}
+
+impl Call<'_> {
+    fn path(&self) -> &str {
+        self.url.path()
+    }
+}
+
+/// A successful answer.
+struct Answer {
+    body: String,
+}
+
+impl HaloClient {
+    /// Check the configuration and build the client. Nothing is sent to
+    /// Halo here: auth discovery and the token wait for the first request.
+    pub fn new(config: ClientConfig) -> Result<Self> {
+        config.validate().map_err(HaloError::Config)?;
+        let base = config.base_url();
+        let connect_timeout = config.timeout.min(std::time::Duration::from_secs(10));
+        let http = reqwest::Client::builder()
+            .timeout(config.timeout)
+            .connect_timeout(connect_timeout)
+            .user_agent(concat!(
+                "terraform-provider-halopsa/",
+                env!("CARGO_PKG_VERSION")
+            ))
+            .build()
+            .map_err(|e| {
+                HaloError::Config(format!(
+                    "cannot build the HTTP client: {}",
+                    describe_reqwest(&e)
+                ))
+            })?;
+        let auth = Auth::new(&config, base.clone());
+        Ok(HaloClient {
+            inner: Arc::new(Inner {
+                http,
+                base,
+                max_retries: config.max_retries,
+                backoff: Backoff {
+                    base: config.backoff_base,
+                    cap: config.backoff_cap,
+                },
+                limiter: RateLimiter::new(config.rate_limit),
+                auth,
+            }),
+            cancel: CancellationToken::new(),
+        })
+    }
+
+    /// A clone whose calls stop with [`HaloError::Cancelled`] as soon as
+    /// `token` is cancelled (while waiting on the limiter, a backoff, the
+    /// token or Halo itself). The clone shares everything else.
+    pub fn with_cancel(&self, token: CancellationToken) -> Self {
+        HaloClient {
+            inner: Arc::clone(&self.inner),
+            cancel: token,
+        }
+    }
+
+    /// The cancellation token this handle's calls obey.
+    pub fn cancel_token(&self) -> &CancellationToken {
+        &self.cancel
+    }
+
+    /// The instance URL (normalised: no trailing `/` or `/api`).
+    pub fn base_url(&self) -> &Url {
+        &self.inner.base
+    }
+
+    /// Discover the auth server and fetch a token now (normally done lazily
+    /// by the first request), to check the credentials early.
+    pub async fn authenticate(&self) -> Result<()> {
+        let mut attempt = 0u32;
+        loop {
+            attempt += 1;
+            match self
+                .inner
+                .auth
+                .token(&self.inner.http, &self.inner.limiter, &self.cancel)
+                .await
+            {
+                Ok(_) => return Ok(()),
+                Err(Failure::Fatal(e)) => return Err(e),
+                Err(Failure::Retry {
+                    last,
+                    retry_after,
+                    rate_limited,
+                    ..
+                }) => {
+                    if attempt > self.inner.max_retries {
+                        return Err(gave_up("POST", "token", attempt, last, rate_limited));
+                    }
+                    let wait = self.inner.backoff.delay(attempt, retry_after);
+                    backoff::sleep(wait, &self.cancel).await?;
+                }
+            }
+        }
+    }
+
+    // ----- generic CRUD -------------------------------------------------
+
+    /// `GET /api/X/{id}` (`?includedetails=true` when `details`).
+    /// `Ok(None)` when Halo answers 404.
+    pub async fn get<T: HaloObject>(&self, id: T::Id, details: bool) -> Result<Option<T>> {
+        let id = id_segment::<T>(&id)?;
+        let url = self.endpoint(&[T::PATH, &id])?;
+        let query: &[(&str, &str)] = if details {
+            &[("includedetails", "true")]
+        } else {
+            &[]
+        };
+        let call = Call {
+            method: Method::GET,
+            url,
+            query,
+            body: None,
+        };
+        match self.run(&call).await {
+            Ok(answer) => decode_single::<T>(&call, &answer.body),
+            Err(e) if e.is_not_found() => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// `GET /api/X` with `query`. Accepts a bare array or an object holding
+    /// the array under `T::LIST_KEY` (or, failing that, any array value).
+    pub async fn list<T: HaloObject>(&self, query: &[(&str, &str)]) -> Result<Vec<T>> {
+        let call = Call {
+            method: Method::GET,
+            url: self.endpoint(&[T::PATH])?,
+            query,
+            body: None,
+        };
+        let answer = self.run(&call).await?;
+        decode_list::<T>(&call, &answer.body)
+    }
+
+    /// Create `obj` (which must have no id) with `POST /api/X [obj]`.
+    ///
+    /// A create is not blindly repeated: when its outcome is unknown (a
+    /// timeout, a broken connection or a 502/503/504 after it was sent),
+    /// the objects are listed afresh and the one for which `same` holds
+    /// (compare the natural key, e.g. the name) is returned; only when
+    /// there is none is the create sent again (counting as a retry).
+    pub async fn create<T: HaloObject>(&self, obj: &T, same: impl Fn(&T) -> bool) -> Result<T> {
+        if let Some(id) = obj.id() {
+            return Err(HaloError::InvalidArgument(format!(
+                "cannot create the {} {id}: it already has an id (update it instead)",
+                T::KIND
+            )));
+        }
+        let call = Call {
+            method: Method::POST,
+            url: self.endpoint(&[T::PATH])?,
+            query: &[],
+            body: Some(encode_array(obj)?),
+        };
+        let mut reauthed = false;
+        let mut attempt = 0u32;
+        loop {
+            attempt += 1;
+            let (last, retry_after, sent, rate_limited) =
+                match self.attempt(&call, attempt, &mut reauthed).await {
+                    Ok(answer) => {
+                        return match decode_single::<T>(&call, &answer.body)? {
+                            Some(created) => Ok(created),
+                            // An empty answer: the object is there, find it.
+                            None => {
+                                self.find_existing(&same)
+                                    .await?
+                                    .ok_or_else(|| HaloError::Decode {
+                                        method: call.method.to_string(),
+                                        path: call.path().to_owned(),
+                                        message: format!(
+                                        "the create answer is empty and no such {} can be found",
+                                        T::KIND
+                                    ),
+                                    })
+                            }
+                        };
+                    }
+                    Err(Failure::Fatal(e)) => return Err(e),
+                    Err(Failure::Retry {
+                        last,
+                        retry_after,
+                        sent,
+                        rate_limited,
+                    }) => (last, retry_after, sent, rate_limited),
+                };
+            let wait = self.inner.backoff.delay(attempt, retry_after);
+            if sent {
+                // The create may have happened: look before sending it again.
+                backoff::sleep(wait, &self.cancel).await?;
+                tracing::debug!(
+                    method = "POST",
+                    path = call.path(),
+                    attempt,
+                    "outcome of the create unknown; listing {} objects to check",
+                    T::KIND
+                );
+                match self.find_existing(&same).await {
+                    Ok(Some(found)) => return Ok(found),
+                    Ok(None) => {}
+                    Err(HaloError::Cancelled) => return Err(HaloError::Cancelled),
+                    Err(e) => {
+                        return Err(HaloError::GaveUp {
+                            method: call.method.to_string(),
+                            path: call.path().to_owned(),
+                            attempts: attempt,
+                            last: format!(
+                                "{last}; whether the {} was created is unknown, and listing to \
+                                 check failed: {e}",
+                                T::KIND
+                            ),
+                        })
+                    }
+                }
+                if attempt > self.inner.max_retries {
+                    return Err(gave_up(
+                        call.method.as_str(),
+                        call.path(),
+                        attempt,
+                        last,
+                        rate_limited,
+                    ));
+                }
+            } else {
+                if attempt > self.inner.max_retries {
+                    return Err(gave_up(
+                        call.method.as_str(),
+                        call.path(),
+                        attempt,
+                        last,
+                        rate_limited,
+                    ));
+                }
+                backoff::sleep(wait, &self.cancel).await?;
+            }
+        }
+    }
+
+    /// Update `obj` (which must have an id) with `POST /api/X [obj]`. The
+    /// answer may be one object or an array; an empty answer is followed by
+    /// a fresh `get`.
+    pub async fn update<T: HaloObject>(&self, obj: &T) -> Result<T> {
+        let id = obj.id().ok_or_else(|| {
+            HaloError::InvalidArgument(format!("cannot update a {} that has no id", T::KIND))
+        })?;
+        let call = Call {
+            method: Method::POST,
+            url: self.endpoint(&[T::PATH])?,
+            query: &[],
+            body: Some(encode_array(obj)?),
+        };
+        let answer = self.run(&call).await?;
+        match decode_single::<T>(&call, &answer.body)? {
+            Some(saved) => Ok(saved),
+            None => {
+                let path = join_segments(&self.inner.base, &["api", T::PATH, &id.to_string()])
+                    .map(|u| u.path().to_owned())
+                    .unwrap_or_default();
+                self.get::<T>(id, true)
+                    .await?
+                    .ok_or_else(|| HaloError::NotFound {
+                        method: "GET".into(),
+                        path,
+                        message: format!("the {} is gone after the update", T::KIND),
+                    })
+            }
+        }
+    }
+
+    /// `DELETE /api/X/{id}`. A 404 means it is already gone: `Ok(())`.
+    pub async fn delete<T: HaloObject>(&self, id: T::Id) -> Result<()> {
+        let id = id_segment::<T>(&id)?;
+        let call = Call {
+            method: Method::DELETE,
+            url: self.endpoint(&[T::PATH, &id])?,
+            query: &[],
+            body: None,
+        };
+        match self.run(&call).await {
+            Ok(_) => Ok(()),
+            Err(e) if e.is_not_found() => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+
+    // ----- the request path ---------------------------------------------
+
+    fn endpoint(&self, segments: &[&str]) -> Result<Url> {
+        let mut all = Vec::with_capacity(segments.len() + 1);
+        all.push("api");
+        all.extend_from_slice(segments);
+        join_segments(&self.inner.base, &all)
+    }
+
+    /// List every `T` afresh and return the one `same` picks.
+    async fn find_existing<T: HaloObject>(&self, same: &impl Fn(&T) -> bool) -> Result<Option<T>> {
+        let all = self.list::<T>(T::LIST_ALL_QUERY).await?;
+        Ok(all.into_iter().find(|o| same(o)))
+    }
+
+    /// Send an idempotent call, retrying what is worth retrying.
+    async fn run(&self, call: &Call<'_>) -> Result<Answer> {
+        let mut reauthed = false;
+        let mut attempt = 0u32;
+        loop {
+            attempt += 1;
+            match self.attempt(call, attempt, &mut reauthed).await {
+                Ok(answer) => return Ok(answer),
+                Err(Failure::Fatal(e)) => return Err(e),
+                Err(Failure::Retry {
+                    last,
+                    retry_after,
+                    rate_limited,
+                    ..
+                }) => {
+                    if attempt > self.inner.max_retries {
+                        return Err(gave_up(
+                            call.method.as_str(),
+                            call.path(),
+                            attempt,
+                            last,
+                            rate_limited,
+                        ));
+                    }
+                    let wait = self.inner.backoff.delay(attempt, retry_after);
+                    tracing::debug!(
+                        method = call.method.as_str(),
+                        path = call.path(),
+                        attempt,
+                        wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
+                        "retrying halo request"
+                    );
+                    backoff::sleep(wait, &self.cancel).await?;
+                }
+            }
+        }
+    }
+
+    /// One attempt: token, limiter, send. A 401 fetches a new token and
+    /// repeats the request once per call (`reauthed`), never more.
+    async fn attempt(
+        &self,
+        call: &Call<'_>,
+        attempt: u32,
+        reauthed: &mut bool,
+    ) -> Result<Answer, Failure> {
+        let inner = &*self.inner;
+        loop {
+            let token = inner
+                .auth
+                .token(&inner.http, &inner.limiter, &self.cancel)
+                .await?;
+            inner.limiter.acquire(&self.cancel).await?;
+
+            let mut request = inner
+                .http
+                .request(call.method.clone(), call.url.clone())
+                .bearer_auth(token.value.expose())
+                .header(ACCEPT, HeaderValue::from_static("application/json"));
+            if !call.query.is_empty() {
+                request = request.query(call.query);
+            }
+            if let Some(body) = &call.body {
+                request = request
+                    .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
+                    .body(body.clone());
+            }
+
+            let start = Instant::now();
+            let sent = tokio::select! {
+                biased;
+                _ = self.cancel.cancelled() => return Err(HaloError::Cancelled.into()),
+                r = request.send() => r,
+            };
+            let response = match sent {
+                Ok(r) => r,
+                Err(e) => {
+                    let detail = describe_reqwest(&e);
+                    tracing::debug!(
+                        method = call.method.as_str(),
+                        path = call.path(),
+                        error = %detail,
+                        elapsed_ms = elapsed_ms(start),
+                        attempt,
+                        "halo request failed"
+                    );
+                    if e.is_builder() || e.is_redirect() {
+                        return Err(HaloError::Transport {
+                            method: call.method.to_string(),
+                            path: call.path().to_owned(),
+                            detail,
+                            source: e,
+                        }
+                        .into());
+                    }
+                    return Err(Failure::Retry {
+                        last: detail,
+                        retry_after: None,
+                        // A refused connection never carried the request.
+                        sent: !e.is_connect(),
+                        rate_limited: None,
+                    });
+                }
+            };
+            let status = response.status();
+            tracing::debug!(
+                method = call.method.as_str(),
+                path = call.path(),
+                status = status.as_u16(),
+                elapsed_ms = elapsed_ms(start),
+                attempt,
+                "halo request"
+            );
+            let retry_after = response
+                .headers()
+                .get(RETRY_AFTER)
+                .and_then(|v| v.to_str().ok())
+                .and_then(parse_retry_after);
+            let body = tokio::select! {
+                biased;
+                _ = self.cancel.cancelled() => return Err(HaloError::Cancelled.into()),
+                b = response.bytes() => b,
+            };
+            let body = match body {
+                Ok(b) => String::from_utf8_lossy(&b).into_owned(),
+                Err(e) => {
+                    return Err(Failure::Retry {
+                        last: format!(
+                            "{status}, then reading the answer failed: {}",
+                            describe_reqwest(&e)
+                        ),
+                        retry_after: None,
+                        sent: true,
+                        rate_limited: None,
+                    })
+                }
+            };
+            if status.is_success() {
+                return Ok(Answer { body });
+            }
+            let message = halo_message(&body);
+            match status {
+                StatusCode::UNAUTHORIZED if !*reauthed => {
+                    *reauthed = true;
+                    tracing::debug!(
+                        method = call.method.as_str(),
+                        path = call.path(),
+                        "halo refused the access token; fetching a new one"
+                    );
+                    inner.auth.invalidate(token.generation).await;
+                    continue;
+                }
+                StatusCode::UNAUTHORIZED => {
+                    return Err(HaloError::Api {
+                        method: call.method.to_string(),
+                        path: call.path().to_owned(),
+                        status,
+                        message: format!(
+                            "Halo refused a freshly issued access token{}; check that the API \
+                             application (client_id/HALOPSA_CLIENT_ID) is active and its agent \
+                             may use the API",
+                            if message.is_empty() {
+                                String::new()
+                            } else {
+                                format!(" ({message})")
+                            }
+                        ),
+                    }
+                    .into())
+                }
+                StatusCode::TOO_MANY_REQUESTS => {
+                    return Err(Failure::Retry {
+                        last: status_text(status, &message),
+                        retry_after,
+                        sent: false,
+                        rate_limited: Some(message),
+                    })
+                }
+                StatusCode::BAD_GATEWAY
+                | StatusCode::SERVICE_UNAVAILABLE
+                | StatusCode::GATEWAY_TIMEOUT => {
+                    return Err(Failure::Retry {
+                        last: status_text(status, &message),
+                        retry_after,
+                        sent: true,
+                        rate_limited: None,
+                    })
+                }
+                StatusCode::NOT_FOUND => {
+                    return Err(HaloError::NotFound {
+                        method: call.method.to_string(),
+                        path: call.path().to_owned(),
+                        message,
+                    }
+                    .into())
+                }
+                _ => {
+                    return Err(HaloError::Api {
+                        method: call.method.to_string(),
+                        path: call.path().to_owned(),
+                        status,
+                        message,
+                    }
+                    .into())
+                }
+            }
+        }
+    }
+}
+
+fn status_text(status: StatusCode, message: &str) -> String {
+    if message.is_empty() {
+        status.to_string()
+    } else {
+        format!("{status}: {message}")
+    }
+}
+
+fn gave_up(
+    method: &str,
+    path: &str,
+    attempts: u32,
+    last: String,
+    rate_limited: Option<String>,
+) -> HaloError {
+    match rate_limited {
+        Some(message) => HaloError::RateLimited {
+            method: method.to_owned(),
+            path: path.to_owned(),
+            attempts,
+            message,
+        },
+        None => HaloError::GaveUp {
+            method: method.to_owned(),
+            path: path.to_owned(),
+            attempts,
+            last,
+        },
+    }
+}
+
+fn id_segment<T: HaloObject>(id: &T::Id) -> Result<String> {
+    let s = id.to_string();
+    if s.trim().is_empty() {
+        return Err(HaloError::InvalidArgument(format!(
+            "the {} id must not be empty",
+            T::KIND
+        )));
+    }
+    Ok(s)
+}
+
+/// The POST body: always a JSON array.
+fn encode_array<T: HaloObject>(obj: &T) -> Result<Vec<u8>> {
+    serde_json::to_vec(std::slice::from_ref(obj)).map_err(|e| {
+        HaloError::InvalidArgument(format!("cannot encode the {} as JSON: {e}", T::KIND))
+    })
+}
+
+fn decode_error(call: &Call<'_>, message: String) -> HaloError {
+    HaloError::Decode {
+        method: call.method.to_string(),
+        path: call.path().to_owned(),
+        message,
+    }
+}
+
+fn parse_value(call: &Call<'_>, body: &str) -> Result<Value> {
+    let trimmed = body.trim();
+    if trimmed.is_empty() {
+        return Ok(Value::Null);
+    }
+    serde_json::from_str(trimmed).map_err(|e| {
+        decode_error(
+            call,
+            format!(
+                "not JSON ({e}); the answer starts with {:?}",
+                trimmed.chars().take(80).collect::<String>()
+            ),
+        )
+    })
+}
+
+fn from_value<T: HaloObject>(call: &Call<'_>, v: Value) -> Result<T> {
+    serde_json::from_value(v)
+        .map_err(|e| decode_error(call, format!("not a valid {} ({e})", T::KIND)))
+}
+
+/// One object from an answer that is an object or an array of objects.
+/// `None` for an empty answer (empty body, `null`, `[]`).
+fn decode_single<T: HaloObject>(call: &Call<'_>, body: &str) -> Result<Option<T>> {
+    match parse_value(call, body)? {
+        Value::Null => Ok(None),
+        Value::Array(items) => match items.into_iter().next() {
+            None | Some(Value::Null) => Ok(None),
+            Some(first @ Value::Object(_)) => from_value(call, first).map(Some),
+            Some(other) => Err(decode_error(
+                call,
+                format!("expected a {} object, found {}", T::KIND, kind_of(&other)),
+            )),
+        },
+        obj @ Value::Object(_) => from_value(call, obj).map(Some),
+        other => Err(decode_error(
+            call,
+            format!("expected a {} object, found {}", T::KIND, kind_of(&other)),
+        )),
+    }
+}
+
+/// A list from a bare array or an object holding it.
+fn decode_list<T: HaloObject>(call: &Call<'_>, body: &str) -> Result<Vec<T>> {
+    let items = match parse_value(call, body)? {
+        Value::Null => return Ok(Vec::new()),
+        Value::Array(items) => items,
+        Value::Object(mut map) => {
+            let key = if map
+                .get(T::LIST_KEY)
+                .is_some_and(|v| v.is_array() || v.is_null())
+            {
+                Some(T::LIST_KEY.to_owned())
+            } else if let Some((k, _)) = map
+                .iter()
+                .find(|(k, v)| k.eq_ignore_ascii_case(T::LIST_KEY) && v.is_array())
+            {
+                Some(k.clone())
+            } else {
+                map.iter()
+                    .find(|(_, v)| v.is_array())
+                    .map(|(k, _)| k.clone())
+            };
+            match key.and_then(|k| map.remove(&k)) {
+                Some(Value::Array(items)) => items,
+                Some(Value::Null) => Vec::new(),
+                _ => {
+                    // An object without any array: no objects when Halo says so.
+                    let count = map.get("record_count").and_then(Value::as_i64);
+                    if count == Some(0) {
+                        Vec::new()
+                    } else {
+                        return Err(decode_error(
+                            call,
+                            format!(
+                                "expected a list of {} objects (an array, or an object with \
+                                 \"{}\"), found an object without any array",
+                                T::KIND,
+                                T::LIST_KEY
+                            ),
+                        ));
+                    }
+                }
+            }
+        }
+        other => {
+            return Err(decode_error(
+                call,
+                format!(
+                    "expected a list of {} objects, found {}",
+                    T::KIND,
+                    kind_of(&other)
+                ),
+            ))
+        }
+    };
+    items
+        .into_iter()
+        .filter(|v| !v.is_null())
+        .map(|v| from_value(call, v))
+        .collect()
+}
+
+fn kind_of(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+#[cfg(test)]
+impl HaloClient {
+    pub(crate) fn inner_auth_for_tests(&self) -> &Auth {
+        &self.inner.auth
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests_support {
+    use super::*;
+
+    /// Exposes the answer parsing to the tests without a server.
+    pub(crate) struct CallForTests {
+        url: Url,
+    }
+
+    impl CallForTests {
+        pub(crate) fn new(path: &str) -> Self {
+            let url = Url::parse("https://halo.test")
+                .and_then(|u| u.join(path))
+                .unwrap_or_else(|e| panic!("bad test path {path}: {e}"));
+            CallForTests { url }
+        }
+
+        pub(crate) fn decode_list<T: HaloObject>(&self, body: &str) -> Result<Vec<T>> {
+            let call = Call {
+                method: Method::GET,
+                url: self.url.clone(),
+                query: &[],
+                body: None,
+            };
+            decode_list::<T>(&call, body)
+        }
+    }
+}

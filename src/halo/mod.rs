@@ -1,0 +1,30 @@
+//! HaloPSA REST client (see `halo/CONTRACT.md` for the API as modelled).
+//!
+//! [`HaloClient`] is the only way the provider talks to Halo: every request
+//! goes through one path that applies the client-side rate limit, the bearer
+//! token (fetched lazily, shared, refreshed once on 401), retries with
+//! exponential backoff and full jitter, and cancellation.
+
+mod auth;
+mod backoff;
+mod client;
+mod config;
+mod error;
+mod models;
+mod ratelimit;
+
+#[cfg(test)]
+mod tests;
+
+pub use backoff::{Backoff, MAX_RETRY_AFTER};
+pub use client::{HaloClient, Result};
+pub use config::{
+    check_url, ClientConfig, RateLimit, Secret, DEFAULT_BACKOFF_BASE, DEFAULT_BACKOFF_CAP,
+    DEFAULT_MAX_RETRIES, DEFAULT_SCOPE, DEFAULT_TIMEOUT,
+};
+pub use error::HaloError;
+pub use models::{
+    Agent, Application, Claim, Department, DepartmentMembership, HaloObject, Organisation, Role,
+    RoleRef, Scope, Team, Workday,
+};
+pub use ratelimit::RateLimiter;
