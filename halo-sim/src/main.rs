@@ -186,32 +186,24 @@ fn write_atomically(path: &Path, contents: &str) -> io::Result<()> {
     std::fs::rename(&tmp, path)
 }
 
-/// Completes on SIGINT or SIGTERM.
-async fn shutdown_signal() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        match signal(SignalKind::terminate()) {
-            Ok(mut term) => {
-                tokio::select! {
-                    _ = tokio::signal::ctrl_c() => {}
-                    _ = term.recv() => {}
-                }
-            }
-            Err(_) => {
-                let _ = tokio::signal::ctrl_c().await;
-            }
+/// Registers the SIGINT/SIGTERM handlers now (so a signal sent right after the
+/// address line is printed is not lost) and completes when one arrives.
+fn shutdown_signal() -> io::Result<impl std::future::Future<Output = ()> + Send + 'static> {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut term = signal(SignalKind::terminate())?;
+    let mut int = signal(SignalKind::interrupt())?;
+    Ok(async move {
+        tokio::select! {
+            _ = int.recv() => {}
+            _ = term.recv() => {}
         }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = tokio::signal::ctrl_c().await;
-    }
+    })
 }
 
 async fn run(cli: Cli) -> io::Result<()> {
     let listener = TcpListener::bind((cli.bind, cli.port)).await?;
     let url = format!("http://{}", listener.local_addr()?);
+    let shutdown = shutdown_signal()?;
     // The address file first: whoever reads the stdout line may look at it next.
     if let Some(path) = &cli.addr_file {
         write_atomically(path, &url)?;
@@ -221,7 +213,7 @@ async fn run(cli: Cli) -> io::Result<()> {
         writeln!(stdout, "halo-sim listening on {url}")?;
         stdout.flush()?;
     }
-    halo_sim::serve(listener, cli.opts, shutdown_signal()).await?;
+    halo_sim::serve(listener, cli.opts, shutdown).await?;
     eprintln!("halo-sim stopped");
     Ok(())
 }
