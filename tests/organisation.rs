@@ -248,3 +248,33 @@ fn is_quoted_source_line(line: &str) -> bool {
         None => false,
     }
 }
+
+#[test]
+fn a_refresh_reads_each_kind_once_not_each_object() {
+    let env = TestEnv::new();
+    let wd = env.workdir();
+    wd.write_config(
+        r#"
+resource "halopsa_organisation" "many" {
+  count = 12
+  name  = "Tenant ${count.index}"
+}
+"#,
+    );
+    wd.apply();
+    env.sim.clear_journal();
+    wd.assert_plan_clean();
+    let gets: Vec<String> = env
+        .sim
+        .journal()
+        .into_iter()
+        .filter(|e| e.method == "GET" && e.path.starts_with(ORGANISATION_PATH))
+        .map(|e| e.path)
+        .collect();
+    assert_eq!(
+        gets,
+        vec![ORGANISATION_PATH.to_string()],
+        "refreshing 12 organisations should cost one list request; journal:\n{}",
+        env.journal_summary()
+    );
+}

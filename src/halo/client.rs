@@ -17,6 +17,7 @@ use super::config::ClientConfig;
 use super::error::{describe_reqwest, halo_message, Failure, HaloError};
 use super::models::HaloObject;
 use super::ratelimit::RateLimiter;
+use super::snapshot::{self, Snapshots};
 
 /// Result type of the client.
 pub type Result<T, E = HaloError> = std::result::Result<T, E>;
@@ -36,6 +37,7 @@ struct Inner {
     backoff: Backoff,
     limiter: RateLimiter,
     auth: Auth,
+    snapshots: Snapshots,
 }
 
 impl fmt::Debug for HaloClient {
@@ -100,6 +102,7 @@ impl HaloClient {
                 },
                 limiter: RateLimiter::new(config.rate_limit),
                 auth,
+                snapshots: Snapshots::default(),
             }),
             cancel: CancellationToken::new(),
         })
@@ -180,17 +183,52 @@ impl HaloClient {
         }
     }
 
+    /// Reads one object for a refresh: from the run's snapshot of the kind's list
+    /// (fetched once, with `?includedetails=true` when `details`), falling back
+    /// to a single `get` when the object is not in the list or the list left out
+    /// its details. `Ok(None)` when the object is gone.
+    pub async fn read<T: HaloObject>(&self, id: T::Id, details: bool) -> Result<Option<T>> {
+        let cell = self.inner.snapshots.cell(T::PATH, details);
+        let snapshot = cell
+            .get_or_try_init(|| async {
+                let mut query: Vec<(&str, &str)> = T::LIST_ALL_QUERY.to_vec();
+                if details {
+                    query.push(("includedetails", "true"));
+                }
+                let items = self.list_as::<Value>(&query, T::PATH, T::LIST_KEY).await?;
+                Ok::<_, HaloError>(Arc::new(snapshot::index(items)))
+            })
+            .await?;
+        if let Some(found) = snapshot.get(&id.to_string()) {
+            if let Ok(obj) = serde_json::from_value::<T>(found.clone()) {
+                if !details || obj.has_details() {
+                    return Ok(Some(obj));
+                }
+            }
+        }
+        self.get::<T>(id, details).await
+    }
+
     /// `GET /api/X` with `query`. Accepts a bare array or an object holding
     /// the array under `T::LIST_KEY` (or, failing that, any array value).
     pub async fn list<T: HaloObject>(&self, query: &[(&str, &str)]) -> Result<Vec<T>> {
+        self.list_as::<T>(query, T::PATH, T::LIST_KEY).await
+    }
+
+    async fn list_as<T: serde::de::DeserializeOwned>(
+        &self,
+        query: &[(&str, &str)],
+        path: &'static str,
+        list_key: &'static str,
+    ) -> Result<Vec<T>> {
         let call = Call {
             method: Method::GET,
-            url: self.endpoint(&[T::PATH])?,
+            url: self.endpoint(&[path])?,
             query,
             body: None,
         };
         let answer = self.run(&call).await?;
-        decode_list::<T>(&call, &answer.body)
+        decode_list::<T>(&call, &answer.body, list_key)
     }
 
     /// Create `obj` (which must have no id) with `POST /api/X [obj]`.
@@ -201,6 +239,19 @@ impl HaloClient {
     /// (compare the natural key, e.g. the name) is returned; only when
     /// there is none is the create sent again (counting as a retry).
     pub async fn create<T: HaloObject>(&self, obj: &T, same: impl Fn(&T) -> bool) -> Result<T> {
+        self.writing::<T, _>(self.create_once(obj, same)).await
+    }
+
+    /// Runs a write of kind `T`, dropping the kind's snapshot before and after it
+    /// so no read in between or later sees the old state.
+    async fn writing<T: HaloObject, R>(&self, write: impl std::future::Future<Output = R>) -> R {
+        self.inner.snapshots.invalidate(T::PATH);
+        let result = write.await;
+        self.inner.snapshots.invalidate(T::PATH);
+        result
+    }
+
+    async fn create_once<T: HaloObject>(&self, obj: &T, same: impl Fn(&T) -> bool) -> Result<T> {
         if let Some(id) = obj.id() {
             return Err(HaloError::InvalidArgument(format!(
                 "cannot create the {} {id}: it already has an id (update it instead)",
@@ -301,6 +352,10 @@ impl HaloClient {
     /// answer may be one object or an array; an empty answer is followed by
     /// a fresh `get`.
     pub async fn update<T: HaloObject>(&self, obj: &T) -> Result<T> {
+        self.writing::<T, _>(self.update_once(obj)).await
+    }
+
+    async fn update_once<T: HaloObject>(&self, obj: &T) -> Result<T> {
         let id = obj.id().ok_or_else(|| {
             HaloError::InvalidArgument(format!("cannot update a {} that has no id", T::KIND))
         })?;
@@ -330,6 +385,10 @@ impl HaloClient {
 
     /// `DELETE /api/X/{id}`. A 404 means it is already gone: `Ok(())`.
     pub async fn delete<T: HaloObject>(&self, id: T::Id) -> Result<()> {
+        self.writing::<T, _>(self.delete_once::<T>(id)).await
+    }
+
+    async fn delete_once<T: HaloObject>(&self, id: T::Id) -> Result<()> {
         let id = id_segment::<T>(&id)?;
         let call = Call {
             method: Method::DELETE,
@@ -669,19 +728,23 @@ fn decode_single<T: HaloObject>(call: &Call<'_>, body: &str) -> Result<Option<T>
 }
 
 /// A list from a bare array or an object holding it.
-fn decode_list<T: HaloObject>(call: &Call<'_>, body: &str) -> Result<Vec<T>> {
+fn decode_list<T: serde::de::DeserializeOwned>(
+    call: &Call<'_>,
+    body: &str,
+    list_key: &str,
+) -> Result<Vec<T>> {
     let items = match parse_value(call, body)? {
         Value::Null => return Ok(Vec::new()),
         Value::Array(items) => items,
         Value::Object(mut map) => {
             let key = if map
-                .get(T::LIST_KEY)
+                .get(list_key)
                 .is_some_and(|v| v.is_array() || v.is_null())
             {
-                Some(T::LIST_KEY.to_owned())
+                Some(list_key.to_owned())
             } else if let Some((k, _)) = map
                 .iter()
-                .find(|(k, v)| k.eq_ignore_ascii_case(T::LIST_KEY) && v.is_array())
+                .find(|(k, v)| k.eq_ignore_ascii_case(list_key) && v.is_array())
             {
                 Some(k.clone())
             } else {
@@ -701,10 +764,9 @@ fn decode_list<T: HaloObject>(call: &Call<'_>, body: &str) -> Result<Vec<T>> {
                         return Err(decode_error(
                             call,
                             format!(
-                                "expected a list of {} objects (an array, or an object with \
-                                 \"{}\"), found an object without any array",
-                                T::KIND,
-                                T::LIST_KEY
+                                "expected a list (an array, or an object with \"{}\"), \
+                                 found an object without any array",
+                                list_key
                             ),
                         ));
                     }
@@ -716,7 +778,7 @@ fn decode_list<T: HaloObject>(call: &Call<'_>, body: &str) -> Result<Vec<T>> {
                 call,
                 format!(
                     "expected a list of {} objects, found {}",
-                    T::KIND,
+                    list_key,
                     kind_of(&other)
                 ),
             ))
@@ -725,7 +787,10 @@ fn decode_list<T: HaloObject>(call: &Call<'_>, body: &str) -> Result<Vec<T>> {
     items
         .into_iter()
         .filter(|v| !v.is_null())
-        .map(|v| from_value(call, v))
+        .map(|v| {
+            serde_json::from_value(v)
+                .map_err(|e| decode_error(call, format!("not a valid {list_key} entry ({e})")))
+        })
         .collect()
 }
 
@@ -771,7 +836,7 @@ pub(crate) mod tests_support {
                 query: &[],
                 body: None,
             };
-            decode_list::<T>(&call, body)
+            decode_list::<T>(&call, body, T::LIST_KEY)
         }
     }
 }

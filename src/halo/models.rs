@@ -27,6 +27,11 @@ pub trait HaloObject: Serialize + DeserializeOwned + Clone + Send + Sync + 'stat
     type Id: Display + Debug + Clone + PartialEq + Send + Sync + 'static;
     /// The object's id; `None` for an object not yet created.
     fn id(&self) -> Option<Self::Id>;
+    /// Whether the detail lists (`?includedetails=true`) are present. Kinds
+    /// without detail lists always have them.
+    fn has_details(&self) -> bool {
+        true
+    }
 }
 
 /// `/api/Organisation` (schema `Organisation`).
@@ -398,6 +403,9 @@ impl HaloObject for Agent {
     fn id(&self) -> Option<i64> {
         self.id
     }
+    fn has_details(&self) -> bool {
+        self.roles.is_some() && self.departments.is_some()
+    }
 }
 
 impl HaloObject for Role {
@@ -408,6 +416,9 @@ impl HaloObject for Role {
     fn id(&self) -> Option<String> {
         non_empty(&self.id)
     }
+    fn has_details(&self) -> bool {
+        self.claims.is_some() && self.departments.is_some()
+    }
 }
 
 impl HaloObject for Application {
@@ -417,6 +428,9 @@ impl HaloObject for Application {
     type Id = String;
     fn id(&self) -> Option<String> {
         non_empty(&self.id)
+    }
+    fn has_details(&self) -> bool {
+        self.scopes.is_some()
     }
 }
 

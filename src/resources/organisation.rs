@@ -104,7 +104,7 @@ impl Resource for OrganisationResource {
     ) -> Result<Option<Self::Model>, Diagnostics> {
         let id = int_id(state.id.as_deref(), "id")?;
         Ok(halo
-            .get::<Organisation>(id, false)
+            .read::<Organisation>(id, false)
             .await?
             .map(OrganisationModel::from_halo))
     }
