@@ -26,6 +26,8 @@ struct ResourceEntry {
     imp: Box<dyn AnyResource>,
     schema: Schema,
     ty: Type,
+    /// Filters of `list` blocks, for types that can be listed.
+    list: Option<(Schema, Type)>,
 }
 
 struct DataSourceEntry {
@@ -51,7 +53,19 @@ impl Catalog {
             .map(|imp| {
                 let schema = imp.schema();
                 let ty = schema.value_type();
-                (imp.type_name(), ResourceEntry { imp, schema, ty })
+                let list = imp.list_schema().map(|s| {
+                    let t = s.value_type();
+                    (s, t)
+                });
+                (
+                    imp.type_name(),
+                    ResourceEntry {
+                        imp,
+                        schema,
+                        ty,
+                        list,
+                    },
+                )
             })
             .collect();
         let data_sources = provider::data_sources()
@@ -265,6 +279,48 @@ fn capabilities() -> Option<pb::ServerCapabilities> {
     })
 }
 
+// ---- resource identity ---------------------------------------------------------
+//
+// Every resource is identified by its `id` (composite for memberships), so one
+// identity schema serves them all: `{ id = "..." }` in import blocks.
+
+fn identity_type() -> Type {
+    Type::Object([("id".to_string(), Type::String)].into_iter().collect())
+}
+
+fn identity_schema() -> pb::ResourceIdentitySchema {
+    pb::ResourceIdentitySchema {
+        version: 0,
+        identity_attributes: vec![pb::resource_identity_schema::IdentityAttribute {
+            name: "id".to_string(),
+            r#type: Type::String.to_json().to_string().into_bytes(),
+            required_for_import: true,
+            optional_for_import: false,
+            description: "The object's id, as in the resource's `id` attribute (for memberships `PARENT_ID/DEPARTMENT_ID`).".to_string(),
+        }],
+    }
+}
+
+/// The identity of a state: its `id`, when known.
+fn identity_of(state: &Value) -> Option<pb::ResourceIdentityData> {
+    let id = state.attr("id").as_str()?;
+    let identity = Value::Object(
+        [("id".to_string(), Value::string(id))]
+            .into_iter()
+            .collect(),
+    );
+    Some(pb::ResourceIdentityData {
+        identity_data: encode(&identity, &identity_type()),
+    })
+}
+
+/// The `id` an identity names.
+fn identity_id(identity: Option<&pb::ResourceIdentityData>) -> Option<String> {
+    let data = identity?.identity_data.as_ref()?;
+    let value = decode(Some(data), &identity_type()).ok()?;
+    value.attr("id").as_str().map(str::to_owned)
+}
+
 /// Replaces values still unknown after apply with null: Terraform refuses unknowns
 /// in a new state.
 fn settle_unknowns(v: Value) -> Value {
@@ -322,8 +378,15 @@ impl pb::provider_server::Provider for ProviderService {
         let c = self.catalog();
         let mut resources: Vec<_> = c.resources.keys().map(|n| n.to_string()).collect();
         let mut data_sources: Vec<_> = c.data_sources.keys().map(|n| n.to_string()).collect();
+        let mut lists: Vec<_> = c
+            .resources
+            .iter()
+            .filter(|(_, e)| e.list.is_some())
+            .map(|(n, _)| n.to_string())
+            .collect();
         resources.sort();
         data_sources.sort();
+        lists.sort();
         Ok(Response::new(pb::get_metadata::Response {
             server_capabilities: capabilities(),
             diagnostics: Vec::new(),
@@ -334,6 +397,10 @@ impl pb::provider_server::Provider for ProviderService {
             resources: resources
                 .into_iter()
                 .map(|type_name| pb::get_metadata::ResourceMetadata { type_name })
+                .collect(),
+            list_resources: lists
+                .into_iter()
+                .map(|type_name| pb::get_metadata::ListResourceMetadata { type_name })
                 .collect(),
             ..Default::default()
         }))
@@ -355,6 +422,15 @@ impl pb::provider_server::Provider for ProviderService {
                 .data_sources
                 .iter()
                 .map(|(n, e)| (n.to_string(), schema_to_pb(&e.schema)))
+                .collect(),
+            list_resource_schemas: c
+                .resources
+                .iter()
+                .filter_map(|(n, e)| {
+                    e.list
+                        .as_ref()
+                        .map(|(s, _)| (n.to_string(), schema_to_pb(s)))
+                })
                 .collect(),
             server_capabilities: capabilities(),
             ..Default::default()
@@ -485,18 +561,41 @@ impl pb::provider_server::Provider for ProviderService {
         &self,
         _r: Request<pb::get_resource_identity_schemas::Request>,
     ) -> Result<pb::get_resource_identity_schemas::Response> {
-        Ok(Response::new(
-            pb::get_resource_identity_schemas::Response::default(),
-        ))
+        let c = self.catalog();
+        Ok(Response::new(pb::get_resource_identity_schemas::Response {
+            identity_schemas: c
+                .resources
+                .keys()
+                .map(|n| (n.to_string(), identity_schema()))
+                .collect(),
+            diagnostics: Vec::new(),
+        }))
     }
 
     async fn upgrade_resource_identity(
         &self,
-        _r: Request<pb::upgrade_resource_identity::Request>,
+        r: Request<pb::upgrade_resource_identity::Request>,
     ) -> Result<pb::upgrade_resource_identity::Response> {
-        Err(Status::unimplemented(
-            "resource identity is not supported by this provider version",
-        ))
+        let r = r.into_inner();
+        self.resource(&r.type_name)?;
+        let json = r.raw_identity.map(|raw| raw.json).unwrap_or_default();
+        let outcome = serde_json::from_slice::<serde_json::Value>(&json)
+            .map_err(|e| e.to_string())
+            .and_then(|j| Value::from_json(&j, &identity_type(), false));
+        Ok(Response::new(match outcome {
+            Ok(v) => pb::upgrade_resource_identity::Response {
+                upgraded_identity: Some(pb::ResourceIdentityData {
+                    identity_data: encode(&v, &identity_type()),
+                }),
+                diagnostics: Vec::new(),
+            },
+            Err(e) => pb::upgrade_resource_identity::Response {
+                upgraded_identity: None,
+                diagnostics: diags_to_pb(
+                    &Diagnostic::error("Stored identity is not valid", e).into(),
+                ),
+            },
+        }))
     }
 
     async fn configure_provider(
@@ -539,6 +638,7 @@ impl pb::provider_server::Provider for ProviderService {
                 new_state: encode(state, &e.ty),
                 diagnostics: diags_to_pb(diags),
                 private,
+                new_identity: identity_of(state),
                 ..Default::default()
             };
         let current = match decode(r.current_state.as_ref(), &e.ty) {
@@ -599,6 +699,7 @@ impl pb::provider_server::Provider for ProviderService {
         Ok(Response::new(pb::plan_resource_change::Response {
             planned_state: encode(&planned.state, &e.ty),
             requires_replace: planned.requires_replace.iter().map(path_to_pb).collect(),
+            planned_identity: identity_of(&planned.state).or(r.prior_identity),
             planned_private: r.prior_private,
             ..Default::default()
         }))
@@ -615,6 +716,7 @@ impl pb::provider_server::Provider for ProviderService {
                 new_state: encode(state, &e.ty),
                 private,
                 diagnostics: diags_to_pb(diags),
+                new_identity: identity_of(state),
                 ..Default::default()
             }
         };
@@ -666,7 +768,12 @@ impl pb::provider_server::Provider for ProviderService {
     ) -> Result<pb::import_resource_state::Response> {
         let r = r.into_inner();
         let e = self.resource(&r.type_name)?;
-        match e.imp.import(&r.id) {
+        // `import { identity = { id = ... } }` sends the identity instead of an id.
+        let id = match identity_id(r.identity.as_ref()) {
+            Some(id) if r.id.is_empty() => id,
+            _ => r.id.clone(),
+        };
+        match e.imp.import(&id) {
             Ok(attrs) => {
                 let mut state = Value::Object(
                     e.schema
@@ -681,9 +788,9 @@ impl pb::provider_server::Provider for ProviderService {
                 Ok(Response::new(pb::import_resource_state::Response {
                     imported_resources: vec![pb::import_resource_state::ImportedResource {
                         type_name: r.type_name.clone(),
+                        identity: identity_of(&state),
                         state: encode(&state, &e.ty),
                         private: Vec::new(),
-                        identity: None,
                     }],
                     ..Default::default()
                 }))
@@ -791,20 +898,99 @@ impl pb::provider_server::Provider for ProviderService {
 
     async fn list_resource(
         &self,
-        _r: Request<pb::list_resource::Request>,
+        r: Request<pb::list_resource::Request>,
     ) -> Result<Self::ListResourceStream> {
-        Err(Status::unimplemented(
-            "list resources are not supported by this provider version",
-        ))
+        let r = r.into_inner();
+        let e = self.resource(&r.type_name)?;
+        let Some((list_schema, list_ty)) = &e.list else {
+            return Err(Status::not_found(format!(
+                "{} cannot be listed",
+                r.type_name
+            )));
+        };
+        let failed = |d: Diagnostics| -> Result<Self::ListResourceStream> {
+            let event = pb::list_resource::Event {
+                diagnostic: diags_to_pb(&d),
+                ..Default::default()
+            };
+            Ok(Response::new(Box::pin(futures::stream::iter([Ok(event)]))))
+        };
+        let filter = match decode(r.config.as_ref(), list_ty) {
+            Ok(v) => v,
+            Err(d) => return failed(d),
+        };
+        let mut diags = Diagnostics::new();
+        validate_config(
+            &list_schema.attributes,
+            &filter,
+            &Default::default(),
+            &mut diags,
+        );
+        if diags.has_errors() {
+            return failed(diags);
+        }
+        let (client, token) = match self.client().await {
+            Ok(c) => c,
+            Err(d) => return failed(d),
+        };
+        let found = cancellable(&token, e.imp.list(&client, &filter, &e.ty), || {
+            Err(cancelled_diag())
+        })
+        .await;
+        let states = match found {
+            Ok(states) => states,
+            Err(d) => return failed(d),
+        };
+        let limit = usize::try_from(r.limit)
+            .ok()
+            .filter(|l| *l > 0)
+            .unwrap_or(usize::MAX);
+        let events: Vec<_> = states
+            .into_iter()
+            .take(limit)
+            .map(|state| {
+                Ok(pb::list_resource::Event {
+                    identity: identity_of(&state),
+                    display_name: state
+                        .attr("name")
+                        .as_str()
+                        .or_else(|| state.attr("id").as_str())
+                        .unwrap_or_default()
+                        .to_string(),
+                    resource_object: if r.include_resource_object {
+                        encode(&state, &e.ty)
+                    } else {
+                        None
+                    },
+                    diagnostic: Vec::new(),
+                })
+            })
+            .collect();
+        Ok(Response::new(Box::pin(futures::stream::iter(events))))
     }
 
     async fn validate_list_resource_config(
         &self,
-        _r: Request<pb::validate_list_resource_config::Request>,
+        r: Request<pb::validate_list_resource_config::Request>,
     ) -> Result<pb::validate_list_resource_config::Response> {
-        Err(Status::unimplemented(
-            "list resources are not supported by this provider version",
-        ))
+        let r = r.into_inner();
+        let e = self.resource(&r.type_name)?;
+        let mut diags = Diagnostics::new();
+        match &e.list {
+            None => diags.error(
+                "Not listable",
+                format!("{} cannot be used in a list block.", r.type_name),
+            ),
+            Some((schema, ty)) => match decode(r.config.as_ref(), ty) {
+                Ok(config) => {
+                    validate_config(&schema.attributes, &config, &Default::default(), &mut diags)
+                }
+                Err(d) => diags.extend(d),
+            },
+        }
+        Ok(Response::new(pb::validate_list_resource_config::Response {
+            diagnostics: diags_to_pb(&diags),
+        }))
     }
 
     async fn get_functions(

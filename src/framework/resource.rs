@@ -109,6 +109,21 @@ pub trait Resource: Send + Sync + 'static {
         Ok(state)
     }
 
+    /// The filters of a `list` block (`terraform query`), or `None` when the type
+    /// cannot be listed.
+    fn list_schema(&self) -> Option<Schema> {
+        None
+    }
+
+    /// Every object matching the list block's filters, as full state.
+    async fn list(
+        &self,
+        _halo: &HaloClient,
+        _filter: &Value,
+    ) -> Result<Vec<Self::Model>, Diagnostics> {
+        Ok(Vec::new())
+    }
+
     async fn create(
         &self,
         halo: &HaloClient,
@@ -184,6 +199,13 @@ pub trait AnyResource: Send + Sync {
         from_version: i64,
         state: serde_json::Value,
     ) -> Result<serde_json::Value, Diagnostic>;
+    fn list_schema(&self) -> Option<Schema>;
+    async fn list(
+        &self,
+        halo: &HaloClient,
+        filter: &Value,
+        ty: &Type,
+    ) -> Result<Vec<Value>, Diagnostics>;
     async fn create(&self, halo: &HaloClient, plan: &Value, ty: &Type) -> Applied;
     async fn read(&self, halo: &HaloClient, state: &Value, ty: &Type) -> Applied;
     async fn update(&self, halo: &HaloClient, prior: &Value, plan: &Value, ty: &Type) -> Applied;
@@ -234,6 +256,23 @@ impl<R: Resource> AnyResource for R {
         state: serde_json::Value,
     ) -> Result<serde_json::Value, Diagnostic> {
         Resource::upgrade_state(self, from_version, state)
+    }
+
+    fn list_schema(&self) -> Option<Schema> {
+        Resource::list_schema(self)
+    }
+
+    async fn list(
+        &self,
+        halo: &HaloClient,
+        filter: &Value,
+        ty: &Type,
+    ) -> Result<Vec<Value>, Diagnostics> {
+        let models = Resource::list(self, halo, filter).await?;
+        models
+            .iter()
+            .map(|m| from_model(m, ty).map_err(Diagnostics::from))
+            .collect()
     }
 
     async fn create(&self, halo: &HaloClient, plan: &Value, ty: &Type) -> Applied {

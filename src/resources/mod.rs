@@ -3,7 +3,7 @@
 pub mod organisation;
 
 use crate::framework::resource::{attr_error, AnyResource};
-use crate::framework::Diagnostic;
+use crate::framework::{Attribute, Diagnostic, Schema, Value};
 
 /// Every managed resource type the provider serves.
 pub fn all() -> Vec<Box<dyn AnyResource>> {
@@ -31,4 +31,29 @@ pub fn non_empty(value: Option<String>) -> Option<String> {
 /// keeps whatever a POST leaves out.
 pub fn or_cleared(value: &Option<String>) -> Option<String> {
     Some(value.clone().unwrap_or_default())
+}
+
+/// The filters of a `list` block for a kind found by name: `name` matches every
+/// object whose name contains it, ignoring case.
+pub fn name_filter_schema(plural: &'static str) -> Schema {
+    Schema::new("Filters for listing objects with `terraform query`.").attribute(
+        "name",
+        Attribute::string().description(match plural {
+            "organisations" => "Only organisations whose name contains this text (ignoring case).",
+            "departments" => "Only departments whose name contains this text (ignoring case).",
+            "teams" => "Only teams whose name contains this text (ignoring case).",
+            "agents" => "Only agents whose name contains this text (ignoring case).",
+            "roles" => "Only roles whose name contains this text (ignoring case).",
+            "applications" => "Only API applications whose name contains this text (ignoring case).",
+            _ => "Only objects whose name contains this text (ignoring case).",
+        }),
+    )
+}
+
+/// Whether `name` passes the `name` filter of a list block (no filter: everything).
+pub fn name_matches(filter: &Value, name: Option<&str>) -> bool {
+    match filter.attr("name").as_str() {
+        None => true,
+        Some(wanted) => name.is_some_and(|n| n.to_lowercase().contains(&wanted.to_lowercase())),
+    }
 }

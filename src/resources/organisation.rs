@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 use super::{int_id, non_empty, or_cleared};
-use crate::framework::{ApplyError, Attribute, Diagnostics, Resource, Schema, Validator};
+use crate::framework::{ApplyError, Attribute, Diagnostics, Resource, Schema, Validator, Value};
 use crate::halo::{HaloClient, Organisation};
 
 pub struct OrganisationResource;
@@ -74,6 +74,19 @@ impl Resource for OrganisationResource {
             Attribute::string()
                 .description("The address replies to this organisation's emails go to."),
         )
+    }
+
+    fn list_schema(&self) -> Option<Schema> {
+        Some(super::name_filter_schema("organisations"))
+    }
+
+    async fn list(&self, halo: &HaloClient, filter: &Value) -> Result<Vec<Self::Model>, Diagnostics> {
+        let all = halo.list::<Organisation>(&[]).await?;
+        Ok(all
+            .into_iter()
+            .filter(|o| super::name_matches(filter, o.name.as_deref()))
+            .map(OrganisationModel::from_halo)
+            .collect())
     }
 
     async fn create(
