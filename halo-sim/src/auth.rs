@@ -21,6 +21,8 @@ use crate::state::{lock, Shared};
 #[derive(Debug, Default)]
 pub struct Tokens {
     expiry: HashMap<String, Instant>,
+    /// Every token ever issued, so tests can check none of them leaked into logs.
+    issued: Vec<String>,
 }
 
 impl Tokens {
@@ -30,11 +32,16 @@ impl Tokens {
         let now = Instant::now();
         self.expiry.retain(|_, expires| *expires > now);
         self.expiry.insert(token.clone(), now + ttl);
+        self.issued.push(token.clone());
         token
     }
 
     pub fn is_valid(&self, token: &str, now: Instant) -> bool {
         self.expiry.get(token).is_some_and(|expires| *expires > now)
+    }
+
+    pub fn issued(&self) -> Vec<String> {
+        self.issued.clone()
     }
 
     pub fn revoke_all(&mut self) {

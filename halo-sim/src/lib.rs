@@ -218,6 +218,11 @@ impl Sim {
         self.shared.revoke_tokens();
     }
 
+    /// Every access token issued so far (valid or not), for secret-leak checks.
+    pub fn issued_tokens(&self) -> Vec<String> {
+        self.shared.issued_tokens()
+    }
+
     /// Inserts an object out of band, without validation; missing ids are
     /// assigned. Answers the stored object (`null` when `obj` is not a JSON object).
     pub fn insert(&self, kind: Kind, obj: Value) -> Value {

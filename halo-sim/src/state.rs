@@ -113,6 +113,10 @@ impl Shared {
         lock(&self.tokens).revoke_all();
     }
 
+    pub fn issued_tokens(&self) -> Vec<String> {
+        lock(&self.tokens).issued()
+    }
+
     pub fn inject(&self, fault: crate::Fault) {
         lock(&self.faults).push(fault);
     }

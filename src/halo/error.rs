@@ -131,7 +131,15 @@ pub(crate) fn describe_reqwest(err: &reqwest::Error) -> String {
     let mut out = if err.is_timeout() {
         "the request timed out".to_owned()
     } else if err.is_connect() {
-        "could not connect".to_owned()
+        match err
+            .url()
+            .and_then(|u| Some((u.host_str()?.to_owned(), u.port_or_known_default()?)))
+        {
+            Some((host, port)) => {
+                format!("could not connect to {host}:{port} (check url / HALOPSA_URL)")
+            }
+            None => "could not connect".to_owned(),
+        }
     } else {
         String::new()
     };

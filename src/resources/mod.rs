@@ -44,7 +44,9 @@ pub fn name_filter_schema(plural: &'static str) -> Schema {
             "teams" => "Only teams whose name contains this text (ignoring case).",
             "agents" => "Only agents whose name contains this text (ignoring case).",
             "roles" => "Only roles whose name contains this text (ignoring case).",
-            "applications" => "Only API applications whose name contains this text (ignoring case).",
+            "applications" => {
+                "Only API applications whose name contains this text (ignoring case)."
+            }
             _ => "Only objects whose name contains this text (ignoring case).",
         }),
     )

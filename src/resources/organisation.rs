@@ -80,7 +80,11 @@ impl Resource for OrganisationResource {
         Some(super::name_filter_schema("organisations"))
     }
 
-    async fn list(&self, halo: &HaloClient, filter: &Value) -> Result<Vec<Self::Model>, Diagnostics> {
+    async fn list(
+        &self,
+        halo: &HaloClient,
+        filter: &Value,
+    ) -> Result<Vec<Self::Model>, Diagnostics> {
         let all = halo.list::<Organisation>(&[]).await?;
         Ok(all
             .into_iter()
