@@ -1,0 +1,286 @@
+//! `cargo bench --bench provider`: the provider's speed and request economy,
+//! each figure printed beside its goal and, where the issue asks for a ratio,
+//! against a baseline measured in the same run.
+//!
+//! 1. Provider overhead: a fresh apply of N `halopsa_organisation` against
+//!    halo-sim (no latency) vs N of Terraform's built-in `terraform_data`.
+//! 2. Start-up: process start to handshake line; peak RSS during a plan.
+//! 3. Requests per object: halo-sim's journal for apply, no-change plan and
+//!    destroy of a mix of object kinds.
+//! 4. Refresh of many objects under Halo's hosted rate limit and 100 ms latency.
+//!
+//! Sizes can be lowered for a quick look: `BENCH_SCALE=0.2 cargo bench --bench provider`.
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{TestEnv, Workdir};
+use halo_sim::RateLimit;
+
+fn scale(n: usize) -> usize {
+    let factor: f64 = std::env::var("BENCH_SCALE")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1.0);
+    ((n as f64 * factor).round() as usize).max(1)
+}
+
+fn timed<T>(f: impl FnOnce() -> T) -> (T, Duration) {
+    let started = Instant::now();
+    let out = f();
+    (out, started.elapsed())
+}
+
+fn verdict(ok: bool) -> &'static str {
+    if ok {
+        "meets goal"
+    } else {
+        "MISSES goal"
+    }
+}
+
+fn organisations(n: usize) -> String {
+    format!("resource \"halopsa_organisation\" \"o\" {{\n  count = {n}\n  name  = \"Bench ${{count.index}}\"\n}}\n")
+}
+
+/// A mix of kinds, `n` objects in all: organisations, departments, teams, roles,
+/// API agents and API applications in equal parts.
+fn mixed(n: usize) -> String {
+    let k = (n / 6).max(1);
+    format!(
+        r#"
+resource "halopsa_organisation" "o" {{
+  count = {k}
+  name  = "Mix Org ${{count.index}}"
+}}
+
+resource "halopsa_department" "d" {{
+  count           = {k}
+  name            = "Mix Dept ${{count.index}}"
+  organisation_id = halopsa_organisation.o[count.index].id
+}}
+
+resource "halopsa_team" "t" {{
+  count         = {k}
+  name          = "Mix Team ${{count.index}}"
+  department_id = halopsa_department.d[count.index].id
+}}
+
+resource "halopsa_role" "r" {{
+  count = {k}
+  name  = "Mix Role ${{count.index}}"
+  permissions = {{
+    tickets_access = "read_modify"
+  }}
+}}
+
+resource "halopsa_agent" "a" {{
+  count        = {k}
+  name         = "mix-agent-${{count.index}}"
+  is_api_agent = true
+  role_ids     = [halopsa_role.r[count.index].id]
+}}
+
+resource "halopsa_api_application" "app" {{
+  count             = {k}
+  name              = "Mix App ${{count.index}}"
+  login_as_agent_id = halopsa_agent.a[count.index].id
+  permissions       = ["read:tickets"]
+}}
+"#
+    )
+}
+
+/// Halo API requests in the journal (auth requests are per process, not per object).
+fn api_requests(env: &TestEnv) -> usize {
+    env.sim
+        .journal()
+        .iter()
+        .filter(|e| e.path.starts_with("/api/") && e.path != "/api/authinfo")
+        .count()
+}
+
+fn apply(wd: &Workdir) {
+    wd.run_ok(&["apply", "-auto-approve", "-no-color", "-parallelism=10"]);
+}
+
+fn overhead() {
+    let n = scale(200);
+    let env = TestEnv::new();
+    let baseline = env.workdir();
+    baseline.write_config(&format!("resource \"terraform_data\" \"d\" {{\n  count = {n}\n  input = \"Bench ${{count.index}}\"\n}}\n"));
+    let ours = env.workdir();
+    ours.write_config(&organisations(n));
+    // Warm both once (Terraform's own start-up, file caches), then measure.
+    let (_, base) = timed(|| apply(&baseline));
+    let (_, mine) = timed(|| apply(&ours));
+    let ratio = mine.as_secs_f64() / base.as_secs_f64();
+    println!("1. provider overhead: apply of {n} halopsa_organisation {mine:.2?} vs {n} terraform_data {base:.2?}: ratio {ratio:.2} (goal <= 1.30: {})", verdict(ratio <= 1.3));
+}
+
+fn startup_and_memory() {
+    // Start-up: from spawn to the handshake line, median of 21 runs.
+    let key = rcgen::KeyPair::generate_for(&rcgen::PKCS_ECDSA_P521_SHA512).ok();
+    let cert = key.and_then(|k| {
+        let params = rcgen::CertificateParams::new(vec!["localhost".to_string()]).ok()?;
+        params.self_signed(&k).ok()
+    });
+    let Some(cert) = cert else {
+        println!("2. start-up: could not make a client certificate");
+        return;
+    };
+    let mut times = Vec::new();
+    for _ in 0..21 {
+        let started = Instant::now();
+        let child = Command::new(common::provider_bin())
+            .env(
+                "TF_PLUGIN_MAGIC_COOKIE",
+                "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2",
+            )
+            .env("PLUGIN_PROTOCOL_VERSIONS", "6")
+            .env("PLUGIN_CLIENT_CERT", cert.pem())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn();
+        let Ok(mut child) = child else { continue };
+        let mut line = String::new();
+        if let Some(out) = child.stdout.take() {
+            let _ = BufReader::new(out).read_line(&mut line);
+        }
+        times.push(started.elapsed());
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    times.sort();
+    let median = times.get(times.len() / 2).copied().unwrap_or_default();
+    println!(
+        "2a. start-up to handshake line: median {median:.2?} of {} runs (goal < 10 ms: {})",
+        times.len(),
+        verdict(median < Duration::from_millis(10))
+    );
+
+    // Peak RSS of the provider process during a plan of N resources.
+    let n = scale(200);
+    let env = TestEnv::new();
+    let wd = env.workdir();
+    wd.write_config(&organisations(n));
+    apply(&wd);
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let watcher = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            let mut peak_kib = 0u64;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                peak_kib = peak_kib.max(provider_peak_rss_kib());
+                std::thread::sleep(Duration::from_millis(2));
+            }
+            peak_kib
+        })
+    };
+    wd.run_ok(&["plan", "-no-color"]);
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let peak = watcher.join().unwrap_or(0);
+    let mib = peak as f64 / 1024.0;
+    println!(
+        "2b. provider peak RSS during a plan of {n} resources: {mib:.1} MiB (goal < 20 MiB: {})",
+        verdict(mib < 20.0)
+    );
+}
+
+/// The largest VmHWM among running provider processes, in KiB.
+fn provider_peak_rss_kib() -> u64 {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return 0;
+    };
+    let mut peak = 0;
+    for entry in entries.flatten() {
+        let status = entry.path().join("status");
+        let Ok(text) = std::fs::read_to_string(&status) else {
+            continue;
+        };
+        if !text
+            .lines()
+            .any(|l| l.starts_with("Name:") && l.contains("terraform-provi"))
+        {
+            continue;
+        }
+        if let Some(kib) = text
+            .lines()
+            .find(|l| l.starts_with("VmHWM:"))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse::<u64>().ok())
+        {
+            peak = peak.max(kib);
+        }
+    }
+    peak
+}
+
+fn requests_per_object() {
+    let n = scale(500);
+    let objects = (n / 6).max(1) * 6;
+    let env = TestEnv::new();
+    let wd = env.workdir();
+    wd.write_config(&mixed(n));
+    env.sim.clear_journal();
+    apply(&wd);
+    let applied = api_requests(&env);
+    env.sim.clear_journal();
+    wd.run_ok(&["plan", "-no-color", "-detailed-exitcode", "-parallelism=10"]);
+    let refreshed = api_requests(&env);
+    env.sim.clear_journal();
+    wd.run_ok(&["destroy", "-auto-approve", "-no-color", "-parallelism=10"]);
+    let destroyed = api_requests(&env);
+    let per = |r: usize| r as f64 / objects as f64;
+    println!(
+        "3. Halo API requests per object ({objects} mixed objects; auth requests not counted):"
+    );
+    println!(
+        "   apply   {applied:>5} = {:.3}/object (goal <= 1.0: {})",
+        per(applied),
+        verdict(per(applied) <= 1.0)
+    );
+    println!(
+        "   refresh {refreshed:>5} = {:.3}/object (goal <= 0.1: {})",
+        per(refreshed),
+        verdict(per(refreshed) <= 0.1)
+    );
+    println!(
+        "   destroy {destroyed:>5} = {:.3}/object (goal <= 1.0: {})",
+        per(destroyed),
+        verdict(per(destroyed) <= 1.0)
+    );
+}
+
+fn refresh_under_rate_limit() {
+    let n = scale(1000);
+    let env = TestEnv::new();
+    let wd = env.workdir();
+    wd.write_config(&organisations(n));
+    wd.run_ok(&["apply", "-auto-approve", "-no-color", "-parallelism=20"]);
+    env.sim.set_rate_limit(Some(RateLimit {
+        requests: 300,
+        window: Duration::from_secs(300),
+    }));
+    env.sim.set_latency(Duration::from_millis(100));
+    env.sim.clear_journal();
+    let (_, took) = timed(|| wd.run_ok(&["plan", "-no-color", "-refresh-only"]));
+    let limited = env.sim.journal().iter().filter(|e| e.status == 429).count();
+    println!("4. refresh of {n} objects at 300 requests/5 min and 100 ms latency: {took:.2?}, {} requests, {limited} answered 429 (goal < 60 s: {}; one GET per object would need {} s)", env.sim.journal().len(), verdict(took < Duration::from_secs(60)), n);
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; nothing else is accepted.
+    println!(
+        "terraform-provider-halopsa benchmarks (Terraform: {})",
+        common::terraform_bin().display()
+    );
+    overhead();
+    startup_and_memory();
+    requests_per_object();
+    refresh_under_rate_limit();
+}
