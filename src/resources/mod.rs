@@ -1,13 +1,23 @@
 //! Managed resource types, one file each, plus the small helpers they share.
 
+pub mod agent_department;
+pub mod api_application;
+pub mod membership;
 pub mod organisation;
+pub mod role_department;
 
-use crate::framework::resource::{attr_error, AnyResource};
+use crate::framework::resource::{attr_error, halo_diagnostic, AnyResource};
 use crate::framework::{Attribute, Diagnostic, Schema, Value};
+use crate::halo::HaloError;
 
 /// Every managed resource type the provider serves.
 pub fn all() -> Vec<Box<dyn AnyResource>> {
-    vec![Box::new(organisation::OrganisationResource)]
+    vec![
+        Box::new(organisation::OrganisationResource),
+        Box::new(role_department::RoleDepartmentResource::new()),
+        Box::new(agent_department::AgentDepartmentResource::new()),
+        Box::new(api_application::ApiApplicationResource),
+    ]
 }
 
 /// Parses a Halo integer id kept as a string attribute.
@@ -58,4 +68,22 @@ pub fn name_matches(filter: &Value, name: Option<&str>) -> bool {
         None => true,
         Some(wanted) => name.is_some_and(|n| n.to_lowercase().contains(&wanted.to_lowercase())),
     }
+}
+
+/// The diagnostic for a failed Halo write. When Halo refused the body (400) and its
+/// message names one of `fields` (pairs of Halo field name and Terraform attribute),
+/// the error points at that attribute, with Halo's message in the detail; otherwise
+/// it is the plain Halo error.
+pub fn write_error(e: &HaloError, fields: &[(&str, &str)]) -> Diagnostic {
+    if e.status() == Some(reqwest::StatusCode::BAD_REQUEST) {
+        let text = e.to_string();
+        if let Some((_, attr)) = fields.iter().find(|(field, _)| text.contains(field)) {
+            return attr_error(
+                attr,
+                format!("Halo refused the value of {attr}"),
+                format!("Halo refused {attr}: {text}"),
+            );
+        }
+    }
+    halo_diagnostic(e)
 }

@@ -1,0 +1,51 @@
+//! `halopsa_agent_department`: one department membership of an agent, an entry of
+//! the agent's `departments` list (see [`super::membership`]).
+
+use super::membership::{MembershipResource, Parent};
+use crate::framework::Validator;
+use crate::halo::{Agent, DepartmentMembership};
+
+/// The agent side of a membership.
+pub struct AgentParent;
+
+/// The `halopsa_agent_department` resource.
+pub type AgentDepartmentResource = MembershipResource<AgentParent>;
+
+impl Parent for AgentParent {
+    type Object = Agent;
+    const TYPE_NAME: &'static str = "halopsa_agent_department";
+    const PARENT_ATTR: &'static str = "agent_id";
+    const IMPORT_FORM: &'static str = "AGENT_ID/DEPARTMENT_ID";
+    const IMPORT_EXAMPLE: &'static str = "7/12";
+    const DESCRIPTION: &'static str =
+        "One department membership of an agent: the agent sees the department's tickets at \
+         the given level. The resource owns only this entry of the agent's department list; \
+         other memberships of the agent (set in Halo or by other resources) are left alone. \
+         Creating it for a department the agent already has adopts that entry and sets its \
+         level to `membership_level`.";
+    const PARENT_DESCRIPTION: &'static str =
+        "The Halo id of the agent (e.g. `halopsa_agent.x.id`). Changing it replaces the \
+         membership.";
+    const ID_DESCRIPTION: &'static str =
+        "The membership's id, `AGENT_ID/DEPARTMENT_ID` (also the import id).";
+
+    fn parent_validator() -> Validator {
+        Validator::PositiveIntString
+    }
+
+    fn parse_id(raw: &str) -> Option<i64> {
+        raw.trim().parse::<i64>().ok().filter(|i| *i > 0)
+    }
+
+    fn departments(agent: Agent) -> Vec<DepartmentMembership> {
+        agent.departments.unwrap_or_default()
+    }
+
+    fn with_departments(id: i64, departments: Vec<DepartmentMembership>) -> Agent {
+        Agent {
+            id: Some(id),
+            departments: Some(departments),
+            ..Agent::default()
+        }
+    }
+}

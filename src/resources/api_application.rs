@@ -1,0 +1,418 @@
+//! `halopsa_api_application`: an API application (Configuration > Integrations >
+//! HaloPSA API > View Applications), with its client id and secret.
+//!
+//! The client secret is in Halo's create answer only (every later read answers
+//! `null`), so it is kept from the state; after an import it is null.
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+
+use super::{int_id, non_empty, write_error};
+use crate::framework::{
+    ApplyError, AttrPath, Attribute, Diagnostics, Resource, Schema, Type, Validator, Value,
+};
+use crate::halo::{Application, HaloClient, Scope, Secret};
+
+pub struct ApiApplicationResource;
+
+/// `authentication_method` for "Client ID and Secret (Services)": Halo's `grant_type`
+/// of the same name, logging in as the agent in `loginas_agent_id`.
+const CLIENT_CREDENTIALS: &str = "client_credentials";
+/// `authentication_method` for "Authorization Code".
+const AUTHORIZATION_CODE: &str = "authorization_code";
+const METHODS: &[&str] = &[CLIENT_CREDENTIALS, AUTHORIZATION_CODE];
+/// Halo's `loginentity` for an application that logs in as an agent.
+const LOGIN_AS_AGENT: i64 = 0;
+
+/// Halo's scope names (CONTRACT.md): the only values `permissions` accepts.
+pub const SCOPES: &[&str] = &[
+    "all",
+    "all:standard",
+    "admin",
+    "read:tickets",
+    "edit:tickets",
+    "read:calendar",
+    "edit:calendar",
+    "read:customers",
+    "edit:customers",
+    "read:crm",
+    "edit:crm",
+    "read:timesheets",
+    "edit:timesheets",
+    "read:contracts",
+    "edit:contracts",
+    "read:suppliers",
+    "edit:suppliers",
+    "read:items",
+    "edit:items",
+    "read:projects",
+    "edit:projects",
+    "read:sales",
+    "edit:sales",
+    "read:quotes",
+    "edit:quotes",
+    "read:sos",
+    "edit:sos",
+    "read:pos",
+    "edit:pos",
+    "read:invoices",
+    "edit:invoices",
+    "read:reporting",
+    "edit:reporting",
+    "read:software",
+    "edit:software",
+    "read:softwarelicensing",
+    "edit:softwarelicensing",
+    "read:kb",
+    "edit:kb",
+    "read:assets",
+    "edit:assets",
+    "editMine:timesheets",
+    "access:chat",
+    "access:adpasswordreset",
+];
+
+/// Halo fields a refused write may name, and the attributes they come from.
+const WRITE_FIELDS: &[(&str, &str)] = &[
+    ("loginas_agent_id", "login_as_agent_id"),
+    ("scopes", "permissions"),
+    ("displayName", "name"),
+    ("grant_type", "authentication_method"),
+    ("inactive", "active"),
+];
+
+/// The state. `Debug` prints the secret as `***` (it is a [`Secret`]).
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ApiApplicationModel {
+    pub id: Option<String>,
+    pub name: String,
+    pub authentication_method: Option<String>,
+    pub login_as_agent_id: Option<String>,
+    pub permissions: Option<Vec<String>>,
+    pub active: Option<bool>,
+    pub client_id: Option<String>,
+    pub client_secret: Option<Secret>,
+}
+
+impl ApiApplicationModel {
+    /// The state for Halo's answer. `known` is what the provider knew before (the
+    /// prior state or the plan): it supplies the client secret Halo no longer
+    /// shows, and tells an empty `permissions` set from an unset one.
+    fn from_halo(a: Application, known: &ApiApplicationModel) -> Self {
+        let permissions = match a.scopes {
+            // Halo did not say: keep what was known.
+            None => known.permissions.clone(),
+            Some(scopes) if scopes.is_empty() => known
+                .permissions
+                .as_ref()
+                .filter(|p| p.is_empty())
+                .map(|_| Vec::new()),
+            Some(scopes) => {
+                let mut names: Vec<String> = scopes.into_iter().map(|s| s.name).collect();
+                names.sort();
+                names.dedup();
+                Some(names)
+            }
+        };
+        ApiApplicationModel {
+            id: a.id,
+            name: a.display_name.unwrap_or_default(),
+            authentication_method: non_empty(a.grant_type),
+            login_as_agent_id: a.loginas_agent_id.filter(|i| *i > 0).map(|i| i.to_string()),
+            permissions,
+            active: Some(!a.inactive.unwrap_or(false)),
+            client_id: non_empty(a.client_id),
+            client_secret: a
+                .client_secret
+                .filter(|s| !s.is_empty())
+                .or_else(|| known.client_secret.clone()),
+        }
+    }
+
+    /// The Halo object for this state (without id); `clear` sends an empty scope
+    /// list when `permissions` is unset, so that an update removes them.
+    fn to_halo(&self, clear: bool) -> Result<Application, Diagnostics> {
+        let method = self
+            .authentication_method
+            .clone()
+            .unwrap_or_else(|| CLIENT_CREDENTIALS.to_string());
+        let agent = match &self.login_as_agent_id {
+            Some(raw) => Some(int_id(Some(raw), "login_as_agent_id")?),
+            None => None,
+        };
+        let scopes = match &self.permissions {
+            Some(names) => Some(names.iter().map(|n| Scope { name: n.clone() }).collect()),
+            None if clear => Some(Vec::new()),
+            None => None,
+        };
+        Ok(Application {
+            id: None,
+            display_name: Some(self.name.clone()),
+            loginentity: (method == CLIENT_CREDENTIALS).then_some(LOGIN_AS_AGENT),
+            grant_type: Some(method),
+            loginas_agent_id: agent,
+            scopes,
+            inactive: Some(!self.active.unwrap_or(true)),
+            client_id: None,
+            client_secret: None,
+        })
+    }
+}
+
+fn application_id(id: &Option<String>) -> Result<String, Diagnostics> {
+    id.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .ok_or_else(|| {
+            crate::framework::resource::attr_error(
+                "id",
+                "Missing id",
+                "The API application's Halo id is missing from the state.",
+            )
+            .into()
+        })
+}
+
+#[async_trait]
+impl Resource for ApiApplicationResource {
+    const TYPE_NAME: &'static str = "halopsa_api_application";
+    type Model = ApiApplicationModel;
+
+    fn schema(&self) -> Schema {
+        Schema::new(
+            "An API application (Configuration > Integrations > HaloPSA API > View \
+             Applications): the client id and secret a program uses to call the Halo API, \
+             and what it may do. The client secret is known only to the apply that creates \
+             the application; it is stored (sensitive) in the Terraform state, and is null \
+             after an import.",
+        )
+        .attribute(
+            "id",
+            Attribute::string()
+                .computed()
+                .use_state_for_unknown()
+                .description("The application's Halo id (a GUID)."),
+        )
+        .attribute(
+            "name",
+            Attribute::string()
+                .required()
+                .validate(Validator::length(1, 255))
+                .description("The application's name (1 to 255 characters)."),
+        )
+        .attribute(
+            "authentication_method",
+            Attribute::string()
+                .default(Value::string(CLIENT_CREDENTIALS))
+                .validate(Validator::OneOf(METHODS))
+                .description(
+                    "How the application authenticates: `client_credentials` (\"Client ID and \
+                     Secret (Services)\", logging in as the agent `login_as_agent_id`; the \
+                     default) or `authorization_code` (\"Authorization Code\").",
+                ),
+        )
+        .attribute(
+            "login_as_agent_id",
+            Attribute::string()
+                .optional_computed()
+                .validate(Validator::PositiveIntString)
+                .description(
+                    "The Halo id of the agent the application acts as (e.g. \
+                     `halopsa_agent.x.id`). Required when `authentication_method` is \
+                     `client_credentials`.",
+                ),
+        )
+        .attribute(
+            "permissions",
+            Attribute::set_of(Type::String)
+                .validate(Validator::EachOneOf(SCOPES))
+                .description(
+                    "The Halo scopes the application may use, e.g. `read:tickets`, \
+                     `edit:customers`, `all`. Unset and empty both mean none.",
+                ),
+        )
+        .attribute(
+            "active",
+            Attribute::bool()
+                .default(Value::Bool(true))
+                .description("Whether the application may be used (default true)."),
+        )
+        .attribute(
+            "client_id",
+            Attribute::string()
+                .computed()
+                .use_state_for_unknown()
+                .description("The OAuth client id Halo generated for the application."),
+        )
+        .attribute(
+            "client_secret",
+            Attribute::string()
+                .computed()
+                .sensitive()
+                .use_state_for_unknown()
+                .description(
+                    "The OAuth client secret Halo generated for the application. Halo shows \
+                     it once, when the application is created; it is null for an imported \
+                     application.",
+                ),
+        )
+    }
+
+    fn validate(&self, config: &Value, diags: &mut Diagnostics) {
+        let method = config.attr("authentication_method");
+        let agent = config.attr("login_as_agent_id");
+        if method.is_unknown() || agent.is_unknown() {
+            return;
+        }
+        let services = match method.as_str() {
+            None => method.is_null(),
+            Some(m) => m == CLIENT_CREDENTIALS,
+        };
+        if services && agent.is_null() {
+            diags.attribute_error(
+                AttrPath::root("login_as_agent_id"),
+                "Missing login_as_agent_id",
+                "login_as_agent_id is required when authentication_method is \
+                 \"client_credentials\" (the default): the application acts as that agent. \
+                 Set it to the agent's Halo id, e.g. halopsa_agent.x.id.",
+            );
+        }
+    }
+
+    async fn create(
+        &self,
+        halo: &HaloClient,
+        plan: Self::Model,
+    ) -> Result<Self::Model, ApplyError<Self::Model>> {
+        let wanted = plan.to_halo(false)?;
+        let created = halo
+            .create(&wanted, |a: &Application| {
+                a.display_name.as_deref() == Some(plan.name.as_str())
+            })
+            .await
+            .map_err(|e| write_error(&e, WRITE_FIELDS))?;
+        if created.client_secret.as_ref().is_none_or(Secret::is_empty) {
+            tracing::warn!(
+                resource = Self::TYPE_NAME,
+                "Halo's answer to the create carried no client secret; client_secret stays null"
+            );
+        }
+        Ok(ApiApplicationModel::from_halo(created, &plan))
+    }
+
+    async fn read(
+        &self,
+        halo: &HaloClient,
+        state: Self::Model,
+    ) -> Result<Option<Self::Model>, Diagnostics> {
+        let id = application_id(&state.id)?;
+        Ok(halo
+            .read::<Application>(id, true)
+            .await?
+            .map(|a| ApiApplicationModel::from_halo(a, &state)))
+    }
+
+    async fn update(
+        &self,
+        halo: &HaloClient,
+        prior: Self::Model,
+        plan: Self::Model,
+    ) -> Result<Self::Model, ApplyError<Self::Model>> {
+        let id = application_id(&prior.id)?;
+        let mut changed = plan.to_halo(true)?;
+        changed.id = Some(id);
+        let saved = halo
+            .update(&changed)
+            .await
+            .map_err(|e| write_error(&e, WRITE_FIELDS))?;
+        let known = ApiApplicationModel {
+            client_secret: prior.client_secret,
+            ..plan
+        };
+        Ok(ApiApplicationModel::from_halo(saved, &known))
+    }
+
+    async fn delete(&self, halo: &HaloClient, state: Self::Model) -> Result<(), Diagnostics> {
+        let id = application_id(&state.id)?;
+        halo.delete::<Application>(id).await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_contract_scope_is_in_the_table_once() {
+        let areas = [
+            "tickets",
+            "calendar",
+            "customers",
+            "crm",
+            "timesheets",
+            "contracts",
+            "suppliers",
+            "items",
+            "projects",
+            "sales",
+            "quotes",
+            "sos",
+            "pos",
+            "invoices",
+            "reporting",
+            "software",
+            "softwarelicensing",
+            "kb",
+            "assets",
+        ];
+        for area in areas {
+            assert!(SCOPES.contains(&format!("read:{area}").as_str()), "{area}");
+            assert!(SCOPES.contains(&format!("edit:{area}").as_str()), "{area}");
+        }
+        let mut sorted = SCOPES.to_vec();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(sorted.len(), SCOPES.len());
+        assert_eq!(SCOPES.len(), 6 + 2 * areas.len());
+    }
+
+    #[test]
+    fn empty_permissions_follow_what_was_known() {
+        let app = Application {
+            id: Some("g".into()),
+            display_name: Some("n".into()),
+            scopes: Some(Vec::new()),
+            ..Application::default()
+        };
+        let unset = ApiApplicationModel::default();
+        assert_eq!(
+            ApiApplicationModel::from_halo(app.clone(), &unset).permissions,
+            None
+        );
+        let empty = ApiApplicationModel {
+            permissions: Some(Vec::new()),
+            ..ApiApplicationModel::default()
+        };
+        assert_eq!(
+            ApiApplicationModel::from_halo(app, &empty).permissions,
+            Some(Vec::new())
+        );
+    }
+
+    #[test]
+    fn the_secret_is_kept_from_what_was_known_and_never_printed() {
+        let known = ApiApplicationModel {
+            client_secret: Some(Secret::new("s3cr3t")),
+            ..ApiApplicationModel::default()
+        };
+        let read = ApiApplicationModel::from_halo(Application::default(), &known);
+        assert_eq!(
+            read.client_secret.as_ref().map(Secret::expose),
+            Some("s3cr3t")
+        );
+        assert!(!format!("{read:?}").contains("s3cr3t"));
+    }
+}

@@ -1,0 +1,562 @@
+//! The machinery shared by `halopsa_role_department` and `halopsa_agent_department`:
+//! a resource that owns ONE entry (`UnameDepartment`) of a parent object's
+//! `departments` list, leaving the other entries alone.
+//!
+//! Halo has no endpoint for one membership: the list is read with
+//! `?includedetails=true` and written back whole (`POST` with the parent's `id` and
+//! `departments` only; a present list replaces the stored one, absent fields keep
+//! their values). Every read-modify-write of one parent's list runs under a
+//! process-wide lock keyed by that parent, so that many memberships of one role or
+//! agent applied in parallel (Terraform's `-parallelism`) all land instead of
+//! overwriting each other.
+//!
+//! Create when Halo already has an entry for the department: an entry with the
+//! configured level is adopted as is (no write); one with another level is set to
+//! the configured level. Either way the resource then owns it.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::marker::PhantomData;
+use std::sync::{Arc, LazyLock, Mutex, PoisonError};
+
+use async_trait::async_trait;
+use serde::de::Deserializer;
+use serde::ser::{SerializeMap, Serializer};
+use serde::{Deserialize, Serialize};
+use tokio::sync::OwnedMutexGuard;
+
+use super::{int_id, write_error};
+use crate::framework::resource::attr_error;
+use crate::framework::{
+    ApplyError, Attribute, Diagnostic, Diagnostics, Resource, Schema, Validator,
+};
+use crate::halo::{DepartmentMembership, HaloClient, HaloObject};
+
+// ----- membership levels -----------------------------------------------------
+
+/// The membership levels: the provider's word and Halo's `membershiplevel`
+/// (an assumed encoding, see CONTRACT.md). The one place that mapping lives.
+const LEVELS: [(&str, i64); 2] = [("modify_all", 0), ("read_only", 1)];
+
+/// The provider's words for the membership levels, for the schema validator.
+pub const LEVEL_NAMES: [&str; 2] = [LEVELS[0].0, LEVELS[1].0];
+
+/// Halo's `membershiplevel` for a provider level word.
+pub fn level_to_halo(name: &str) -> Option<i64> {
+    LEVELS.iter().find(|(n, _)| *n == name).map(|(_, i)| *i)
+}
+
+/// The provider level word for Halo's `membershiplevel`. A value the provider does
+/// not know reads as `unknown (N)`, so the next plan sets it to the configured level.
+pub fn level_from_halo(level: i64) -> String {
+    LEVELS
+        .iter()
+        .find(|(_, i)| *i == level)
+        .map_or_else(|| format!("unknown ({level})"), |(n, _)| (*n).to_string())
+}
+
+// ----- the parent object ----------------------------------------------------
+
+/// The object whose `departments` list holds the memberships (a role, an agent).
+pub trait Parent: Send + Sync + 'static {
+    /// The Halo object.
+    type Object: HaloObject;
+    /// The resource type name, e.g. `halopsa_role_department`.
+    const TYPE_NAME: &'static str;
+    /// The attribute holding the parent's id, e.g. `role_id`.
+    const PARENT_ATTR: &'static str;
+    /// The import id's form, e.g. `ROLE_ID/DEPARTMENT_ID`.
+    const IMPORT_FORM: &'static str;
+    /// An import id of that form, for messages.
+    const IMPORT_EXAMPLE: &'static str;
+    /// The resource's description.
+    const DESCRIPTION: &'static str;
+    /// The description of the parent id attribute.
+    const PARENT_DESCRIPTION: &'static str;
+    /// The description of the computed `id`.
+    const ID_DESCRIPTION: &'static str;
+
+    /// The validator of the parent id attribute.
+    fn parent_validator() -> Validator;
+    /// The parent's Halo id from the attribute's text; `None` when it is not one.
+    fn parse_id(raw: &str) -> Option<<Self::Object as HaloObject>::Id>;
+    /// The parent's membership list, taken out of a Halo answer (empty when absent).
+    fn departments(obj: Self::Object) -> Vec<DepartmentMembership>;
+    /// The body of the write: the parent's id and its whole new list, nothing else.
+    fn with_departments(
+        id: <Self::Object as HaloObject>::Id,
+        departments: Vec<DepartmentMembership>,
+    ) -> Self::Object;
+}
+
+// ----- the per-parent lock ----------------------------------------------------
+
+/// One async lock per parent object ("role:GUID", "agent:12"), for the whole process.
+static PARENT_LOCKS: LazyLock<Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>> =
+    LazyLock::new(Mutex::default);
+
+/// Waits for and takes the lock of one parent object. Locks nobody holds or waits
+/// for are dropped from the table on the way.
+async fn lock_parent(key: String) -> OwnedMutexGuard<()> {
+    let lock = {
+        let mut table = PARENT_LOCKS.lock().unwrap_or_else(PoisonError::into_inner);
+        // Only the table refers to such a lock: nobody holds it or waits for it.
+        table.retain(|_, l| Arc::strong_count(l) > 1);
+        Arc::clone(table.entry(key).or_default())
+    };
+    lock.lock_owned().await
+}
+
+fn lock_key<P: Parent>(id: &<P::Object as HaloObject>::Id) -> String {
+    format!(
+        "{}:{}",
+        <P::Object as HaloObject>::KIND,
+        id.to_string().trim().to_ascii_lowercase()
+    )
+}
+
+// ----- the model ----------------------------------------------------------------
+
+/// The state of one membership. The parent id attribute's name depends on the parent
+/// (`role_id`, `agent_id`), hence the hand-written serde.
+pub struct MembershipModel<P> {
+    pub id: Option<String>,
+    pub parent_id: String,
+    pub department_id: String,
+    pub membership_level: String,
+    parent: PhantomData<fn() -> P>,
+}
+
+impl<P> MembershipModel<P> {
+    fn new(parent_id: String, department_id: String, membership_level: String) -> Self {
+        MembershipModel {
+            id: Some(format!("{parent_id}/{department_id}")),
+            parent_id,
+            department_id,
+            membership_level,
+            parent: PhantomData,
+        }
+    }
+}
+
+impl<P> Default for MembershipModel<P> {
+    fn default() -> Self {
+        MembershipModel {
+            id: None,
+            parent_id: String::new(),
+            department_id: String::new(),
+            membership_level: String::new(),
+            parent: PhantomData,
+        }
+    }
+}
+
+impl<P: Parent> fmt::Debug for MembershipModel<P> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct(P::TYPE_NAME)
+            .field("id", &self.id)
+            .field(P::PARENT_ATTR, &self.parent_id)
+            .field("department_id", &self.department_id)
+            .field("membership_level", &self.membership_level)
+            .finish()
+    }
+}
+
+impl<P: Parent> Serialize for MembershipModel<P> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(None)?;
+        if let Some(id) = &self.id {
+            map.serialize_entry("id", id)?;
+        }
+        map.serialize_entry(P::PARENT_ATTR, &self.parent_id)?;
+        map.serialize_entry("department_id", &self.department_id)?;
+        map.serialize_entry("membership_level", &self.membership_level)?;
+        map.end()
+    }
+}
+
+impl<'de, P: Parent> Deserialize<'de> for MembershipModel<P> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let mut fields = BTreeMap::<String, serde_json::Value>::deserialize(deserializer)?;
+        let mut text = |name: &str| match fields.remove(name) {
+            Some(serde_json::Value::String(s)) => Some(s),
+            _ => None,
+        };
+        Ok(MembershipModel {
+            id: text("id"),
+            parent_id: text(P::PARENT_ATTR).unwrap_or_default(),
+            department_id: text("department_id").unwrap_or_default(),
+            membership_level: text("membership_level").unwrap_or_default(),
+            parent: PhantomData,
+        })
+    }
+}
+
+// ----- the resource -------------------------------------------------------------
+
+/// A membership resource for the parent `P`.
+pub struct MembershipResource<P>(PhantomData<fn() -> P>);
+
+impl<P> MembershipResource<P> {
+    pub fn new() -> Self {
+        MembershipResource(PhantomData)
+    }
+}
+
+impl<P> Default for MembershipResource<P> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// What a membership resource works on, parsed from its model.
+struct Target<P: Parent> {
+    parent: <P::Object as HaloObject>::Id,
+    department: i64,
+}
+
+fn target<P: Parent>(m: &MembershipModel<P>) -> Result<Target<P>, Diagnostic> {
+    let parent = P::parse_id(&m.parent_id).ok_or_else(|| {
+        attr_error(
+            P::PARENT_ATTR,
+            format!("Invalid {}", P::PARENT_ATTR),
+            format!(
+                "{} {:?} is not a Halo {} id.",
+                P::PARENT_ATTR,
+                m.parent_id,
+                <P::Object as HaloObject>::KIND
+            ),
+        )
+    })?;
+    let department = int_id(Some(&m.department_id), "department_id")?;
+    Ok(Target { parent, department })
+}
+
+fn halo_level<P: Parent>(m: &MembershipModel<P>) -> Result<i64, Diagnostic> {
+    level_to_halo(&m.membership_level).ok_or_else(|| {
+        attr_error(
+            "membership_level",
+            "Invalid membership_level",
+            format!(
+                "membership_level {:?} is not one of {}.",
+                m.membership_level,
+                LEVEL_NAMES.join(", ")
+            ),
+        )
+    })
+}
+
+fn parent_missing<P: Parent>(m: &MembershipModel<P>) -> Diagnostic {
+    let kind = <P::Object as HaloObject>::KIND;
+    attr_error(
+        P::PARENT_ATTR,
+        format!("The {kind} does not exist"),
+        format!(
+            "{} {:?}: Halo has no {kind} with this id, so it cannot hold a department membership.",
+            P::PARENT_ATTR,
+            m.parent_id
+        ),
+    )
+}
+
+/// The halo fields a refused membership write may name, and their attributes.
+const WRITE_FIELDS: &[(&str, &str)] = &[
+    ("membershiplevel", "membership_level"),
+    ("department", "department_id"),
+];
+
+/// Sets the entry of `department` in `list` to `level`, keeping its place (or
+/// appending it) and dropping any duplicate of it. Answers whether the list changed.
+fn set_entry(list: &mut Vec<DepartmentMembership>, department: i64, level: i64) -> bool {
+    let wanted = DepartmentMembership {
+        department_id: department,
+        membershiplevel: level,
+    };
+    let before = list.clone();
+    let mut placed = false;
+    list.retain_mut(|entry| {
+        if entry.department_id != department {
+            return true;
+        }
+        if placed {
+            return false;
+        }
+        placed = true;
+        *entry = wanted.clone();
+        true
+    });
+    if !placed {
+        list.push(wanted);
+    }
+    *list != before
+}
+
+/// Drops every entry of `department` from `list`; answers whether there was one.
+fn remove_entry(list: &mut Vec<DepartmentMembership>, department: i64) -> bool {
+    let before = list.len();
+    list.retain(|entry| entry.department_id != department);
+    list.len() != before
+}
+
+/// The outcome of a read-modify-write of a parent's list.
+enum Edited {
+    /// The parent does not exist (any more).
+    ParentGone,
+    /// The list needed no change; nothing was written.
+    Unchanged,
+    /// The new list was written.
+    Written,
+}
+
+/// Reads the parent's list, lets `edit` change it (answering whether it did) and
+/// writes it back when it changed, all under the parent's lock.
+async fn read_modify_write<P: Parent>(
+    halo: &HaloClient,
+    parent: &<P::Object as HaloObject>::Id,
+    edit: impl FnOnce(&mut Vec<DepartmentMembership>) -> bool + Send,
+) -> Result<Edited, Diagnostic> {
+    let _guard = lock_parent(lock_key::<P>(parent)).await;
+    let Some(current) = halo
+        .get::<P::Object>(parent.clone(), true)
+        .await
+        .map_err(|e| crate::framework::resource::halo_diagnostic(&e))?
+    else {
+        return Ok(Edited::ParentGone);
+    };
+    let mut list = P::departments(current);
+    if !edit(&mut list) {
+        return Ok(Edited::Unchanged);
+    }
+    let body = P::with_departments(parent.clone(), list);
+    match halo.update(&body).await {
+        Ok(_) => Ok(Edited::Written),
+        Err(e) if e.is_not_found() => Ok(Edited::ParentGone),
+        Err(e) => Err(write_error(&e, WRITE_FIELDS)),
+    }
+}
+
+impl<P: Parent> MembershipResource<P> {
+    /// Create and update alike: make the parent's entry for the department have the
+    /// planned level.
+    async fn put(
+        &self,
+        halo: &HaloClient,
+        plan: MembershipModel<P>,
+    ) -> Result<MembershipModel<P>, ApplyError<MembershipModel<P>>> {
+        let t = target(&plan)?;
+        let level = halo_level(&plan)?;
+        let outcome =
+            read_modify_write::<P>(halo, &t.parent, |list| set_entry(list, t.department, level))
+                .await?;
+        match outcome {
+            Edited::ParentGone => Err(parent_missing(&plan).into()),
+            Edited::Unchanged | Edited::Written => Ok(MembershipModel::new(
+                plan.parent_id,
+                plan.department_id,
+                plan.membership_level,
+            )),
+        }
+    }
+}
+
+#[async_trait]
+impl<P: Parent> Resource for MembershipResource<P> {
+    const TYPE_NAME: &'static str = P::TYPE_NAME;
+    type Model = MembershipModel<P>;
+
+    fn schema(&self) -> Schema {
+        Schema::new(P::DESCRIPTION)
+            .attribute(
+                "id",
+                Attribute::string()
+                    .computed()
+                    .use_state_for_unknown()
+                    .description(P::ID_DESCRIPTION),
+            )
+            .attribute(
+                P::PARENT_ATTR,
+                Attribute::string()
+                    .required()
+                    .requires_replace()
+                    .validate(P::parent_validator())
+                    .description(P::PARENT_DESCRIPTION),
+            )
+            .attribute(
+                "department_id",
+                Attribute::string()
+                    .required()
+                    .requires_replace()
+                    .validate(Validator::PositiveIntString)
+                    .description(
+                        "The Halo id of the department (e.g. `halopsa_department.x.id`). \
+                         Changing it replaces the membership.",
+                    ),
+            )
+            .attribute(
+                "membership_level",
+                Attribute::string()
+                    .required()
+                    .validate(Validator::OneOf(&LEVEL_NAMES))
+                    .description(
+                        "The access the membership gives to the department's tickets: \
+                         `modify_all` (see and change them) or `read_only` (see them only).",
+                    ),
+            )
+    }
+
+    fn import(&self, id: &str) -> Result<Vec<(&'static str, crate::framework::Value)>, Diagnostic> {
+        use crate::framework::Value;
+        let kind = <P::Object as HaloObject>::KIND;
+        let malformed = |why: String| {
+            Diagnostic::error(
+                "Invalid import id",
+                format!(
+                    "Importing {} needs an id of the form {} (e.g. {}): {why}.",
+                    P::TYPE_NAME,
+                    P::IMPORT_FORM,
+                    P::IMPORT_EXAMPLE
+                ),
+            )
+        };
+        let id = id.trim();
+        let (parent, department) = id
+            .split_once('/')
+            .ok_or_else(|| malformed(format!("{id:?} has no \"/\"")))?;
+        let (parent, department) = (parent.trim(), department.trim());
+        if parent.is_empty() {
+            return Err(malformed(format!("the {kind} id before \"/\" is empty")));
+        }
+        if department.is_empty() {
+            return Err(malformed("the department id after \"/\" is empty".into()));
+        }
+        if P::parse_id(parent).is_none() {
+            return Err(malformed(format!("{parent:?} is not a Halo {kind} id")));
+        }
+        if !department.parse::<i64>().is_ok_and(|d| d > 0) {
+            return Err(malformed(format!(
+                "the department id {department:?} is not a whole number of at least 1"
+            )));
+        }
+        Ok(vec![
+            ("id", Value::string(format!("{parent}/{department}"))),
+            (P::PARENT_ATTR, Value::string(parent)),
+            ("department_id", Value::string(department)),
+        ])
+    }
+
+    async fn create(
+        &self,
+        halo: &HaloClient,
+        plan: Self::Model,
+    ) -> Result<Self::Model, ApplyError<Self::Model>> {
+        self.put(halo, plan).await
+    }
+
+    async fn read(
+        &self,
+        halo: &HaloClient,
+        state: Self::Model,
+    ) -> Result<Option<Self::Model>, Diagnostics> {
+        let t = target(&state)?;
+        let Some(parent) = halo.read::<P::Object>(t.parent, true).await? else {
+            return Ok(None);
+        };
+        let entry = P::departments(parent)
+            .into_iter()
+            .find(|e| e.department_id == t.department);
+        Ok(entry.map(|e| {
+            MembershipModel::new(
+                state.parent_id,
+                state.department_id,
+                level_from_halo(e.membershiplevel),
+            )
+        }))
+    }
+
+    async fn update(
+        &self,
+        halo: &HaloClient,
+        _prior: Self::Model,
+        plan: Self::Model,
+    ) -> Result<Self::Model, ApplyError<Self::Model>> {
+        self.put(halo, plan).await
+    }
+
+    async fn delete(&self, halo: &HaloClient, state: Self::Model) -> Result<(), Diagnostics> {
+        let t = target(&state)?;
+        // A parent or an entry already gone is what a delete wants.
+        read_modify_write::<P>(halo, &t.parent, |list| remove_entry(list, t.department)).await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(department_id: i64, membershiplevel: i64) -> DepartmentMembership {
+        DepartmentMembership {
+            department_id,
+            membershiplevel,
+        }
+    }
+
+    #[test]
+    fn levels_round_trip() {
+        for name in LEVEL_NAMES {
+            let halo = level_to_halo(name).unwrap();
+            assert_eq!(level_from_halo(halo), name);
+        }
+        assert_eq!(level_to_halo("modify_all"), Some(0));
+        assert_eq!(level_to_halo("read_only"), Some(1));
+        assert_eq!(level_from_halo(7), "unknown (7)");
+        assert_eq!(level_to_halo("admin"), None);
+    }
+
+    #[test]
+    fn set_entry_keeps_the_others_and_its_place() {
+        let mut list = vec![m(1, 0), m(2, 1), m(3, 0)];
+        assert!(!set_entry(&mut list, 2, 1), "same level: no change");
+        assert!(set_entry(&mut list, 2, 0));
+        assert_eq!(list, vec![m(1, 0), m(2, 0), m(3, 0)]);
+        assert!(set_entry(&mut list, 4, 1));
+        assert_eq!(list, vec![m(1, 0), m(2, 0), m(3, 0), m(4, 1)]);
+        let mut dup = vec![m(5, 1), m(6, 0), m(5, 0)];
+        assert!(set_entry(&mut dup, 5, 1), "a duplicate is dropped");
+        assert_eq!(dup, vec![m(5, 1), m(6, 0)]);
+    }
+
+    #[test]
+    fn remove_entry_touches_only_its_department() {
+        let mut list = vec![m(1, 0), m(2, 1), m(2, 0)];
+        assert!(remove_entry(&mut list, 2));
+        assert_eq!(list, vec![m(1, 0)]);
+        assert!(!remove_entry(&mut list, 9));
+    }
+
+    #[tokio::test]
+    async fn the_parent_lock_serialises_one_parent_only() {
+        let first = lock_parent("role:a".into()).await;
+        // Another parent is not blocked.
+        let other = tokio::time::timeout(
+            std::time::Duration::from_millis(100),
+            lock_parent("role:b".into()),
+        )
+        .await;
+        assert!(other.is_ok());
+        // The same parent waits until the first holder is done.
+        let same = tokio::time::timeout(
+            std::time::Duration::from_millis(100),
+            lock_parent("role:a".into()),
+        )
+        .await;
+        assert!(same.is_err());
+        drop(first);
+        let again = tokio::time::timeout(
+            std::time::Duration::from_millis(100),
+            lock_parent("role:a".into()),
+        )
+        .await;
+        assert!(again.is_ok());
+    }
+}

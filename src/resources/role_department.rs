@@ -1,0 +1,53 @@
+//! `halopsa_role_department`: one department membership of a role, an entry of the
+//! role's `departments` list (see [`super::membership`]).
+
+use super::membership::{MembershipResource, Parent};
+use crate::framework::Validator;
+use crate::halo::{DepartmentMembership, Role};
+
+/// The role side of a membership.
+pub struct RoleParent;
+
+/// The `halopsa_role_department` resource.
+pub type RoleDepartmentResource = MembershipResource<RoleParent>;
+
+impl Parent for RoleParent {
+    type Object = Role;
+    const TYPE_NAME: &'static str = "halopsa_role_department";
+    const PARENT_ATTR: &'static str = "role_id";
+    const IMPORT_FORM: &'static str = "ROLE_ID/DEPARTMENT_ID";
+    const IMPORT_EXAMPLE: &'static str = "1b4e28ba-2fa1-11d2-883f-0016d3cca427/12";
+    const DESCRIPTION: &'static str =
+        "One department membership of a role: agents holding the role see the department's \
+         tickets at the given level. The resource owns only this entry of the role's \
+         department list; other memberships of the role (set in Halo or by other resources) \
+         are left alone. Creating it for a department the role already has adopts that entry \
+         and sets its level to `membership_level`.";
+    const PARENT_DESCRIPTION: &'static str =
+        "The Halo id (a GUID) of the role (e.g. `halopsa_role.x.id`). Changing it replaces \
+         the membership.";
+    const ID_DESCRIPTION: &'static str =
+        "The membership's id, `ROLE_ID/DEPARTMENT_ID` (also the import id).";
+
+    fn parent_validator() -> Validator {
+        Validator::length(1, 255)
+    }
+
+    fn parse_id(raw: &str) -> Option<String> {
+        let raw = raw.trim();
+        (!raw.is_empty() && !raw.contains(char::is_whitespace) && !raw.contains('/'))
+            .then(|| raw.to_string())
+    }
+
+    fn departments(role: Role) -> Vec<DepartmentMembership> {
+        role.departments.unwrap_or_default()
+    }
+
+    fn with_departments(id: String, departments: Vec<DepartmentMembership>) -> Role {
+        Role {
+            id: Some(id),
+            departments: Some(departments),
+            ..Role::default()
+        }
+    }
+}

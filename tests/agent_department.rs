@@ -1,0 +1,249 @@
+//! Acceptance tests of `halopsa_agent_department`: real Terraform, the provider under
+//! test and halo-sim. Arguments (SPEC.md): `agent_id` R F, `department_id` R F,
+//! `membership_level` R (`modify_all`, `read_only`); import id
+//! `AGENT_ID/DEPARTMENT_ID`. Agents are made out of band (`env.sim.insert`). The
+//! machinery is shared with `halopsa_role_department` (tests/role_department.rs
+//! covers it in depth, including parallel applies on one parent).
+
+mod common;
+
+use common::{id_of, Kind, TestEnv, Workdir};
+use serde_json::{json, Value};
+
+const ADDR: &str = "halopsa_agent_department.m";
+const AGENTS_PATH: &str = "/api/Agent";
+
+fn department(env: &TestEnv, name: &str) -> String {
+    id_of(&env.sim.insert(
+        Kind::Department,
+        json!({"name": name, "organisation_id": 1}),
+    ))
+}
+
+/// An agent made in Halo by hand, already holding `departments` (id, level) entries.
+fn agent(env: &TestEnv, name: &str, departments: &[(&str, i64)]) -> String {
+    let list: Vec<Value> = departments
+        .iter()
+        .map(|(d, l)| json!({"department_id": d.parse::<i64>().unwrap(), "membershiplevel": l}))
+        .collect();
+    id_of(&env.sim.insert(
+        Kind::Agent,
+        json!({"name": name, "isapiagent": false, "isdisabled": false, "roles": [], "departments": list}),
+    ))
+}
+
+/// The agent's department list in Halo as (department id, level), sorted.
+fn halo_memberships(env: &TestEnv, agent_id: &str) -> Vec<(String, i64)> {
+    let agent = env
+        .sim
+        .objects(Kind::Agent)
+        .into_iter()
+        .find(|a| id_of(a) == agent_id)
+        .unwrap_or_else(|| panic!("agent {agent_id} is not in Halo"));
+    let mut list: Vec<(String, i64)> = agent["departments"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|m| {
+            (
+                m["department_id"].to_string(),
+                m["membershiplevel"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    list.sort();
+    list
+}
+
+fn pairs(list: &[(&str, i64)]) -> Vec<(String, i64)> {
+    let mut v: Vec<(String, i64)> = list.iter().map(|(d, l)| (d.to_string(), *l)).collect();
+    v.sort();
+    v
+}
+
+fn membership_config(agent_id: &str, department_id: &str, level: &str) -> String {
+    format!(
+        "resource \"halopsa_agent_department\" \"m\" {{\n  agent_id         = {}\n  department_id    = {}\n  membership_level = {}\n}}\n",
+        json!(agent_id),
+        json!(department_id),
+        json!(level)
+    )
+}
+
+fn apply_membership(env: &TestEnv, agent_id: &str, department_id: &str, level: &str) -> Workdir {
+    let wd = env.workdir();
+    wd.write_config(&membership_config(agent_id, department_id, level));
+    wd.apply();
+    wd
+}
+
+#[test]
+fn create_update_replace_import_and_destroy() {
+    let env = TestEnv::new();
+    let d0 = department(&env, "Kept");
+    let d1 = department(&env, "Networks");
+    let d2 = department(&env, "Projects");
+    let agent_id = agent(&env, "jo", &[(&d0, 1)]);
+
+    let wd = apply_membership(&env, &agent_id, &d1, "modify_all");
+    assert_eq!(
+        halo_memberships(&env, &agent_id),
+        pairs(&[(&d0, 1), (&d1, 0)])
+    );
+    let state = wd.resource(ADDR);
+    assert_eq!(state["id"], format!("{agent_id}/{d1}"));
+    assert_eq!(state["agent_id"], agent_id.as_str());
+    assert_eq!(state["membership_level"], "modify_all");
+    wd.assert_plan_clean();
+
+    // In place.
+    wd.write_config(&membership_config(&agent_id, &d1, "read_only"));
+    assert!(wd
+        .plan_text()
+        .contains(&format!("{ADDR} will be updated in-place")));
+    wd.apply();
+    assert_eq!(
+        halo_memberships(&env, &agent_id),
+        pairs(&[(&d0, 1), (&d1, 1)])
+    );
+    wd.assert_plan_clean();
+
+    // Replaced.
+    wd.write_config(&membership_config(&agent_id, &d2, "read_only"));
+    assert!(wd.plan_text().contains(&format!("{ADDR} must be replaced")));
+    wd.apply();
+    assert_eq!(
+        halo_memberships(&env, &agent_id),
+        pairs(&[(&d0, 1), (&d2, 1)])
+    );
+    wd.assert_plan_clean();
+
+    // Imported into fresh states, by block and by command, without writing.
+    let expected = wd.resource(ADDR);
+    let posts = env.request_count("POST", AGENTS_PATH);
+    let import_id = format!("{agent_id}/{d2}");
+    let by_block = env.workdir();
+    by_block.write_config(&format!(
+        "import {{\n  to = {ADDR}\n  id = {}\n}}\n\n{}",
+        json!(import_id),
+        membership_config(&agent_id, &d2, "read_only")
+    ));
+    by_block.apply();
+    assert_eq!(by_block.resource(ADDR), expected);
+    by_block.assert_plan_clean();
+    let by_command = env.workdir();
+    by_command.write_config(&membership_config(&agent_id, &d2, "read_only"));
+    by_command.import(ADDR, &import_id);
+    assert_eq!(by_command.resource(ADDR), expected);
+    by_command.assert_plan_clean();
+    assert_eq!(env.request_count("POST", AGENTS_PATH), posts);
+
+    // Destroy removes only this entry.
+    wd.destroy();
+    assert_eq!(halo_memberships(&env, &agent_id), pairs(&[(&d0, 1)]));
+}
+
+#[test]
+fn several_memberships_of_one_agent_applied_in_parallel_all_land() {
+    let env = TestEnv::new();
+    let agent_id = agent(&env, "jo", &[]);
+    let departments: Vec<String> = (1..=8)
+        .map(|i| department(&env, &format!("Department {i}")))
+        .collect();
+    env.sim.set_latency(std::time::Duration::from_millis(20));
+    let wd = env.workdir();
+    wd.write_config(&format!(
+        "resource \"halopsa_agent_department\" \"all\" {{\n  for_each         = toset({})\n  agent_id         = {}\n  department_id    = each.value\n  membership_level = \"read_only\"\n}}\n",
+        json!(departments),
+        json!(agent_id)
+    ));
+    let out = wd.run(
+        &[
+            "apply",
+            "-auto-approve",
+            "-input=false",
+            "-no-color",
+            "-parallelism=10",
+        ],
+        &[],
+    );
+    assert!(out.success(), "apply failed\n{out}");
+    let expected: Vec<(&str, i64)> = departments.iter().map(|d| (d.as_str(), 1)).collect();
+    assert_eq!(halo_memberships(&env, &agent_id), pairs(&expected));
+    wd.assert_plan_clean();
+}
+
+#[test]
+fn changes_made_in_halo_show_up_in_the_plan() {
+    let env = TestEnv::new();
+    let d1 = department(&env, "Networks");
+    let agent_id = agent(&env, "jo", &[]);
+    let wd = apply_membership(&env, &agent_id, &d1, "read_only");
+
+    // Entry removed by hand: planned for re-creation.
+    assert!(env
+        .sim
+        .patch(Kind::Agent, &agent_id, json!({"departments": []})));
+    let plan = wd.plan_text();
+    assert!(
+        plan.contains(&format!("{ADDR} will be created")),
+        "expected the removed entry to be planned for creation:\n{plan}"
+    );
+    wd.apply();
+    assert_eq!(halo_memberships(&env, &agent_id), pairs(&[(&d1, 1)]));
+    wd.assert_plan_clean();
+
+    // Agent deleted by hand: the membership is gone; destroying is fine.
+    assert!(env.sim.remove(Kind::Agent, &agent_id));
+    assert_eq!(wd.plan_exit_code(), 2);
+    wd.destroy();
+}
+
+#[test]
+fn bad_values_and_malformed_import_ids_are_rejected() {
+    let env = TestEnv::new();
+    let d1 = department(&env, "Networks");
+    let agent_id = agent(&env, "jo", &[]);
+
+    for (config, attr) in [
+        (membership_config("abc", &d1, "read_only"), "agent_id"),
+        (
+            membership_config(&agent_id, "0", "read_only"),
+            "department_id",
+        ),
+        (
+            membership_config(&agent_id, &d1, "everything"),
+            "membership_level",
+        ),
+    ] {
+        let wd = env.workdir();
+        wd.write_config(&config);
+        let err = wd.plan_err();
+        assert!(
+            err.contains(&format!("Invalid value for {attr}")),
+            "expected a plan error naming {attr}:\n{err}"
+        );
+    }
+
+    // An agent that does not exist: named, nothing written.
+    let wd = env.workdir();
+    wd.write_config(&membership_config("987654", &d1, "read_only"));
+    let err = wd.apply_err();
+    assert!(
+        err.contains("agent_id") && err.contains("does not exist"),
+        "expected an error naming agent_id:\n{err}"
+    );
+
+    let wd = env.workdir();
+    wd.write_config(&membership_config(&agent_id, &d1, "read_only"));
+    for bad in ["7", "/3", "7/", "x/3", "7/y"] {
+        let err = wd.run_err(&["import", "-input=false", "-no-color", ADDR, bad]);
+        assert!(
+            err.contains("Invalid import id") && err.contains("AGENT_ID/DEPARTMENT_ID"),
+            "import id {bad:?}: expected an error showing AGENT_ID/DEPARTMENT_ID:\n{err}"
+        );
+    }
+    assert_eq!(env.request_count("POST", AGENTS_PATH), 0);
+    assert!(halo_memberships(&env, &agent_id).is_empty());
+}

@@ -1,0 +1,387 @@
+//! Acceptance tests of `halopsa_api_application`: real Terraform, the provider under
+//! test and halo-sim. Arguments (SPEC.md): `name` R; `authentication_method` O
+//! (`client_credentials` default, `authorization_code`); `login_as_agent_id`
+//! (required with `client_credentials`); `permissions` O (Halo scope names);
+//! `active` O (default true); `client_id` C; `client_secret` C sensitive. Agents
+//! are made out of band (`env.sim.insert`).
+
+mod common;
+
+use common::{id_of, Kind, TestEnv, Workdir};
+use serde_json::{json, Value};
+
+const ADDR: &str = "halopsa_api_application.app";
+const APPLICATION_PATH: &str = "/api/Application";
+
+/// An API-only agent made in Halo by hand; answers its id.
+fn api_agent(env: &TestEnv, name: &str) -> String {
+    id_of(&env.sim.insert(
+        Kind::Agent,
+        json!({"name": name, "isapiagent": true, "isdisabled": false, "roles": [], "departments": []}),
+    ))
+}
+
+/// A `halopsa_api_application "app"` block; `args` are HCL expressions.
+fn app_config(args: &[(&str, String)]) -> String {
+    let mut hcl = String::from("resource \"halopsa_api_application\" \"app\" {\n");
+    for (name, value) in args {
+        hcl.push_str(&format!("  {name} = {value}\n"));
+    }
+    hcl.push_str("}\n");
+    hcl
+}
+
+fn s(v: &str) -> String {
+    json!(v).to_string()
+}
+
+fn basic(agent: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("name", s("Integration")),
+        ("login_as_agent_id", s(agent)),
+        (
+            "permissions",
+            json!(["read:tickets", "edit:customers"]).to_string(),
+        ),
+    ]
+}
+
+/// The one application in Halo with this name (`displayName`).
+fn halo_app(env: &TestEnv, name: &str) -> Value {
+    let found: Vec<Value> = env
+        .sim
+        .objects(Kind::Application)
+        .into_iter()
+        .filter(|a| a["displayName"] == name)
+        .collect();
+    assert_eq!(
+        found.len(),
+        1,
+        "expected one application {name:?}: {found:#?}"
+    );
+    found.into_iter().next().unwrap()
+}
+
+fn scope_names(app: &Value) -> Vec<String> {
+    let mut names: Vec<String> = app["scopes"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|s| s["name"].as_str().unwrap().to_string())
+        .collect();
+    names.sort();
+    names
+}
+
+/// The resource's entry in `terraform show -json` (values and sensitive_values).
+fn state_entry(wd: &Workdir) -> Value {
+    wd.state()["values"]["root_module"]["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["address"] == ADDR)
+        .cloned()
+        .unwrap_or_else(|| panic!("{ADDR} is not in the state"))
+}
+
+#[test]
+fn create_update_and_destroy_with_a_secret_that_stays_hidden() {
+    let env = TestEnv::new();
+    let agent = api_agent(&env, "api-bot");
+    let wd = env.workdir();
+    wd.write_config(&app_config(&basic(&agent)));
+
+    let plan = wd.plan_text();
+    assert!(
+        plan.contains("client_id") && plan.contains("(known after apply)"),
+        "client_id should be known after apply:\n{plan}"
+    );
+    assert!(
+        plan.contains("(sensitive value)"),
+        "client_secret should show as a sensitive value:\n{plan}"
+    );
+    let out = wd.run(
+        &["apply", "-auto-approve", "-input=false", "-no-color"],
+        &[("TF_LOG", "TRACE")],
+    );
+    assert!(out.success(), "apply failed\n{out}");
+
+    let halo = halo_app(&env, "Integration");
+    let state = wd.resource(ADDR);
+    let secret = state["client_secret"]
+        .as_str()
+        .expect("the client secret is in the state")
+        .to_string();
+    assert!(!secret.is_empty());
+    assert!(
+        !out.combined().contains(&secret),
+        "the client secret appeared in Terraform's output or logs"
+    );
+    assert_eq!(state["id"], id_of(&halo).as_str());
+    assert_eq!(state["client_id"], halo["clientId"]);
+    assert!(state["client_id"].as_str().is_some_and(|c| !c.is_empty()));
+    assert_eq!(state["authentication_method"], "client_credentials");
+    assert_eq!(state["active"], true);
+    assert_eq!(state["login_as_agent_id"], agent.as_str());
+    assert_eq!(halo["grant_type"], "client_credentials");
+    assert_eq!(halo["loginentity"], 0);
+    assert_eq!(id_of(&json!({"id": halo["loginas_agent_id"]})), agent);
+    assert_eq!(halo["inactive"], false);
+    assert_eq!(scope_names(&halo), vec!["edit:customers", "read:tickets"]);
+    assert_eq!(
+        state_entry(&wd)["sensitive_values"]["client_secret"],
+        true,
+        "client_secret is not marked sensitive"
+    );
+    let shown = wd.run_ok(&["show", "-no-color"]);
+    assert!(shown.contains("(sensitive value)") && !shown.contains(&secret));
+    wd.assert_plan_clean();
+
+    // In-place update: name, scopes, active; the client id and secret stay.
+    let client_id = state["client_id"].clone();
+    wd.write_config(&app_config(&[
+        ("name", s("Integration v2")),
+        ("login_as_agent_id", s(&agent)),
+        ("permissions", json!(["all"]).to_string()),
+        ("active", "false".into()),
+    ]));
+    let plan = wd.plan_text();
+    assert!(
+        plan.contains(&format!("{ADDR} will be updated in-place")) && !plan.contains(&secret),
+        "expected an in-place update:\n{plan}"
+    );
+    wd.apply();
+    let halo = halo_app(&env, "Integration v2");
+    assert_eq!(halo["inactive"], true);
+    assert_eq!(scope_names(&halo), vec!["all"]);
+    let state = wd.resource(ADDR);
+    assert_eq!(state["client_id"], client_id);
+    assert_eq!(state["client_secret"], secret.as_str());
+    wd.assert_plan_clean();
+
+    // Permissions removed from the configuration: cleared in Halo.
+    wd.write_config(&app_config(&[
+        ("name", s("Integration v2")),
+        ("login_as_agent_id", s(&agent)),
+    ]));
+    wd.apply();
+    assert!(scope_names(&halo_app(&env, "Integration v2")).is_empty());
+    assert_eq!(wd.resource(ADDR)["permissions"], Value::Null);
+    wd.assert_plan_clean();
+
+    // An empty set is kept as such.
+    wd.write_config(&app_config(&[
+        ("name", s("Integration v2")),
+        ("login_as_agent_id", s(&agent)),
+        ("permissions", "[]".into()),
+    ]));
+    wd.apply();
+    wd.assert_plan_clean();
+
+    wd.destroy();
+    assert!(env.sim.objects(Kind::Application).is_empty());
+    assert!(wd.try_resource(ADDR).is_none());
+}
+
+#[test]
+fn import_gives_a_null_secret_and_a_clean_plan() {
+    let env = TestEnv::new();
+    let agent = api_agent(&env, "api-bot");
+    let created = env.workdir();
+    created.write_config(&app_config(&basic(&agent)));
+    created.apply();
+    let mut expected = created.resource(ADDR);
+    expected["client_secret"] = Value::Null;
+    let id = expected["id"].as_str().unwrap().to_string();
+    let posts = env.request_count("POST", APPLICATION_PATH);
+
+    let by_block = env.workdir();
+    by_block.write_config(&format!(
+        "import {{\n  to = {ADDR}\n  id = {}\n}}\n\n{}",
+        json!(id),
+        app_config(&basic(&agent))
+    ));
+    let plan = by_block.plan_text();
+    assert!(
+        plan.contains("1 to import, 0 to add, 0 to change, 0 to destroy"),
+        "expected a plan that only imports:\n{plan}"
+    );
+    by_block.apply();
+    assert_eq!(by_block.resource(ADDR), expected);
+    by_block.assert_plan_clean();
+
+    let by_command = env.workdir();
+    by_command.write_config(&app_config(&basic(&agent)));
+    by_command.import(ADDR, &id);
+    assert_eq!(by_command.resource(ADDR), expected);
+    by_command.assert_plan_clean();
+
+    // A later change keeps the secret null without a diff on it.
+    by_command.write_config(&app_config(&[
+        ("name", s("Renamed")),
+        ("login_as_agent_id", s(&agent)),
+        (
+            "permissions",
+            json!(["read:tickets", "edit:customers"]).to_string(),
+        ),
+    ]));
+    by_command.apply();
+    assert_eq!(by_command.resource(ADDR)["client_secret"], Value::Null);
+    by_command.assert_plan_clean();
+
+    assert_eq!(env.request_count("POST", APPLICATION_PATH), posts + 1);
+    let missing = env.workdir();
+    missing.write_config(&app_config(&basic(&agent)));
+    missing.run_err(&[
+        "import",
+        "-input=false",
+        "-no-color",
+        ADDR,
+        "00000000-1111-2222-3333-444444444444",
+    ]);
+    assert!(missing.try_resource(ADDR).is_none());
+}
+
+#[test]
+fn changes_made_in_halo_show_up_in_the_plan() {
+    let env = TestEnv::new();
+    let agent = api_agent(&env, "api-bot");
+    let wd = env.workdir();
+    wd.write_config(&app_config(&basic(&agent)));
+    wd.apply();
+    let id = wd.resource(ADDR)["id"].as_str().unwrap().to_string();
+
+    assert!(env.sim.patch(
+        Kind::Application,
+        &id,
+        json!({"inactive": true, "scopes": [{"name": "admin"}]})
+    ));
+    let plan = wd.plan_text();
+    assert!(
+        plan.contains(&format!("{ADDR} will be updated in-place")) && plan.contains("admin"),
+        "expected the hand edit to be undone in place:\n{plan}"
+    );
+    wd.apply();
+    let halo = halo_app(&env, "Integration");
+    assert_eq!(halo["inactive"], false);
+    assert_eq!(scope_names(&halo), vec!["edit:customers", "read:tickets"]);
+    wd.assert_plan_clean();
+
+    assert!(env.sim.remove(Kind::Application, &id));
+    let plan = wd.plan_text();
+    assert!(
+        plan.contains(&format!("{ADDR} will be created")),
+        "expected the deleted application to be planned for creation:\n{plan}"
+    );
+    wd.apply();
+    let recreated = halo_app(&env, "Integration");
+    assert_eq!(wd.resource(ADDR)["id"], id_of(&recreated).as_str());
+    assert!(wd.resource(ADDR)["client_secret"]
+        .as_str()
+        .is_some_and(|s| !s.is_empty()));
+    wd.assert_plan_clean();
+}
+
+#[test]
+fn authorization_code_needs_no_login_agent() {
+    let env = TestEnv::new();
+    let wd = env.workdir();
+    wd.write_config(&app_config(&[
+        ("name", s("Portal")),
+        ("authentication_method", s("authorization_code")),
+    ]));
+    wd.apply();
+    let halo = halo_app(&env, "Portal");
+    assert_eq!(halo["grant_type"], "authorization_code");
+    let state = wd.resource(ADDR);
+    assert_eq!(state["login_as_agent_id"], Value::Null);
+    assert_eq!(state["permissions"], Value::Null);
+    wd.assert_plan_clean();
+}
+
+/// A line in which Terraform quotes configuration: `  8:   name = ""`.
+fn is_quoted_source_line(line: &str) -> bool {
+    match line.trim_start().split_once(':') {
+        Some((number, _)) => !number.is_empty() && number.chars().all(|c| c.is_ascii_digit()),
+        None => false,
+    }
+}
+
+#[test]
+fn bad_values_are_rejected_naming_the_attribute_and_nothing_is_created() {
+    let env = TestEnv::new();
+    let agent = api_agent(&env, "api-bot");
+    let cases: Vec<(Vec<(&str, String)>, &str)> = vec![
+        (
+            vec![
+                ("name", s("X")),
+                ("login_as_agent_id", s(&agent)),
+                (
+                    "permissions",
+                    json!(["read:tickets", "write:everything"]).to_string(),
+                ),
+            ],
+            "permissions",
+        ),
+        (vec![("name", s("X"))], "login_as_agent_id"),
+        (
+            vec![
+                ("name", s("X")),
+                ("authentication_method", s("client_credentials")),
+            ],
+            "login_as_agent_id",
+        ),
+        (
+            vec![
+                ("name", s("X")),
+                ("authentication_method", s("password")),
+                ("login_as_agent_id", s(&agent)),
+            ],
+            "authentication_method",
+        ),
+        (
+            vec![("name", s("")), ("login_as_agent_id", s(&agent))],
+            "name",
+        ),
+        (
+            vec![("name", s("X")), ("login_as_agent_id", s("abc"))],
+            "login_as_agent_id",
+        ),
+    ];
+    for (args, attr) in cases {
+        let wd = env.workdir();
+        wd.write_config(&app_config(&args));
+        for err in [wd.plan_err(), wd.apply_err()] {
+            let diagnostic: String = err
+                .lines()
+                .filter(|line| !is_quoted_source_line(line))
+                .collect::<Vec<_>>()
+                .join("\n");
+            assert!(
+                diagnostic.contains(&format!("with {ADDR}")) && diagnostic.contains(attr),
+                "expected an error naming {attr}:\n{err}"
+            );
+        }
+    }
+    assert_eq!(
+        env.request_count("POST", APPLICATION_PATH),
+        0,
+        "a request to create was sent:\n{}",
+        env.journal_summary()
+    );
+
+    // A login agent that does not exist: Halo refuses it, the error names it.
+    let wd = env.workdir();
+    wd.write_config(&app_config(&[
+        ("name", s("X")),
+        ("login_as_agent_id", s("987654")),
+    ]));
+    let err = wd.apply_err();
+    assert!(
+        err.contains(&format!("with {ADDR}")) && err.contains("login_as_agent_id"),
+        "expected an error naming login_as_agent_id:\n{err}"
+    );
+    assert!(env.sim.objects(Kind::Application).is_empty());
+    assert!(wd.try_resource(ADDR).is_none());
+}

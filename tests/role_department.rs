@@ -1,0 +1,403 @@
+//! Acceptance tests of `halopsa_role_department`: real Terraform, the provider under
+//! test and halo-sim. Arguments (SPEC.md): `role_id` R F, `department_id` R F,
+//! `membership_level` R (`modify_all`, `read_only`); import id
+//! `ROLE_ID/DEPARTMENT_ID`. Roles are made out of band (`env.sim.insert`).
+
+mod common;
+
+use common::{id_of, Kind, TestEnv, Workdir};
+use serde_json::{json, Value};
+
+const ADDR: &str = "halopsa_role_department.m";
+const ROLES_PATH: &str = "/api/Roles";
+
+/// A new department in Halo; answers its id.
+fn department(env: &TestEnv, name: &str) -> String {
+    id_of(&env.sim.insert(
+        Kind::Department,
+        json!({"name": name, "organisation_id": 1}),
+    ))
+}
+
+/// The seeded "Service Desk" department's id.
+fn service_desk(env: &TestEnv) -> String {
+    id_of(&env.sim_objects_named(Kind::Department, "Service Desk")[0])
+}
+
+/// A role made in Halo by hand, already holding `departments` (id, level) entries.
+fn role(env: &TestEnv, name: &str, departments: &[(&str, i64)]) -> String {
+    let list: Vec<Value> = departments
+        .iter()
+        .map(|(d, l)| json!({"department_id": d.parse::<i64>().unwrap(), "membershiplevel": l}))
+        .collect();
+    id_of(&env.sim.insert(
+        Kind::Role,
+        json!({"name": name, "claims": [], "departments": list}),
+    ))
+}
+
+/// The role's department list in Halo as (department id, level), sorted.
+fn halo_memberships(env: &TestEnv, role_id: &str) -> Vec<(String, i64)> {
+    let role = env
+        .sim
+        .objects(Kind::Role)
+        .into_iter()
+        .find(|r| id_of(r) == role_id)
+        .unwrap_or_else(|| panic!("role {role_id} is not in Halo"));
+    let mut list: Vec<(String, i64)> = role["departments"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|m| {
+            (
+                m["department_id"].to_string(),
+                m["membershiplevel"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    list.sort();
+    list
+}
+
+fn pairs(list: &[(&str, i64)]) -> Vec<(String, i64)> {
+    let mut v: Vec<(String, i64)> = list.iter().map(|(d, l)| (d.to_string(), *l)).collect();
+    v.sort();
+    v
+}
+
+fn membership_config(role_id: &str, department_id: &str, level: &str) -> String {
+    format!(
+        "resource \"halopsa_role_department\" \"m\" {{\n  role_id          = {}\n  department_id    = {}\n  membership_level = {}\n}}\n",
+        json!(role_id),
+        json!(department_id),
+        json!(level)
+    )
+}
+
+fn apply_membership(env: &TestEnv, role_id: &str, department_id: &str, level: &str) -> Workdir {
+    let wd = env.workdir();
+    wd.write_config(&membership_config(role_id, department_id, level));
+    wd.apply();
+    wd
+}
+
+#[test]
+fn create_update_replace_and_destroy_leave_other_entries_alone() {
+    let env = TestEnv::new();
+    let desk = service_desk(&env);
+    let d1 = department(&env, "Networks");
+    let d2 = department(&env, "Projects");
+    let role_id = role(&env, "Engineers", &[(&desk, 0)]);
+
+    let wd = apply_membership(&env, &role_id, &d1, "read_only");
+    assert_eq!(
+        halo_memberships(&env, &role_id),
+        pairs(&[(&desk, 0), (&d1, 1)])
+    );
+    let state = wd.resource(ADDR);
+    assert_eq!(state["id"], format!("{role_id}/{d1}"));
+    assert_eq!(state["role_id"], role_id.as_str());
+    assert_eq!(state["department_id"], d1.as_str());
+    assert_eq!(state["membership_level"], "read_only");
+    wd.assert_plan_clean();
+
+    // The level changes in place.
+    wd.write_config(&membership_config(&role_id, &d1, "modify_all"));
+    let plan = wd.plan_text();
+    assert!(
+        plan.contains(&format!("{ADDR} will be updated in-place")),
+        "expected an in-place update:\n{plan}"
+    );
+    wd.apply();
+    assert_eq!(
+        halo_memberships(&env, &role_id),
+        pairs(&[(&desk, 0), (&d1, 0)])
+    );
+    wd.assert_plan_clean();
+
+    // Another department replaces the membership.
+    wd.write_config(&membership_config(&role_id, &d2, "modify_all"));
+    let plan = wd.plan_text();
+    assert!(
+        plan.contains(&format!("{ADDR} must be replaced"))
+            && plan.contains("1 to add, 0 to change, 1 to destroy"),
+        "expected a replacement:\n{plan}"
+    );
+    wd.apply();
+    assert_eq!(
+        halo_memberships(&env, &role_id),
+        pairs(&[(&desk, 0), (&d2, 0)])
+    );
+    assert_eq!(wd.resource(ADDR)["id"], format!("{role_id}/{d2}"));
+    wd.assert_plan_clean();
+
+    // Destroy removes only this entry; the role stays.
+    wd.destroy();
+    assert_eq!(halo_memberships(&env, &role_id), pairs(&[(&desk, 0)]));
+    assert!(wd.try_resource(ADDR).is_none());
+}
+
+#[test]
+fn twenty_memberships_on_one_role_applied_in_parallel_all_land() {
+    let env = TestEnv::new();
+    let desk = service_desk(&env);
+    let role_id = role(&env, "Everything", &[(&desk, 1)]);
+    let departments: Vec<String> = (1..=20)
+        .map(|i| department(&env, &format!("Department {i}")))
+        .collect();
+    // Slow answers widen the window in which unserialised writes would collide.
+    env.sim.set_latency(std::time::Duration::from_millis(20));
+
+    let wd = env.workdir();
+    wd.write_config(&format!(
+        "resource \"halopsa_role_department\" \"all\" {{\n  for_each         = toset({})\n  role_id          = {}\n  department_id    = each.value\n  membership_level = \"modify_all\"\n}}\n",
+        json!(departments),
+        json!(role_id)
+    ));
+    let out = wd.run(
+        &[
+            "apply",
+            "-auto-approve",
+            "-input=false",
+            "-no-color",
+            "-parallelism=10",
+        ],
+        &[],
+    );
+    assert!(out.success(), "apply failed\n{out}");
+
+    let mut expected: Vec<(&str, i64)> = departments.iter().map(|d| (d.as_str(), 0)).collect();
+    expected.push((&desk, 1));
+    assert_eq!(halo_memberships(&env, &role_id), pairs(&expected));
+    wd.assert_plan_clean();
+
+    let out = wd.run(
+        &[
+            "destroy",
+            "-auto-approve",
+            "-input=false",
+            "-no-color",
+            "-parallelism=10",
+        ],
+        &[],
+    );
+    assert!(out.success(), "destroy failed\n{out}");
+    assert_eq!(halo_memberships(&env, &role_id), pairs(&[(&desk, 1)]));
+}
+
+#[test]
+fn import_with_block_and_with_command() {
+    let env = TestEnv::new();
+    let d1 = department(&env, "Networks");
+    let role_id = role(&env, "Engineers", &[]);
+    let created = apply_membership(&env, &role_id, &d1, "read_only");
+    let expected = created.resource(ADDR);
+    let posts_before = env.request_count("POST", ROLES_PATH);
+    let import_id = format!("{role_id}/{d1}");
+
+    let by_block = env.workdir();
+    by_block.write_config(&format!(
+        "import {{\n  to = {ADDR}\n  id = {}\n}}\n\n{}",
+        json!(import_id),
+        membership_config(&role_id, &d1, "read_only")
+    ));
+    let plan = by_block.plan_text();
+    assert!(
+        plan.contains("1 to import, 0 to add, 0 to change, 0 to destroy"),
+        "expected a plan that only imports:\n{plan}"
+    );
+    by_block.apply();
+    assert_eq!(by_block.resource(ADDR), expected);
+    by_block.assert_plan_clean();
+
+    let by_command = env.workdir();
+    by_command.write_config(&membership_config(&role_id, &d1, "read_only"));
+    by_command.import(ADDR, &import_id);
+    assert_eq!(by_command.resource(ADDR), expected);
+    by_command.assert_plan_clean();
+
+    assert_eq!(
+        env.request_count("POST", ROLES_PATH),
+        posts_before,
+        "importing wrote to Halo"
+    );
+
+    // A membership that does not exist cannot be imported.
+    let d2 = department(&env, "Projects");
+    let missing = env.workdir();
+    missing.write_config(&membership_config(&role_id, &d2, "read_only"));
+    missing.run_err(&[
+        "import",
+        "-input=false",
+        "-no-color",
+        ADDR,
+        &format!("{role_id}/{d2}"),
+    ]);
+    assert!(missing.try_resource(ADDR).is_none());
+}
+
+#[test]
+fn malformed_import_ids_show_the_expected_form() {
+    let env = TestEnv::new();
+    let role_id = role(&env, "Engineers", &[]);
+    let wd = env.workdir();
+    wd.write_config(&membership_config(&role_id, "1", "read_only"));
+    for bad in [
+        "no-slash".to_string(),
+        "/1".to_string(),
+        format!("{role_id}/"),
+        format!("{role_id}/abc"),
+        format!("{role_id}/0"),
+    ] {
+        let err = wd.run_err(&["import", "-input=false", "-no-color", ADDR, &bad]);
+        assert!(
+            err.contains("Invalid import id") && err.contains("ROLE_ID/DEPARTMENT_ID"),
+            "import id {bad:?}: expected an error showing ROLE_ID/DEPARTMENT_ID:\n{err}"
+        );
+    }
+    assert!(wd.try_resource(ADDR).is_none());
+    assert_eq!(env.request_count("POST", ROLES_PATH), 0);
+}
+
+#[test]
+fn changes_made_in_halo_show_up_in_the_plan() {
+    let env = TestEnv::new();
+    let desk = service_desk(&env);
+    let d1 = department(&env, "Networks");
+    let role_id = role(&env, "Engineers", &[(&desk, 0)]);
+    let wd = apply_membership(&env, &role_id, &d1, "read_only");
+
+    // The level changed by hand: set back in place.
+    assert!(env.sim.patch(
+        Kind::Role,
+        &role_id,
+        json!({"departments": [
+            {"department_id": desk.parse::<i64>().unwrap(), "membershiplevel": 0},
+            {"department_id": d1.parse::<i64>().unwrap(), "membershiplevel": 0},
+        ]})
+    ));
+    let plan = wd.plan_text();
+    assert!(
+        plan.contains(&format!("{ADDR} will be updated in-place"))
+            && plan.contains("\"modify_all\" -> \"read_only\""),
+        "expected the level to be set back:\n{plan}"
+    );
+    wd.apply();
+    assert_eq!(
+        halo_memberships(&env, &role_id),
+        pairs(&[(&desk, 0), (&d1, 1)])
+    );
+    wd.assert_plan_clean();
+
+    // The entry removed by hand: planned for re-creation.
+    assert!(env.sim.patch(
+        Kind::Role,
+        &role_id,
+        json!({"departments": [{"department_id": desk.parse::<i64>().unwrap(), "membershiplevel": 0}]})
+    ));
+    let plan = wd.plan_text();
+    assert!(
+        plan.contains(&format!("{ADDR} will be created"))
+            && plan.contains("1 to add, 0 to change, 0 to destroy"),
+        "expected the removed entry to be planned for creation:\n{plan}"
+    );
+    wd.apply();
+    assert_eq!(
+        halo_memberships(&env, &role_id),
+        pairs(&[(&desk, 0), (&d1, 1)])
+    );
+    wd.assert_plan_clean();
+
+    // The role deleted by hand: the membership is gone too, and re-creating it
+    // fails with an error naming role_id.
+    assert!(env.sim.remove(Kind::Role, &role_id));
+    let plan = wd.plan_text();
+    assert!(
+        plan.contains(&format!("{ADDR} will be created")),
+        "expected the membership of a deleted role to be planned for creation:\n{plan}"
+    );
+    let err = wd.apply_err();
+    assert!(
+        err.contains("role_id") && err.contains("does not exist"),
+        "expected an error naming role_id:\n{err}"
+    );
+}
+
+#[test]
+fn an_existing_entry_is_adopted_or_set_to_the_configured_level() {
+    let env = TestEnv::new();
+    let d1 = department(&env, "Networks");
+    let d2 = department(&env, "Projects");
+    let role_id = role(&env, "Engineers", &[(&d1, 1), (&d2, 1)]);
+
+    // Same level: adopted without a write.
+    let posts = env.request_count("POST", ROLES_PATH);
+    let wd = apply_membership(&env, &role_id, &d1, "read_only");
+    assert_eq!(env.request_count("POST", ROLES_PATH), posts);
+    wd.assert_plan_clean();
+
+    // Another level: set to the configured one.
+    let other = apply_membership(&env, &role_id, &d2, "modify_all");
+    assert_eq!(
+        halo_memberships(&env, &role_id),
+        pairs(&[(&d1, 1), (&d2, 0)])
+    );
+    other.assert_plan_clean();
+}
+
+#[test]
+fn bad_values_are_rejected_naming_the_attribute_and_nothing_is_written() {
+    let env = TestEnv::new();
+    let d1 = department(&env, "Networks");
+    let role_id = role(&env, "Engineers", &[]);
+
+    // Rejected at plan.
+    for (config, attr) in [
+        (
+            membership_config(&role_id, &d1, "admin"),
+            "membership_level",
+        ),
+        (
+            membership_config(&role_id, "abc", "read_only"),
+            "department_id",
+        ),
+        (membership_config("", &d1, "read_only"), "role_id"),
+    ] {
+        let wd = env.workdir();
+        wd.write_config(&config);
+        let err = wd.plan_err();
+        assert!(
+            err.contains(&format!("Invalid value for {attr}")),
+            "expected a plan error naming {attr}:\n{err}"
+        );
+    }
+
+    // Rejected by Halo: a department or a role that does not exist.
+    for (config, attr) in [
+        (
+            membership_config(&role_id, "987654", "read_only"),
+            "department_id",
+        ),
+        (
+            membership_config("00000000-1111-2222-3333-444444444444", &d1, "read_only"),
+            "role_id",
+        ),
+    ] {
+        let wd = env.workdir();
+        wd.write_config(&config);
+        let err = wd.apply_err();
+        assert!(
+            err.contains(&format!("with {ADDR}")) && err.contains(attr),
+            "expected an apply error naming {attr}:\n{err}"
+        );
+        assert!(wd.try_resource(ADDR).is_none());
+    }
+    assert!(halo_memberships(&env, &role_id).is_empty());
+    assert_eq!(
+        env.request_count("POST", ROLES_PATH),
+        1,
+        "only the refused write of the missing department reached Halo:\n{}",
+        env.journal_summary()
+    );
+}
