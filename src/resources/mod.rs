@@ -1,13 +1,22 @@
 //! Managed resource types, one file each, plus the small helpers they share.
 
+pub mod department;
 pub mod organisation;
+pub mod team;
+
+use reqwest::StatusCode;
 
 use crate::framework::resource::{attr_error, AnyResource};
 use crate::framework::Diagnostic;
+use crate::halo::{HaloClient, HaloError, HaloObject};
 
 /// Every managed resource type the provider serves.
 pub fn all() -> Vec<Box<dyn AnyResource>> {
-    vec![Box::new(organisation::OrganisationResource)]
+    vec![
+        Box::new(organisation::OrganisationResource),
+        Box::new(department::DepartmentResource),
+        Box::new(team::TeamResource),
+    ]
 }
 
 /// Parses a Halo integer id kept as a string attribute.
@@ -31,4 +40,39 @@ pub fn non_empty(value: Option<String>) -> Option<String> {
 /// keeps whatever a POST leaves out.
 pub fn or_cleared(value: &Option<String>) -> Option<String> {
     Some(value.clone().unwrap_or_default())
+}
+
+/// Explains a create or update that Halo refused, when the refusal is about a
+/// reference to another object: `attribute` (e.g. `organisation_id`) holds the id
+/// `id` of an `R` (e.g. [`crate::halo::Organisation`]), sent to Halo as `halo_field`.
+///
+/// Answers an error on `attribute`, with Halo's message in the detail, when Halo
+/// answered 400 and either its message names `halo_field` or the referenced object
+/// turns out not to exist (one `GET`, made only after such a refusal: Halo's wording
+/// is not promised). `None` means the refusal is about something else; show the
+/// Halo error as it is then. Call it once per reference the request carried.
+pub async fn rejected_reference<R: HaloObject>(
+    halo: &HaloClient,
+    err: &HaloError,
+    attribute: &str,
+    halo_field: &str,
+    id: R::Id,
+) -> Option<Diagnostic> {
+    if err.status() != Some(StatusCode::BAD_REQUEST) {
+        return None;
+    }
+    let message = err.to_string();
+    let named = message.contains(halo_field);
+    let missing = !named && matches!(halo.get::<R>(id.clone(), false).await, Ok(None));
+    (named || missing).then(|| {
+        let detail = if missing {
+            format!(
+                "There is no {kind} with id {id} in Halo. Halo answered: {message}",
+                kind = R::KIND
+            )
+        } else {
+            format!("Halo refused {attribute} = {id}: {message}")
+        };
+        attr_error(attribute, format!("Invalid {attribute}"), detail)
+    })
 }
