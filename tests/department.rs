@@ -149,8 +149,12 @@ fn create_update_replace_and_destroy() {
 
     // Destroy removes everything it made; the seed data stays.
     wd.destroy();
-    assert!(env.sim_objects_named(Kind::Department, "Sales EMEA").is_empty());
-    assert!(env.sim_objects_named(Kind::Organisation, "Acme Ltd").is_empty());
+    assert!(env
+        .sim_objects_named(Kind::Department, "Sales EMEA")
+        .is_empty());
+    assert!(env
+        .sim_objects_named(Kind::Organisation, "Acme Ltd")
+        .is_empty());
     assert!(wd.try_resource(ADDR).is_none());
     halo_department(&env, "Service Desk");
 }
@@ -262,9 +266,18 @@ fn bad_values_are_rejected_and_nothing_is_created() {
 
     // Caught at plan: nothing at all is sent to create anything.
     let cases = [
-        ("name", format!("name = \"\"\n  organisation_id = \"{main}\"")),
-        ("organisation_id", "name = \"Sales\"\n  organisation_id = \"abc\"".to_string()),
-        ("organisation_id", "name = \"Sales\"\n  organisation_id = \"0\"".to_string()),
+        (
+            "name",
+            format!("name = \"\"\n  organisation_id = \"{main}\""),
+        ),
+        (
+            "organisation_id",
+            "name = \"Sales\"\n  organisation_id = \"abc\"".to_string(),
+        ),
+        (
+            "organisation_id",
+            "name = \"Sales\"\n  organisation_id = \"0\"".to_string(),
+        ),
     ];
     for (attribute, body) in &cases {
         let wd = env.workdir();
