@@ -311,3 +311,43 @@ pub fn name_attribute(description: &'static str) -> Attribute {
         .validate(Validator::length(1, 255))
         .description(description)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wanted<'a>(id: Option<&'a str>, name: Option<&'a str>) -> Wanted<'a> {
+        Wanted {
+            type_name: "halopsa_team",
+            kind: "team",
+            id,
+            name,
+            filters: vec![("department_id", "3")],
+        }
+    }
+
+    #[test]
+    fn errors_say_what_was_looked_for() {
+        let missing = wanted(Some("12"), None).not_found();
+        assert_eq!(missing.path, Some(crate::framework::AttrPath::root("id")));
+        assert!(missing.detail.contains(r#"id = "12", department_id = "3""#));
+
+        let several = wanted(None, Some("Sales")).ambiguous(&["4".into(), "9".into()]);
+        assert_eq!(several.path, Some(crate::framework::AttrPath::root("name")));
+        assert!(several.detail.contains("(ids 4, 9)"));
+        assert!(several.detail.contains("`department_id`"));
+    }
+
+    #[test]
+    fn id_or_name_is_required() {
+        let mut config = Value::Object(Default::default());
+        let mut diags = Diagnostics::new();
+        require_id_or_name("halopsa_team", &config, &mut diags);
+        assert!(diags.has_errors());
+
+        config.set_attr("name", Value::Unknown);
+        let mut diags = Diagnostics::new();
+        require_id_or_name("halopsa_team", &config, &mut diags);
+        assert!(!diags.has_errors(), "an unknown name counts as set");
+    }
+}
