@@ -2,18 +2,25 @@
 
 pub mod agent_department;
 pub mod api_application;
+pub mod department;
 pub mod membership;
 pub mod organisation;
 pub mod role_department;
+pub mod team;
+
+use reqwest::StatusCode;
 
 use crate::framework::resource::{attr_error, halo_diagnostic, AnyResource};
 use crate::framework::{Attribute, Diagnostic, Schema, Value};
-use crate::halo::HaloError;
+use crate::halo::{HaloClient, HaloError, HaloObject};
+
 
 /// Every managed resource type the provider serves.
 pub fn all() -> Vec<Box<dyn AnyResource>> {
     vec![
         Box::new(organisation::OrganisationResource),
+        Box::new(department::DepartmentResource),
+        Box::new(team::TeamResource),
         Box::new(role_department::RoleDepartmentResource::new()),
         Box::new(agent_department::AgentDepartmentResource::new()),
         Box::new(api_application::ApiApplicationResource),
@@ -75,7 +82,7 @@ pub fn name_matches(filter: &Value, name: Option<&str>) -> bool {
 /// the error points at that attribute, with Halo's message in the detail; otherwise
 /// it is the plain Halo error.
 pub fn write_error(e: &HaloError, fields: &[(&str, &str)]) -> Diagnostic {
-    if e.status() == Some(reqwest::StatusCode::BAD_REQUEST) {
+    if e.status() == Some(StatusCode::BAD_REQUEST) {
         let text = e.to_string();
         if let Some((_, attr)) = fields.iter().find(|(field, _)| text.contains(field)) {
             return attr_error(
@@ -86,4 +93,39 @@ pub fn write_error(e: &HaloError, fields: &[(&str, &str)]) -> Diagnostic {
         }
     }
     halo_diagnostic(e)
+}
+
+/// Explains a create or update that Halo refused, when the refusal is about a
+/// reference to another object: `attribute` (e.g. `organisation_id`) holds the id
+/// `id` of an `R` (e.g. [`crate::halo::Organisation`]), sent to Halo as `halo_field`.
+///
+/// Answers an error on `attribute`, with Halo's message in the detail, when Halo
+/// answered 400 and either its message names `halo_field` or the referenced object
+/// turns out not to exist (one `GET`, made only after such a refusal: Halo's wording
+/// is not promised). `None` means the refusal is about something else; show the
+/// Halo error as it is then. Call it once per reference the request carried.
+pub async fn rejected_reference<R: HaloObject>(
+    halo: &HaloClient,
+    err: &HaloError,
+    attribute: &str,
+    halo_field: &str,
+    id: R::Id,
+) -> Option<Diagnostic> {
+    if err.status() != Some(StatusCode::BAD_REQUEST) {
+        return None;
+    }
+    let message = err.to_string();
+    let named = message.contains(halo_field);
+    let missing = !named && matches!(halo.get::<R>(id.clone(), false).await, Ok(None));
+    (named || missing).then(|| {
+        let detail = if missing {
+            format!(
+                "There is no {kind} with id {id} in Halo. Halo answered: {message}",
+                kind = R::KIND
+            )
+        } else {
+            format!("Halo refused {attribute} = {id}: {message}")
+        };
+        attr_error(attribute, format!("Invalid {attribute}"), detail)
+    })
 }

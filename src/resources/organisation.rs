@@ -21,7 +21,7 @@ pub struct OrganisationModel {
 }
 
 impl OrganisationModel {
-    fn from_halo(o: Organisation) -> Self {
+    pub fn from_halo(o: Organisation) -> Self {
         OrganisationModel {
             id: o.id.map(|i| i.to_string()),
             name: o.name.unwrap_or_default(),

@@ -1,0 +1,2 @@
+# A team is imported by its Halo id.
+terraform import halopsa_team.first_line 12

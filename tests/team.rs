@@ -1,0 +1,312 @@
+//! Acceptance tests of `halopsa_team`: real Terraform, the provider under test and
+//! halo-sim. Arguments (SPEC.md): `name` required; `department_id` required (a team
+//! moves between departments in place); `inactive` optional, default false; `id`
+//! computed.
+
+mod common;
+
+use common::{id_of, Kind, TestEnv, Workdir};
+use serde_json::{json, Value};
+
+const ADDR: &str = "halopsa_team.field";
+const TEAM_PATH: &str = "/api/Team";
+
+/// An organisation with two departments (`north`, `south`) and a team "field"
+/// whose arguments are given as HCL expressions.
+fn config(args: &[(&str, &str)]) -> String {
+    let mut hcl = String::from(
+        r#"resource "halopsa_organisation" "acme" {
+  name = "Acme Ltd"
+}
+
+resource "halopsa_department" "north" {
+  name            = "North"
+  organisation_id = halopsa_organisation.acme.id
+}
+
+resource "halopsa_department" "south" {
+  name            = "South"
+  organisation_id = halopsa_organisation.acme.id
+}
+
+resource "halopsa_team" "field" {
+"#,
+    );
+    for (name, expr) in args {
+        hcl.push_str(&format!("  {name} = {expr}\n"));
+    }
+    hcl.push_str("}\n");
+    hcl
+}
+
+const BASIC: &[(&str, &str)] = &[
+    ("name", "\"Field Engineers\""),
+    ("department_id", "halopsa_department.north.id"),
+];
+
+/// The one team in Halo with this name.
+fn halo_team(env: &TestEnv, name: &str) -> Value {
+    let found = env.sim_objects_named(Kind::Team, name);
+    assert_eq!(
+        found.len(),
+        1,
+        "expected exactly one team named {name:?} in Halo, found {found:#?}"
+    );
+    found.into_iter().next().unwrap()
+}
+
+fn department_id(env: &TestEnv, name: &str) -> String {
+    let found = env.sim_objects_named(Kind::Department, name);
+    assert_eq!(found.len(), 1, "department {name:?}: {found:#?}");
+    id_of(&found[0])
+}
+
+/// Apply the basic configuration in a new working directory; return it and the
+/// team's id.
+fn create_field(env: &TestEnv) -> (Workdir, String) {
+    let wd = env.workdir();
+    wd.write_config(&config(BASIC));
+    wd.apply();
+    let id = wd.resource(ADDR)["id"]
+        .as_str()
+        .expect("id is a string in the state")
+        .to_owned();
+    (wd, id)
+}
+
+/// Terraform's error output without the lines quoting the configuration
+/// (`  8:   name = ""`), so that an attribute name found in it comes from the
+/// diagnostic itself.
+fn diagnostic_text(err: &str) -> String {
+    err.lines()
+        .filter(|line| match line.trim_start().split_once(':') {
+            Some((number, _)) => number.is_empty() || !number.chars().all(|c| c.is_ascii_digit()),
+            None => true,
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn create_move_deactivate_and_destroy() {
+    let env = TestEnv::new();
+    let (wd, id) = create_field(&env);
+    let north = department_id(&env, "North");
+
+    // Created active in the north department; the default is in the state.
+    let halo = halo_team(&env, "Field Engineers");
+    assert_eq!(id_of(&halo), id);
+    assert_eq!(halo["department_id"].to_string(), north);
+    assert_eq!(halo["inactive"], false);
+    let state = wd.resource(ADDR);
+    assert_eq!(state["department_id"], north.as_str());
+    assert_eq!(state["inactive"], false);
+    wd.assert_plan_clean();
+
+    // Moving to another department, renaming and deactivating: all in place.
+    wd.write_config(&config(&[
+        ("name", "\"Field Service\""),
+        ("department_id", "halopsa_department.south.id"),
+        ("inactive", "true"),
+    ]));
+    let plan = wd.plan_text();
+    assert!(
+        plan.contains(&format!("{ADDR} will be updated in-place"))
+            && plan.contains("0 to add, 1 to change, 0 to destroy"),
+        "expected an in-place update:\n{plan}"
+    );
+    wd.apply();
+    let south = department_id(&env, "South");
+    let halo = halo_team(&env, "Field Service");
+    assert_eq!(id_of(&halo), id, "the move changed the id");
+    assert_eq!(halo["department_id"].to_string(), south);
+    assert_eq!(halo["inactive"], true);
+    let state = wd.resource(ADDR);
+    assert_eq!(state["id"], id.as_str());
+    assert_eq!(state["department_id"], south.as_str());
+    assert_eq!(state["inactive"], true);
+    wd.assert_plan_clean();
+
+    // Leaving `inactive` out again goes back to the default: active.
+    wd.write_config(&config(&[
+        ("name", "\"Field Service\""),
+        ("department_id", "halopsa_department.south.id"),
+    ]));
+    wd.apply();
+    assert_eq!(halo_team(&env, "Field Service")["inactive"], false);
+    wd.assert_plan_clean();
+
+    // Destroy removes everything it made; the seed data stays.
+    wd.destroy();
+    assert!(env
+        .sim_objects_named(Kind::Team, "Field Service")
+        .is_empty());
+    assert!(env.sim_objects_named(Kind::Department, "South").is_empty());
+    assert!(wd.try_resource(ADDR).is_none());
+    halo_team(&env, "1st Line Support");
+}
+
+#[test]
+fn import_with_block_and_with_command() {
+    let env = TestEnv::new();
+    let (created, id) = create_field(&env);
+    let expected = created.resource(ADDR);
+    let north = department_id(&env, "North");
+    let posts_before = env.request_count("POST", TEAM_PATH);
+    let alone = format!(
+        "resource \"halopsa_team\" \"field\" {{\n  name = \"Field Engineers\"\n  \
+         department_id = {}\n}}\n",
+        json!(north)
+    );
+
+    let by_block = env.workdir();
+    by_block.write_config(&format!(
+        "import {{\n  to = {ADDR}\n  id = {}\n}}\n\n{alone}",
+        json!(id)
+    ));
+    let plan = by_block.plan_text();
+    assert!(
+        plan.contains("1 to import, 0 to add, 0 to change, 0 to destroy"),
+        "expected a plan that only imports:\n{plan}"
+    );
+    by_block.apply();
+    assert_eq!(by_block.resource(ADDR), expected);
+    by_block.assert_plan_clean();
+
+    let by_command = env.workdir();
+    by_command.write_config(&alone);
+    by_command.import(ADDR, &id);
+    assert_eq!(by_command.resource(ADDR), expected);
+    by_command.assert_plan_clean();
+
+    assert_eq!(
+        env.request_count("POST", TEAM_PATH),
+        posts_before,
+        "importing wrote to Halo"
+    );
+
+    let missing = env.workdir();
+    missing.write_config(&alone);
+    missing.run_err(&["import", "-input=false", "-no-color", ADDR, "987654"]);
+    assert!(missing.try_resource(ADDR).is_none());
+}
+
+#[test]
+fn changes_made_in_halo_show_up_in_the_plan() {
+    let env = TestEnv::new();
+    let (wd, id) = create_field(&env);
+    let north = department_id(&env, "North");
+    let south: i64 = department_id(&env, "South").parse().unwrap();
+
+    // Moved and deactivated by hand: planned as an in-place update back.
+    assert!(env.sim.patch(
+        Kind::Team,
+        &id,
+        json!({"department_id": south, "inactive": true})
+    ));
+    let plan = wd.plan_text();
+    assert!(
+        plan.contains(&format!("{ADDR} will be updated in-place"))
+            && plan.contains("inactive")
+            && plan.contains("department_id"),
+        "expected the hand edit to be undone in place:\n{plan}"
+    );
+    wd.apply();
+    let halo = halo_team(&env, "Field Engineers");
+    assert_eq!(id_of(&halo), id);
+    assert_eq!(halo["department_id"].to_string(), north);
+    assert_eq!(halo["inactive"], false);
+    wd.assert_plan_clean();
+
+    // Deleted by hand: planned for re-creation.
+    assert!(env.sim.remove(Kind::Team, &id));
+    let plan = wd.plan_text();
+    assert!(
+        plan.contains(&format!("{ADDR} will be created"))
+            && plan.contains("1 to add, 0 to change, 0 to destroy"),
+        "expected the deleted team to be planned for creation:\n{plan}"
+    );
+    wd.apply();
+    let recreated = halo_team(&env, "Field Engineers");
+    assert_eq!(wd.resource(ADDR)["id"], id_of(&recreated).as_str());
+    wd.assert_plan_clean();
+}
+
+#[test]
+fn bad_values_are_rejected_and_nothing_is_created() {
+    let env = TestEnv::new();
+    let teams_before = env.sim.objects(Kind::Team).len();
+    let desk = department_id(&env, "Service Desk");
+
+    // Caught at plan: nothing at all is sent to create anything.
+    let cases = [
+        ("name", format!("name = \"\"\n  department_id = \"{desk}\"")),
+        (
+            "department_id",
+            "name = \"Field\"\n  department_id = \"north\"".to_string(),
+        ),
+        (
+            "department_id",
+            "name = \"Field\"\n  department_id = \"-3\"".to_string(),
+        ),
+    ];
+    for (attribute, body) in &cases {
+        let wd = env.workdir();
+        wd.write_config(&format!(
+            "resource \"halopsa_team\" \"field\" {{\n  {body}\n}}\n"
+        ));
+        for err in [wd.plan_err(), wd.apply_err()] {
+            let diagnostic = diagnostic_text(&err);
+            assert!(
+                diagnostic.contains("Error:")
+                    && diagnostic.contains(&format!("with {ADDR}"))
+                    && diagnostic.contains(attribute),
+                "expected an error on {ADDR} that names `{attribute}`:\n{err}"
+            );
+        }
+        assert!(wd.try_resource(ADDR).is_none());
+    }
+    assert_eq!(
+        env.request_count("POST", "/api/"),
+        0,
+        "a request to create was sent; the journal:\n{}",
+        env.journal_summary()
+    );
+
+    // A department that does not exist: Halo refuses it, the error names the
+    // attribute and nothing is created.
+    let wd = env.workdir();
+    wd.write_config(
+        "resource \"halopsa_team\" \"field\" {\n  name = \"Field\"\n  \
+         department_id = \"987654\"\n}\n",
+    );
+    let err = wd.apply_err();
+    let diagnostic = diagnostic_text(&err);
+    assert!(
+        diagnostic.contains("Invalid department_id") && diagnostic.contains("987654"),
+        "expected an error naming department_id:\n{err}"
+    );
+    assert_eq!(env.sim.objects(Kind::Team).len(), teams_before);
+    assert!(wd.try_resource(ADDR).is_none());
+
+    // Moving an existing team to a department that does not exist: the same error,
+    // and the team stays where it was.
+    let wd = env.workdir();
+    let ok = format!("resource \"halopsa_team\" \"field\" {{\n  name = \"Field\"\n  department_id = \"{desk}\"\n}}\n");
+    wd.write_config(&ok);
+    wd.apply();
+    wd.write_config(&ok.replace(&format!("\"{desk}\""), "\"987654\""));
+    let err = wd.apply_err();
+    assert!(
+        diagnostic_text(&err).contains("Invalid department_id"),
+        "expected an error naming department_id:\n{err}"
+    );
+    assert_eq!(
+        halo_team(&env, "Field")["department_id"].to_string(),
+        desk,
+        "the refused move changed the team"
+    );
+    // Back to the department that exists: the state still matches Halo.
+    wd.write_config(&ok);
+    wd.assert_plan_clean();
+}
