@@ -1,13 +1,20 @@
 //! Managed resource types, one file each, plus the small helpers they share.
 
+pub mod agent;
 pub mod organisation;
+pub mod role;
 
-use crate::framework::resource::{attr_error, AnyResource};
+use crate::framework::resource::{attr_error, halo_diagnostic, AnyResource};
 use crate::framework::Diagnostic;
+use crate::halo::HaloError;
 
 /// Every managed resource type the provider serves.
 pub fn all() -> Vec<Box<dyn AnyResource>> {
-    vec![Box::new(organisation::OrganisationResource)]
+    vec![
+        Box::new(organisation::OrganisationResource),
+        Box::new(agent::AgentResource),
+        Box::new(role::RoleResource),
+    ]
 }
 
 /// Parses a Halo integer id kept as a string attribute.
@@ -31,4 +38,30 @@ pub fn non_empty(value: Option<String>) -> Option<String> {
 /// keeps whatever a POST leaves out.
 pub fn or_cleared(value: &Option<String>) -> Option<String> {
     Some(value.clone().unwrap_or_default())
+}
+
+/// Turns Halo's refusal of a write (400) into an error on the attribute whose Halo
+/// field the message names: `fields` pairs a Halo field name (as it appears in
+/// Halo's message, e.g. `workday_id` or `roles`) with the attribute to point at,
+/// checked in order. Any other error stays a plain Halo error.
+pub fn halo_field_error(e: HaloError, fields: &[(&str, &str)]) -> Diagnostic {
+    if let HaloError::Api {
+        status, message, ..
+    } = &e
+    {
+        if *status == reqwest::StatusCode::BAD_REQUEST {
+            let lower = message.to_ascii_lowercase();
+            if let Some((_, attr)) = fields
+                .iter()
+                .find(|(field, _)| lower.contains(&field.to_ascii_lowercase()))
+            {
+                return attr_error(
+                    attr,
+                    format!("Halo refused the value of {attr}"),
+                    e.to_string(),
+                );
+            }
+        }
+    }
+    halo_diagnostic(&e)
 }
