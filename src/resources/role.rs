@@ -186,10 +186,10 @@ pub fn claims_from_permissions(perms: Option<&Permissions>) -> Result<Vec<Claim>
                     .iter()
                     .find(|(w, _)| w == word)
                     .map(|(_, halo)| (*halo).to_string())
-                    .ok_or_else(|| bad_permission(name, &format!("{word:?}")))?,
+                    .ok_or_else(|| bad_permission(name, *kind, &format!("{word:?}")))?,
                 (ClaimKind::Flag, None) => "false".to_string(),
                 (ClaimKind::Flag, Some(serde_json::Value::Bool(b))) => b.to_string(),
-                (_, Some(other)) => return Err(bad_permission(name, &other.to_string())),
+                (_, Some(other)) => return Err(bad_permission(name, *kind, &other.to_string())),
             };
             Ok(Claim {
                 kind: (*claim_type).to_string(),
@@ -199,19 +199,20 @@ pub fn claims_from_permissions(perms: Option<&Permissions>) -> Result<Vec<Claim>
         .collect()
 }
 
-fn bad_permission(name: &str, got: &str) -> Diagnostic {
+fn bad_permission(name: &str, kind: ClaimKind, got: &str) -> Diagnostic {
     let path = AttrPath::root("permissions").attr(name);
+    let expected = match kind {
+        ClaimKind::Access => ACCESS_WORDS
+            .iter()
+            .map(|w| format!("{w:?}"))
+            .collect::<Vec<_>>()
+            .join(", "),
+        ClaimKind::Flag => "true, false".to_string(),
+    };
     Diagnostic::attribute_error(
         path.clone(),
         format!("Invalid value for {path}"),
-        format!(
-            "{path} {got} is not one of {}.",
-            ACCESS_WORDS
-                .iter()
-                .map(|w| format!("{w:?}"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
+        format!("{path} {got} is not one of {expected}."),
     )
 }
 
