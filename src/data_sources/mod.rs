@@ -22,8 +22,11 @@
 //! }
 //! ```
 
+pub mod agent;
 pub mod department;
 pub mod organisation;
+pub mod role;
+mod single_match;
 pub mod team;
 pub mod workday;
 
@@ -40,6 +43,8 @@ pub fn all() -> Vec<Box<dyn AnyDataSource>> {
         Box::new(department::DepartmentDataSource),
         Box::new(team::TeamDataSource),
         Box::new(workday::WorkdayDataSource),
+        Box::new(agent::AgentDataSource),
+        Box::new(role::RoleDataSource),
     ]
 }
 

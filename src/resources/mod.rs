@@ -1,10 +1,12 @@
 //! Managed resource types, one file each, plus the small helpers they share.
 
+pub mod agent;
 pub mod agent_department;
 pub mod api_application;
 pub mod department;
 pub mod membership;
 pub mod organisation;
+pub mod role;
 pub mod role_department;
 pub mod team;
 
@@ -21,6 +23,8 @@ pub fn all() -> Vec<Box<dyn AnyResource>> {
         Box::new(organisation::OrganisationResource),
         Box::new(department::DepartmentResource),
         Box::new(team::TeamResource),
+        Box::new(agent::AgentResource),
+        Box::new(role::RoleResource),
         Box::new(role_department::RoleDepartmentResource::new()),
         Box::new(agent_department::AgentDepartmentResource::new()),
         Box::new(api_application::ApiApplicationResource),
@@ -128,4 +132,30 @@ pub async fn rejected_reference<R: HaloObject>(
         };
         attr_error(attribute, format!("Invalid {attribute}"), detail)
     })
+}
+
+/// Turns Halo's refusal of a write (400) into an error on the attribute whose Halo
+/// field the message names: `fields` pairs a Halo field name (as it appears in
+/// Halo's message, e.g. `workday_id` or `roles`) with the attribute to point at,
+/// checked in order. Any other error stays a plain Halo error.
+pub fn halo_field_error(e: HaloError, fields: &[(&str, &str)]) -> Diagnostic {
+    if let HaloError::Api {
+        status, message, ..
+    } = &e
+    {
+        if *status == reqwest::StatusCode::BAD_REQUEST {
+            let lower = message.to_ascii_lowercase();
+            if let Some((_, attr)) = fields
+                .iter()
+                .find(|(field, _)| lower.contains(&field.to_ascii_lowercase()))
+            {
+                return attr_error(
+                    attr,
+                    format!("Halo refused the value of {attr}"),
+                    e.to_string(),
+                );
+            }
+        }
+    }
+    halo_diagnostic(&e)
 }

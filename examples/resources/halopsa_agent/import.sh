@@ -1,0 +1,2 @@
+# An agent is imported by its Halo id.
+terraform import halopsa_agent.jo 12

@@ -1,0 +1,333 @@
+//! `halopsa_agent`: an agent (a Halo user who works tickets), including API-only
+//! agents that applications log in as.
+//!
+//! The agent's department memberships belong to `halopsa_agent_department` and are
+//! never sent from here. `role_ids` is the agent's whole role set when configured;
+//! left out, roles are not managed (whatever Halo holds is read back).
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+
+use super::{halo_field_error, int_id, non_empty, or_cleared};
+use crate::framework::resource::halo_diagnostic;
+use crate::framework::Value;
+use crate::framework::{ApplyError, Attribute, Diagnostics, Resource, Schema, Type, Validator};
+use crate::halo::{Agent, HaloClient, RoleRef};
+
+pub struct AgentResource;
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AgentModel {
+    pub id: Option<String>,
+    pub name: String,
+    pub email: Option<String>,
+    pub first_name: Option<String>,
+    pub surname: Option<String>,
+    pub is_api_agent: Option<bool>,
+    pub default_team: Option<String>,
+    pub workday_id: Option<String>,
+    pub role_ids: Option<Vec<String>>,
+    pub is_disabled: Option<bool>,
+}
+
+/// Halo fields named in Halo's refusals, and the attribute to point at (in order:
+/// the first field the message names wins).
+const HALO_FIELDS: &[(&str, &str)] = &[
+    ("workday_id", "workday_id"),
+    ("roles", "role_ids"),
+    ("firstname", "first_name"),
+    ("surname", "surname"),
+    ("email", "email"),
+    ("team", "default_team"),
+    ("name", "name"),
+];
+
+impl AgentModel {
+    /// The model for Halo's agent. `known` is the state or plan it replaces: role ids
+    /// keep its spelling when Halo answers them in another letter case, and when Halo
+    /// leaves the role list out it is taken from there.
+    fn from_halo(a: Agent, known: &AgentModel) -> Self {
+        let role_ids = match a.roles {
+            Some(roles) => Some(
+                roles
+                    .into_iter()
+                    .map(|r| {
+                        known
+                            .role_ids
+                            .iter()
+                            .flatten()
+                            .find(|k| k.eq_ignore_ascii_case(&r.id))
+                            .cloned()
+                            .unwrap_or(r.id)
+                    })
+                    .collect(),
+            ),
+            None => known.role_ids.clone(),
+        };
+        AgentModel {
+            id: a.id.map(|i| i.to_string()),
+            name: a.name.unwrap_or_default(),
+            email: non_empty(a.email),
+            first_name: non_empty(a.firstname),
+            surname: non_empty(a.surname),
+            is_api_agent: Some(a.isapiagent.unwrap_or(false)),
+            default_team: non_empty(a.team),
+            workday_id: a.workday_id.filter(|w| *w > 0).map(|w| w.to_string()),
+            role_ids,
+            is_disabled: Some(a.isdisabled.unwrap_or(false)),
+        }
+    }
+}
+
+/// Role ids as Halo's `roles` list.
+fn role_refs(ids: &[String]) -> Vec<RoleRef> {
+    ids.iter().map(|id| RoleRef { id: id.clone() }).collect()
+}
+
+/// Whether two role sets differ (GUIDs compare without regard to case).
+fn roles_differ(a: Option<&Vec<String>>, b: Option<&Vec<String>>) -> bool {
+    let norm = |v: Option<&Vec<String>>| {
+        let mut ids: Vec<String> = v
+            .into_iter()
+            .flatten()
+            .map(|s| s.to_ascii_lowercase())
+            .collect();
+        ids.sort();
+        ids.dedup();
+        ids
+    };
+    a.is_some() != b.is_some() || norm(a) != norm(b)
+}
+
+/// The optional work hours id as Halo's integer.
+fn workday(plan: &AgentModel) -> Result<Option<i64>, crate::framework::Diagnostic> {
+    plan.workday_id
+        .as_deref()
+        .map(|w| int_id(Some(w), "workday_id"))
+        .transpose()
+}
+
+#[async_trait]
+impl Resource for AgentResource {
+    const TYPE_NAME: &'static str = "halopsa_agent";
+    type Model = AgentModel;
+
+    fn schema(&self) -> Schema {
+        Schema::new(
+            "An agent: a Halo user who works tickets (Configuration > Teams & Agents > Agents), \
+             or an API-only agent that API applications log in as. Department memberships \
+             are managed with `halopsa_agent_department`.",
+        )
+        .attribute(
+            "id",
+            Attribute::string()
+                .computed()
+                .use_state_for_unknown()
+                .description("The agent's Halo id."),
+        )
+        .attribute(
+            "name",
+            Attribute::string()
+                .required()
+                .validate(Validator::length(1, 255))
+                .description("The agent's username (1 to 255 characters)."),
+        )
+        .attribute(
+            "email",
+            Attribute::string().description("The agent's email address."),
+        )
+        .attribute(
+            "first_name",
+            Attribute::string().description("The agent's first name."),
+        )
+        .attribute(
+            "surname",
+            Attribute::string().description("The agent's surname."),
+        )
+        .attribute(
+            "is_api_agent",
+            Attribute::bool().default(Value::Bool(false)).description(
+                "Whether this is an API-only agent (used by API applications, cannot log in \
+                 interactively). Default `false`.",
+            ),
+        )
+        .attribute(
+            "default_team",
+            Attribute::string()
+                .validate(Validator::length(1, 255))
+                .description(
+                    "The **name** of the agent's default team (e.g. `halopsa_team.x.name`).",
+                ),
+        )
+        .attribute(
+            "workday_id",
+            Attribute::string()
+                .optional_computed()
+                .use_state_for_unknown()
+                .validate(Validator::PositiveIntString)
+                .description(
+                    "The id of the agent's work hours (see the `halopsa_workday` data source). \
+                     Left out, Halo's choice is kept and read back.",
+                ),
+        )
+        .attribute(
+            "role_ids",
+            Attribute::set_of(Type::String)
+                .optional_computed()
+                .use_state_for_unknown()
+                .description(
+                    "The ids of the roles the agent holds: the agent's whole role set (roles \
+                     added in Halo by hand are removed on the next apply). An empty set \
+                     removes every role. Left out, the agent's roles are not managed and \
+                     Halo's are read back.",
+                ),
+        )
+        .attribute(
+            "is_disabled",
+            Attribute::bool()
+                .default(Value::Bool(false))
+                .description("Whether the agent is disabled (cannot log in). Default `false`."),
+        )
+    }
+
+    async fn create(
+        &self,
+        halo: &HaloClient,
+        plan: Self::Model,
+    ) -> Result<Self::Model, ApplyError<Self::Model>> {
+        let wanted = Agent {
+            id: None,
+            name: Some(plan.name.clone()),
+            email: plan.email.clone(),
+            firstname: plan.first_name.clone(),
+            surname: plan.surname.clone(),
+            isapiagent: Some(plan.is_api_agent.unwrap_or(false)),
+            team: plan.default_team.clone(),
+            workday_id: workday(&plan)?,
+            isdisabled: Some(plan.is_disabled.unwrap_or(false)),
+            roles: plan.role_ids.as_deref().map(role_refs),
+            // Owned by halopsa_agent_department: never sent.
+            departments: None,
+        };
+        let created = halo
+            .create(&wanted, |a: &Agent| {
+                a.name.as_deref() == Some(plan.name.as_str())
+            })
+            .await
+            .map_err(|e| halo_field_error(e, HALO_FIELDS))?;
+        complete(halo, created, &plan).await
+    }
+
+    async fn read(
+        &self,
+        halo: &HaloClient,
+        state: Self::Model,
+    ) -> Result<Option<Self::Model>, Diagnostics> {
+        let id = int_id(state.id.as_deref(), "id")?;
+        Ok(halo
+            .read::<Agent>(id, true)
+            .await?
+            .map(|a| AgentModel::from_halo(a, &state)))
+    }
+
+    async fn update(
+        &self,
+        halo: &HaloClient,
+        prior: Self::Model,
+        plan: Self::Model,
+    ) -> Result<Self::Model, ApplyError<Self::Model>> {
+        let id = int_id(prior.id.as_deref(), "id")?;
+        // Roles are sent only when they change, so an unmanaged role set (left out of
+        // the configuration, planned as the prior value) is never written.
+        let roles = if roles_differ(plan.role_ids.as_ref(), prior.role_ids.as_ref()) {
+            plan.role_ids.as_deref().map(role_refs)
+        } else {
+            None
+        };
+        let changed = Agent {
+            id: Some(id),
+            name: Some(plan.name.clone()),
+            email: or_cleared(&plan.email),
+            firstname: or_cleared(&plan.first_name),
+            surname: or_cleared(&plan.surname),
+            isapiagent: Some(plan.is_api_agent.unwrap_or(false)),
+            team: or_cleared(&plan.default_team),
+            workday_id: workday(&plan)?,
+            isdisabled: Some(plan.is_disabled.unwrap_or(false)),
+            roles,
+            // Owned by halopsa_agent_department: never sent.
+            departments: None,
+        };
+        let saved = halo
+            .update(&changed)
+            .await
+            .map_err(|e| halo_field_error(e, HALO_FIELDS))?;
+        complete(halo, saved, &plan).await
+    }
+
+    async fn delete(&self, halo: &HaloClient, state: Self::Model) -> Result<(), Diagnostics> {
+        let id = int_id(state.id.as_deref(), "id")?;
+        halo.delete::<Agent>(id).await?;
+        Ok(())
+    }
+}
+
+/// The model for a saved agent. When the answer to the write leaves out the role
+/// list, the agent is read back with its details (a role set left to Halo must be
+/// known after apply).
+async fn complete(
+    halo: &HaloClient,
+    saved: Agent,
+    plan: &AgentModel,
+) -> Result<AgentModel, ApplyError<AgentModel>> {
+    if saved.roles.is_some() {
+        return Ok(AgentModel::from_halo(saved, plan));
+    }
+    let Some(id) = saved.id else {
+        return Ok(AgentModel::from_halo(saved, plan));
+    };
+    match halo.get::<Agent>(id, true).await {
+        Ok(Some(full)) => Ok(AgentModel::from_halo(full, plan)),
+        Ok(None) => Ok(AgentModel::from_halo(saved, plan)),
+        Err(e) => Err(ApplyError::with_state(
+            AgentModel::from_halo(saved, plan),
+            halo_diagnostic(&e),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn role_sets_compare_without_order_or_case() {
+        let a = vec!["AB".to_string(), "cd".to_string()];
+        let b = vec!["CD".to_string(), "ab".to_string()];
+        assert!(!roles_differ(Some(&a), Some(&b)));
+        assert!(roles_differ(Some(&a), Some(&vec![])));
+        assert!(roles_differ(None, Some(&vec![])));
+        assert!(!roles_differ(None, None));
+    }
+
+    #[test]
+    fn halo_role_ids_keep_the_known_spelling() {
+        let known = AgentModel {
+            role_ids: Some(vec!["abc-def".into()]),
+            ..AgentModel::default()
+        };
+        let agent = Agent {
+            id: Some(4),
+            name: Some("jo".into()),
+            roles: Some(vec![RoleRef {
+                id: "ABC-DEF".into(),
+            }]),
+            ..Agent::default()
+        };
+        let m = AgentModel::from_halo(agent, &known);
+        assert_eq!(m.role_ids, Some(vec!["abc-def".to_string()]));
+        assert_eq!(m.is_api_agent, Some(false));
+        assert_eq!(m.id.as_deref(), Some("4"));
+    }
+}

@@ -1,0 +1,388 @@
+//! Acceptance tests of `halopsa_role`: real Terraform, the provider under test and
+//! halo-sim. Arguments (SPEC.md): `name` required; `description` optional (Halo
+//! `notes`); `permissions` optional, one nested object whose attributes are role
+//! claims (CONTRACT.md, "Assumed encodings"); `id` computed (a GUID).
+
+mod common;
+
+use common::{id_of, Kind, TestEnv, Workdir};
+use serde_json::{json, Value};
+
+const ADDR: &str = "halopsa_role.support";
+const ROLES_PATH: &str = "/api/Roles";
+
+/// Every claim type and the value it has when its permission is left at its default.
+const DEFAULT_CLAIMS: &[(&str, &str)] = &[
+    ("access:tickets", "none"),
+    ("access:clients", "none"),
+    ("access:users", "none"),
+    ("tickets:add", "false"),
+    ("tickets:editclosed", "false"),
+    ("tickets:viewunassigned", "false"),
+    ("tickets:viewothers", "false"),
+    ("tickets:delete", "false"),
+    ("tickets:editunassigned", "false"),
+];
+
+/// A `halopsa_role "support"` block: `name`, optional `description`, and the
+/// `permissions` object's body (HCL lines) when given.
+fn role_config(name: &str, description: Option<&str>, permissions: Option<&str>) -> String {
+    let mut hcl = format!(
+        "resource \"halopsa_role\" \"support\" {{\n  name = {}\n",
+        json!(name)
+    );
+    if let Some(d) = description {
+        hcl.push_str(&format!("  description = {}\n", json!(d)));
+    }
+    if let Some(p) = permissions {
+        hcl.push_str(&format!("  permissions = {{\n{p}\n  }}\n"));
+    }
+    hcl.push_str("}\n");
+    hcl
+}
+
+const PERMS: &str = r#"    tickets_access  = "read_modify"
+    clients_access  = "read_only"
+    can_add_tickets = true
+    can_delete_tickets = true"#;
+
+/// The one role in Halo with this name.
+fn halo_role(env: &TestEnv, name: &str) -> Value {
+    let found = env.sim_objects_named(Kind::Role, name);
+    assert_eq!(
+        found.len(),
+        1,
+        "expected one role named {name:?}: {found:#?}"
+    );
+    found.into_iter().next().unwrap()
+}
+
+/// Halo's claims as (type, value) pairs, sorted.
+fn claims(role: &Value) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = role["claims"]
+        .as_array()
+        .unwrap_or_else(|| panic!("role has no claims list: {role:#}"))
+        .iter()
+        .map(|c| {
+            (
+                c["type"].as_str().unwrap().to_owned(),
+                c["value"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// The default claims with some values changed, sorted.
+fn expected_claims(changes: &[(&str, &str)]) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = DEFAULT_CLAIMS
+        .iter()
+        .map(|(t, v)| {
+            let v = changes
+                .iter()
+                .find(|(ct, _)| ct == t)
+                .map_or(*v, |(_, cv)| *cv);
+            (t.to_string(), v.to_string())
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// Every role write the provider sent: no `departments`, and the whole claims list.
+fn assert_role_writes_are_whole_and_leave_departments(env: &TestEnv) {
+    let writes: Vec<Value> = env
+        .sim
+        .journal()
+        .into_iter()
+        .filter(|e| e.method == "POST" && e.path.eq_ignore_ascii_case(ROLES_PATH))
+        .filter_map(|e| e.body)
+        .collect();
+    assert!(!writes.is_empty());
+    for body in writes {
+        for element in body.as_array().expect("a POST body is an array") {
+            assert!(
+                element.get("departments").is_none(),
+                "a role write carried departments: {element:#}"
+            );
+            assert_eq!(
+                element["claims"].as_array().map(Vec::len),
+                Some(DEFAULT_CLAIMS.len()),
+                "a role write did not carry the whole claims list: {element:#}"
+            );
+        }
+    }
+}
+
+fn create_support(env: &TestEnv) -> (Workdir, String) {
+    let wd = env.workdir();
+    wd.write_config(&role_config(
+        "Support",
+        Some("First line support"),
+        Some(PERMS),
+    ));
+    wd.apply();
+    let id = wd.resource(ADDR)["id"].as_str().unwrap().to_owned();
+    (wd, id)
+}
+
+#[test]
+fn create_update_and_destroy_with_permissions() {
+    let env = TestEnv::new();
+    let (wd, id) = create_support(&env);
+
+    let halo = halo_role(&env, "Support");
+    assert_eq!(id_of(&halo), id);
+    assert_eq!(halo["notes"], "First line support");
+    assert_eq!(
+        claims(&halo),
+        expected_claims(&[
+            ("access:tickets", "modify"),
+            ("access:clients", "read"),
+            ("tickets:add", "true"),
+            ("tickets:delete", "true"),
+        ])
+    );
+    let state = wd.resource(ADDR);
+    assert_eq!(state["description"], "First line support");
+    let perms = &state["permissions"];
+    assert_eq!(perms["tickets_access"], "read_modify");
+    assert_eq!(perms["clients_access"], "read_only");
+    assert_eq!(perms["users_access"], "none");
+    assert_eq!(perms["can_add_tickets"], true);
+    assert_eq!(perms["can_edit_closed_tickets"], false);
+    wd.assert_plan_clean();
+
+    // In place: other permissions, a new name, no description.
+    wd.write_config(&role_config(
+        "Support Team",
+        None,
+        Some(
+            r#"    users_access = "read_only"
+    can_view_unassigned_tickets = true"#,
+        ),
+    ));
+    let plan = wd.plan_text();
+    assert!(
+        plan.contains(&format!("{ADDR} will be updated in-place"))
+            && plan.contains("0 to add, 1 to change, 0 to destroy"),
+        "expected an in-place update:\n{plan}"
+    );
+    wd.apply();
+    assert_eq!(wd.resource(ADDR)["id"], id.as_str());
+    let halo = halo_role(&env, "Support Team");
+    assert_eq!(halo["notes"], "");
+    assert_eq!(
+        claims(&halo),
+        expected_claims(&[("access:users", "read"), ("tickets:viewunassigned", "true")])
+    );
+    wd.assert_plan_clean();
+
+    // Leaving `permissions` out means no permissions at all.
+    wd.write_config(&role_config("Support Team", None, None));
+    assert_eq!(wd.plan_exit_code(), 2);
+    wd.apply();
+    assert_eq!(
+        claims(&halo_role(&env, "Support Team")),
+        expected_claims(&[])
+    );
+    assert_eq!(wd.resource(ADDR)["permissions"]["users_access"], "none");
+    wd.assert_plan_clean();
+    assert_role_writes_are_whole_and_leave_departments(&env);
+
+    wd.destroy();
+    assert!(
+        !env.sim.objects(Kind::Role).iter().any(|r| id_of(r) == id),
+        "role {id} is still in Halo after destroy"
+    );
+    assert!(wd.try_resource(ADDR).is_none());
+}
+
+#[test]
+fn a_role_with_only_a_name_plans_clean() {
+    let env = TestEnv::new();
+    let wd = env.workdir();
+    wd.write_config(&role_config("Viewer", None, None));
+    wd.apply();
+    let state = wd.resource(ADDR);
+    assert!(state["description"].is_null());
+    assert_eq!(state["permissions"]["tickets_access"], "none");
+    assert_eq!(state["permissions"]["can_edit_unassigned_tickets"], false);
+    assert_eq!(claims(&halo_role(&env, "Viewer")), expected_claims(&[]));
+    wd.assert_plan_clean();
+
+    // An empty permissions object is the same thing.
+    wd.write_config(&role_config("Viewer", None, Some("")));
+    wd.assert_plan_clean();
+}
+
+#[test]
+fn role_departments_set_elsewhere_are_kept() {
+    let env = TestEnv::new();
+    let (wd, id) = create_support(&env);
+    let department = id_of(&env.sim_objects_named(Kind::Department, "Service Desk")[0]);
+    let memberships =
+        json!([{"department_id": department.parse::<i64>().unwrap(), "membershiplevel": 1}]);
+    // As halopsa_role_department would have written it.
+    assert!(env
+        .sim
+        .patch(Kind::Role, &id, json!({ "departments": memberships })));
+    wd.assert_plan_clean();
+
+    wd.write_config(&role_config("Support", Some("Changed"), Some(PERMS)));
+    wd.apply();
+    let halo = halo_role(&env, "Support");
+    assert_eq!(halo["notes"], "Changed");
+    assert_eq!(halo["departments"], memberships);
+    assert_role_writes_are_whole_and_leave_departments(&env);
+}
+
+#[test]
+fn import_with_block_and_with_command() {
+    let env = TestEnv::new();
+    let (created, id) = create_support(&env);
+    let expected = created.resource(ADDR);
+    let posts_before = env.request_count("POST", ROLES_PATH);
+    let config = role_config("Support", Some("First line support"), Some(PERMS));
+
+    let by_block = env.workdir();
+    by_block.write_config(&format!(
+        "import {{\n  to = {ADDR}\n  id = {}\n}}\n\n{config}",
+        json!(id)
+    ));
+    let plan = by_block.plan_text();
+    assert!(
+        plan.contains("1 to import, 0 to add, 0 to change, 0 to destroy"),
+        "expected a plan that only imports:\n{plan}"
+    );
+    by_block.apply();
+    assert_eq!(by_block.resource(ADDR), expected);
+    by_block.assert_plan_clean();
+
+    let by_command = env.workdir();
+    by_command.write_config(&config);
+    by_command.import(ADDR, &id);
+    assert_eq!(by_command.resource(ADDR), expected);
+    by_command.assert_plan_clean();
+
+    assert_eq!(env.request_count("POST", ROLES_PATH), posts_before);
+
+    let missing = env.workdir();
+    missing.write_config(&config);
+    missing.run_err(&[
+        "import",
+        "-input=false",
+        "-no-color",
+        ADDR,
+        "5f0e0d4c-0000-4000-8000-000000000000",
+    ]);
+    assert!(missing.try_resource(ADDR).is_none());
+}
+
+#[test]
+fn changes_made_in_halo_show_up_in_the_plan() {
+    let env = TestEnv::new();
+    let (wd, id) = create_support(&env);
+
+    // A claim changed by hand (and one granted by hand): undone in place.
+    assert!(env.sim.patch(
+        Kind::Role,
+        &id,
+        json!({"notes": "edited", "claims": [
+            {"type": "access:tickets", "value": "read"},
+            {"type": "tickets:add", "value": "true"},
+            {"type": "tickets:editclosed", "value": "true"}
+        ]})
+    ));
+    assert_eq!(
+        wd.plan_exit_code(),
+        2,
+        "a change in Halo is not in the plan"
+    );
+    let plan = wd.plan_text();
+    assert!(
+        plan.contains(&format!("{ADDR} will be updated in-place"))
+            && plan.contains("tickets_access")
+            && plan.contains("\"read_only\" -> \"read_modify\"")
+            && plan.contains("can_edit_closed_tickets")
+            && plan.contains("can_delete_tickets"),
+        "expected the hand edits to be undone in place:\n{plan}"
+    );
+    wd.apply();
+    let halo = halo_role(&env, "Support");
+    assert_eq!(halo["notes"], "First line support");
+    assert_eq!(
+        claims(&halo),
+        expected_claims(&[
+            ("access:tickets", "modify"),
+            ("access:clients", "read"),
+            ("tickets:add", "true"),
+            ("tickets:delete", "true"),
+        ])
+    );
+    wd.assert_plan_clean();
+
+    // Deleted by hand: planned for re-creation.
+    assert!(env.sim.remove(Kind::Role, &id));
+    let plan = wd.plan_text();
+    assert!(
+        plan.contains(&format!("{ADDR} will be created"))
+            && plan.contains("1 to add, 0 to change, 0 to destroy"),
+        "expected the deleted role to be planned for creation:\n{plan}"
+    );
+    wd.apply();
+    let recreated = halo_role(&env, "Support");
+    assert_eq!(wd.resource(ADDR)["id"], id_of(&recreated).as_str());
+    wd.assert_plan_clean();
+}
+
+#[test]
+fn bad_values_are_rejected_at_plan_and_nothing_is_created() {
+    let env = TestEnv::new();
+    let roles_before = env.sim.objects(Kind::Role).len();
+    let cases = [
+        (
+            role_config("Support", None, Some(r#"    tickets_access = "write""#)),
+            "permissions.tickets_access",
+        ),
+        (
+            role_config("Support", None, Some(r#"    users_access = "read""#)),
+            "permissions.users_access",
+        ),
+        (role_config("", None, None), "name"),
+    ];
+    for (config, attr) in cases {
+        let wd = env.workdir();
+        wd.write_config(&config);
+        for err in [wd.plan_err(), wd.apply_err()] {
+            let diagnostic: String = err
+                .lines()
+                .filter(|line| !is_quoted_source_line(line))
+                .collect::<Vec<_>>()
+                .join("\n");
+            assert!(
+                diagnostic.contains("Error:")
+                    && diagnostic.contains(&format!("with {ADDR}"))
+                    && diagnostic.contains(attr),
+                "expected an error on {ADDR} that names {attr}:\n{err}"
+            );
+        }
+        assert!(wd.try_resource(ADDR).is_none());
+    }
+    assert_eq!(
+        env.request_count("POST", ROLES_PATH),
+        0,
+        "a request to create was sent; the journal:\n{}",
+        env.journal_summary()
+    );
+    assert_eq!(env.sim.objects(Kind::Role).len(), roles_before);
+}
+
+/// A line in which Terraform quotes configuration: `  8:   name = ""`.
+fn is_quoted_source_line(line: &str) -> bool {
+    match line.trim_start().split_once(':') {
+        Some((number, _)) => !number.is_empty() && number.chars().all(|c| c.is_ascii_digit()),
+        None => false,
+    }
+}
