@@ -16,7 +16,6 @@ use crate::framework::resource::{attr_error, halo_diagnostic, AnyResource};
 use crate::framework::{Attribute, Diagnostic, Schema, Value};
 use crate::halo::{HaloClient, HaloError, HaloObject};
 
-
 /// Every managed resource type the provider serves.
 pub fn all() -> Vec<Box<dyn AnyResource>> {
     vec![

@@ -124,7 +124,10 @@ impl Resource for TeamResource {
         state: Self::Model,
     ) -> Result<Option<Self::Model>, Diagnostics> {
         let id = int_id(state.id.as_deref(), "id")?;
-        Ok(halo.read::<Team>(id, false).await?.map(TeamModel::from_halo))
+        Ok(halo
+            .read::<Team>(id, false)
+            .await?
+            .map(TeamModel::from_halo))
     }
 
     async fn update(

@@ -1,0 +1,163 @@
+//! The full examples through real Terraform against halo-sim: `examples/cork`
+//! (the Cork integration guide as HCL) and `examples/multi-tenant`. Each applies,
+//! plans clean, and destroys back to Halo's seed data.
+
+mod common;
+
+use std::path::Path;
+
+use common::{Kind, TestEnv, Workdir};
+use serde_json::{json, Value};
+
+/// Copies every `.tf` file of an example into the workdir, unchanged.
+fn use_example(wd: &Workdir, name: &str) {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples")
+        .join(name);
+    let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("read {}: {e}", dir.display()));
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.extension().is_some_and(|e| e == "tf") {
+            let text = std::fs::read_to_string(&path).expect("read example file");
+            wd.write_file(&entry.file_name().to_string_lossy(), &text);
+        }
+    }
+}
+
+fn one_named(env: &TestEnv, kind: Kind, name: &str) -> Value {
+    let found = env.sim_objects_named(kind, name);
+    assert_eq!(found.len(), 1, "one {kind:?} named {name:?}: {found:#?}");
+    found.into_iter().next().unwrap_or_default()
+}
+
+fn claim(role: &Value, kind: &str) -> String {
+    role["claims"]
+        .as_array()
+        .and_then(|claims| claims.iter().find(|c| c["type"] == kind))
+        .and_then(|c| c["value"].as_str())
+        .unwrap_or("absent")
+        .to_string()
+}
+
+#[test]
+fn cork_applies_plans_clean_and_destroys_clean() {
+    let env = TestEnv::new();
+    let before = env.sim.state();
+    let wd = env.workdir();
+    use_example(&wd, "cork");
+    wd.apply();
+
+    let service = one_named(&env, Kind::Department, "Service Desk");
+    let workday = one_named(&env, Kind::Workday, "Standard Hours");
+
+    let role = one_named(&env, Kind::Role, "CorkAPI");
+    for (kind, value) in [
+        ("access:tickets", "modify"),
+        ("access:clients", "read"),
+        ("access:users", "read"),
+        ("tickets:add", "true"),
+        ("tickets:editclosed", "true"),
+        ("tickets:viewunassigned", "true"),
+        ("tickets:viewothers", "true"),
+        ("tickets:delete", "true"),
+        ("tickets:editunassigned", "true"),
+    ] {
+        assert_eq!(claim(&role, kind), value, "role claim {kind}: {role:#}");
+    }
+    assert_eq!(
+        role["departments"],
+        json!([{"department_id": service["id"], "membershiplevel": 0}])
+    );
+
+    let agent = one_named(&env, Kind::Agent, "CorkAPI");
+    assert_eq!(agent["isapiagent"], true);
+    assert_eq!(agent["team"], "1st Line Support");
+    assert_eq!(agent["workday_id"], workday["id"]);
+    assert_eq!(agent["roles"], json!([{"id": role["id"]}]));
+    assert_eq!(
+        agent["departments"],
+        json!([{"department_id": service["id"], "membershiplevel": 0}])
+    );
+
+    let app = env
+        .sim
+        .objects(Kind::Application)
+        .into_iter()
+        .find(|a| a["displayName"] == "Cork API")
+        .expect("the Cork API application");
+    assert_eq!(app["grant_type"], "client_credentials");
+    assert_eq!(app["loginas_agent_id"], agent["id"]);
+    let mut scopes: Vec<&str> = app["scopes"]
+        .as_array()
+        .map(|s| s.iter().filter_map(|x| x["name"].as_str()).collect())
+        .unwrap_or_default();
+    scopes.sort_unstable();
+    assert_eq!(scopes, ["edit:tickets", "read:customers", "read:tickets"]);
+
+    // The outputs Cork needs: the client id, and the secret only on request.
+    assert_eq!(wd.output("client_id"), app["clientId"]);
+    let secret = wd.output("client_secret");
+    assert!(
+        secret.as_str().is_some_and(|s| s.len() >= 20),
+        "client_secret output: {secret}"
+    );
+    let shown = wd.run_ok(&["output", "-no-color"]);
+    assert!(shown.contains("client_secret = <sensitive>"), "{shown}");
+    assert!(
+        !shown.contains(secret.as_str().unwrap_or("-")),
+        "the secret is hidden by default"
+    );
+
+    wd.assert_plan_clean();
+    wd.destroy();
+    assert_eq!(env.sim.state(), before, "destroy leaves Halo as it was");
+}
+
+#[test]
+fn multi_tenant_gives_each_tenant_its_own_integration() {
+    let env = TestEnv::new();
+    let before = env.sim.state();
+    let wd = env.workdir();
+    use_example(&wd, "multi-tenant");
+    wd.apply();
+
+    for (key, organisation) in [("acme", "Acme Ltd"), ("globex", "Globex Corporation")] {
+        let org = one_named(&env, Kind::Organisation, organisation);
+        let dept = one_named(
+            &env,
+            Kind::Department,
+            &format!("{organisation} Service Desk"),
+        );
+        assert_eq!(dept["organisation_id"], org["id"]);
+        let agent = one_named(&env, Kind::Agent, &format!("{key}-api"));
+        assert_eq!(
+            agent["departments"],
+            json!([{"department_id": dept["id"], "membershiplevel": 0}])
+        );
+        let app = env
+            .sim
+            .objects(Kind::Application)
+            .into_iter()
+            .find(|a| a["displayName"] == format!("{organisation} integration"))
+            .expect("the tenant's application");
+        assert_eq!(app["loginas_agent_id"], agent["id"]);
+        assert_eq!(wd.output("client_ids")[key], app["clientId"]);
+    }
+    wd.assert_plan_clean();
+
+    // A third tenant is one more map entry.
+    wd.write_file(
+        "tenants.auto.tfvars",
+        r#"tenants = {
+  acme   = { organisation = "Acme Ltd", scopes = ["read:tickets", "edit:tickets", "read:customers"] }
+  globex = { organisation = "Globex Corporation", scopes = ["read:tickets", "read:customers"] }
+  initech = { organisation = "Initech", scopes = ["read:tickets"] }
+}
+"#,
+    );
+    let out = wd.apply();
+    assert!(out.contains("7 added, 0 changed, 0 destroyed"), "{out}");
+    wd.assert_plan_clean();
+    wd.destroy();
+    assert_eq!(env.sim.state(), before, "destroy leaves Halo as it was");
+}
