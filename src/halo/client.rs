@@ -838,5 +838,15 @@ pub(crate) mod tests_support {
             };
             decode_list::<T>(&call, body, T::LIST_KEY)
         }
+
+        pub(crate) fn decode_single<T: HaloObject>(&self, body: &str) -> Result<Option<T>> {
+            let call = Call {
+                method: Method::GET,
+                url: self.url.clone(),
+                query: &[],
+                body: None,
+            };
+            decode_single::<T>(&call, body)
+        }
     }
 }

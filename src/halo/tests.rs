@@ -1007,3 +1007,37 @@ async fn construction_sends_nothing() {
     let c = HaloClient::new(test_config(Url::parse("http://127.0.0.1:9").expect("url")));
     assert!(c.is_ok());
 }
+
+proptest::proptest! {
+    /// Whatever Halo (or a proxy in front of it) answers, parsing ends in a value
+    /// or an error, never a panic.
+    #[test]
+    fn answer_parsers_never_panic(body in proptest::string::string_regex("(?s).{0,300}").expect("regex")) {
+        let call = dummy_call("/api/Roles");
+        let _ = call.decode_list::<Role>(&body);
+        let _ = call.decode_single::<Role>(&body);
+        let _ = call.decode_list::<Agent>(&body);
+        let _ = call.decode_single::<Application>(&body);
+    }
+
+    /// JSON-shaped answers with arbitrary values in the fields the models read.
+    #[test]
+    fn json_answers_with_odd_values_never_panic(
+        id in proptest::prelude::any::<Option<i64>>(),
+        name in proptest::prelude::any::<Option<String>>(),
+        flag in proptest::prelude::any::<Option<bool>>(),
+        wrap in proptest::prelude::any::<bool>(),
+    ) {
+        let object = serde_json::json!({
+            "id": id, "name": name, "isapiagent": flag, "inactive": name,
+            "roles": [{"id": id}], "departments": [{"department_id": name, "membershiplevel": flag}],
+            "claims": [{"type": name, "value": id}], "scopes": name, "clientSecret": id,
+        });
+        let body = if wrap { serde_json::json!({"record_count": 1, "agents": [object]}) } else { serde_json::json!([object]) };
+        let text = body.to_string();
+        let call = dummy_call("/api/Agent");
+        let _ = call.decode_list::<Agent>(&text);
+        let _ = call.decode_list::<Role>(&text);
+        let _ = call.decode_single::<Application>(&text);
+    }
+}
