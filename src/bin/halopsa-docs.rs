@@ -600,20 +600,32 @@ fn attribute_list(
         let mut notes: Vec<String> = Vec::new();
         for v in &attr.validators {
             match v {
-                Validator::OneOf(words) => {
+                Validator::OneOf(words) if !names_all(&text, words) => {
                     notes.push(format!("Allowed values: {}.", code_list(words)))
                 }
-                Validator::EachOneOf(words) => notes.push(format!(
+                Validator::EachOneOf(words) if !names_all(&text, words) => notes.push(format!(
                     "Allowed values for each element: {}.",
                     code_list(words)
                 )),
                 _ => {}
             }
         }
-        if let Some(default) = &attr.default {
-            notes.push(format!("Defaults to `{}`.", hcl_value(default)));
+        // A nested object's default is shown attribute by attribute in its section.
+        let nested = matches!(attr.kind, AttributeKind::Nested(_));
+        if let Some(default) = attr.default.as_ref().filter(|_| !nested) {
+            if !names_default(&text, default) {
+                notes.push(format!("Defaults to `{}`.", hcl_value(default)));
+            }
         }
-        if is_resource && attr.has(PlanModifier::RequiresReplace) {
+        let lower = text.to_lowercase();
+        let says_replace = [
+            "forces a new resource",
+            "forces replacement",
+            "changing it replaces",
+        ]
+        .iter()
+        .any(|phrase| lower.contains(phrase));
+        if is_resource && attr.has(PlanModifier::RequiresReplace) && !says_replace {
             notes.push("Changing this forces a new resource.".into());
         }
         if let Some(message) = attr.deprecated {
@@ -637,6 +649,28 @@ fn attribute_list(
         out.push_str(&line);
         out.push('\n');
     }
+}
+
+/// Whether a description already names every allowed value (as `code`).
+fn names_all(description: &str, words: &[&str]) -> bool {
+    words
+        .iter()
+        .all(|w| description.contains(&format!("`{w}`")))
+}
+
+/// Whether a description already states the default ("Default `false`.",
+/// "defaults to `none`", "`none` (default)"), so the page does not say it twice.
+fn names_default(description: &str, default: &Value) -> bool {
+    let lower = description.to_lowercase();
+    let shown = match default {
+        Value::String(s) => s.clone(),
+        other => hcl_value(other),
+    };
+    let shown = shown.to_lowercase();
+    ["default `", "defaults to `", "default: `"]
+        .iter()
+        .any(|lead| lower.contains(&format!("{lead}{shown}`")))
+        || lower.contains(&format!("`{shown}` (default)"))
 }
 
 fn code_list(words: &[&str]) -> String {
@@ -863,6 +897,19 @@ mod tests {
         assert!(out.contains(
             "- `perms` (Attributes) Permissions. (see [below for nested schema](#nestedatt--perms))"
         ), "{out}");
+        let mut dup = String::new();
+        let said = Schema::new("x").attribute(
+            "level",
+            Attribute::string()
+                .default(Value::string("none"))
+                .validate(Validator::OneOf(&["none", "all"]))
+                .description("Either `none` or `all`. Default `none`."),
+        );
+        schema_section(&mut dup, &said, true);
+        assert!(
+            dup.contains("- `level` (String) Either `none` or `all`. Default `none`.\n"),
+            "{dup}"
+        );
         assert!(out.contains("### Nested Schema for `perms`\n\nOptional:\n\n- `scopes` (Set of String) Scopes. Allowed values for each element: `x`, `y`.\n"), "{out}");
     }
 
