@@ -1,0 +1,2 @@
+# An organisation is imported by its Halo id.
+terraform import halopsa_organisation.example 12
