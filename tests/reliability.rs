@@ -187,3 +187,67 @@ resource "halopsa_organisation" "o" {
     wd.apply();
     assert_eq!(organisations_named(&env, "Never"), 1);
 }
+
+#[test]
+fn memberships_applied_in_parallel_land_despite_faults() {
+    let env = TestEnv::new();
+    let org = env.sim.objects(Kind::Organisation)[0]["id"].clone();
+    let departments: Vec<String> = (0..10)
+        .map(|i| {
+            let d = env.sim.insert(
+                Kind::Department,
+                serde_json::json!({"name": format!("Fault Dept {i}"), "organisation_id": org}),
+            );
+            common::id_of(&d)
+        })
+        .collect();
+    let role = env
+        .sim
+        .insert(Kind::Role, serde_json::json!({"name": "Faulty Role"}));
+    let role_id = common::id_of(&role);
+    let wd = env.workdir();
+    wd.write_config(&format!(
+        r#"
+provider "halopsa" {{
+  max_retries = 6
+}}
+
+resource "halopsa_role_department" "m" {{
+  for_each         = toset({departments})
+  role_id          = "{role_id}"
+  department_id    = each.value
+  membership_level = "modify_all"
+}}
+"#,
+        departments = serde_json::to_string(&departments).unwrap_or_default()
+    ));
+    env.sim.inject(fault("POST", "/api/Roles", 3, status(503)));
+    env.sim
+        .inject(fault("POST", "/api/Roles", 2, FaultAction::CommitThenDrop));
+    env.sim.inject(fault("GET", "/api/Roles", 2, status(502)));
+    let out = wd.run(
+        &["apply", "-auto-approve", "-no-color", "-parallelism=10"],
+        &[],
+    );
+    assert!(out.success(), "{out}");
+    let stored = env
+        .sim
+        .objects(Kind::Role)
+        .into_iter()
+        .find(|r| r["name"] == "Faulty Role")
+        .expect("the role");
+    let mut landed: Vec<String> = stored["departments"]
+        .as_array()
+        .map(|d| d.iter().map(|m| m["department_id"].to_string()).collect())
+        .unwrap_or_default();
+    landed.sort();
+    let mut wanted = departments.clone();
+    wanted.sort();
+    assert_eq!(
+        landed,
+        wanted,
+        "every membership landed exactly once\n{}",
+        env.journal_summary()
+    );
+    wd.assert_plan_clean();
+}
