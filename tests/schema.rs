@@ -1,0 +1,80 @@
+//! The schema users see (`terraform providers schema -json`): every attribute of
+//! the provider, every resource and every data source is described, secrets are
+//! sensitive, and the document is what real Terraform reads.
+
+mod common;
+
+use common::TestEnv;
+use serde_json::Value;
+
+fn undescribed(block: &Value, at: &str, into: &mut Vec<String>) {
+    if let Some(attrs) = block["attributes"].as_object() {
+        for (name, attr) in attrs {
+            let path = format!("{at}.{name}");
+            if attr["description"]
+                .as_str()
+                .is_none_or(|d| d.trim().is_empty())
+            {
+                into.push(path.clone());
+            }
+            if let Some(nested) = attr.get("nested_type") {
+                undescribed(nested, &path, into);
+            }
+        }
+    }
+}
+
+#[test]
+fn every_attribute_is_described_and_secrets_are_sensitive() {
+    let env = TestEnv::new();
+    let wd = env.workdir();
+    wd.write_config("");
+    let text = wd.run_ok(&["providers", "schema", "-json"]);
+    let doc: Value = serde_json::from_str(&text).expect("schema JSON");
+    let provider = &doc["provider_schemas"]["registry.terraform.io/halopsa/halopsa"];
+    assert!(
+        provider.is_object(),
+        "the halopsa provider is in the schema: {text}"
+    );
+
+    let mut missing = Vec::new();
+    undescribed(&provider["provider"]["block"], "provider", &mut missing);
+    let resources = provider["resource_schemas"].as_object().expect("resources");
+    let data_sources = provider["data_source_schemas"]
+        .as_object()
+        .expect("data sources");
+    assert_eq!(
+        resources.len(),
+        8,
+        "eight resource types: {:?}",
+        resources.keys()
+    );
+    assert_eq!(
+        data_sources.len(),
+        6,
+        "six data sources: {:?}",
+        data_sources.keys()
+    );
+    for (name, schema) in resources.iter().chain(data_sources) {
+        if schema["block"]["description"]
+            .as_str()
+            .is_none_or(|d| d.trim().is_empty())
+        {
+            missing.push(name.clone());
+        }
+        undescribed(&schema["block"], name, &mut missing);
+    }
+    assert!(
+        missing.is_empty(),
+        "attributes without a description: {missing:?}"
+    );
+
+    assert_eq!(
+        provider["provider"]["block"]["attributes"]["client_secret"]["sensitive"],
+        true
+    );
+    assert_eq!(
+        resources["halopsa_api_application"]["block"]["attributes"]["client_secret"]["sensitive"],
+        true
+    );
+}
