@@ -288,3 +288,122 @@ fn running_by_hand_explains_itself() {
     let text = String::from_utf8_lossy(&out.stderr);
     assert!(text.contains("plugin for Terraform"), "{text}");
 }
+
+/// Ctrl-C in Terraform sends StopProvider: an apply waiting between retries ends
+/// promptly with a "cancelled" error instead of running out its backoff, and the
+/// provider keeps serving afterwards.
+#[test]
+fn stop_provider_cancels_waiting_retries_and_keeps_serving() {
+    use terraform_provider_halopsa::framework::codec;
+    use terraform_provider_halopsa::framework::Value;
+    use terraform_provider_halopsa::plugin::proto::tfplugin6::{
+        apply_resource_change, configure_provider, stop_provider, DynamicValue,
+    };
+
+    let sim = halo_sim::Sim::start(halo_sim::SimOptions::default()).expect("sim");
+    sim.inject(halo_sim::Fault {
+        method: Some("POST".into()),
+        path_prefix: "/api/Organisation".into(),
+        count: 1000,
+        action: halo_sim::FaultAction::Status {
+            status: 503,
+            retry_after_secs: Some(30),
+        },
+    });
+    let id = client_identity();
+    let plugin = start_plugin(&id);
+    runtime().block_on(async {
+        let ch = channel(&plugin, Some(&id)).await.expect("connect");
+        let mut client = ProviderClient::new(ch);
+
+        let provider_ty = terraform_provider_halopsa::provider::schema().value_type();
+        let mut config = Value::Object(Default::default());
+        if let terraform_provider_halopsa::framework::Type::Object(attrs) = &provider_ty {
+            for name in attrs.keys() {
+                config.set_attr(name, Value::Null);
+            }
+        }
+        config.set_attr("url", Value::string(sim.url()));
+        config.set_attr("client_id", Value::string("halo-sim"));
+        config.set_attr("client_secret", Value::string("halo-sim-secret"));
+        let configured = client
+            .configure_provider(configure_provider::Request {
+                terraform_version: "1.15.0".into(),
+                config: Some(DynamicValue {
+                    msgpack: codec::encode(&config, &provider_ty),
+                    json: vec![],
+                }),
+                client_capabilities: None,
+            })
+            .await
+            .expect("ConfigureProvider")
+            .into_inner();
+        assert!(
+            configured.diagnostics.is_empty(),
+            "{:?}",
+            configured.diagnostics
+        );
+
+        let org_ty = terraform_provider_halopsa::provider::resources()
+            .into_iter()
+            .find(|r| r.type_name() == "halopsa_organisation")
+            .expect("organisation")
+            .schema()
+            .value_type();
+        let mut planned = Value::Object(Default::default());
+        if let terraform_provider_halopsa::framework::Type::Object(attrs) = &org_ty {
+            for name in attrs.keys() {
+                planned.set_attr(name, Value::Null);
+            }
+        }
+        planned.set_attr("id", Value::Unknown);
+        planned.set_attr("name", Value::string("Cancelled Org"));
+        let null = DynamicValue {
+            msgpack: codec::encode(&Value::Null, &org_ty),
+            json: vec![],
+        };
+        let request = apply_resource_change::Request {
+            type_name: "halopsa_organisation".into(),
+            prior_state: Some(null),
+            planned_state: Some(DynamicValue {
+                msgpack: codec::encode(&planned, &org_ty),
+                json: vec![],
+            }),
+            config: Some(DynamicValue {
+                msgpack: codec::encode(&planned, &org_ty),
+                json: vec![],
+            }),
+            ..Default::default()
+        };
+
+        let mut applying = client.clone();
+        let apply = tokio::spawn(async move { applying.apply_resource_change(request).await });
+        tokio::time::sleep(Duration::from_millis(700)).await;
+        let stopped_at = Instant::now();
+        client
+            .stop_provider(stop_provider::Request {})
+            .await
+            .expect("StopProvider");
+        let answer = tokio::time::timeout(Duration::from_secs(2), apply)
+            .await
+            .expect("the apply ends promptly after StopProvider")
+            .expect("task")
+            .expect("ApplyResourceChange")
+            .into_inner();
+        assert!(stopped_at.elapsed() < Duration::from_secs(2));
+        let text = format!("{:?}", answer.diagnostics);
+        assert!(
+            text.to_lowercase().contains("cancel"),
+            "a cancellation error: {text}"
+        );
+
+        // Still serving after the stop.
+        let schema = client
+            .get_provider_schema(get_provider_schema::Request {})
+            .await;
+        assert!(
+            schema.is_ok(),
+            "the provider keeps serving after StopProvider"
+        );
+    });
+}
