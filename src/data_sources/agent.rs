@@ -4,11 +4,10 @@
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-use super::single_match::exactly_one;
-use crate::framework::resource::attr_error;
-use crate::framework::{Attribute, DataSource, Diagnostics, Schema, Validator, Value};
-use crate::halo::{Agent, HaloClient, HaloObject};
-use crate::resources::{int_id, non_empty};
+use super::{find_one, id_attribute, name_attribute, require_id_or_name};
+use crate::framework::{Attribute, DataSource, Diagnostics, Schema, Value};
+use crate::halo::{Agent, HaloClient};
+use crate::resources::agent::AgentModel;
 
 pub struct AgentDataSource;
 
@@ -26,18 +25,18 @@ pub struct AgentDataModel {
     pub is_disabled: Option<bool>,
 }
 
-impl AgentDataModel {
-    fn from_halo(a: Agent) -> Self {
+impl From<AgentModel> for AgentDataModel {
+    fn from(m: AgentModel) -> Self {
         AgentDataModel {
-            id: a.id.map(|i| i.to_string()),
-            name: a.name,
-            email: non_empty(a.email),
-            first_name: non_empty(a.firstname),
-            surname: non_empty(a.surname),
-            is_api_agent: Some(a.isapiagent.unwrap_or(false)),
-            default_team: non_empty(a.team),
-            workday_id: a.workday_id.filter(|w| *w > 0).map(|w| w.to_string()),
-            is_disabled: Some(a.isdisabled.unwrap_or(false)),
+            id: m.id,
+            name: Some(m.name),
+            email: m.email,
+            first_name: m.first_name,
+            surname: m.surname,
+            is_api_agent: m.is_api_agent,
+            default_team: m.default_team,
+            workday_id: m.workday_id,
+            is_disabled: m.is_disabled,
         }
     }
 }
@@ -54,17 +53,11 @@ impl DataSource for AgentDataSource {
         )
         .attribute(
             "id",
-            Attribute::string()
-                .optional_computed()
-                .validate(Validator::PositiveIntString)
-                .description("The agent's Halo id. Give this or `name`."),
+            id_attribute("The agent's Halo id. Give this or `name`."),
         )
         .attribute(
             "name",
-            Attribute::string()
-                .optional_computed()
-                .validate(Validator::length(1, 255))
-                .description("The agent's username, matched exactly. Give this or `id`."),
+            name_attribute("The agent's username, matched exactly. Give this or `id`."),
         )
         .attribute(
             "email",
@@ -111,13 +104,7 @@ impl DataSource for AgentDataSource {
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        if config.attr("id").is_null() && config.attr("name").is_null() {
-            diags.push(attr_error(
-                "name",
-                "Missing agent to look up",
-                "Give the agent's username (`name`) or its `id`.",
-            ));
-        }
+        require_id_or_name(Self::TYPE_NAME, config, diags);
     }
 
     async fn read(
@@ -125,47 +112,15 @@ impl DataSource for AgentDataSource {
         halo: &HaloClient,
         config: Self::Model,
     ) -> Result<Self::Model, Diagnostics> {
-        let found = match (config.id.as_deref(), config.name.as_deref()) {
-            (Some(raw), name) => {
-                let id = int_id(Some(raw), "id")?;
-                let agent = halo.get::<Agent>(id, false).await?.ok_or_else(|| {
-                    attr_error("id", "No agent found", format!("Halo has no agent {id}."))
-                })?;
-                if let Some(name) = name {
-                    if agent.name.as_deref() != Some(name) {
-                        return Err(attr_error(
-                            "name",
-                            "Agent name does not match",
-                            format!(
-                                "Agent {id} is named {:?}, not {name:?}.",
-                                agent.name.unwrap_or_default()
-                            ),
-                        )
-                        .into());
-                    }
-                }
-                agent
-            }
-            (None, Some(name)) => {
-                let matches: Vec<Agent> = halo
-                    .list::<Agent>(Agent::LIST_ALL_QUERY)
-                    .await?
-                    .into_iter()
-                    .filter(|a| a.name.as_deref() == Some(name))
-                    .collect();
-                exactly_one("agent", "name", name, matches, |a| {
-                    a.id.map(|i| i.to_string()).unwrap_or_default()
-                })?
-            }
-            (None, None) => {
-                return Err(attr_error(
-                    "name",
-                    "Missing agent to look up",
-                    "Give the agent's username (`name`) or its `id`.",
-                )
-                .into())
-            }
-        };
-        Ok(AgentDataModel::from_halo(found))
+        let found: Agent = find_one(
+            halo,
+            Self::TYPE_NAME,
+            config.id.as_deref(),
+            config.name.as_deref(),
+            &[],
+            false,
+        )
+        .await?;
+        Ok(AgentModel::from_halo(found, &AgentModel::default()).into())
     }
 }

@@ -26,7 +26,6 @@ pub mod agent;
 pub mod department;
 pub mod organisation;
 pub mod role;
-mod single_match;
 pub mod team;
 pub mod workday;
 
@@ -34,7 +33,9 @@ use std::str::FromStr;
 
 use crate::framework::resource::{attr_error, AnyDataSource};
 use crate::framework::{Attribute, Diagnostic, Diagnostics, Validator, Value};
-use crate::halo::{Department, HaloClient, HaloObject, Organisation, Team, Workday};
+use crate::halo::{
+    Agent, Application, Department, HaloClient, HaloObject, Organisation, Role, Team, Workday,
+};
 
 /// Every data source type the provider serves.
 pub fn all() -> Vec<Box<dyn AnyDataSource>> {
@@ -80,12 +81,27 @@ impl Named for Department {
     }
 }
 
+/// Inactive teams are found too: [`Team`]'s list query includes them.
 impl Named for Team {
-    /// `/api/Team` documents `includeenabled` and `includedisabled` ("Include
-    /// disabled Teams in the response") [spec]: both, so inactive teams are found.
-    const LOOKUP_QUERY: &'static [(&'static str, &'static str)] =
-        &[("includeenabled", "true"), ("includedisabled", "true")];
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+}
 
+/// API-only agents are found too: [`Agent`]'s list query includes them.
+impl Named for Agent {
+    fn name(&self) -> Option<&str> {
+        self.name.as_deref()
+    }
+}
+
+impl Named for Application {
+    fn name(&self) -> Option<&str> {
+        self.display_name.as_deref()
+    }
+}
+
+impl Named for Role {
     fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
@@ -183,12 +199,16 @@ where
                     format!("{raw:?} is not the Halo id of a {}.", T::KIND),
                 )
             })?;
-        let found = halo
-            .get::<T>(parsed, details)
-            .await?
-            .filter(|obj| name.is_none() || obj.name() == name)
-            .filter(|obj| meets_filters(obj));
-        return found.ok_or_else(|| wanted.not_found().into());
+        let Some(obj) = halo.get::<T>(parsed, details).await? else {
+            return Err(wanted.not_found().into());
+        };
+        if name.is_some() && obj.name() != name {
+            return Err(wanted.named_otherwise(obj.name()).into());
+        }
+        if !meets_filters(&obj) {
+            return Err(wanted.not_found().into());
+        }
+        return Ok(obj);
     }
 
     let Some(name) = name else {
@@ -268,6 +288,18 @@ impl Wanted<'_> {
         )
     }
 
+    /// The object with the wanted id exists, under another name.
+    fn named_otherwise(&self, actual: Option<&str>) -> Diagnostic {
+        let mut d = self.not_found();
+        d.detail.push_str(&format!(
+            " The {} with id {} is named {:?}.",
+            self.kind,
+            self.id.unwrap_or_default(),
+            actual.unwrap_or_default()
+        ));
+        d
+    }
+
     fn ambiguous(&self, ids: &[String]) -> Diagnostic {
         let hint = if self.filters.is_empty() {
             "Set `id` to pick one.".to_string()
@@ -336,6 +368,12 @@ mod tests {
         let missing = wanted(Some("12"), None).not_found();
         assert_eq!(missing.path, Some(crate::framework::AttrPath::root("id")));
         assert!(missing.detail.contains(r#"id = "12", department_id = "3""#));
+
+        let renamed = wanted(Some("12"), Some("Sales")).named_otherwise(Some("Desk"));
+        assert_eq!(renamed.path, Some(crate::framework::AttrPath::root("name")));
+        assert!(renamed
+            .detail
+            .ends_with(r#"The team with id 12 is named "Desk"."#));
 
         let several = wanted(None, Some("Sales")).ambiguous(&["4".into(), "9".into()]);
         assert_eq!(several.path, Some(crate::framework::AttrPath::root("name")));

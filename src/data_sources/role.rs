@@ -3,11 +3,10 @@
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-use super::single_match::exactly_one;
-use crate::framework::resource::attr_error;
+use super::{find_one, name_attribute, require_id_or_name};
 use crate::framework::{Attribute, DataSource, Diagnostics, Schema, Validator, Value};
 use crate::halo::{HaloClient, Role};
-use crate::resources::non_empty;
+use crate::resources::role::RoleModel;
 
 pub struct RoleDataSource;
 
@@ -19,12 +18,12 @@ pub struct RoleDataModel {
     pub description: Option<String>,
 }
 
-impl RoleDataModel {
-    fn from_halo(r: Role) -> Self {
+impl From<RoleModel> for RoleDataModel {
+    fn from(m: RoleModel) -> Self {
         RoleDataModel {
-            id: r.id,
-            name: r.name,
-            description: non_empty(r.notes),
+            id: m.id,
+            name: Some(m.name),
+            description: m.description,
         }
     }
 }
@@ -48,10 +47,7 @@ impl DataSource for RoleDataSource {
         )
         .attribute(
             "name",
-            Attribute::string()
-                .optional_computed()
-                .validate(Validator::length(1, 255))
-                .description("The role's name, matched exactly. Give this or `id`."),
+            name_attribute("The role's name, matched exactly. Give this or `id`."),
         )
         .attribute(
             "description",
@@ -62,13 +58,7 @@ impl DataSource for RoleDataSource {
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        if config.attr("id").is_null() && config.attr("name").is_null() {
-            diags.push(attr_error(
-                "name",
-                "Missing role to look up",
-                "Give the role's `name` or its `id`.",
-            ));
-        }
+        require_id_or_name(Self::TYPE_NAME, config, diags);
     }
 
     async fn read(
@@ -76,54 +66,15 @@ impl DataSource for RoleDataSource {
         halo: &HaloClient,
         config: Self::Model,
     ) -> Result<Self::Model, Diagnostics> {
-        let id = config
-            .id
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty());
-        let found = match (id, config.name.as_deref()) {
-            (Some(id), name) => {
-                let role = halo
-                    .get::<Role>(id.to_owned(), false)
-                    .await?
-                    .ok_or_else(|| {
-                        attr_error("id", "No role found", format!("Halo has no role {id}."))
-                    })?;
-                if let Some(name) = name {
-                    if role.name.as_deref() != Some(name) {
-                        return Err(attr_error(
-                            "name",
-                            "Role name does not match",
-                            format!(
-                                "Role {id} is named {:?}, not {name:?}.",
-                                role.name.unwrap_or_default()
-                            ),
-                        )
-                        .into());
-                    }
-                }
-                role
-            }
-            (None, Some(name)) => {
-                let matches: Vec<Role> = halo
-                    .list::<Role>(&[])
-                    .await?
-                    .into_iter()
-                    .filter(|r| r.name.as_deref() == Some(name))
-                    .collect();
-                exactly_one("role", "name", name, matches, |r| {
-                    r.id.clone().unwrap_or_default()
-                })?
-            }
-            (None, None) => {
-                return Err(attr_error(
-                    "name",
-                    "Missing role to look up",
-                    "Give the role's `name` or its `id`.",
-                )
-                .into())
-            }
-        };
-        Ok(RoleDataModel::from_halo(found))
+        let found: Role = find_one(
+            halo,
+            Self::TYPE_NAME,
+            config.id.as_deref(),
+            config.name.as_deref(),
+            &[],
+            false,
+        )
+        .await?;
+        Ok(RoleModel::from_halo(found).into())
     }
 }

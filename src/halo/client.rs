@@ -2,6 +2,7 @@
 //! token, re-authentication, retries and cancellation; generic CRUD on top.
 
 use std::fmt;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use reqwest::header::{HeaderValue, ACCEPT, CONTENT_TYPE, RETRY_AFTER};
@@ -131,31 +132,12 @@ impl HaloClient {
     /// Discover the auth server and fetch a token now (normally done lazily
     /// by the first request), to check the credentials early.
     pub async fn authenticate(&self) -> Result<()> {
-        let mut attempt = 0u32;
-        loop {
-            attempt += 1;
-            match self
-                .inner
-                .auth
-                .token(&self.inner.http, &self.inner.limiter, &self.cancel)
-                .await
-            {
-                Ok(_) => return Ok(()),
-                Err(Failure::Fatal(e)) => return Err(e),
-                Err(Failure::Retry {
-                    last,
-                    retry_after,
-                    rate_limited,
-                    ..
-                }) => {
-                    if attempt > self.inner.max_retries {
-                        return Err(gave_up("POST", "token", attempt, last, rate_limited));
-                    }
-                    let wait = self.inner.backoff.delay(attempt, retry_after);
-                    backoff::sleep(wait, &self.cancel).await?;
-                }
-            }
-        }
+        let inner = &*self.inner;
+        self.retrying("POST", "token", |_| {
+            inner.auth.token(&inner.http, &inner.limiter, &self.cancel)
+        })
+        .await
+        .map(|_| ())
     }
 
     // ----- generic CRUD -------------------------------------------------
@@ -207,6 +189,28 @@ impl HaloClient {
             }
         }
         self.get::<T>(id, details).await
+    }
+
+    /// Every `T` Halo has (with [`HaloObject::LIST_ALL_QUERY`]), in one list request,
+    /// with the detail lists when `details` (`?includedetails=true`). An object the
+    /// list answered without its details is read again on its own (`get`), so with
+    /// `details` every object answered has them; one gone meanwhile is left out.
+    pub async fn list_all<T: HaloObject>(&self, details: bool) -> Result<Vec<T>> {
+        let mut query: Vec<(&str, &str)> = T::LIST_ALL_QUERY.to_vec();
+        if details {
+            query.push(("includedetails", "true"));
+        }
+        let listed = self.list::<T>(&query).await?;
+        let mut all = Vec::with_capacity(listed.len());
+        for obj in listed {
+            match obj.id() {
+                Some(id) if details && !obj.has_details() => {
+                    all.extend(self.get::<T>(id, true).await?);
+                }
+                _ => all.push(obj),
+            }
+        }
+        Ok(all)
     }
 
     /// `GET /api/X` with `query`. Accepts a bare array or an object holding
@@ -264,12 +268,12 @@ impl HaloClient {
             query: &[],
             body: Some(encode_array(obj)?),
         };
-        let mut reauthed = false;
+        let reauthed = AtomicBool::new(false);
         let mut attempt = 0u32;
         loop {
             attempt += 1;
             let (last, retry_after, sent, rate_limited) =
-                match self.attempt(&call, attempt, &mut reauthed).await {
+                match self.attempt(&call, attempt, &reauthed).await {
                     Ok(answer) => {
                         return match decode_single::<T>(&call, &answer.body)? {
                             Some(created) => Ok(created),
@@ -420,11 +424,30 @@ impl HaloClient {
 
     /// Send an idempotent call, retrying what is worth retrying.
     async fn run(&self, call: &Call<'_>) -> Result<Answer> {
-        let mut reauthed = false;
+        let reauthed = AtomicBool::new(false);
+        self.retrying(call.method.as_str(), call.path(), |attempt| {
+            self.attempt(call, attempt, &reauthed)
+        })
+        .await
+    }
+
+    /// The retry loop of idempotent work: runs `once` (given the attempt's number,
+    /// from 1) until it succeeds, fails for good, or has been retried
+    /// `max_retries` times, waiting the backoff (or Halo's `Retry-After`) between
+    /// attempts. `method` and `path` name the work in logs and in the final error.
+    async fn retrying<T, Fut>(
+        &self,
+        method: &str,
+        path: &str,
+        mut once: impl FnMut(u32) -> Fut,
+    ) -> Result<T>
+    where
+        Fut: std::future::Future<Output = std::result::Result<T, Failure>>,
+    {
         let mut attempt = 0u32;
         loop {
             attempt += 1;
-            match self.attempt(call, attempt, &mut reauthed).await {
+            match once(attempt).await {
                 Ok(answer) => return Ok(answer),
                 Err(Failure::Fatal(e)) => return Err(e),
                 Err(Failure::Retry {
@@ -434,18 +457,12 @@ impl HaloClient {
                     ..
                 }) => {
                     if attempt > self.inner.max_retries {
-                        return Err(gave_up(
-                            call.method.as_str(),
-                            call.path(),
-                            attempt,
-                            last,
-                            rate_limited,
-                        ));
+                        return Err(gave_up(method, path, attempt, last, rate_limited));
                     }
                     let wait = self.inner.backoff.delay(attempt, retry_after);
                     tracing::debug!(
-                        method = call.method.as_str(),
-                        path = call.path(),
+                        method,
+                        path,
                         attempt,
                         wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
                         "retrying halo request"
@@ -462,7 +479,7 @@ impl HaloClient {
         &self,
         call: &Call<'_>,
         attempt: u32,
-        reauthed: &mut bool,
+        reauthed: &AtomicBool,
     ) -> Result<Answer, Failure> {
         let inner = &*self.inner;
         loop {
@@ -560,8 +577,7 @@ impl HaloClient {
             }
             let message = halo_message(&body);
             match status {
-                StatusCode::UNAUTHORIZED if !*reauthed => {
-                    *reauthed = true;
+                StatusCode::UNAUTHORIZED if !reauthed.swap(true, Ordering::Relaxed) => {
                     tracing::debug!(
                         method = call.method.as_str(),
                         path = call.path(),

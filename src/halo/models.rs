@@ -377,6 +377,11 @@ impl HaloObject for Team {
     const PATH: &'static str = "Team";
     const LIST_KEY: &'static str = "teams";
     const KIND: &'static str = "team";
+    /// `/api/Team` documents `includeenabled` and `includedisabled` ("Include
+    /// disabled Teams in the response") [spec]: both, so inactive teams are listed
+    /// too (read, looked up, and found after a create with an unknown outcome).
+    const LIST_ALL_QUERY: &'static [(&'static str, &'static str)] =
+        &[("includeenabled", "true"), ("includedisabled", "true")];
     type Id = i64;
     fn id(&self) -> Option<i64> {
         self.id
@@ -397,8 +402,13 @@ impl HaloObject for Agent {
     const PATH: &'static str = "Agent";
     const LIST_KEY: &'static str = "agents";
     const KIND: &'static str = "agent";
-    /// API-only agents are listed only with `includeapiagents=true` [spec].
-    const LIST_ALL_QUERY: &'static [(&'static str, &'static str)] = &[("includeapiagents", "true")];
+    /// API-only agents are listed only with `includeapiagents=true`; disabled ones
+    /// are asked for with `includeenabled` and `includedisabled` [spec].
+    const LIST_ALL_QUERY: &'static [(&'static str, &'static str)] = &[
+        ("includeapiagents", "true"),
+        ("includeenabled", "true"),
+        ("includedisabled", "true"),
+    ];
     type Id = i64;
     fn id(&self) -> Option<i64> {
         self.id

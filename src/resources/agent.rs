@@ -8,7 +8,7 @@
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-use super::{halo_field_error, int_id, non_empty, or_cleared};
+use super::{int_id, non_empty, or_cleared, write_error, Field};
 use crate::framework::resource::halo_diagnostic;
 use crate::framework::Value;
 use crate::framework::{ApplyError, Attribute, Diagnostics, Resource, Schema, Type, Validator};
@@ -33,7 +33,7 @@ pub struct AgentModel {
 
 /// Halo fields named in Halo's refusals, and the attribute to point at (in order:
 /// the first field the message names wins).
-const HALO_FIELDS: &[(&str, &str)] = &[
+const WRITE_FIELDS: &[Field] = &[
     ("workday_id", "workday_id"),
     ("roles", "role_ids"),
     ("firstname", "first_name"),
@@ -47,7 +47,7 @@ impl AgentModel {
     /// The model for Halo's agent. `known` is the state or plan it replaces: role ids
     /// keep its spelling when Halo answers them in another letter case, and when Halo
     /// leaves the role list out it is taken from there.
-    fn from_halo(a: Agent, known: &AgentModel) -> Self {
+    pub fn from_halo(a: Agent, known: &AgentModel) -> Self {
         let role_ids = match a.roles {
             Some(roles) => Some(
                 roles
@@ -191,6 +191,23 @@ impl Resource for AgentResource {
         )
     }
 
+    fn list_schema(&self) -> Option<Schema> {
+        Some(super::name_filter_schema("agents"))
+    }
+
+    /// Every agent, API-only and disabled ones included, with its roles.
+    async fn list(
+        &self,
+        halo: &HaloClient,
+        filter: &Value,
+    ) -> Result<Vec<Self::Model>, Diagnostics> {
+        Ok(super::list_named::<Agent>(halo, filter, true)
+            .await?
+            .into_iter()
+            .map(|a| AgentModel::from_halo(a, &AgentModel::default()))
+            .collect())
+    }
+
     async fn create(
         &self,
         halo: &HaloClient,
@@ -215,7 +232,7 @@ impl Resource for AgentResource {
                 a.name.as_deref() == Some(plan.name.as_str())
             })
             .await
-            .map_err(|e| halo_field_error(e, HALO_FIELDS))?;
+            .map_err(|e| write_error(&e, WRITE_FIELDS))?;
         complete(halo, created, &plan).await
     }
 
@@ -262,7 +279,7 @@ impl Resource for AgentResource {
         let saved = halo
             .update(&changed)
             .await
-            .map_err(|e| halo_field_error(e, HALO_FIELDS))?;
+            .map_err(|e| write_error(&e, WRITE_FIELDS))?;
         complete(halo, saved, &plan).await
     }
 

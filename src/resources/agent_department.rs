@@ -29,12 +29,15 @@ impl Parent for AgentParent {
     const ID_DESCRIPTION: &'static str =
         "The membership's id, `AGENT_ID/DEPARTMENT_ID` (also the import id).";
 
+    const LIST_PARENT_DESCRIPTION: &'static str =
+        "Only the memberships of the agent with this Halo id.";
+
     fn parent_validator() -> Validator {
         Validator::PositiveIntString
     }
 
     fn parse_id(raw: &str) -> Option<i64> {
-        raw.trim().parse::<i64>().ok().filter(|i| *i > 0)
+        super::int_id(Some(raw), Self::PARENT_ATTR).ok()
     }
 
     fn departments(agent: Agent) -> Vec<DepartmentMembership> {

@@ -7,7 +7,7 @@
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-use super::{int_id, non_empty, write_error};
+use super::{guid_id, int_id, non_empty, write_error, Field};
 use crate::framework::{
     ApplyError, AttrPath, Attribute, Diagnostics, Resource, Schema, Type, Validator, Value,
 };
@@ -73,7 +73,7 @@ pub const SCOPES: &[&str] = &[
 ];
 
 /// Halo fields a refused write may name, and the attributes they come from.
-const WRITE_FIELDS: &[(&str, &str)] = &[
+const WRITE_FIELDS: &[Field] = &[
     ("loginas_agent_id", "login_as_agent_id"),
     ("scopes", "permissions"),
     ("displayName", "name"),
@@ -158,21 +158,6 @@ impl ApiApplicationModel {
             client_secret: None,
         })
     }
-}
-
-fn application_id(id: &Option<String>) -> Result<String, Diagnostics> {
-    id.as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-        .ok_or_else(|| {
-            crate::framework::resource::attr_error(
-                "id",
-                "Missing id",
-                "The API application's Halo id is missing from the state.",
-            )
-            .into()
-        })
 }
 
 #[async_trait]
@@ -281,6 +266,27 @@ impl Resource for ApiApplicationResource {
         }
     }
 
+    fn list_schema(&self) -> Option<Schema> {
+        Some(super::name_filter_schema("applications"))
+    }
+
+    /// Every API application, with its scopes. The client secret is never listed
+    /// (null, as after an import).
+    async fn list(
+        &self,
+        halo: &HaloClient,
+        filter: &Value,
+    ) -> Result<Vec<Self::Model>, Diagnostics> {
+        Ok(super::list_named::<Application>(halo, filter, true)
+            .await?
+            .into_iter()
+            .map(|a| ApiApplicationModel {
+                client_secret: None,
+                ..ApiApplicationModel::from_halo(a, &ApiApplicationModel::default())
+            })
+            .collect())
+    }
+
     async fn create(
         &self,
         halo: &HaloClient,
@@ -307,7 +313,7 @@ impl Resource for ApiApplicationResource {
         halo: &HaloClient,
         state: Self::Model,
     ) -> Result<Option<Self::Model>, Diagnostics> {
-        let id = application_id(&state.id)?;
+        let id = guid_id(state.id.as_deref(), "id")?;
         Ok(halo
             .read::<Application>(id, true)
             .await?
@@ -320,7 +326,7 @@ impl Resource for ApiApplicationResource {
         prior: Self::Model,
         plan: Self::Model,
     ) -> Result<Self::Model, ApplyError<Self::Model>> {
-        let id = application_id(&prior.id)?;
+        let id = guid_id(prior.id.as_deref(), "id")?;
         let mut changed = plan.to_halo(true)?;
         changed.id = Some(id);
         let saved = halo
@@ -335,7 +341,7 @@ impl Resource for ApiApplicationResource {
     }
 
     async fn delete(&self, halo: &HaloClient, state: Self::Model) -> Result<(), Diagnostics> {
-        let id = application_id(&state.id)?;
+        let id = guid_id(state.id.as_deref(), "id")?;
         halo.delete::<Application>(id).await?;
         Ok(())
     }

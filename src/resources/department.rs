@@ -4,9 +4,9 @@
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-use super::{int_id, non_empty, or_cleared, rejected_reference};
-use crate::framework::{ApplyError, Attribute, Diagnostics, Resource, Schema, Validator};
-use crate::halo::{Department, HaloClient, HaloError, Organisation};
+use super::{int_id, non_empty, or_cleared, write_error, write_error_checking, Field, Reference};
+use crate::framework::{ApplyError, Attribute, Diagnostics, Resource, Schema, Validator, Value};
+use crate::halo::{Department, HaloClient, HaloError, HaloObject, Organisation};
 
 pub struct DepartmentResource;
 
@@ -30,21 +30,19 @@ impl DepartmentModel {
     }
 }
 
-/// The error for a refused create or update: on `organisation_id` when that is
-/// what Halo refused, else Halo's own message.
+/// Halo fields a refused write may name, and the attributes they come from.
+const WRITE_FIELDS: &[Field] = &[("organisation_id", "organisation_id"), ("name", "name")];
+
+/// The error for a refused create: on `organisation_id` when that is what Halo
+/// refused (or the organisation does not exist), else Halo's own message.
 async fn explain(halo: &HaloClient, err: HaloError, organisation_id: i64) -> Diagnostics {
-    match rejected_reference::<Organisation>(
-        halo,
-        &err,
-        "organisation_id",
-        "organisation_id",
-        organisation_id,
-    )
-    .await
-    {
-        Some(d) => d.into(),
-        None => err.into(),
-    }
+    let reference = Reference::<Organisation> {
+        attribute: "organisation_id",
+        id: organisation_id,
+    };
+    write_error_checking(halo, &err, WRITE_FIELDS, reference)
+        .await
+        .into()
 }
 
 #[async_trait]
@@ -87,6 +85,39 @@ impl Resource for DepartmentResource {
             "notes",
             Attribute::string().description("Free-text notes about the department."),
         )
+    }
+
+    fn list_schema(&self) -> Option<Schema> {
+        Some(super::name_filter_schema("departments").attribute(
+            "organisation_id",
+            super::id_filter(
+                Validator::PositiveIntString,
+                "Only the departments of the organisation with this Halo id.",
+            ),
+        ))
+    }
+
+    async fn list(
+        &self,
+        halo: &HaloClient,
+        filter: &Value,
+    ) -> Result<Vec<Self::Model>, Diagnostics> {
+        // Halo narrows by organisation itself (`org_id` [spec]); the filter is
+        // applied here all the same.
+        let mut query: Vec<(&str, &str)> = Department::LIST_ALL_QUERY.to_vec();
+        if let Some(org) = filter.attr("organisation_id").as_str() {
+            query.push(("org_id", org));
+        }
+        Ok(halo
+            .list::<Department>(&query)
+            .await?
+            .into_iter()
+            .map(DepartmentModel::from_halo)
+            .filter(|d| {
+                super::name_matches(filter, Some(&d.name))
+                    && super::id_matches(filter, "organisation_id", d.organisation_id.as_deref())
+            })
+            .collect())
     }
 
     async fn create(
@@ -140,7 +171,11 @@ impl Resource for DepartmentResource {
             organisation_id: None,
             notes: or_cleared(&plan.notes),
         };
-        Ok(DepartmentModel::from_halo(halo.update(&changed).await?))
+        let saved = halo
+            .update(&changed)
+            .await
+            .map_err(|e| write_error(&e, WRITE_FIELDS))?;
+        Ok(DepartmentModel::from_halo(saved))
     }
 
     async fn delete(&self, halo: &HaloClient, state: Self::Model) -> Result<(), Diagnostics> {

@@ -25,7 +25,7 @@ use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
 use tokio::sync::OwnedMutexGuard;
 
-use super::{int_id, write_error};
+use super::{int_id, write_error, Field};
 use crate::framework::resource::attr_error;
 use crate::framework::{
     ApplyError, Attribute, Diagnostic, Diagnostics, Resource, Schema, Validator,
@@ -75,6 +75,8 @@ pub trait Parent: Send + Sync + 'static {
     const PARENT_DESCRIPTION: &'static str;
     /// The description of the computed `id`.
     const ID_DESCRIPTION: &'static str;
+    /// The description of the parent id filter of a list block.
+    const LIST_PARENT_DESCRIPTION: &'static str;
 
     /// The validator of the parent id attribute.
     fn parent_validator() -> Validator;
@@ -260,7 +262,7 @@ fn parent_missing<P: Parent>(m: &MembershipModel<P>) -> Diagnostic {
 }
 
 /// The halo fields a refused membership write may name, and their attributes.
-const WRITE_FIELDS: &[(&str, &str)] = &[
+const WRITE_FIELDS: &[Field] = &[
     ("membershiplevel", "membership_level"),
     ("department", "department_id"),
 ];
@@ -402,6 +404,52 @@ impl<P: Parent> Resource for MembershipResource<P> {
                          `modify_all` (see and change them) or `read_only` (see them only).",
                     ),
             )
+    }
+
+    fn list_schema(&self) -> Option<Schema> {
+        Some(
+            Schema::new("Filters for listing memberships with `terraform query`.")
+                .attribute(
+                    P::PARENT_ATTR,
+                    super::id_filter(P::parent_validator(), P::LIST_PARENT_DESCRIPTION),
+                )
+                .attribute(
+                    "department_id",
+                    super::id_filter(
+                        Validator::PositiveIntString,
+                        "Only the memberships of the department with this Halo id.",
+                    ),
+                ),
+        )
+    }
+
+    /// Every entry of every parent's department list (one parent list request,
+    /// with details), as the state its import would read.
+    async fn list(
+        &self,
+        halo: &HaloClient,
+        filter: &crate::framework::Value,
+    ) -> Result<Vec<Self::Model>, Diagnostics> {
+        let mut found = Vec::new();
+        for parent in halo.list_all::<P::Object>(true).await? {
+            let Some(parent_id) = parent.id().map(|id| id.to_string()) else {
+                continue;
+            };
+            if !super::id_matches(filter, P::PARENT_ATTR, Some(&parent_id)) {
+                continue;
+            }
+            for entry in P::departments(parent) {
+                let department_id = entry.department_id.to_string();
+                if super::id_matches(filter, "department_id", Some(&department_id)) {
+                    found.push(MembershipModel::new(
+                        parent_id.clone(),
+                        department_id,
+                        level_from_halo(entry.membershiplevel),
+                    ));
+                }
+            }
+        }
+        Ok(found)
     }
 
     fn import(&self, id: &str) -> Result<Vec<(&'static str, crate::framework::Value)>, Diagnostic> {

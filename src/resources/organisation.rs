@@ -85,10 +85,9 @@ impl Resource for OrganisationResource {
         halo: &HaloClient,
         filter: &Value,
     ) -> Result<Vec<Self::Model>, Diagnostics> {
-        let all = halo.list::<Organisation>(&[]).await?;
-        Ok(all
+        Ok(super::list_named::<Organisation>(halo, filter, false)
+            .await?
             .into_iter()
-            .filter(|o| super::name_matches(filter, o.name.as_deref()))
             .map(OrganisationModel::from_halo)
             .collect())
     }

@@ -11,9 +11,8 @@ use std::collections::BTreeMap;
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-use super::{halo_field_error, non_empty, or_cleared};
+use super::{guid_id, non_empty, or_cleared, write_error, Field};
 use crate::framework::plan::default_object;
-use crate::framework::resource::attr_error;
 use crate::framework::{
     ApplyError, AttrPath, Attribute, Diagnostic, Diagnostics, Resource, Schema, Validator, Value,
 };
@@ -114,7 +113,7 @@ pub struct RoleModel {
 }
 
 impl RoleModel {
-    fn from_halo(r: Role) -> Self {
+    pub fn from_halo(r: Role) -> Self {
         RoleModel {
             id: r.id,
             name: r.name.unwrap_or_default(),
@@ -217,21 +216,11 @@ fn bad_permission(name: &str, kind: ClaimKind, got: &str) -> Diagnostic {
 }
 
 /// Halo fields named in Halo's refusals, and the attribute to point at.
-const HALO_FIELDS: &[(&str, &str)] = &[
+const WRITE_FIELDS: &[Field] = &[
     ("claims", "permissions"),
     ("notes", "description"),
     ("name", "name"),
 ];
-
-fn role_id(state: &RoleModel) -> Result<String, Diagnostic> {
-    state
-        .id
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-        .ok_or_else(|| attr_error("id", "Invalid id", "The role's id (a GUID) is empty."))
-}
 
 #[async_trait]
 impl Resource for RoleResource {
@@ -277,6 +266,23 @@ impl Resource for RoleResource {
         )
     }
 
+    fn list_schema(&self) -> Option<Schema> {
+        Some(super::name_filter_schema("roles"))
+    }
+
+    /// Every role, with its permissions.
+    async fn list(
+        &self,
+        halo: &HaloClient,
+        filter: &Value,
+    ) -> Result<Vec<Self::Model>, Diagnostics> {
+        Ok(super::list_named::<Role>(halo, filter, true)
+            .await?
+            .into_iter()
+            .map(RoleModel::from_halo)
+            .collect())
+    }
+
     async fn create(
         &self,
         halo: &HaloClient,
@@ -293,7 +299,7 @@ impl Resource for RoleResource {
                 r.name.as_deref() == Some(plan.name.as_str())
             })
             .await
-            .map_err(|e| halo_field_error(e, HALO_FIELDS))?;
+            .map_err(|e| write_error(&e, WRITE_FIELDS))?;
         let created = with_claims(halo, created).await?;
         Ok(RoleModel::from_halo(created))
     }
@@ -303,7 +309,7 @@ impl Resource for RoleResource {
         halo: &HaloClient,
         state: Self::Model,
     ) -> Result<Option<Self::Model>, Diagnostics> {
-        let id = role_id(&state)?;
+        let id = guid_id(state.id.as_deref(), "id")?;
         Ok(halo.read::<Role>(id, true).await?.map(RoleModel::from_halo))
     }
 
@@ -313,7 +319,7 @@ impl Resource for RoleResource {
         prior: Self::Model,
         plan: Self::Model,
     ) -> Result<Self::Model, ApplyError<Self::Model>> {
-        let id = role_id(&prior)?;
+        let id = guid_id(prior.id.as_deref(), "id")?;
         let changed = Role {
             id: Some(id),
             name: Some(plan.name.clone()),
@@ -324,13 +330,13 @@ impl Resource for RoleResource {
         let saved = halo
             .update(&changed)
             .await
-            .map_err(|e| halo_field_error(e, HALO_FIELDS))?;
+            .map_err(|e| write_error(&e, WRITE_FIELDS))?;
         let saved = with_claims(halo, saved).await?;
         Ok(RoleModel::from_halo(saved))
     }
 
     async fn delete(&self, halo: &HaloClient, state: Self::Model) -> Result<(), Diagnostics> {
-        let id = role_id(&state)?;
+        let id = guid_id(state.id.as_deref(), "id")?;
         halo.delete::<Role>(id).await?;
         Ok(())
     }

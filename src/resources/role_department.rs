@@ -29,14 +29,15 @@ impl Parent for RoleParent {
     const ID_DESCRIPTION: &'static str =
         "The membership's id, `ROLE_ID/DEPARTMENT_ID` (also the import id).";
 
+    const LIST_PARENT_DESCRIPTION: &'static str =
+        "Only the memberships of the role with this Halo id (a GUID).";
+
     fn parent_validator() -> Validator {
         Validator::length(1, 255)
     }
 
     fn parse_id(raw: &str) -> Option<String> {
-        let raw = raw.trim();
-        (!raw.is_empty() && !raw.contains(char::is_whitespace) && !raw.contains('/'))
-            .then(|| raw.to_string())
+        super::guid_id(Some(raw), Self::PARENT_ATTR).ok()
     }
 
     fn departments(role: Role) -> Vec<DepartmentMembership> {

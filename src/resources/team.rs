@@ -3,9 +3,9 @@
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
-use super::{int_id, rejected_reference};
+use super::{int_id, write_error_checking, Field, Reference};
 use crate::framework::{ApplyError, Attribute, Diagnostics, Resource, Schema, Validator, Value};
-use crate::halo::{Department, HaloClient, HaloError, Team};
+use crate::halo::{Department, HaloClient, HaloError, HaloObject, Team};
 
 pub struct TeamResource;
 
@@ -30,21 +30,23 @@ impl TeamModel {
     }
 }
 
+/// Halo fields a refused write may name, and the attributes they come from.
+const WRITE_FIELDS: &[Field] = &[
+    ("department_id", "department_id"),
+    ("inactive", "inactive"),
+    ("name", "name"),
+];
+
 /// The error for a refused create or update: on `department_id` when that is what
-/// Halo refused, else Halo's own message.
+/// Halo refused (or the department does not exist), else Halo's own message.
 async fn explain(halo: &HaloClient, err: HaloError, department_id: i64) -> Diagnostics {
-    match rejected_reference::<Department>(
-        halo,
-        &err,
-        "department_id",
-        "department_id",
-        department_id,
-    )
-    .await
-    {
-        Some(d) => d.into(),
-        None => err.into(),
-    }
+    let reference = Reference::<Department> {
+        attribute: "department_id",
+        id: department_id,
+    };
+    write_error_checking(halo, &err, WRITE_FIELDS, reference)
+        .await
+        .into()
 }
 
 #[async_trait]
@@ -92,6 +94,39 @@ impl Resource for TeamResource {
                  `false`.",
             ),
         )
+    }
+
+    fn list_schema(&self) -> Option<Schema> {
+        Some(super::name_filter_schema("teams").attribute(
+            "department_id",
+            super::id_filter(
+                Validator::PositiveIntString,
+                "Only the teams of the department with this Halo id.",
+            ),
+        ))
+    }
+
+    async fn list(
+        &self,
+        halo: &HaloClient,
+        filter: &Value,
+    ) -> Result<Vec<Self::Model>, Diagnostics> {
+        // Halo narrows by department itself (`department_id` [spec]); the filter
+        // is applied here all the same.
+        let mut query: Vec<(&str, &str)> = Team::LIST_ALL_QUERY.to_vec();
+        if let Some(department) = filter.attr("department_id").as_str() {
+            query.push(("department_id", department));
+        }
+        Ok(halo
+            .list::<Team>(&query)
+            .await?
+            .into_iter()
+            .map(TeamModel::from_halo)
+            .filter(|t| {
+                super::name_matches(filter, Some(&t.name))
+                    && super::id_matches(filter, "department_id", t.department_id.as_deref())
+            })
+            .collect())
     }
 
     async fn create(
