@@ -232,6 +232,10 @@ fn tls_incoming(
                     continue;
                 }
             };
+            // Small gRPC frames must not wait on Nagle's algorithm.
+            if let Err(e) = tcp.set_nodelay(true) {
+                tracing::debug!(error = %e, "could not set TCP_NODELAY");
+            }
             let acceptor = acceptor.clone();
             let tx = tx.clone();
             tokio::spawn(async move {
