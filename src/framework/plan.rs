@@ -2,7 +2,7 @@
 //! will change, values kept from state, and attributes that force replacement.
 
 use super::diag::AttrPath;
-use super::schema::{Attribute, AttributeKind, PlanModifier, Presence, Schema};
+use super::schema::{Attribute, AttributeKind, PlanModifier, Schema};
 use super::value::Value;
 
 /// The plan before any resource-specific adjustment.
@@ -83,11 +83,6 @@ pub fn default_object(attrs: &[(&'static str, Attribute)]) -> Value {
             .map(|(n, a)| (n.to_string(), a.default.clone().unwrap_or(Value::Null)))
             .collect(),
     )
-}
-
-/// True when configuration sets at least one attribute that only the provider may set.
-pub fn is_computed_only(attr: &Attribute) -> bool {
-    attr.presence == Presence::Computed
 }
 
 #[cfg(test)]
