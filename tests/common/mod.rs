@@ -255,6 +255,16 @@ impl Workdir {
     /// Run `terraform ARGS` here and return what it did, whatever the exit code.
     /// `extra_env` is set last, so it can override the harness's variables.
     pub fn run(&self, args: &[&str], extra_env: &[(&str, &str)]) -> TfOutput {
+        self.run_within(args, extra_env, COMMAND_TIMEOUT)
+    }
+
+    /// `run` with another time limit (for benchmarks that pace themselves).
+    pub fn run_within(
+        &self,
+        args: &[&str],
+        extra_env: &[(&str, &str)],
+        timeout: Duration,
+    ) -> TfOutput {
         let mut cmd = Command::new(&self.terraform);
         cmd.args(args)
             .current_dir(&self.path)
@@ -274,7 +284,7 @@ impl Workdir {
             cmd.env(key, value);
         }
         let command = format!("terraform {} (in {})", args.join(" "), self.path.display());
-        run_with_timeout(cmd, command, COMMAND_TIMEOUT)
+        run_with_timeout(cmd, command, timeout)
     }
 
     /// Run a command that must succeed; return its stdout.
