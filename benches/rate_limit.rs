@@ -26,9 +26,10 @@ fn main() {
         "resource \"halopsa_organisation\" \"o\" {{\n  count = {n}\n  name  = \"Paced ${{count.index}}\"\n}}\n"
     ));
     let started = Instant::now();
-    let out = wd.run(
+    let out = wd.run_within(
         &["apply", "-auto-approve", "-no-color", "-parallelism=10"],
         &[],
+        Duration::from_secs(1200),
     );
     let took = started.elapsed();
     let journal = env.sim.journal();
