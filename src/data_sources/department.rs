@@ -7,7 +7,6 @@ use super::{find_one, id_attribute, name_attribute, require_id_or_name, Filter};
 use crate::framework::{Attribute, DataSource, Diagnostics, Schema, Validator, Value};
 use crate::halo::{Department, HaloClient};
 use crate::resources::department::DepartmentModel;
-use crate::resources::int_id;
 
 pub struct DepartmentDataSource;
 
@@ -81,17 +80,15 @@ impl DataSource for DepartmentDataSource {
         halo: &HaloClient,
         config: Self::Model,
     ) -> Result<Self::Model, Diagnostics> {
-        let mut filters = Vec::new();
-        if config.organisation_id.is_some() {
-            let organisation_id = int_id(config.organisation_id.as_deref(), "organisation_id")?;
-            // `org_id` is /api/TopLevel's filter [spec].
-            filters.push(Filter::int_id(
-                "organisation_id",
-                organisation_id,
-                Some("org_id"),
-                |d: &Department| d.organisation_id,
-            ));
-        }
+        // `org_id` is /api/TopLevel's filter [spec].
+        let filters: Vec<_> = Filter::optional_int_id(
+            "organisation_id",
+            config.organisation_id.as_deref(),
+            Some("org_id"),
+            |d: &Department| d.organisation_id,
+        )?
+        .into_iter()
+        .collect();
         let found: Department = find_one(
             halo,
             Self::TYPE_NAME,

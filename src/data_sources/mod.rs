@@ -131,20 +131,26 @@ pub struct Filter<T> {
 }
 
 impl<T: 'static> Filter<T> {
-    /// A filter on an integer id field, with Halo's list parameter `param` for it
-    /// (or `None` when Halo cannot filter on it). `field` reads the field.
-    pub fn int_id(
+    /// The filter for an optional integer-id attribute of a data source: none when
+    /// the attribute is not configured, else objects whose `field` equals it, with
+    /// Halo's list parameter `param` for it (or `None` when Halo cannot filter on
+    /// it). A value that is not a Halo id is an error on the attribute.
+    pub fn optional_int_id(
         attribute: &'static str,
-        value: i64,
+        configured: Option<&str>,
         param: Option<&'static str>,
         field: fn(&T) -> Option<i64>,
-    ) -> Self {
-        Filter {
+    ) -> Result<Option<Self>, Diagnostic> {
+        if configured.is_none() {
+            return Ok(None);
+        }
+        let value = crate::resources::int_id(configured, attribute)?;
+        Ok(Some(Filter {
             attribute,
             value: value.to_string(),
             query: param.map(|p| (p, value.to_string())),
             matches: Box::new(move |obj| field(obj) == Some(value)),
-        }
+        }))
     }
 }
 

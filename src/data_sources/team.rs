@@ -6,7 +6,6 @@ use serde::{Deserialize, Serialize};
 use super::{find_one, id_attribute, name_attribute, require_id_or_name, Filter};
 use crate::framework::{Attribute, DataSource, Diagnostics, Schema, Validator, Value};
 use crate::halo::{HaloClient, Team};
-use crate::resources::int_id;
 use crate::resources::team::TeamModel;
 
 pub struct TeamDataSource;
@@ -80,17 +79,15 @@ impl DataSource for TeamDataSource {
         halo: &HaloClient,
         config: Self::Model,
     ) -> Result<Self::Model, Diagnostics> {
-        let mut filters = Vec::new();
-        if config.department_id.is_some() {
-            let department_id = int_id(config.department_id.as_deref(), "department_id")?;
-            // `department_id` is /api/Team's filter [spec].
-            filters.push(Filter::int_id(
-                "department_id",
-                department_id,
-                Some("department_id"),
-                |t: &Team| t.department_id,
-            ));
-        }
+        // `department_id` is /api/Team's filter [spec].
+        let filters: Vec<_> = Filter::optional_int_id(
+            "department_id",
+            config.department_id.as_deref(),
+            Some("department_id"),
+            |t: &Team| t.department_id,
+        )?
+        .into_iter()
+        .collect();
         let found: Team = find_one(
             halo,
             Self::TYPE_NAME,
