@@ -3,111 +3,64 @@
 
 use std::time::Duration;
 
-use serde::Deserialize;
-
 use crate::data_sources;
-use crate::framework::resource::{AnyDataSource, AnyResource};
-use crate::framework::{AttrPath, Attribute, Diagnostic, Diagnostics, Schema, Validator};
+use crate::framework::{
+    AnyDataSource, AnyResource, AttrPath, Diagnostic, Diagnostics, Schema, Validator,
+};
 use crate::halo::{ClientConfig, HaloClient, RateLimit, Secret};
 use crate::resources;
 
 /// The provider's type name: resources are `halopsa_*`.
 pub const TYPE_NAME: &str = "halopsa";
 
-pub fn schema() -> Schema {
-    Schema::new(
-        "The HaloPSA provider manages the objects an integration needs in a Halo instance \
+/// What the provider is, for `terraform providers schema` and the docs.
+const DESCRIPTION: &str =
+    "The HaloPSA provider manages the objects an integration needs in a Halo instance \
          (HaloPSA, HaloITSM, HaloServiceDesk): organisations, departments, teams, agents, roles, \
          department memberships and API applications. It authenticates with the client \
          credentials of a Halo API application. Every setting can come from an environment \
-         variable; a value in the provider block wins.",
-    )
-    .attribute(
-        "url",
-        Attribute::string().description(
-            "The instance URL, e.g. `https://acme.halopsa.com`. Plain `http://` is accepted only \
-             for loopback addresses. Environment variable: `HALOPSA_URL`. Required one way or the other.",
-        ),
-    )
-    .attribute(
-        "client_id",
-        Attribute::string().description(
-            "Client ID of the Halo API application the provider signs in with (authentication \
-             method \"Client ID and Secret (Services)\"). Environment variable: `HALOPSA_CLIENT_ID`. Required.",
-        ),
-    )
-    .attribute(
-        "client_secret",
-        Attribute::string().sensitive().description(
-            "Client secret of that API application. Environment variable: `HALOPSA_CLIENT_SECRET`. Required.",
-        ),
-    )
-    .attribute(
-        "tenant",
-        Attribute::string().description(
-            "Tenant name of a hosted Halo instance, sent with the token request. Environment \
-             variable: `HALOPSA_TENANT`.",
-        ),
-    )
-    .attribute(
-        "auth_url",
-        Attribute::string().description(
-            "The authorisation server. By default it is discovered from `/api/authinfo`, else \
-             `{url}/auth`. Environment variable: `HALOPSA_AUTH_URL`.",
-        ),
-    )
-    .attribute(
-        "scope",
-        Attribute::string().validate(Validator::length(1, 1000)).description(
-            "The OAuth scope requested for the token. Default `all`. Environment variable: `HALOPSA_SCOPE`.",
-        ),
-    )
-    .attribute(
-        "request_timeout_seconds",
-        Attribute::number().validate(Validator::AtLeast(1)).description(
-            "Timeout of one HTTP request to Halo, in seconds. Default 30. Environment variable: \
-             `HALOPSA_REQUEST_TIMEOUT_SECONDS`.",
-        ),
-    )
-    .attribute(
-        "max_retries",
-        Attribute::number().validate(Validator::AtLeast(0)).description(
-            "How often a request that failed with 429, 502, 503, 504, a timeout or a connection \
-             error is tried again, with exponential backoff. Default 5. Environment variable: \
-             `HALOPSA_MAX_RETRIES`.",
-        ),
-    )
-    .attribute(
-        "rate_limit_requests",
-        Attribute::number().validate(Validator::AtLeast(1)).description(
-            "Client-side rate limit: at most this many requests per `rate_limit_window_seconds`, \
-             shared by all operations of a run. Default 300 (Halo's hosted limit). Environment \
-             variable: `HALOPSA_RATE_LIMIT_REQUESTS`.",
-        ),
-    )
-    .attribute(
-        "rate_limit_window_seconds",
-        Attribute::number().validate(Validator::AtLeast(1)).description(
-            "The rolling window of the client-side rate limit, in seconds. Default 300. \
-             Environment variable: `HALOPSA_RATE_LIMIT_WINDOW_SECONDS`.",
-        ),
-    )
+         variable; a value in the provider block wins.";
+
+pub fn schema() -> Schema {
+    Schema::of::<ProviderConfig>(DESCRIPTION)
 }
 
-/// The provider block as configured (null attributes absent).
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct ProviderConfig {
-    url: Option<String>,
-    client_id: Option<String>,
-    client_secret: Option<Secret>,
-    tenant: Option<String>,
-    auth_url: Option<String>,
-    scope: Option<String>,
-    request_timeout_seconds: Option<u64>,
-    max_retries: Option<u32>,
-    rate_limit_requests: Option<u32>,
-    rate_limit_window_seconds: Option<u64>,
+crate::model! {
+    /// The provider block as configured (null attributes `None`). `Default` is a
+    /// block left empty: everything from the environment.
+    #[derive(Debug, Default)]
+    pub struct ProviderConfig {
+        url: Option<String> = optional()
+            .description("The instance URL, e.g. `https://acme.halopsa.com`. Plain `http://` is accepted only \
+             for loopback addresses. Environment variable: `HALOPSA_URL`. Required one way or the other."),
+        client_id: Option<String> = optional()
+            .description("Client ID of the Halo API application the provider signs in with (authentication \
+             method \"Client ID and Secret (Services)\"). Environment variable: `HALOPSA_CLIENT_ID`. Required."),
+        client_secret: Option<Secret> = optional().sensitive()
+            .description("Client secret of that API application. Environment variable: `HALOPSA_CLIENT_SECRET`. Required."),
+        tenant: Option<String> = optional()
+            .description("Tenant name of a hosted Halo instance, sent with the token request. Environment \
+             variable: `HALOPSA_TENANT`."),
+        auth_url: Option<String> = optional()
+            .description("The authorisation server. By default it is discovered from `/api/authinfo`, else \
+             `{url}/auth`. Environment variable: `HALOPSA_AUTH_URL`."),
+        scope: Option<String> = optional().validate(Validator::length(1, 1000))
+            .description("The OAuth scope requested for the token. Default `all`. Environment variable: `HALOPSA_SCOPE`."),
+        request_timeout_seconds: Option<i64> = optional().validate(Validator::AtLeast(1))
+            .description("Timeout of one HTTP request to Halo, in seconds. Default 30. Environment variable: \
+             `HALOPSA_REQUEST_TIMEOUT_SECONDS`."),
+        max_retries: Option<i64> = optional().validate(Validator::AtLeast(0))
+            .description("How often a request that failed with 429, 502, 503, 504, a timeout or a connection \
+             error is tried again, with exponential backoff. Default 5. Environment variable: \
+             `HALOPSA_MAX_RETRIES`."),
+        rate_limit_requests: Option<i64> = optional().validate(Validator::AtLeast(1))
+            .description("Client-side rate limit: at most this many requests per `rate_limit_window_seconds`, \
+             shared by all operations of a run. Default 300 (Halo's hosted limit). Environment \
+             variable: `HALOPSA_RATE_LIMIT_REQUESTS`."),
+        rate_limit_window_seconds: Option<i64> = optional().validate(Validator::AtLeast(1))
+            .description("The rolling window of the client-side rate limit, in seconds. Default 300. \
+             Environment variable: `HALOPSA_RATE_LIMIT_WINDOW_SECONDS`."),
+    }
 }
 
 /// Reads one setting: the attribute if set, else its environment variable.
@@ -117,14 +70,22 @@ fn setting(value: Option<String>, env: &str) -> Option<String> {
         .filter(|v| !v.trim().is_empty())
 }
 
-fn number_setting<T: std::str::FromStr>(
-    value: Option<T>,
+fn number_setting<T: std::str::FromStr + TryFrom<i64>>(
+    value: Option<i64>,
     attr: &str,
     env: &str,
     diags: &mut Diagnostics,
 ) -> Option<T> {
-    if value.is_some() {
-        return value;
+    if let Some(v) = value {
+        // The schema's validators keep these at least 0 or 1.
+        return T::try_from(v).ok().or_else(|| {
+            diags.attribute_error(
+                AttrPath::root(attr),
+                format!("Invalid {attr}"),
+                format!("{attr} = {v} is out of range."),
+            );
+            None
+        });
     }
     let raw = std::env::var(env).ok().filter(|v| !v.trim().is_empty())?;
     match raw.trim().parse::<T>() {
@@ -212,25 +173,25 @@ impl ProviderConfig {
         });
         let tenant = setting(self.tenant, "HALOPSA_TENANT");
         let scope = setting(self.scope, "HALOPSA_SCOPE");
-        let timeout = number_setting(
+        let timeout: Option<u64> = number_setting(
             self.request_timeout_seconds,
             "request_timeout_seconds",
             "HALOPSA_REQUEST_TIMEOUT_SECONDS",
             &mut diags,
         );
-        let retries = number_setting(
+        let retries: Option<u32> = number_setting(
             self.max_retries,
             "max_retries",
             "HALOPSA_MAX_RETRIES",
             &mut diags,
         );
-        let limit = number_setting(
+        let limit: Option<u32> = number_setting(
             self.rate_limit_requests,
             "rate_limit_requests",
             "HALOPSA_RATE_LIMIT_REQUESTS",
             &mut diags,
         );
-        let window = number_setting(
+        let window: Option<u64> = number_setting(
             self.rate_limit_window_seconds,
             "rate_limit_window_seconds",
             "HALOPSA_RATE_LIMIT_WINDOW_SECONDS",
@@ -274,11 +235,11 @@ pub fn configure(config: ProviderConfig) -> Result<HaloClient, Diagnostics> {
 }
 
 /// Every managed resource type.
-pub fn resources() -> Vec<Box<dyn AnyResource>> {
+pub fn resources() -> Vec<Box<dyn AnyResource<HaloClient>>> {
     resources::all()
 }
 
 /// Every data source type.
-pub fn data_sources() -> Vec<Box<dyn AnyDataSource>> {
+pub fn data_sources() -> Vec<Box<dyn AnyDataSource<HaloClient>>> {
     data_sources::all()
 }

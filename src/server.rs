@@ -11,19 +11,17 @@ use tokio_util::sync::CancellationToken;
 use tonic::{Request, Response, Status};
 
 use crate::framework::codec;
-use crate::framework::diag::{AttrPath, Diagnostic, Diagnostics, Severity, Step};
-use crate::framework::plan::plan_resource;
-use crate::framework::resource::{AnyDataSource, AnyResource};
-use crate::framework::schema::{Attribute, AttributeKind, Presence, Schema};
-use crate::framework::validate::validate_config;
-use crate::framework::{Type, Value};
+use crate::framework::{
+    plan_resource, validate_config, AnyDataSource, AnyResource, Applied, AttrPath, Attribute,
+    AttributeKind, Diagnostic, Diagnostics, Model, Presence, Schema, Severity, Step, Type, Value,
+};
 use crate::halo::HaloClient;
 use crate::plugin::proto::tfplugin6 as pb;
 use crate::provider::{self, ProviderConfig};
 
 /// A resource type with its schema built once.
 struct ResourceEntry {
-    imp: Box<dyn AnyResource>,
+    imp: Box<dyn AnyResource<HaloClient>>,
     schema: Schema,
     ty: Type,
     /// Filters of `list` blocks, for types that can be listed.
@@ -31,7 +29,7 @@ struct ResourceEntry {
 }
 
 struct DataSourceEntry {
-    imp: Box<dyn AnyDataSource>,
+    imp: Box<dyn AnyDataSource<HaloClient>>,
     schema: Schema,
     ty: Type,
 }
@@ -53,7 +51,7 @@ impl Catalog {
             .map(|imp| {
                 let schema = imp.schema();
                 let ty = schema.value_type();
-                let list = imp.list_schema().map(|s| {
+                let list = Some(imp.list_schema()).map(|s| {
                     let t = s.value_type();
                     (s, t)
                 });
@@ -245,9 +243,9 @@ fn attribute_to_pb(name: &str, a: &Attribute) -> pb::schema::Attribute {
         computed: a.presence.is_computed(),
         sensitive: a.sensitive,
         description_kind: pb::StringKind::Markdown as i32,
-        deprecated: a.deprecated.is_some(),
+        deprecated: false,
         write_only: false,
-        deprecation_message: a.deprecated.unwrap_or_default().to_string(),
+        deprecation_message: String::new(),
     }
 }
 
@@ -612,7 +610,7 @@ impl pb::provider_server::Provider for ProviderService {
                 )
                 .into());
             }
-            let parsed: ProviderConfig = crate::framework::resource::to_model(&config)?;
+            let parsed: ProviderConfig = ProviderConfig::from_value(&config)?;
             provider::configure(parsed)
         });
         let diags = match outcome {
@@ -656,11 +654,9 @@ impl pb::provider_server::Provider for ProviderService {
             Ok(c) => c,
             Err(d) => return Ok(Response::new(respond(&current, &d, r.private))),
         };
-        let applied = cancellable(&token, e.imp.read(&client, &current, &e.ty), || {
-            crate::framework::resource::Applied {
-                state: current.clone(),
-                diagnostics: cancelled_diag(),
-            }
+        let applied = cancellable(&token, e.imp.read(&client, &current), || Applied {
+            state: current.clone(),
+            diagnostics: cancelled_diag(),
         })
         .await;
         Ok(Response::new(respond(
@@ -741,12 +737,12 @@ impl pb::provider_server::Provider for ProviderService {
         }
         let work = async {
             if prior.is_null() {
-                e.imp.create(&client, &planned, &e.ty).await
+                e.imp.create(&client, &planned).await
             } else {
-                e.imp.update(&client, &prior, &planned, &e.ty).await
+                e.imp.update(&client, &prior, &planned).await
             }
         };
-        let applied = cancellable(&token, work, || crate::framework::resource::Applied {
+        let applied = cancellable(&token, work, || Applied {
             state: prior.clone(),
             diagnostics: cancelled_diag(),
         })
@@ -773,33 +769,33 @@ impl pb::provider_server::Provider for ProviderService {
             Some(id) if r.id.is_empty() => id,
             _ => r.id.clone(),
         };
-        match e.imp.import(&id) {
-            Ok(attrs) => {
-                let mut state = Value::Object(
-                    e.schema
-                        .attributes
-                        .iter()
-                        .map(|(n, _)| (n.to_string(), Value::Null))
-                        .collect(),
-                );
-                for (name, v) in attrs {
-                    state.set_attr(name, v);
-                }
-                Ok(Response::new(pb::import_resource_state::Response {
-                    imported_resources: vec![pb::import_resource_state::ImportedResource {
-                        type_name: r.type_name.clone(),
-                        identity: identity_of(&state),
-                        state: encode(&state, &e.ty),
-                        private: Vec::new(),
-                    }],
-                    ..Default::default()
-                }))
-            }
-            Err(d) => Ok(Response::new(pb::import_resource_state::Response {
-                diagnostics: diags_to_pb(&d.into()),
-                ..Default::default()
-            })),
+        let respond = |d: &Diagnostics| pb::import_resource_state::Response {
+            diagnostics: diags_to_pb(d),
+            ..Default::default()
+        };
+        let (client, token) = match self.client().await {
+            Ok(c) => c,
+            Err(d) => return Ok(Response::new(respond(&d))),
+        };
+        let imported = cancellable(&token, e.imp.import(&client, &id), || Applied {
+            state: Value::Null,
+            diagnostics: cancelled_diag(),
+        })
+        .await;
+        if imported.diagnostics.has_errors() || imported.state.is_null() {
+            return Ok(Response::new(respond(&imported.diagnostics)));
         }
+        let state = imported.state;
+        Ok(Response::new(pb::import_resource_state::Response {
+            imported_resources: vec![pb::import_resource_state::ImportedResource {
+                type_name: r.type_name.clone(),
+                identity: identity_of(&state),
+                state: encode(&state, &e.ty),
+                private: Vec::new(),
+            }],
+            diagnostics: diags_to_pb(&imported.diagnostics),
+            ..Default::default()
+        }))
     }
 
     async fn move_resource_state(
@@ -836,11 +832,9 @@ impl pb::provider_server::Provider for ProviderService {
             Ok(c) => c,
             Err(d) => return Ok(Response::new(respond(&Value::Null, &d))),
         };
-        let applied = cancellable(&token, e.imp.read(&client, &config, &e.ty), || {
-            crate::framework::resource::Applied {
-                state: Value::Null,
-                diagnostics: cancelled_diag(),
-            }
+        let applied = cancellable(&token, e.imp.read(&client, &config), || Applied {
+            state: Value::Null,
+            diagnostics: cancelled_diag(),
         })
         .await;
         Ok(Response::new(respond(
@@ -933,7 +927,7 @@ impl pb::provider_server::Provider for ProviderService {
             Ok(c) => c,
             Err(d) => return failed(d),
         };
-        let found = cancellable(&token, e.imp.list(&client, &filter, &e.ty), || {
+        let found = cancellable(&token, e.imp.list(&client, &filter), || {
             Err(cancelled_diag())
         })
         .await;

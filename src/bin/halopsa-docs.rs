@@ -20,9 +20,8 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use terraform_provider_halopsa::framework::schema::{AttributeKind, Presence};
 use terraform_provider_halopsa::framework::{
-    Attribute, Number, PlanModifier, Schema, Type, Validator, Value,
+    Attribute, AttributeKind, Number, PlanModifier, Presence, Schema, Type, Validator, Value,
 };
 use terraform_provider_halopsa::provider;
 
@@ -102,7 +101,7 @@ fn render_all(root: &Path) -> Result<Pages, Vec<String>> {
 
     let mut resources: Vec<(&'static str, Schema, Option<Schema>)> = provider::resources()
         .iter()
-        .map(|r| (r.type_name(), r.schema(), r.list_schema()))
+        .map(|r| (r.type_name(), r.schema(), Some(r.list_schema())))
         .collect();
     resources.sort_by_key(|(name, _, _)| *name);
     let mut data_sources: Vec<(&'static str, Schema)> = provider::data_sources()
@@ -373,7 +372,7 @@ fn provider_page(
 
     let env: Vec<(&str, &str)> = sorted(&schema.attributes)
         .into_iter()
-        .filter_map(|(name, attr)| env_var(attr.description).map(|var| (name, var)))
+        .filter_map(|(name, attr)| env_var(&attr.description).map(|var| (name, var)))
         .collect();
     if !env.is_empty() {
         out.push_str("## Environment variables\n\n");
@@ -595,9 +594,6 @@ fn attribute_list(
         if attr.sensitive {
             kind.push_str(", Sensitive");
         }
-        if attr.deprecated.is_some() {
-            kind.push_str(", Deprecated");
-        }
         let mut text = attr.description.trim().to_string();
         if !text.is_empty() && !text.ends_with(['.', '!', '?', ')', '`']) {
             text.push('.');
@@ -632,9 +628,6 @@ fn attribute_list(
         .any(|phrase| lower.contains(phrase));
         if is_resource && attr.has(PlanModifier::RequiresReplace) && !says_replace {
             notes.push("Changing this forces a new resource.".into());
-        }
-        if let Some(message) = attr.deprecated {
-            notes.push(format!("**Deprecated:** {message}"));
         }
         if prefix != "list" {
             if let AttributeKind::Nested(_) = attr.kind {
@@ -924,7 +917,7 @@ mod tests {
             let page = resource_page(
                 r.type_name(),
                 &r.schema(),
-                r.list_schema().as_ref(),
+                Some(&r.list_schema()),
                 "resource \"x\" \"y\" {}",
                 "terraform import x.y 1",
             );

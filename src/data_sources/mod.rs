@@ -1,157 +1,219 @@
 //! Data sources: look-ups of existing Halo objects, one file each.
 //!
-//! Every data source finds exactly one object by `name` and/or `id`. The shared
-//! part lives here:
-//!
-//! - [`Named`]: how to list a Halo object type and read its name (implement it for
-//!   the model of each new data source);
-//! - [`find_one`]: the look-up itself, with its "not found" and "several found"
-//!   errors, and optional [`Filter`]s that narrow the candidates (e.g. a
-//!   department's `organisation_id`);
-//! - [`require_id_or_name`]: the configuration check that at least one of `id`
-//!   and `name` is set;
-//! - [`id_attribute`] / [`name_attribute`]: the schema of those two arguments.
-//!
-//! A data source then only maps its model to and from the Halo object:
-//!
-//! ```ignore
-//! async fn read(&self, halo: &HaloClient, config: Model) -> Result<Model, Diagnostics> {
-//!     let found: Team = find_one(halo, Self::TYPE_NAME, config.id.as_deref(),
-//!         config.name.as_deref(), &[], false).await?;
-//!     Ok(Model::from_halo(found))
-//! }
-//! ```
+//! Every data source finds exactly one object by `name` and/or `id` and answers
+//! with a model, usually the resource's own, so a data source is one [`Lookup`]
+//! declaration: the Halo object type, the model, the optional filters that narrow
+//! the search (e.g. a department's `organisation_id`) and extra computed
+//! attributes. [`LookupDataSource`] derives the schema from the model
+//! ([`lookup_schema`]) and does the rest: the id-or-name check, the search across
+//! every page of Halo's list ([`find_one`]), and its "not found" and "several found"
+//! errors.
 
-pub mod agent;
-pub mod department;
-pub mod organisation;
-pub mod role;
-pub mod team;
-pub mod workday;
+mod agent;
+mod department;
+mod organisation;
+mod role;
+mod team;
+mod workday;
 
+use std::marker::PhantomData;
 use std::str::FromStr;
 
-use crate::framework::resource::{attr_error, AnyDataSource};
-use crate::framework::{Attribute, Diagnostic, Diagnostics, Validator, Value};
-use crate::halo::{
-    Agent, Application, Department, HaloClient, HaloObject, Organisation, Role, Team, Workday,
+use async_trait::async_trait;
+
+use crate::framework::{
+    attr_error, lookup_schema, AnyDataSource, Applied, Diagnostic, Diagnostics, Model, Value,
 };
+use crate::halo::{HaloClient, HaloObject};
+use crate::resources::support::{int_id, Named};
 
 /// Every data source type the provider serves.
-pub fn all() -> Vec<Box<dyn AnyDataSource>> {
+pub fn all() -> Vec<Box<dyn AnyDataSource<HaloClient>>> {
     vec![
-        Box::new(organisation::OrganisationDataSource),
-        Box::new(department::DepartmentDataSource),
-        Box::new(team::TeamDataSource),
-        Box::new(workday::WorkdayDataSource),
-        Box::new(agent::AgentDataSource),
-        Box::new(role::RoleDataSource),
+        LookupDataSource::<organisation::OrganisationLookup>::boxed(),
+        LookupDataSource::<department::DepartmentLookup>::boxed(),
+        LookupDataSource::<team::TeamLookup>::boxed(),
+        LookupDataSource::<workday::WorkdayLookup>::boxed(),
+        LookupDataSource::<agent::AgentLookup>::boxed(),
+        LookupDataSource::<role::RoleLookup>::boxed(),
     ]
 }
 
-/// A Halo object type that data sources can look up by name.
-pub trait Named: HaloObject {
-    /// Whether `GET /api/X` takes Halo's `search` parameter (a case-insensitive
-    /// substring match on the name, per swagger.json). When it does, a look-up by
-    /// name sends `search=NAME` so that Halo answers only likely candidates; the
-    /// exact match is always made here, whatever Halo answers.
-    const SEARCH: bool = false;
-
-    /// The query every look-up list starts from: whatever makes Halo list every
-    /// object of the type (e.g. inactive or API-only ones). Defaults to
-    /// [`HaloObject::LIST_ALL_QUERY`].
-    const LOOKUP_QUERY: &'static [(&'static str, &'static str)] = Self::LIST_ALL_QUERY;
-
-    /// The object's name as Halo holds it (for an API application: its display name).
-    fn name(&self) -> Option<&str>;
+crate::model! {
+    /// No extra attributes: the model is the whole answer.
+    #[derive(Debug, Clone, Default)]
+    pub struct NoExtra {}
 }
 
-impl Named for Organisation {
-    fn name(&self) -> Option<&str> {
-        self.name.as_deref()
-    }
-}
-
-impl Named for Department {
-    /// `/api/TopLevel` documents `search` [spec].
-    const SEARCH: bool = true;
-
-    fn name(&self) -> Option<&str> {
-        self.name.as_deref()
-    }
-}
-
-/// Inactive teams are found too: [`Team`]'s list query includes them.
-impl Named for Team {
-    fn name(&self) -> Option<&str> {
-        self.name.as_deref()
-    }
-}
-
-/// API-only agents are found too: [`Agent`]'s list query includes them.
-impl Named for Agent {
-    fn name(&self) -> Option<&str> {
-        self.name.as_deref()
-    }
-}
-
-impl Named for Application {
-    fn name(&self) -> Option<&str> {
-        self.display_name.as_deref()
-    }
-}
-
-impl Named for Role {
-    fn name(&self) -> Option<&str> {
-        self.name.as_deref()
-    }
-}
-
-impl Named for Workday {
-    fn name(&self) -> Option<&str> {
-        self.name.as_deref()
-    }
-}
-
-/// A condition besides `id` and `name` that the object found must meet, given as
-/// an optional argument of the data source (e.g. `organisation_id` of
-/// `halopsa_department`, to tell apart departments of the same name).
-pub struct Filter<T> {
-    /// The data source attribute that holds the condition, for messages.
+/// A filter besides `id` and `name`: an attribute of the model holding the id of a
+/// related object (e.g. `organisation_id`), that the object found must have.
+pub struct LookupFilter<T> {
+    /// The attribute, which the configuration may set.
     pub attribute: &'static str,
+    /// What it does in a look-up (the attribute's description there).
+    pub description: &'static str,
+    /// A list query parameter that makes Halo apply the condition itself, when
+    /// Halo has one. Only narrows what Halo answers: the object's value decides.
+    pub param: Option<&'static str>,
+    /// The object's value of the related id.
+    pub value: fn(&T) -> Option<i64>,
+}
+
+/// One look-up data source: which Halo objects it finds and what it answers.
+pub trait Lookup: Send + Sync + 'static {
+    /// The data source type name, e.g. `halopsa_team`.
+    const TYPE_NAME: &'static str;
+    /// What it looks up, for `terraform providers schema` and the docs.
+    const DESCRIPTION: &'static str;
+    /// Whether the answer needs the object's detail lists (`?includedetails=true`):
+    /// an object found by name is then read again by id.
+    const DETAILS: bool = false;
+    /// The Halo object type.
+    type Object: Named<Id: FromStr>;
+    /// The answer's model: its attributes are the data source's.
+    type Model: Model;
+    /// Computed attributes beyond the model's ([`NoExtra`] for none).
+    type Extra: Model;
+
+    /// The `id` argument's description.
+    fn id_description() -> String {
+        let kind = <Self::Object as HaloObject>::KIND;
+        format!("The {kind}'s Halo id: set it to look the {kind} up by id. Give this or `name`.")
+    }
+
+    /// The `name` argument's description.
+    fn name_description() -> String {
+        let kind = <Self::Object as HaloObject>::KIND;
+        format!(
+            "The {kind}'s name: set it to look the {kind} up by name (an exact, \
+             case-sensitive match). Give this or `id`."
+        )
+    }
+
+    /// The filters besides `id` and `name`.
+    fn filters() -> Vec<LookupFilter<Self::Object>> {
+        Vec::new()
+    }
+
+    fn model(obj: &Self::Object) -> Self::Model;
+
+    fn extra(obj: &Self::Object) -> Self::Extra;
+}
+
+/// The data source of a [`Lookup`].
+pub struct LookupDataSource<L>(PhantomData<fn() -> L>);
+
+impl<L: Lookup> LookupDataSource<L> {
+    fn boxed() -> Box<dyn AnyDataSource<HaloClient>> {
+        Box::new(LookupDataSource::<L>(PhantomData))
+    }
+
+    async fn find(&self, halo: &HaloClient, config: &Value) -> Result<Value, Diagnostics> {
+        let text = |name: &str| config.attr(name).as_str().map(str::to_owned);
+        let mut filters = Vec::new();
+        for f in L::filters() {
+            let Some(raw) = text(f.attribute) else {
+                continue;
+            };
+            let wanted = int_id(Some(&raw), f.attribute)?;
+            let field = f.value;
+            filters.push(Filter {
+                attribute: f.attribute,
+                value: wanted.to_string(),
+                query: f.param.map(|p| (p, wanted.to_string())),
+                matches: Box::new(move |obj: &L::Object| field(obj) == Some(wanted)),
+            });
+        }
+        let (id, name) = (text("id"), text("name"));
+        let mut found: L::Object = find_one(
+            halo,
+            L::TYPE_NAME,
+            id.as_deref(),
+            name.as_deref(),
+            &filters,
+            L::DETAILS,
+        )
+        .await?;
+        if L::DETAILS && id.is_none() {
+            if let Some(obj_id) = found.id() {
+                if let Some(full) = halo.get::<L::Object>(obj_id, true).await? {
+                    found = full;
+                }
+            }
+        }
+        let mut value = L::model(&found).to_value();
+        if let Value::Object(extra) = L::extra(&found).to_value() {
+            for (k, v) in extra {
+                value.set_attr(&k, v);
+            }
+        }
+        Ok(value)
+    }
+}
+
+#[async_trait]
+impl<L: Lookup> AnyDataSource<HaloClient> for LookupDataSource<L> {
+    fn type_name(&self) -> &'static str {
+        L::TYPE_NAME
+    }
+
+    fn schema(&self) -> crate::framework::Schema {
+        let mut attributes = L::Model::attributes();
+        attributes.extend(L::Extra::attributes());
+        let mut searchable = vec![
+            ("id", Some(L::id_description())),
+            ("name", Some(L::name_description())),
+        ];
+        searchable.extend(
+            L::filters()
+                .iter()
+                .map(|f| (f.attribute, Some(f.description.to_string()))),
+        );
+        lookup_schema(L::DESCRIPTION, attributes, &searchable)
+    }
+
+    fn check_model(&self) -> Result<(), String> {
+        let attrs = L::Model::attributes();
+        let has = |n: &str| attrs.iter().any(|(a, _)| *a == n);
+        let missing = ["id", "name"]
+            .into_iter()
+            .chain(L::filters().iter().map(|f| f.attribute))
+            .find(|n| !has(n));
+        match missing {
+            Some(n) => Err(format!("{}: the model has no attribute {n}", L::TYPE_NAME)),
+            None => Ok(()),
+        }
+    }
+
+    fn validate(&self, config: &Value, diags: &mut Diagnostics) {
+        require_id_or_name(L::TYPE_NAME, config, diags);
+    }
+
+    async fn read(&self, halo: &HaloClient, config: &Value) -> Applied {
+        match self.find(halo, config).await {
+            Ok(state) => Applied {
+                state,
+                diagnostics: Diagnostics::new(),
+            },
+            Err(diagnostics) => Applied {
+                state: Value::Null,
+                diagnostics,
+            },
+        }
+    }
+}
+
+/// A condition besides `id` and `name` that the object found must meet.
+struct Filter<T> {
+    /// The data source attribute that holds the condition, for messages.
+    attribute: &'static str,
     /// The configured value, for messages.
-    pub value: String,
-    /// A list query parameter that makes Halo apply the condition itself
-    /// (`("org_id", "12")`), when Halo has one. Only narrows what Halo answers:
-    /// `matches` decides.
-    pub query: Option<(&'static str, String)>,
+    value: String,
+    /// A list query parameter that narrows what Halo answers (`("org_id", "12")`).
+    query: Option<(&'static str, String)>,
     /// Whether an object meets the condition. Checked on every candidate, also
     /// on the object a look-up by id finds.
-    pub matches: Box<dyn Fn(&T) -> bool + Send + Sync>,
-}
-
-impl<T: 'static> Filter<T> {
-    /// The filter for an optional integer-id attribute of a data source: none when
-    /// the attribute is not configured, else objects whose `field` equals it, with
-    /// Halo's list parameter `param` for it (or `None` when Halo cannot filter on
-    /// it). A value that is not a Halo id is an error on the attribute.
-    pub fn optional_int_id(
-        attribute: &'static str,
-        configured: Option<&str>,
-        param: Option<&'static str>,
-        field: fn(&T) -> Option<i64>,
-    ) -> Result<Option<Self>, Diagnostic> {
-        if configured.is_none() {
-            return Ok(None);
-        }
-        let value = crate::resources::int_id(configured, attribute)?;
-        Ok(Some(Filter {
-            attribute,
-            value: value.to_string(),
-            query: param.map(|p| (p, value.to_string())),
-            matches: Box::new(move |obj| field(obj) == Some(value)),
-        }))
-    }
+    matches: Box<dyn Fn(&T) -> bool + Send + Sync>,
 }
 
 /// Finds the one `T` that the data source `type_name` describes: the object with
@@ -160,7 +222,7 @@ impl<T: 'static> Filter<T> {
 ///
 /// - With an `id`: `GET /api/X/{id}` (`?includedetails=true` when `details`), then
 ///   the name (if given) and the filters must match that object.
-/// - With only a `name`: `GET /api/X` with [`Named::LOOKUP_QUERY`], `search=NAME`
+/// - With only a `name`: `GET /api/X` with the type's list query, `search=NAME`
 ///   when [`Named::SEARCH`] and each filter's query parameter; then exact matching
 ///   here. `details` does not apply to lists: get the object again by id if its
 ///   lists are needed.
@@ -170,7 +232,7 @@ impl<T: 'static> Filter<T> {
 /// `id`), no object found (on `name`, or on `id` when there is no name), more than
 /// one found (on `name`, listing the candidates' ids and suggesting `id` or a
 /// filter), and Halo errors as they are.
-pub async fn find_one<T>(
+async fn find_one<T>(
     halo: &HaloClient,
     type_name: &str,
     id: Option<&str>,
@@ -220,7 +282,7 @@ where
     let Some(name) = name else {
         return Err(wanted.neither().into());
     };
-    let mut query: Vec<(&str, &str)> = T::LOOKUP_QUERY.to_vec();
+    let mut query: Vec<(&str, &str)> = T::LIST_ALL_QUERY.to_vec();
     if T::SEARCH {
         query.push(("search", name));
     }
@@ -327,32 +389,14 @@ impl Wanted<'_> {
 }
 
 /// Configuration check for a data source with `id` and `name` arguments: at least
-/// one of them must be set (an unknown value counts as set). Call it from
-/// `DataSource::validate`.
-pub fn require_id_or_name(type_name: &str, config: &Value, diags: &mut Diagnostics) {
+/// one of them must be set (an unknown value counts as set).
+fn require_id_or_name(type_name: &str, config: &Value, diags: &mut Diagnostics) {
     if config.attr("id").is_null() && config.attr("name").is_null() {
         diags.error(
             format!("{type_name}: id or name required"),
             format!("{type_name} looks one object up: set `id` or `name` (or both)."),
         );
     }
-}
-
-/// The `id` argument of a data source whose objects have integer ids: optional,
-/// filled in from the object found.
-pub fn id_attribute(description: &'static str) -> Attribute {
-    Attribute::string()
-        .optional_computed()
-        .validate(Validator::PositiveIntString)
-        .description(description)
-}
-
-/// The `name` argument of a data source: optional, filled in from the object found.
-pub fn name_attribute(description: &'static str) -> Attribute {
-    Attribute::string()
-        .optional_computed()
-        .validate(Validator::length(1, 255))
-        .description(description)
 }
 
 #[cfg(test)]
@@ -398,5 +442,16 @@ mod tests {
         let mut diags = Diagnostics::new();
         require_id_or_name("halopsa_team", &config, &mut diags);
         assert!(!diags.has_errors(), "an unknown name counts as set");
+    }
+}
+
+/// Every data source answers with values its schema describes.
+#[cfg(test)]
+mod model_tests {
+    #[test]
+    fn every_data_source_fits_its_model() {
+        for d in super::all() {
+            assert_eq!(d.check_model(), Ok(()), "{}", d.type_name());
+        }
     }
 }

@@ -1,80 +1,43 @@
-//! Data source `halopsa_role`: one role looked up by name or id.
+//! Data source `halopsa_role`: one role, by name or id, with its permissions and
+//! every raw claim.
 
-use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
 
-use super::{find_one, name_attribute, require_id_or_name};
-use crate::framework::{Attribute, DataSource, Diagnostics, Schema, Validator, Value};
-use crate::halo::{HaloClient, Role};
-use crate::resources::role::RoleModel;
+use super::Lookup;
+use crate::halo::Role;
+use crate::resources::{RawClaim, RoleModel};
 
-pub struct RoleDataSource;
+pub struct RoleLookup;
 
-#[derive(Debug, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct RoleDataModel {
-    pub id: Option<String>,
-    pub name: Option<String>,
-    pub description: Option<String>,
-}
-
-impl From<RoleModel> for RoleDataModel {
-    fn from(m: RoleModel) -> Self {
-        RoleDataModel {
-            id: m.id,
-            name: Some(m.name),
-            description: m.description,
-        }
+crate::model! {
+    /// What the role data source shows beyond the resource's attributes.
+    #[derive(Debug, Clone, Default)]
+    pub struct RoleClaims {
+        claims: Option<BTreeSet<RawClaim>> = computed().description(
+            "Every claim of the role exactly as Halo holds it (`{type, value}`), those \
+             `permissions` reads included.",
+        ),
     }
 }
 
-#[async_trait]
-impl DataSource for RoleDataSource {
+impl Lookup for RoleLookup {
     const TYPE_NAME: &'static str = "halopsa_role";
-    type Model = RoleDataModel;
+    const DESCRIPTION: &'static str =
+        "Looks up one agent role by `name` or `id`, with its permissions and raw claims. \
+         No match, or more than one role with the name, is an error.";
+    /// Claims are a detail list.
+    const DETAILS: bool = true;
+    type Object = Role;
+    type Model = RoleModel;
+    type Extra = RoleClaims;
 
-    fn schema(&self) -> Schema {
-        Schema::new(
-            "Looks up one agent role by `name` or `id`. No match, or more than one role with \
-             the name, is an error.",
-        )
-        .attribute(
-            "id",
-            Attribute::string()
-                .optional_computed()
-                .validate(Validator::length(1, 255))
-                .description("The role's Halo id (a GUID). Give this or `name`."),
-        )
-        .attribute(
-            "name",
-            name_attribute("The role's name, matched exactly. Give this or `id`."),
-        )
-        .attribute(
-            "description",
-            Attribute::string()
-                .computed()
-                .description("The role's description (Halo's notes)."),
-        )
+    fn model(obj: &Role) -> RoleModel {
+        RoleModel::from_halo(obj.clone())
     }
 
-    fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        require_id_or_name(Self::TYPE_NAME, config, diags);
-    }
-
-    async fn read(
-        &self,
-        halo: &HaloClient,
-        config: Self::Model,
-    ) -> Result<Self::Model, Diagnostics> {
-        let found: Role = find_one(
-            halo,
-            Self::TYPE_NAME,
-            config.id.as_deref(),
-            config.name.as_deref(),
-            &[],
-            false,
-        )
-        .await?;
-        Ok(RoleModel::from_halo(found).into())
+    fn extra(obj: &Role) -> RoleClaims {
+        RoleClaims {
+            claims: Some(obj.claims.iter().flatten().map(RawClaim::from).collect()),
+        }
     }
 }

@@ -1,18 +1,24 @@
 //! A small schema-driven framework for Terraform providers: values and their
-//! msgpack codec, schemas, diagnostics, planning, validation and the traits that
-//! resources and data sources implement.
+//! msgpack codec, models declared once ([`model!`](crate::model)) with the schema
+//! they imply, diagnostics, planning, validation and the traits that resources and
+//! data sources implement. It knows nothing of Halo: the API client is a type
+//! parameter of [`Resource`] and [`AnyDataSource`].
 
 pub mod codec;
-pub mod diag;
-pub mod plan;
-pub mod resource;
-pub mod schema;
-pub mod validate;
-pub mod value;
+mod diag;
+mod lookup;
+pub mod model;
+mod plan;
+mod resource;
+mod schema;
+mod validate;
+mod value;
 
-pub use diag::{AttrPath, Diagnostic, Diagnostics};
-pub use plan::Planned;
-pub use resource::{ApplyError, DataSource, Resource};
-pub use schema::{Attribute, PlanModifier, Schema};
-pub use validate::Validator;
+pub use diag::{AttrPath, Diagnostic, Diagnostics, Severity, Step};
+pub use lookup::lookup_schema;
+pub use model::{Field, Model};
+pub use plan::{default_object, plan_resource, Planned};
+pub use resource::{attr_error, AnyDataSource, AnyResource, Applied, ApplyError, Resource};
+pub use schema::{Attribute, AttributeKind, PlanModifier, Presence, Schema, Semantic};
+pub use validate::{validate_config, Validator};
 pub use value::{Number, Type, Value};

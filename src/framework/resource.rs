@@ -1,18 +1,19 @@
-//! The traits resources and data sources implement, with typed models, and the
-//! type-erased forms the protocol server works with.
+//! The trait a managed resource type implements against its typed [`Model`], and
+//! the type-erased form ([`AnyResource`]) the protocol server works with.
+//!
+//! The framework knows nothing of the API behind a resource: the client a resource
+//! talks to is the type parameter `C` (the provider passes its Halo client).
 
 use async_trait::async_trait;
-use serde::de::DeserializeOwned;
-use serde::Serialize;
 
 use super::diag::{AttrPath, Diagnostic, Diagnostics};
+use super::model::Model;
 use super::plan::Planned;
-use super::schema::Schema;
-use super::value::{Type, Value};
-use crate::halo::{HaloClient, HaloError};
+use super::schema::{Attribute, Schema};
+use super::value::Value;
 
-/// A failed create or update. When the object exists in Halo despite the failure
-/// (a later step failed), `state` carries it so Terraform keeps tracking it.
+/// A failed create or update. When the object exists despite the failure (a later
+/// step failed), `state` carries it so Terraform keeps tracking it.
 #[derive(Debug)]
 pub struct ApplyError<M> {
     pub diagnostics: Diagnostics,
@@ -40,65 +41,42 @@ impl<M> From<Diagnostics> for ApplyError<M> {
 
 impl<M> From<Diagnostic> for ApplyError<M> {
     fn from(d: Diagnostic) -> Self {
-        ApplyError {
-            diagnostics: d.into(),
-            state: None,
-        }
+        Diagnostics::from(d).into()
     }
-}
-
-impl<M> From<HaloError> for ApplyError<M> {
-    fn from(e: HaloError) -> Self {
-        ApplyError {
-            diagnostics: halo_diagnostic(&e).into(),
-            state: None,
-        }
-    }
-}
-
-impl From<HaloError> for Diagnostics {
-    fn from(e: HaloError) -> Self {
-        halo_diagnostic(&e).into()
-    }
-}
-
-/// The diagnostic for a failed Halo call, with Halo's own text in the detail.
-pub fn halo_diagnostic(e: &HaloError) -> Diagnostic {
-    Diagnostic::error("Halo API request failed", e.to_string())
 }
 
 /// A managed resource type, written against its typed model.
+///
+/// An object is identified by a [`Resource::Key`], taken from state
+/// ([`Resource::key`]) or from an import id ([`Resource::parse_import_id`]); reading
+/// by key is the one way state is made from what the API holds, so an import is a
+/// read without prior state.
 #[async_trait]
-pub trait Resource: Send + Sync + 'static {
+pub trait Resource<C: Sync>: Send + Sync + 'static {
     /// The resource type name, e.g. `halopsa_organisation`.
     const TYPE_NAME: &'static str;
-    /// The resource's state as a Rust type. Attributes left null are missing from the
-    /// serialised form, so models derive `Default` and use `#[serde(default)]`.
-    type Model: Serialize + DeserializeOwned + Default + Send + Sync;
+    /// What the resource is, for `terraform providers schema` and the docs.
+    const DESCRIPTION: &'static str;
+    /// The state's schema version; [`Resource::upgrade_state`] reads older ones.
+    const SCHEMA_VERSION: i64 = 0;
+    /// The resource's state; its declaration is the schema.
+    type Model: Model + Clone;
+    /// The filters of the resource's `list` block (`terraform query`).
+    type Filter: Model;
+    /// What identifies one object (its id, or the pair of ids of a membership).
+    type Key: Send + Sync;
 
-    fn schema(&self) -> Schema;
+    /// The key of the object a state stands for.
+    fn key(state: &Self::Model) -> Result<Self::Key, Diagnostic>;
+
+    /// The key an import id (`terraform import`, `import {}`, identity) names.
+    fn parse_import_id(id: &str) -> Result<Self::Key, Diagnostic>;
 
     /// Checks beyond single-attribute validators (e.g. one attribute requires another).
     fn validate(&self, _config: &Value, _diags: &mut Diagnostics) {}
 
     /// Adjusts the generic plan (e.g. a computed value that a change will replace).
     fn modify_plan(&self, _prior: &Value, _config: &Value, _plan: &mut Planned) {}
-
-    /// The state an import id stands for, before the first read. The default takes
-    /// the id as the object's `id`.
-    fn import(&self, id: &str) -> Result<Vec<(&'static str, Value)>, Diagnostic> {
-        let id = id.trim();
-        if id.is_empty() {
-            return Err(Diagnostic::error(
-                "Invalid import id",
-                format!(
-                    "Importing {} needs the object's Halo id; got an empty string.",
-                    Self::TYPE_NAME
-                ),
-            ));
-        }
-        Ok(vec![("id", Value::string(id))])
-    }
 
     /// Rewrites stored state written by an older schema version (JSON form).
     fn upgrade_state(
@@ -109,75 +87,34 @@ pub trait Resource: Send + Sync + 'static {
         Ok(state)
     }
 
-    /// The filters of a `list` block (`terraform query`), or `None` when the type
-    /// cannot be listed.
-    fn list_schema(&self) -> Option<Schema> {
-        None
-    }
-
     /// Every object matching the list block's filters, as full state.
-    async fn list(
-        &self,
-        _halo: &HaloClient,
-        _filter: &Value,
-    ) -> Result<Vec<Self::Model>, Diagnostics> {
-        Ok(Vec::new())
-    }
+    async fn list(&self, client: &C, filter: Self::Filter)
+        -> Result<Vec<Self::Model>, Diagnostics>;
 
     async fn create(
         &self,
-        halo: &HaloClient,
+        client: &C,
         plan: Self::Model,
     ) -> Result<Self::Model, ApplyError<Self::Model>>;
-    /// `Ok(None)` when the object no longer exists in Halo.
+
+    /// The object as the API holds it, `Ok(None)` when it no longer exists. `prior`
+    /// is the state being refreshed (none on import), for values the API never
+    /// answers again (a secret shown once).
     async fn read(
         &self,
-        halo: &HaloClient,
-        state: Self::Model,
+        client: &C,
+        key: Self::Key,
+        prior: Option<&Self::Model>,
     ) -> Result<Option<Self::Model>, Diagnostics>;
+
     async fn update(
         &self,
-        halo: &HaloClient,
+        client: &C,
         prior: Self::Model,
         plan: Self::Model,
     ) -> Result<Self::Model, ApplyError<Self::Model>>;
-    async fn delete(&self, halo: &HaloClient, state: Self::Model) -> Result<(), Diagnostics>;
-}
 
-/// A data source type, written against its typed model.
-#[async_trait]
-pub trait DataSource: Send + Sync + 'static {
-    const TYPE_NAME: &'static str;
-    type Model: Serialize + DeserializeOwned + Default + Send + Sync;
-
-    fn schema(&self) -> Schema;
-
-    fn validate(&self, _config: &Value, _diags: &mut Diagnostics) {}
-
-    async fn read(
-        &self,
-        halo: &HaloClient,
-        config: Self::Model,
-    ) -> Result<Self::Model, Diagnostics>;
-}
-
-/// Converts a value of `ty` into a typed model.
-pub fn to_model<M: DeserializeOwned>(value: &Value) -> Result<M, Diagnostic> {
-    serde_json::from_value(value.to_json()).map_err(|e| {
-        Diagnostic::error(
-            "Internal error: state does not fit the model",
-            e.to_string(),
-        )
-    })
-}
-
-/// Converts a typed model into a value of `ty`.
-pub fn from_model<M: Serialize>(model: &M, ty: &Type) -> Result<Value, Diagnostic> {
-    let json = serde_json::to_value(model).map_err(|e| {
-        Diagnostic::error("Internal error: model does not serialise", e.to_string())
-    })?;
-    Value::from_json(&json, ty, false)
-        .map_err(|e| Diagnostic::error("Internal error: model does not fit the schema", e))
+    async fn delete(&self, client: &C, state: Self::Model) -> Result<(), Diagnostics>;
 }
 
 /// The outcome of an apply step in value form: the new state (if any) and diagnostics.
@@ -186,56 +123,88 @@ pub struct Applied {
     pub diagnostics: Diagnostics,
 }
 
+impl Applied {
+    fn failed(state: Value, diagnostics: impl Into<Diagnostics>) -> Applied {
+        Applied {
+            state,
+            diagnostics: diagnostics.into(),
+        }
+    }
+}
+
 /// A resource with its model erased, as the protocol server sees it.
 #[async_trait]
-pub trait AnyResource: Send + Sync {
+pub trait AnyResource<C: Sync>: Send + Sync {
     fn type_name(&self) -> &'static str;
     fn schema(&self) -> Schema;
+    fn list_schema(&self) -> Schema;
+    /// Whether the model can hold every value its schema allows ([`check_model`]).
+    ///
+    /// [`check_model`]: super::model::check_model
+    fn check_model(&self) -> Result<(), String>;
     fn validate(&self, config: &Value, diags: &mut Diagnostics);
     fn modify_plan(&self, prior: &Value, config: &Value, plan: &mut Planned);
-    fn import(&self, id: &str) -> Result<Vec<(&'static str, Value)>, Diagnostic>;
     fn upgrade_state(
         &self,
         from_version: i64,
         state: serde_json::Value,
     ) -> Result<serde_json::Value, Diagnostic>;
-    fn list_schema(&self) -> Option<Schema>;
-    async fn list(
-        &self,
-        halo: &HaloClient,
-        filter: &Value,
-        ty: &Type,
-    ) -> Result<Vec<Value>, Diagnostics>;
-    async fn create(&self, halo: &HaloClient, plan: &Value, ty: &Type) -> Applied;
-    async fn read(&self, halo: &HaloClient, state: &Value, ty: &Type) -> Applied;
-    async fn update(&self, halo: &HaloClient, prior: &Value, plan: &Value, ty: &Type) -> Applied;
-    async fn delete(&self, halo: &HaloClient, state: &Value) -> Diagnostics;
+    async fn list(&self, client: &C, filter: &Value) -> Result<Vec<Value>, Diagnostics>;
+    async fn create(&self, client: &C, plan: &Value) -> Applied;
+    async fn read(&self, client: &C, state: &Value) -> Applied;
+    /// The whole state of the object an import id names; an error when there is none.
+    async fn import(&self, client: &C, id: &str) -> Applied;
+    async fn update(&self, client: &C, prior: &Value, plan: &Value) -> Applied;
+    async fn delete(&self, client: &C, state: &Value) -> Diagnostics;
 }
 
-fn applied<M: Serialize>(result: Result<M, ApplyError<M>>, ty: &Type, fallback: &Value) -> Applied {
-    let (model, mut diagnostics) = match result {
+/// The state of an applied model: where the resource's answer differs from the plan
+/// only as an attribute's declared [`Semantic`](super::schema::Semantic) equality
+/// allows, the planned value stands. Nothing else is rewritten.
+fn settle<M: Model>(
+    result: Result<M, ApplyError<M>>,
+    planned: &Value,
+    attrs: &[(&'static str, Attribute)],
+    fallback: &Value,
+) -> Applied {
+    let (model, diagnostics) = match result {
         Ok(m) => (Some(m), Diagnostics::new()),
         Err(e) => (e.state, e.diagnostics),
     };
-    let state = match model.map(|m| from_model(&m, ty)) {
-        Some(Ok(v)) => v,
-        Some(Err(d)) => {
-            diagnostics.push(d);
-            fallback.clone()
-        }
-        None => fallback.clone(),
+    let Some(model) = model else {
+        return Applied::failed(fallback.clone(), diagnostics);
     };
+    let mut state = model.to_value();
+    for (name, attr) in attrs {
+        let Some(semantic) = attr.semantic else {
+            continue;
+        };
+        let wanted = planned.attr(name);
+        if !wanted.is_unknown() && semantic.equal(state.attr(name), wanted) {
+            state.set_attr(name, wanted.clone());
+        }
+    }
     Applied { state, diagnostics }
 }
 
 #[async_trait]
-impl<R: Resource> AnyResource for R {
+impl<C: Sync, R: Resource<C>> AnyResource<C> for R {
     fn type_name(&self) -> &'static str {
         R::TYPE_NAME
     }
 
     fn schema(&self) -> Schema {
-        Resource::schema(self)
+        Schema::of::<R::Model>(R::DESCRIPTION).version(R::SCHEMA_VERSION)
+    }
+
+    fn list_schema(&self) -> Schema {
+        Schema::of::<R::Filter>("Filters for listing objects with `terraform query`.")
+    }
+
+    fn check_model(&self) -> Result<(), String> {
+        super::model::check_model::<R::Model>()
+            .and_then(|()| super::model::check_model::<R::Filter>())
+            .map_err(|e| format!("{}: {e}", R::TYPE_NAME))
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
@@ -246,10 +215,6 @@ impl<R: Resource> AnyResource for R {
         Resource::modify_plan(self, prior, config, plan);
     }
 
-    fn import(&self, id: &str) -> Result<Vec<(&'static str, Value)>, Diagnostic> {
-        Resource::import(self, id)
-    }
-
     fn upgrade_state(
         &self,
         from_version: i64,
@@ -258,80 +223,85 @@ impl<R: Resource> AnyResource for R {
         Resource::upgrade_state(self, from_version, state)
     }
 
-    fn list_schema(&self) -> Option<Schema> {
-        Resource::list_schema(self)
+    async fn list(&self, client: &C, filter: &Value) -> Result<Vec<Value>, Diagnostics> {
+        let filter = R::Filter::from_value(filter)?;
+        let models = Resource::list(self, client, filter).await?;
+        Ok(models.iter().map(Model::to_value).collect())
     }
 
-    async fn list(
-        &self,
-        halo: &HaloClient,
-        filter: &Value,
-        ty: &Type,
-    ) -> Result<Vec<Value>, Diagnostics> {
-        let models = Resource::list(self, halo, filter).await?;
-        models
-            .iter()
-            .map(|m| from_model(m, ty).map_err(Diagnostics::from))
-            .collect()
-    }
-
-    async fn create(&self, halo: &HaloClient, plan: &Value, ty: &Type) -> Applied {
-        let model = match to_model::<R::Model>(plan) {
+    async fn create(&self, client: &C, plan: &Value) -> Applied {
+        let model = match R::Model::from_value(plan) {
             Ok(m) => m,
-            Err(d) => {
-                return Applied {
-                    state: Value::Null,
-                    diagnostics: d.into(),
-                }
-            }
+            Err(d) => return Applied::failed(Value::Null, d),
         };
-        applied(Resource::create(self, halo, model).await, ty, &Value::Null)
+        let attrs = <R::Model as Model>::attributes();
+        settle(
+            Resource::create(self, client, model).await,
+            plan,
+            &attrs,
+            &Value::Null,
+        )
     }
 
-    async fn read(&self, halo: &HaloClient, state: &Value, ty: &Type) -> Applied {
-        let model = match to_model::<R::Model>(state) {
-            Ok(m) => m,
-            Err(d) => {
-                return Applied {
-                    state: state.clone(),
-                    diagnostics: d.into(),
-                }
-            }
+    async fn read(&self, client: &C, state: &Value) -> Applied {
+        let read = async {
+            let prior = R::Model::from_value(state)?;
+            let key = R::key(&prior)?;
+            Resource::read(self, client, key, Some(&prior)).await
         };
-        match Resource::read(self, halo, model).await {
-            Ok(Some(m)) => applied::<R::Model>(Ok(m), ty, state),
-            Ok(None) => Applied {
-                state: Value::Null,
+        match read.await {
+            Ok(Some(m)) => Applied {
+                state: m.to_value(),
                 diagnostics: Diagnostics::new(),
             },
-            Err(diagnostics) => Applied {
-                state: state.clone(),
-                diagnostics,
-            },
+            Ok(None) => Applied::failed(Value::Null, Diagnostics::new()),
+            Err(d) => Applied::failed(state.clone(), d),
         }
     }
 
-    async fn update(&self, halo: &HaloClient, prior: &Value, plan: &Value, ty: &Type) -> Applied {
-        let models = to_model::<R::Model>(prior).and_then(|p| Ok((p, to_model::<R::Model>(plan)?)));
+    async fn import(&self, client: &C, id: &str) -> Applied {
+        let read = async {
+            let key = R::parse_import_id(id)?;
+            Resource::read(self, client, key, None).await
+        };
+        match read.await {
+            Ok(Some(m)) => Applied {
+                state: m.to_value(),
+                diagnostics: Diagnostics::new(),
+            },
+            Ok(None) => Applied::failed(
+                Value::Null,
+                Diagnostic::error(
+                    "Cannot import non-existent remote object",
+                    format!(
+                        "There is no {} with the id {:?} to import.",
+                        R::TYPE_NAME,
+                        id.trim()
+                    ),
+                ),
+            ),
+            Err(d) => Applied::failed(Value::Null, d),
+        }
+    }
+
+    async fn update(&self, client: &C, prior: &Value, plan: &Value) -> Applied {
+        let models = R::Model::from_value(prior).and_then(|p| Ok((p, R::Model::from_value(plan)?)));
         let (prior_model, plan_model) = match models {
             Ok(m) => m,
-            Err(d) => {
-                return Applied {
-                    state: prior.clone(),
-                    diagnostics: d.into(),
-                }
-            }
+            Err(d) => return Applied::failed(prior.clone(), d),
         };
-        applied(
-            Resource::update(self, halo, prior_model, plan_model).await,
-            ty,
+        let attrs = <R::Model as Model>::attributes();
+        settle(
+            Resource::update(self, client, prior_model, plan_model).await,
+            plan,
+            &attrs,
             prior,
         )
     }
 
-    async fn delete(&self, halo: &HaloClient, state: &Value) -> Diagnostics {
-        match to_model::<R::Model>(state) {
-            Ok(m) => Resource::delete(self, halo, m)
+    async fn delete(&self, client: &C, state: &Value) -> Diagnostics {
+        match R::Model::from_value(state) {
+            Ok(m) => Resource::delete(self, client, m)
                 .await
                 .err()
                 .unwrap_or_default(),
@@ -340,47 +310,15 @@ impl<R: Resource> AnyResource for R {
     }
 }
 
-/// A data source with its model erased.
+/// A data source with its model erased, as the protocol server sees it.
 #[async_trait]
-pub trait AnyDataSource: Send + Sync {
+pub trait AnyDataSource<C: Sync>: Send + Sync {
     fn type_name(&self) -> &'static str;
     fn schema(&self) -> Schema;
+    /// Whether the data source's schema and the model it answers with agree.
+    fn check_model(&self) -> Result<(), String>;
     fn validate(&self, config: &Value, diags: &mut Diagnostics);
-    async fn read(&self, halo: &HaloClient, config: &Value, ty: &Type) -> Applied;
-}
-
-#[async_trait]
-impl<D: DataSource> AnyDataSource for D {
-    fn type_name(&self) -> &'static str {
-        D::TYPE_NAME
-    }
-
-    fn schema(&self) -> Schema {
-        DataSource::schema(self)
-    }
-
-    fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        DataSource::validate(self, config, diags);
-    }
-
-    async fn read(&self, halo: &HaloClient, config: &Value, ty: &Type) -> Applied {
-        let model = match to_model::<D::Model>(config) {
-            Ok(m) => m,
-            Err(d) => {
-                return Applied {
-                    state: Value::Null,
-                    diagnostics: d.into(),
-                }
-            }
-        };
-        applied(
-            DataSource::read(self, halo, model)
-                .await
-                .map_err(ApplyError::from),
-            ty,
-            &Value::Null,
-        )
-    }
+    async fn read(&self, client: &C, config: &Value) -> Applied;
 }
 
 /// An error that points at the attribute `name`.

@@ -1,6 +1,7 @@
 //! Schemas: what a resource, data source or the provider accepts, described the way
 //! Terraform shows it to users (`terraform providers schema`, the docs).
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use super::validate::Validator;
@@ -40,6 +41,30 @@ pub enum PlanModifier {
     RequiresReplace,
 }
 
+/// When a value Halo answered counts as the value planned, though it is spelt
+/// differently: Halo normalises some values (letter case of GUIDs, surrounding
+/// blanks). An attribute declares this instead of the framework guessing; an
+/// applied value that differs in any other way is reported by Terraform as an
+/// inconsistent result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Semantic {
+    /// Strings equal without regard to ASCII letter case.
+    IgnoreCase,
+    /// Strings equal once surrounding white space is trimmed.
+    Trimmed,
+}
+
+impl Semantic {
+    /// Whether `applied` stands for `planned` under this equality.
+    pub fn equal(self, applied: &Value, planned: &Value) -> bool {
+        match (self, applied, planned) {
+            (Semantic::IgnoreCase, Value::String(a), Value::String(b)) => a.eq_ignore_ascii_case(b),
+            (Semantic::Trimmed, Value::String(a), Value::String(b)) => a.trim() == b.trim(),
+            _ => applied == planned,
+        }
+    }
+}
+
 /// What an attribute holds: a value of a type, or a nested object with attributes of
 /// its own (a "single nested attribute").
 #[derive(Debug, Clone)]
@@ -52,10 +77,10 @@ pub enum AttributeKind {
 pub struct Attribute {
     pub kind: AttributeKind,
     pub presence: Presence,
-    pub description: &'static str,
+    pub description: Cow<'static, str>,
     pub sensitive: bool,
-    pub deprecated: Option<&'static str>,
     pub default: Option<Value>,
+    pub semantic: Option<Semantic>,
     pub modifiers: Vec<PlanModifier>,
     pub validators: Vec<Validator>,
 }
@@ -65,10 +90,10 @@ impl Attribute {
         Attribute {
             kind,
             presence,
-            description: "",
+            description: Cow::Borrowed(""),
             sensitive: false,
-            deprecated: None,
             default: None,
+            semantic: None,
             modifiers: Vec::new(),
             validators: Vec::new(),
         }
@@ -88,17 +113,6 @@ impl Attribute {
 
     pub fn set_of(element: Type) -> Attribute {
         Attribute::new(AttributeKind::Value(Type::set(element)), Presence::Optional)
-    }
-
-    pub fn list_of(element: Type) -> Attribute {
-        Attribute::new(
-            AttributeKind::Value(Type::list(element)),
-            Presence::Optional,
-        )
-    }
-
-    pub fn map_of(element: Type) -> Attribute {
-        Attribute::new(AttributeKind::Value(Type::map(element)), Presence::Optional)
     }
 
     pub fn nested(attributes: Vec<(&'static str, Attribute)>) -> Attribute {
@@ -125,18 +139,31 @@ impl Attribute {
         self
     }
 
-    pub fn description(mut self, text: &'static str) -> Self {
-        self.description = text;
+    pub fn description(mut self, text: impl Into<Cow<'static, str>>) -> Self {
+        self.description = text.into();
         self
+    }
+
+    /// Declares when an applied value counts as the planned one (see [`Semantic`]).
+    pub fn semantic_equality(mut self, s: Semantic) -> Self {
+        self.semantic = Some(s);
+        self
+    }
+
+    /// An attribute declared by presence only; [`Attribute::typed`] gives it its
+    /// type (the [`model!`](crate::model) macro does, from the field's type).
+    pub fn untyped(presence: Presence) -> Attribute {
+        Attribute::new(AttributeKind::Value(Type::Dynamic), presence)
+    }
+
+    /// `spec` with the value type or nested attributes `kind`.
+    pub fn typed(mut spec: Attribute, kind: AttributeKind) -> Attribute {
+        spec.kind = kind;
+        spec
     }
 
     pub fn sensitive(mut self) -> Self {
         self.sensitive = true;
-        self
-    }
-
-    pub fn deprecated(mut self, message: &'static str) -> Self {
-        self.deprecated = Some(message);
         self
     }
 
@@ -178,7 +205,7 @@ impl Attribute {
     }
 }
 
-fn object_type(attrs: &[(&'static str, Attribute)]) -> Type {
+pub(crate) fn object_type(attrs: &[(&'static str, Attribute)]) -> Type {
     Type::Object(
         attrs
             .iter()
@@ -196,6 +223,15 @@ pub struct Schema {
 }
 
 impl Schema {
+    /// The schema of a model's attributes.
+    pub fn of<M: super::model::Model>(description: &'static str) -> Schema {
+        Schema {
+            version: 0,
+            description,
+            attributes: M::attributes(),
+        }
+    }
+
     pub fn new(description: &'static str) -> Schema {
         Schema {
             version: 0,

@@ -5,35 +5,61 @@
 //! never sent from here. `role_ids` is the agent's whole role set when configured;
 //! left out, roles are not managed (whatever Halo holds is read back).
 
-use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
 
-use super::{int_id, non_empty, or_cleared, write_error, Field};
-use crate::framework::resource::halo_diagnostic;
-use crate::framework::Value;
-use crate::framework::{ApplyError, Attribute, Diagnostics, Resource, Schema, Type, Validator};
+use async_trait::async_trait;
+
+use super::support::{
+    halo_diagnostic, int_id, list_named, non_empty, or_cleared, write_error, NameFilter, WriteField,
+};
+use crate::framework::{ApplyError, Diagnostic, Diagnostics, Resource, Validator, Value};
 use crate::halo::{Agent, HaloClient, RoleRef};
 
 pub struct AgentResource;
 
-#[derive(Debug, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct AgentModel {
-    pub id: Option<String>,
-    pub name: String,
-    pub email: Option<String>,
-    pub first_name: Option<String>,
-    pub surname: Option<String>,
-    pub is_api_agent: Option<bool>,
-    pub default_team: Option<String>,
-    pub workday_id: Option<String>,
-    pub role_ids: Option<Vec<String>>,
-    pub is_disabled: Option<bool>,
+crate::model! {
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct AgentModel {
+        id: Option<String> = computed()
+            .use_state_for_unknown()
+            .description("The agent's Halo id."),
+        name: String = required()
+            .validate(Validator::length(1, 255))
+            .description("The agent's username (1 to 255 characters)."),
+        email: Option<String> = optional().description("The agent's email address."),
+        first_name: Option<String> = optional().description("The agent's first name."),
+        surname: Option<String> = optional().description("The agent's surname."),
+        is_api_agent: bool = optional_computed().default(Value::Bool(false)).description(
+            "Whether this is an API-only agent (used by API applications, cannot log in \
+             interactively). Default `false`.",
+        ),
+        default_team: Option<String> = optional()
+            .validate(Validator::length(1, 255))
+            .description("The **name** of the agent's default team (e.g. `halopsa_team.x.name`)."),
+        workday_id: Option<String> = optional_computed()
+            .use_state_for_unknown()
+            .validate(Validator::PositiveIntString)
+            .description(
+                "The id of the agent's work hours (see the `halopsa_workday` data source). \
+                 Left out, Halo's choice is kept and read back.",
+            ),
+        role_ids: Option<BTreeSet<String>> = optional_computed()
+            .use_state_for_unknown()
+            .description(
+                "The ids of the roles the agent holds: the agent's whole role set (roles \
+                 added in Halo by hand are removed on the next apply). An empty set \
+                 removes every role. Left out, the agent's roles are not managed and \
+                 Halo's are read back.",
+            ),
+        is_disabled: bool = optional_computed()
+            .default(Value::Bool(false))
+            .description("Whether the agent is disabled (cannot log in). Default `false`."),
+    }
 }
 
 /// Halo fields named in Halo's refusals, and the attribute to point at (in order:
 /// the first field the message names wins).
-const WRITE_FIELDS: &[Field] = &[
+const WRITE_FIELDS: &[WriteField] = &[
     ("workday_id", "workday_id"),
     ("roles", "role_ids"),
     ("firstname", "first_name"),
@@ -71,23 +97,23 @@ impl AgentModel {
             email: non_empty(a.email),
             first_name: non_empty(a.firstname),
             surname: non_empty(a.surname),
-            is_api_agent: Some(a.isapiagent.unwrap_or(false)),
+            is_api_agent: a.isapiagent.unwrap_or(false),
             default_team: non_empty(a.team),
             workday_id: a.workday_id.filter(|w| *w > 0).map(|w| w.to_string()),
             role_ids,
-            is_disabled: Some(a.isdisabled.unwrap_or(false)),
+            is_disabled: a.isdisabled.unwrap_or(false),
         }
     }
 }
 
 /// Role ids as Halo's `roles` list.
-fn role_refs(ids: &[String]) -> Vec<RoleRef> {
+fn role_refs(ids: &BTreeSet<String>) -> Vec<RoleRef> {
     ids.iter().map(|id| RoleRef { id: id.clone() }).collect()
 }
 
 /// Whether two role sets differ (GUIDs compare without regard to case).
-fn roles_differ(a: Option<&Vec<String>>, b: Option<&Vec<String>>) -> bool {
-    let norm = |v: Option<&Vec<String>>| {
+fn roles_differ(a: Option<&BTreeSet<String>>, b: Option<&BTreeSet<String>>) -> bool {
+    let norm = |v: Option<&BTreeSet<String>>| {
         let mut ids: Vec<String> = v
             .into_iter()
             .flatten()
@@ -101,7 +127,7 @@ fn roles_differ(a: Option<&Vec<String>>, b: Option<&Vec<String>>) -> bool {
 }
 
 /// The optional work hours id as Halo's integer.
-fn workday(plan: &AgentModel) -> Result<Option<i64>, crate::framework::Diagnostic> {
+fn workday(plan: &AgentModel) -> Result<Option<i64>, Diagnostic> {
     plan.workday_id
         .as_deref()
         .map(|w| int_id(Some(w), "workday_id"))
@@ -109,99 +135,31 @@ fn workday(plan: &AgentModel) -> Result<Option<i64>, crate::framework::Diagnosti
 }
 
 #[async_trait]
-impl Resource for AgentResource {
+impl Resource<HaloClient> for AgentResource {
     const TYPE_NAME: &'static str = "halopsa_agent";
+    const DESCRIPTION: &'static str =
+        "An agent: a Halo user who works tickets (Configuration > Teams & Agents > Agents), \
+         or an API-only agent that API applications log in as. Department memberships \
+         are managed with `halopsa_agent_department`.";
     type Model = AgentModel;
+    type Filter = NameFilter;
+    type Key = i64;
 
-    fn schema(&self) -> Schema {
-        Schema::new(
-            "An agent: a Halo user who works tickets (Configuration > Teams & Agents > Agents), \
-             or an API-only agent that API applications log in as. Department memberships \
-             are managed with `halopsa_agent_department`.",
-        )
-        .attribute(
-            "id",
-            Attribute::string()
-                .computed()
-                .use_state_for_unknown()
-                .description("The agent's Halo id."),
-        )
-        .attribute(
-            "name",
-            Attribute::string()
-                .required()
-                .validate(Validator::length(1, 255))
-                .description("The agent's username (1 to 255 characters)."),
-        )
-        .attribute(
-            "email",
-            Attribute::string().description("The agent's email address."),
-        )
-        .attribute(
-            "first_name",
-            Attribute::string().description("The agent's first name."),
-        )
-        .attribute(
-            "surname",
-            Attribute::string().description("The agent's surname."),
-        )
-        .attribute(
-            "is_api_agent",
-            Attribute::bool().default(Value::Bool(false)).description(
-                "Whether this is an API-only agent (used by API applications, cannot log in \
-                 interactively). Default `false`.",
-            ),
-        )
-        .attribute(
-            "default_team",
-            Attribute::string()
-                .validate(Validator::length(1, 255))
-                .description(
-                    "The **name** of the agent's default team (e.g. `halopsa_team.x.name`).",
-                ),
-        )
-        .attribute(
-            "workday_id",
-            Attribute::string()
-                .optional_computed()
-                .use_state_for_unknown()
-                .validate(Validator::PositiveIntString)
-                .description(
-                    "The id of the agent's work hours (see the `halopsa_workday` data source). \
-                     Left out, Halo's choice is kept and read back.",
-                ),
-        )
-        .attribute(
-            "role_ids",
-            Attribute::set_of(Type::String)
-                .optional_computed()
-                .use_state_for_unknown()
-                .description(
-                    "The ids of the roles the agent holds: the agent's whole role set (roles \
-                     added in Halo by hand are removed on the next apply). An empty set \
-                     removes every role. Left out, the agent's roles are not managed and \
-                     Halo's are read back.",
-                ),
-        )
-        .attribute(
-            "is_disabled",
-            Attribute::bool()
-                .default(Value::Bool(false))
-                .description("Whether the agent is disabled (cannot log in). Default `false`."),
-        )
+    fn key(state: &Self::Model) -> Result<i64, Diagnostic> {
+        int_id(state.id.as_deref(), "id")
     }
 
-    fn list_schema(&self) -> Option<Schema> {
-        Some(super::name_filter_schema("agents"))
+    fn parse_import_id(id: &str) -> Result<i64, Diagnostic> {
+        int_id(Some(id), "id")
     }
 
     /// Every agent, API-only and disabled ones included, with its roles.
     async fn list(
         &self,
         halo: &HaloClient,
-        filter: &Value,
+        filter: NameFilter,
     ) -> Result<Vec<Self::Model>, Diagnostics> {
-        Ok(super::list_named::<Agent>(halo, filter, true)
+        Ok(list_named::<Agent>(halo, filter.name.as_deref(), true)
             .await?
             .into_iter()
             .map(|a| AgentModel::from_halo(a, &AgentModel::default()))
@@ -213,20 +171,7 @@ impl Resource for AgentResource {
         halo: &HaloClient,
         plan: Self::Model,
     ) -> Result<Self::Model, ApplyError<Self::Model>> {
-        let wanted = Agent {
-            id: None,
-            name: Some(plan.name.clone()),
-            email: plan.email.clone(),
-            firstname: plan.first_name.clone(),
-            surname: plan.surname.clone(),
-            isapiagent: Some(plan.is_api_agent.unwrap_or(false)),
-            team: plan.default_team.clone(),
-            workday_id: workday(&plan)?,
-            isdisabled: Some(plan.is_disabled.unwrap_or(false)),
-            roles: plan.role_ids.as_deref().map(role_refs),
-            // Owned by halopsa_agent_department: never sent.
-            departments: None,
-        };
+        let wanted = to_halo(&plan, None, plan.role_ids.as_ref())?;
         let created = halo
             .create(&wanted, |a: &Agent| {
                 a.name.as_deref() == Some(plan.name.as_str())
@@ -239,13 +184,14 @@ impl Resource for AgentResource {
     async fn read(
         &self,
         halo: &HaloClient,
-        state: Self::Model,
+        id: i64,
+        prior: Option<&Self::Model>,
     ) -> Result<Option<Self::Model>, Diagnostics> {
-        let id = int_id(state.id.as_deref(), "id")?;
+        let known = prior.cloned().unwrap_or_default();
         Ok(halo
             .read::<Agent>(id, true)
             .await?
-            .map(|a| AgentModel::from_halo(a, &state)))
+            .map(|a| AgentModel::from_halo(a, &known)))
     }
 
     async fn update(
@@ -254,28 +200,12 @@ impl Resource for AgentResource {
         prior: Self::Model,
         plan: Self::Model,
     ) -> Result<Self::Model, ApplyError<Self::Model>> {
-        let id = int_id(prior.id.as_deref(), "id")?;
+        let id = Self::key(&prior)?;
         // Roles are sent only when they change, so an unmanaged role set (left out of
         // the configuration, planned as the prior value) is never written.
-        let roles = if roles_differ(plan.role_ids.as_ref(), prior.role_ids.as_ref()) {
-            plan.role_ids.as_deref().map(role_refs)
-        } else {
-            None
-        };
-        let changed = Agent {
-            id: Some(id),
-            name: Some(plan.name.clone()),
-            email: or_cleared(&plan.email),
-            firstname: or_cleared(&plan.first_name),
-            surname: or_cleared(&plan.surname),
-            isapiagent: Some(plan.is_api_agent.unwrap_or(false)),
-            team: or_cleared(&plan.default_team),
-            workday_id: workday(&plan)?,
-            isdisabled: Some(plan.is_disabled.unwrap_or(false)),
-            roles,
-            // Owned by halopsa_agent_department: never sent.
-            departments: None,
-        };
+        let roles_changed = roles_differ(plan.role_ids.as_ref(), prior.role_ids.as_ref());
+        let roles = plan.role_ids.as_ref().filter(|_| roles_changed);
+        let changed = to_halo(&plan, Some(id), roles)?;
         let saved = halo
             .update(&changed)
             .await
@@ -284,10 +214,33 @@ impl Resource for AgentResource {
     }
 
     async fn delete(&self, halo: &HaloClient, state: Self::Model) -> Result<(), Diagnostics> {
-        let id = int_id(state.id.as_deref(), "id")?;
-        halo.delete::<Agent>(id).await?;
+        halo.delete::<Agent>(Self::key(&state)?).await?;
         Ok(())
     }
+}
+
+/// The Halo agent for a create (`id: None`) or an update. `roles` is the role set
+/// to write, `None` to leave Halo's as it is; a text field left out of the
+/// configuration is cleared (Halo keeps what a POST leaves out). The agent's
+/// departments belong to `halopsa_agent_department` and are never sent.
+fn to_halo(
+    plan: &AgentModel,
+    id: Option<i64>,
+    roles: Option<&BTreeSet<String>>,
+) -> Result<Agent, Diagnostic> {
+    Ok(Agent {
+        id,
+        name: Some(plan.name.clone()),
+        email: or_cleared(&plan.email),
+        firstname: or_cleared(&plan.first_name),
+        surname: or_cleared(&plan.surname),
+        isapiagent: Some(plan.is_api_agent),
+        team: or_cleared(&plan.default_team),
+        workday_id: workday(plan)?,
+        isdisabled: Some(plan.is_disabled),
+        roles: roles.map(role_refs),
+        departments: None,
+    })
 }
 
 /// The model for a saved agent. When the answer to the write leaves out the role
@@ -320,18 +273,18 @@ mod tests {
 
     #[test]
     fn role_sets_compare_without_order_or_case() {
-        let a = vec!["AB".to_string(), "cd".to_string()];
-        let b = vec!["CD".to_string(), "ab".to_string()];
+        let set = |ids: &[&str]| ids.iter().map(|s| s.to_string()).collect::<BTreeSet<_>>();
+        let (a, b) = (set(&["AB", "cd"]), set(&["CD", "ab"]));
         assert!(!roles_differ(Some(&a), Some(&b)));
-        assert!(roles_differ(Some(&a), Some(&vec![])));
-        assert!(roles_differ(None, Some(&vec![])));
+        assert!(roles_differ(Some(&a), Some(&set(&[]))));
+        assert!(roles_differ(None, Some(&set(&[]))));
         assert!(!roles_differ(None, None));
     }
 
     #[test]
     fn halo_role_ids_keep_the_known_spelling() {
         let known = AgentModel {
-            role_ids: Some(vec!["abc-def".into()]),
+            role_ids: Some(["abc-def".to_string()].into()),
             ..AgentModel::default()
         };
         let agent = Agent {
@@ -343,8 +296,8 @@ mod tests {
             ..Agent::default()
         };
         let m = AgentModel::from_halo(agent, &known);
-        assert_eq!(m.role_ids, Some(vec!["abc-def".to_string()]));
-        assert_eq!(m.is_api_agent, Some(false));
+        assert_eq!(m.role_ids, Some(["abc-def".to_string()].into()));
+        assert!(!m.is_api_agent);
         assert_eq!(m.id.as_deref(), Some("4"));
     }
 }

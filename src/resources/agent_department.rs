@@ -37,7 +37,7 @@ impl Parent for AgentParent {
     }
 
     fn parse_id(raw: &str) -> Option<i64> {
-        super::int_id(Some(raw), Self::PARENT_ATTR).ok()
+        super::support::int_id(Some(raw), Self::PARENT_ATTR).ok()
     }
 
     fn departments(agent: Agent) -> Vec<DepartmentMembership> {

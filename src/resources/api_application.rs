@@ -4,12 +4,13 @@
 //! The client secret is in Halo's create answer only (every later read answers
 //! `null`), so it is kept from the state; after an import it is null.
 
-use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
 
-use super::{guid_id, int_id, non_empty, write_error, Field};
+use async_trait::async_trait;
+
+use super::support::{guid_id, int_id, list_named, non_empty, write_error, NameFilter, WriteField};
 use crate::framework::{
-    ApplyError, AttrPath, Attribute, Diagnostics, Resource, Schema, Type, Validator, Value,
+    ApplyError, AttrPath, Diagnostic, Diagnostics, Resource, Semantic, Validator, Value,
 };
 use crate::halo::{Application, HaloClient, Scope, Secret};
 
@@ -73,7 +74,7 @@ pub const SCOPES: &[&str] = &[
 ];
 
 /// Halo fields a refused write may name, and the attributes they come from.
-const WRITE_FIELDS: &[Field] = &[
+const WRITE_FIELDS: &[WriteField] = &[
     ("loginas_agent_id", "login_as_agent_id"),
     ("scopes", "permissions"),
     ("displayName", "name"),
@@ -81,18 +82,53 @@ const WRITE_FIELDS: &[Field] = &[
     ("inactive", "active"),
 ];
 
-/// The state. `Debug` prints the secret as `***` (it is a [`Secret`]).
-#[derive(Debug, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct ApiApplicationModel {
-    pub id: Option<String>,
-    pub name: String,
-    pub authentication_method: Option<String>,
-    pub login_as_agent_id: Option<String>,
-    pub permissions: Option<Vec<String>>,
-    pub active: Option<bool>,
-    pub client_id: Option<String>,
-    pub client_secret: Option<Secret>,
+crate::model! {
+    /// The state. `Debug` prints the secret as `***` (it is a [`Secret`]).
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct ApiApplicationModel {
+        id: Option<String> = computed()
+            .use_state_for_unknown()
+            .semantic_equality(Semantic::IgnoreCase)
+            .description("The application's Halo id (a GUID)."),
+        name: String = required()
+            .validate(Validator::length(1, 255))
+            .description("The application's name (1 to 255 characters)."),
+        authentication_method: String = optional_computed()
+            .default(Value::string(CLIENT_CREDENTIALS))
+            .validate(Validator::OneOf(METHODS))
+            .description(
+                "How the application authenticates: `client_credentials` (\"Client ID and \
+                 Secret (Services)\", logging in as the agent `login_as_agent_id`; the \
+                 default) or `authorization_code` (\"Authorization Code\").",
+            ),
+        login_as_agent_id: Option<String> = optional_computed()
+            .validate(Validator::PositiveIntString)
+            .description(
+                "The Halo id of the agent the application acts as (e.g. \
+                 `halopsa_agent.x.id`). Required when `authentication_method` is \
+                 `client_credentials`.",
+            ),
+        permissions: Option<BTreeSet<String>> = optional()
+            .validate(Validator::EachOneOf(SCOPES))
+            .description(
+                "The Halo scopes the application may use, e.g. `read:tickets`, \
+                 `edit:customers`, `all`. Unset and empty both mean none.",
+            ),
+        active: bool = optional_computed()
+            .default(Value::Bool(true))
+            .description("Whether the application may be used (default true)."),
+        client_id: Option<String> = computed()
+            .use_state_for_unknown()
+            .description("The OAuth client id Halo generated for the application."),
+        client_secret: Option<Secret> = computed()
+            .sensitive()
+            .use_state_for_unknown()
+            .description(
+                "The OAuth client secret Halo generated for the application. Halo shows \
+                 it once, when the application is created; it is null for an imported \
+                 application.",
+            ),
+    }
 }
 
 impl ApiApplicationModel {
@@ -107,21 +143,16 @@ impl ApiApplicationModel {
                 .permissions
                 .as_ref()
                 .filter(|p| p.is_empty())
-                .map(|_| Vec::new()),
-            Some(scopes) => {
-                let mut names: Vec<String> = scopes.into_iter().map(|s| s.name).collect();
-                names.sort();
-                names.dedup();
-                Some(names)
-            }
+                .map(|_| BTreeSet::new()),
+            Some(scopes) => Some(scopes.into_iter().map(|s| s.name).collect()),
         };
         ApiApplicationModel {
             id: a.id,
             name: a.display_name.unwrap_or_default(),
-            authentication_method: non_empty(a.grant_type),
+            authentication_method: non_empty(a.grant_type).unwrap_or_default(),
             login_as_agent_id: a.loginas_agent_id.filter(|i| *i > 0).map(|i| i.to_string()),
             permissions,
-            active: Some(!a.inactive.unwrap_or(false)),
+            active: !a.inactive.unwrap_or(false),
             client_id: non_empty(a.client_id),
             client_secret: a
                 .client_secret
@@ -130,13 +161,12 @@ impl ApiApplicationModel {
         }
     }
 
-    /// The Halo object for this state (without id); `clear` sends an empty scope
-    /// list when `permissions` is unset, so that an update removes them.
-    fn to_halo(&self, clear: bool) -> Result<Application, Diagnostics> {
-        let method = self
-            .authentication_method
-            .clone()
-            .unwrap_or_else(|| CLIENT_CREDENTIALS.to_string());
+    /// The Halo object for a create (`id: None`) or an update. An unset
+    /// `permissions` is sent as an empty scope list on update, so that it removes
+    /// them.
+    fn to_halo(&self, id: Option<String>) -> Result<Application, Diagnostic> {
+        let method = self.authentication_method.clone();
+        let clear = id.is_some();
         let agent = match &self.login_as_agent_id {
             Some(raw) => Some(int_id(Some(raw), "login_as_agent_id")?),
             None => None,
@@ -147,13 +177,13 @@ impl ApiApplicationModel {
             None => None,
         };
         Ok(Application {
-            id: None,
+            id,
             display_name: Some(self.name.clone()),
             loginentity: (method == CLIENT_CREDENTIALS).then_some(LOGIN_AS_AGENT),
             grant_type: Some(method),
             loginas_agent_id: agent,
             scopes,
-            inactive: Some(!self.active.unwrap_or(true)),
+            inactive: Some(!self.active),
             client_id: None,
             client_secret: None,
         })
@@ -161,88 +191,24 @@ impl ApiApplicationModel {
 }
 
 #[async_trait]
-impl Resource for ApiApplicationResource {
+impl Resource<HaloClient> for ApiApplicationResource {
     const TYPE_NAME: &'static str = "halopsa_api_application";
+    const DESCRIPTION: &'static str =
+        "An API application (Configuration > Integrations > HaloPSA API > View \
+         Applications): the client id and secret a program uses to call the Halo API, \
+         and what it may do. The client secret is known only to the apply that creates \
+         the application; it is stored (sensitive) in the Terraform state, and is null \
+         after an import.";
     type Model = ApiApplicationModel;
+    type Filter = NameFilter;
+    type Key = String;
 
-    fn schema(&self) -> Schema {
-        Schema::new(
-            "An API application (Configuration > Integrations > HaloPSA API > View \
-             Applications): the client id and secret a program uses to call the Halo API, \
-             and what it may do. The client secret is known only to the apply that creates \
-             the application; it is stored (sensitive) in the Terraform state, and is null \
-             after an import.",
-        )
-        .attribute(
-            "id",
-            Attribute::string()
-                .computed()
-                .use_state_for_unknown()
-                .description("The application's Halo id (a GUID)."),
-        )
-        .attribute(
-            "name",
-            Attribute::string()
-                .required()
-                .validate(Validator::length(1, 255))
-                .description("The application's name (1 to 255 characters)."),
-        )
-        .attribute(
-            "authentication_method",
-            Attribute::string()
-                .default(Value::string(CLIENT_CREDENTIALS))
-                .validate(Validator::OneOf(METHODS))
-                .description(
-                    "How the application authenticates: `client_credentials` (\"Client ID and \
-                     Secret (Services)\", logging in as the agent `login_as_agent_id`; the \
-                     default) or `authorization_code` (\"Authorization Code\").",
-                ),
-        )
-        .attribute(
-            "login_as_agent_id",
-            Attribute::string()
-                .optional_computed()
-                .validate(Validator::PositiveIntString)
-                .description(
-                    "The Halo id of the agent the application acts as (e.g. \
-                     `halopsa_agent.x.id`). Required when `authentication_method` is \
-                     `client_credentials`.",
-                ),
-        )
-        .attribute(
-            "permissions",
-            Attribute::set_of(Type::String)
-                .validate(Validator::EachOneOf(SCOPES))
-                .description(
-                    "The Halo scopes the application may use, e.g. `read:tickets`, \
-                     `edit:customers`, `all`. Unset and empty both mean none.",
-                ),
-        )
-        .attribute(
-            "active",
-            Attribute::bool()
-                .default(Value::Bool(true))
-                .description("Whether the application may be used (default true)."),
-        )
-        .attribute(
-            "client_id",
-            Attribute::string()
-                .computed()
-                .use_state_for_unknown()
-                .description("The OAuth client id Halo generated for the application."),
-        )
-        .attribute(
-            "client_secret",
-            Attribute::string()
-                .computed()
-                .sensitive()
-                .use_state_for_unknown()
-                .description(
-                    "The OAuth client secret Halo generated for the application. Halo shows \
-                     it once, when the application is created; it is null for an imported \
-                     application.",
-                ),
-        )
+    fn key(state: &Self::Model) -> Result<String, Diagnostic> {
+        guid_id(state.id.as_deref(), "id")
+    }
+
+    fn parse_import_id(id: &str) -> Result<String, Diagnostic> {
+        guid_id(Some(id), "id")
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
@@ -266,25 +232,23 @@ impl Resource for ApiApplicationResource {
         }
     }
 
-    fn list_schema(&self) -> Option<Schema> {
-        Some(super::name_filter_schema("applications"))
-    }
-
     /// Every API application, with its scopes. The client secret is never listed
     /// (null, as after an import).
     async fn list(
         &self,
         halo: &HaloClient,
-        filter: &Value,
+        filter: NameFilter,
     ) -> Result<Vec<Self::Model>, Diagnostics> {
-        Ok(super::list_named::<Application>(halo, filter, true)
-            .await?
-            .into_iter()
-            .map(|a| ApiApplicationModel {
-                client_secret: None,
-                ..ApiApplicationModel::from_halo(a, &ApiApplicationModel::default())
-            })
-            .collect())
+        Ok(
+            list_named::<Application>(halo, filter.name.as_deref(), true)
+                .await?
+                .into_iter()
+                .map(|a| ApiApplicationModel {
+                    client_secret: None,
+                    ..ApiApplicationModel::from_halo(a, &ApiApplicationModel::default())
+                })
+                .collect(),
+        )
     }
 
     async fn create(
@@ -292,7 +256,7 @@ impl Resource for ApiApplicationResource {
         halo: &HaloClient,
         plan: Self::Model,
     ) -> Result<Self::Model, ApplyError<Self::Model>> {
-        let wanted = plan.to_halo(false)?;
+        let wanted = plan.to_halo(None)?;
         let created = halo
             .create(&wanted, |a: &Application| {
                 a.display_name.as_deref() == Some(plan.name.as_str())
@@ -311,13 +275,14 @@ impl Resource for ApiApplicationResource {
     async fn read(
         &self,
         halo: &HaloClient,
-        state: Self::Model,
+        id: String,
+        prior: Option<&Self::Model>,
     ) -> Result<Option<Self::Model>, Diagnostics> {
-        let id = guid_id(state.id.as_deref(), "id")?;
+        let known = prior.cloned().unwrap_or_default();
         Ok(halo
             .read::<Application>(id, true)
             .await?
-            .map(|a| ApiApplicationModel::from_halo(a, &state)))
+            .map(|a| ApiApplicationModel::from_halo(a, &known)))
     }
 
     async fn update(
@@ -326,9 +291,7 @@ impl Resource for ApiApplicationResource {
         prior: Self::Model,
         plan: Self::Model,
     ) -> Result<Self::Model, ApplyError<Self::Model>> {
-        let id = guid_id(prior.id.as_deref(), "id")?;
-        let mut changed = plan.to_halo(true)?;
-        changed.id = Some(id);
+        let changed = plan.to_halo(Some(Self::key(&prior)?))?;
         let saved = halo
             .update(&changed)
             .await
@@ -341,8 +304,7 @@ impl Resource for ApiApplicationResource {
     }
 
     async fn delete(&self, halo: &HaloClient, state: Self::Model) -> Result<(), Diagnostics> {
-        let id = guid_id(state.id.as_deref(), "id")?;
-        halo.delete::<Application>(id).await?;
+        halo.delete::<Application>(Self::key(&state)?).await?;
         Ok(())
     }
 }
@@ -399,12 +361,12 @@ mod tests {
             None
         );
         let empty = ApiApplicationModel {
-            permissions: Some(Vec::new()),
+            permissions: Some(BTreeSet::new()),
             ..ApiApplicationModel::default()
         };
         assert_eq!(
             ApiApplicationModel::from_halo(app, &empty).permissions,
-            Some(Vec::new())
+            Some(BTreeSet::new())
         );
     }
 

@@ -2,21 +2,46 @@
 //! belongs to one organisation and holds teams.
 
 use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
 
-use super::{int_id, non_empty, or_cleared, write_error, write_error_checking, Field, Reference};
-use crate::framework::{ApplyError, Attribute, Diagnostics, Resource, Schema, Validator, Value};
+use super::support::{
+    id_matches, int_id, name_matches, non_empty, or_cleared, write_error, write_error_checking,
+    Reference, WriteField,
+};
+use crate::framework::{ApplyError, Diagnostic, Diagnostics, Resource, Validator};
 use crate::halo::{Department, HaloClient, HaloError, HaloObject, Organisation};
 
 pub struct DepartmentResource;
 
-#[derive(Debug, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct DepartmentModel {
-    pub id: Option<String>,
-    pub name: String,
-    pub organisation_id: Option<String>,
-    pub notes: Option<String>,
+crate::model! {
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct DepartmentModel {
+        id: Option<String> = computed()
+            .use_state_for_unknown()
+            .description("The department's Halo id."),
+        name: String = required()
+            .validate(Validator::length(1, 255))
+            .description("The department's name (1 to 255 characters)."),
+        organisation_id: String = required()
+            .requires_replace()
+            .validate(Validator::PositiveIntString)
+            .description(
+                "The id of the organisation the department belongs to (e.g. \
+                 `halopsa_organisation.example.id`). Changing it replaces the department.",
+            ),
+        notes: Option<String> = optional().description("Free-text notes about the department."),
+    }
+}
+
+crate::model! {
+    /// The `list` block filters of `halopsa_department`.
+    #[derive(Debug, Clone, Default)]
+    pub struct DepartmentFilter {
+        name: Option<String> = optional()
+            .description("Only departments whose name contains this text (ignoring case)."),
+        organisation_id: Option<String> = optional()
+            .validate(Validator::PositiveIntString)
+            .description("Only the departments of the organisation with this Halo id."),
+    }
 }
 
 impl DepartmentModel {
@@ -24,14 +49,26 @@ impl DepartmentModel {
         DepartmentModel {
             id: d.id.map(|i| i.to_string()),
             name: d.name.unwrap_or_default(),
-            organisation_id: d.organisation_id.map(|i| i.to_string()),
+            organisation_id: d.organisation_id.map(|i| i.to_string()).unwrap_or_default(),
             notes: non_empty(d.notes),
+        }
+    }
+
+    /// The Halo object for a create (`id: None`, with the organisation) or an
+    /// update (the organisation left out: a new one replaces the department, so an
+    /// update never moves it and Halo keeps it).
+    fn to_halo(&self, id: Option<i64>, organisation_id: i64) -> Department {
+        Department {
+            id,
+            name: Some(self.name.clone()),
+            organisation_id: id.is_none().then_some(organisation_id),
+            notes: or_cleared(&self.notes),
         }
     }
 }
 
 /// Halo fields a refused write may name, and the attributes they come from.
-const WRITE_FIELDS: &[Field] = &[("organisation_id", "organisation_id"), ("name", "name")];
+const WRITE_FIELDS: &[WriteField] = &[("organisation_id", "organisation_id"), ("name", "name")];
 
 /// The error for a refused create: on `organisation_id` when that is what Halo
 /// refused (or the organisation does not exist), else Halo's own message.
@@ -46,66 +83,33 @@ async fn explain(halo: &HaloClient, err: HaloError, organisation_id: i64) -> Dia
 }
 
 #[async_trait]
-impl Resource for DepartmentResource {
+impl Resource<HaloClient> for DepartmentResource {
     const TYPE_NAME: &'static str = "halopsa_department";
+    const DESCRIPTION: &'static str =
+        "A department: the top level of Halo's team structure (Configuration > Teams & \
+         Agents > Departments). Every department belongs to one organisation; teams \
+         belong to a department.";
     type Model = DepartmentModel;
+    type Filter = DepartmentFilter;
+    type Key = i64;
 
-    fn schema(&self) -> Schema {
-        Schema::new(
-            "A department: the top level of Halo's team structure (Configuration > Teams & \
-             Agents > Departments). Every department belongs to one organisation; teams \
-             belong to a department.",
-        )
-        .attribute(
-            "id",
-            Attribute::string()
-                .computed()
-                .use_state_for_unknown()
-                .description("The department's Halo id."),
-        )
-        .attribute(
-            "name",
-            Attribute::string()
-                .required()
-                .validate(Validator::length(1, 255))
-                .description("The department's name (1 to 255 characters)."),
-        )
-        .attribute(
-            "organisation_id",
-            Attribute::string()
-                .required()
-                .requires_replace()
-                .validate(Validator::PositiveIntString)
-                .description(
-                    "The id of the organisation the department belongs to (e.g. \
-                     `halopsa_organisation.example.id`). Changing it replaces the department.",
-                ),
-        )
-        .attribute(
-            "notes",
-            Attribute::string().description("Free-text notes about the department."),
-        )
+    fn key(state: &Self::Model) -> Result<i64, Diagnostic> {
+        int_id(state.id.as_deref(), "id")
     }
 
-    fn list_schema(&self) -> Option<Schema> {
-        Some(super::name_filter_schema("departments").attribute(
-            "organisation_id",
-            super::id_filter(
-                Validator::PositiveIntString,
-                "Only the departments of the organisation with this Halo id.",
-            ),
-        ))
+    fn parse_import_id(id: &str) -> Result<i64, Diagnostic> {
+        int_id(Some(id), "id")
     }
 
     async fn list(
         &self,
         halo: &HaloClient,
-        filter: &Value,
+        filter: DepartmentFilter,
     ) -> Result<Vec<Self::Model>, Diagnostics> {
         // Halo narrows by organisation itself (`org_id` [spec]); the filter is
         // applied here all the same.
         let mut query: Vec<(&str, &str)> = Department::LIST_ALL_QUERY.to_vec();
-        if let Some(org) = filter.attr("organisation_id").as_str() {
+        if let Some(org) = filter.organisation_id.as_deref() {
             query.push(("org_id", org));
         }
         Ok(halo
@@ -114,8 +118,8 @@ impl Resource for DepartmentResource {
             .into_iter()
             .map(DepartmentModel::from_halo)
             .filter(|d| {
-                super::name_matches(filter, Some(&d.name))
-                    && super::id_matches(filter, "organisation_id", d.organisation_id.as_deref())
+                name_matches(filter.name.as_deref(), Some(&d.name))
+                    && id_matches(filter.organisation_id.as_deref(), Some(&d.organisation_id))
             })
             .collect())
     }
@@ -125,15 +129,9 @@ impl Resource for DepartmentResource {
         halo: &HaloClient,
         plan: Self::Model,
     ) -> Result<Self::Model, ApplyError<Self::Model>> {
-        let organisation_id = int_id(plan.organisation_id.as_deref(), "organisation_id")?;
-        let wanted = Department {
-            id: None,
-            name: Some(plan.name.clone()),
-            organisation_id: Some(organisation_id),
-            notes: plan.notes,
-        };
+        let organisation_id = int_id(Some(&plan.organisation_id), "organisation_id")?;
         let created = halo
-            .create(&wanted, |d: &Department| {
+            .create(&plan.to_halo(None, organisation_id), |d: &Department| {
                 d.name.as_deref() == Some(plan.name.as_str())
                     && d.organisation_id == Some(organisation_id)
             })
@@ -147,9 +145,9 @@ impl Resource for DepartmentResource {
     async fn read(
         &self,
         halo: &HaloClient,
-        state: Self::Model,
+        id: i64,
+        _prior: Option<&Self::Model>,
     ) -> Result<Option<Self::Model>, Diagnostics> {
-        let id = int_id(state.id.as_deref(), "id")?;
         Ok(halo
             .read::<Department>(id, false)
             .await?
@@ -162,25 +160,17 @@ impl Resource for DepartmentResource {
         prior: Self::Model,
         plan: Self::Model,
     ) -> Result<Self::Model, ApplyError<Self::Model>> {
-        let id = int_id(prior.id.as_deref(), "id")?;
-        // A new organisation_id replaces the department, so an update never moves
-        // it: the field is left out and Halo keeps it.
-        let changed = Department {
-            id: Some(id),
-            name: Some(plan.name.clone()),
-            organisation_id: None,
-            notes: or_cleared(&plan.notes),
-        };
+        let id = Self::key(&prior)?;
+        let organisation_id = int_id(Some(&prior.organisation_id), "organisation_id")?;
         let saved = halo
-            .update(&changed)
+            .update(&plan.to_halo(Some(id), organisation_id))
             .await
             .map_err(|e| write_error(&e, WRITE_FIELDS))?;
         Ok(DepartmentModel::from_halo(saved))
     }
 
     async fn delete(&self, halo: &HaloClient, state: Self::Model) -> Result<(), Diagnostics> {
-        let id = int_id(state.id.as_deref(), "id")?;
-        halo.delete::<Department>(id).await?;
+        halo.delete::<Department>(Self::key(&state)?).await?;
         Ok(())
     }
 }

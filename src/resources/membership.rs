@@ -20,15 +20,13 @@ use std::marker::PhantomData;
 use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 
 use async_trait::async_trait;
-use serde::de::Deserializer;
-use serde::ser::{SerializeMap, Serializer};
-use serde::{Deserialize, Serialize};
 use tokio::sync::OwnedMutexGuard;
 
-use super::{int_id, write_error, Field};
-use crate::framework::resource::attr_error;
+use super::support::{halo_diagnostic, id_matches, int_id, write_error, WriteField};
+use crate::framework::model::{object_attrs, spec};
 use crate::framework::{
-    ApplyError, Attribute, Diagnostic, Diagnostics, Resource, Schema, Validator,
+    attr_error, ApplyError, AttrPath, Attribute, AttributeKind, Diagnostic, Diagnostics, Field,
+    Model, Resource, Validator, Value,
 };
 use crate::halo::{DepartmentMembership, HaloClient, HaloObject};
 
@@ -153,6 +151,18 @@ impl<P> Default for MembershipModel<P> {
     }
 }
 
+impl<P> Clone for MembershipModel<P> {
+    fn clone(&self) -> Self {
+        MembershipModel {
+            id: self.id.clone(),
+            parent_id: self.parent_id.clone(),
+            department_id: self.department_id.clone(),
+            membership_level: self.membership_level.clone(),
+            parent: PhantomData,
+        }
+    }
+}
+
 impl<P: Parent> fmt::Debug for MembershipModel<P> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct(P::TYPE_NAME)
@@ -164,33 +174,100 @@ impl<P: Parent> fmt::Debug for MembershipModel<P> {
     }
 }
 
-impl<P: Parent> Serialize for MembershipModel<P> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(None)?;
-        if let Some(id) = &self.id {
-            map.serialize_entry("id", id)?;
-        }
-        map.serialize_entry(P::PARENT_ATTR, &self.parent_id)?;
-        map.serialize_entry("department_id", &self.department_id)?;
-        map.serialize_entry("membership_level", &self.membership_level)?;
-        map.end()
+/// The model by hand, since the parent id attribute's name depends on the parent
+/// (`role_id`, `agent_id`); the attribute list and the codec below are the one
+/// declaration of both.
+impl<P: Parent> Model for MembershipModel<P> {
+    fn attributes() -> Vec<(&'static str, Attribute)> {
+        let string = |spec: Attribute| Attribute::typed(spec, String::kind());
+        vec![
+            (
+                "id",
+                string(
+                    spec::computed()
+                        .use_state_for_unknown()
+                        .description(P::ID_DESCRIPTION),
+                ),
+            ),
+            (
+                P::PARENT_ATTR,
+                string(
+                    spec::required()
+                        .requires_replace()
+                        .validate(P::parent_validator())
+                        .description(P::PARENT_DESCRIPTION),
+                ),
+            ),
+            (
+                "department_id",
+                string(
+                    spec::required()
+                        .requires_replace()
+                        .validate(Validator::PositiveIntString)
+                        .description(
+                            "The Halo id of the department (e.g. `halopsa_department.x.id`). \
+                             Changing it replaces the membership.",
+                        ),
+                ),
+            ),
+            (
+                "membership_level",
+                string(
+                    spec::required()
+                        .validate(Validator::OneOf(&LEVEL_NAMES))
+                        .description(
+                            "The access the membership gives to the department's tickets: \
+                             `modify_all` (see and change them) or `read_only` (see them only).",
+                        ),
+                ),
+            ),
+        ]
+    }
+
+    fn nullability() -> Vec<(&'static str, bool)> {
+        vec![
+            ("id", true),
+            (P::PARENT_ATTR, false),
+            ("department_id", false),
+            ("membership_level", false),
+        ]
     }
 }
 
-impl<'de, P: Parent> Deserialize<'de> for MembershipModel<P> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let mut fields = BTreeMap::<String, serde_json::Value>::deserialize(deserializer)?;
-        let mut text = |name: &str| match fields.remove(name) {
-            Some(serde_json::Value::String(s)) => Some(s),
-            _ => None,
-        };
+impl<P: Parent> Field for MembershipModel<P> {
+    fn kind() -> AttributeKind {
+        AttributeKind::Nested(Self::attributes())
+    }
+
+    fn decode(value: &Value, path: &AttrPath) -> Result<Self, Diagnostic> {
+        let names = ["id", P::PARENT_ATTR, "department_id", "membership_level"];
+        let attrs = object_attrs(value, path, &names)?;
+        let get = |name: &str| attrs.get(name).unwrap_or(&Value::Null);
         Ok(MembershipModel {
-            id: text("id"),
-            parent_id: text(P::PARENT_ATTR).unwrap_or_default(),
-            department_id: text("department_id").unwrap_or_default(),
-            membership_level: text("membership_level").unwrap_or_default(),
+            id: Option::<String>::decode(get("id"), &path.attr("id"))?,
+            parent_id: String::decode(get(P::PARENT_ATTR), &path.attr(P::PARENT_ATTR))?,
+            department_id: String::decode(get("department_id"), &path.attr("department_id"))?,
+            membership_level: String::decode(
+                get("membership_level"),
+                &path.attr("membership_level"),
+            )?,
             parent: PhantomData,
         })
+    }
+
+    fn encode(&self) -> Value {
+        let entries = [
+            ("id", self.id.encode()),
+            (P::PARENT_ATTR, self.parent_id.encode()),
+            ("department_id", self.department_id.encode()),
+            ("membership_level", self.membership_level.encode()),
+        ];
+        Value::Object(
+            entries
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect::<BTreeMap<_, _>>(),
+        )
     }
 }
 
@@ -211,10 +288,13 @@ impl<P> Default for MembershipResource<P> {
     }
 }
 
-/// What a membership resource works on, parsed from its model.
-struct Target<P: Parent> {
+/// What a membership resource works on, parsed from its model or an import id:
+/// the parsed ids and their text as given.
+pub struct Target<P: Parent> {
     parent: <P::Object as HaloObject>::Id,
     department: i64,
+    parent_text: String,
+    department_text: String,
 }
 
 fn target<P: Parent>(m: &MembershipModel<P>) -> Result<Target<P>, Diagnostic> {
@@ -231,7 +311,56 @@ fn target<P: Parent>(m: &MembershipModel<P>) -> Result<Target<P>, Diagnostic> {
         )
     })?;
     let department = int_id(Some(&m.department_id), "department_id")?;
-    Ok(Target { parent, department })
+    Ok(Target {
+        parent,
+        department,
+        parent_text: m.parent_id.trim().to_string(),
+        department_text: m.department_id.trim().to_string(),
+    })
+}
+
+/// The target an import id `PARENT/DEPARTMENT` names.
+fn parse_import<P: Parent>(id: &str) -> Result<Target<P>, Diagnostic> {
+    let kind = <P::Object as HaloObject>::KIND;
+    let malformed = |why: String| {
+        Diagnostic::error(
+            "Invalid import id",
+            format!(
+                "Importing {} needs an id of the form {} (e.g. {}): {why}.",
+                P::TYPE_NAME,
+                P::IMPORT_FORM,
+                P::IMPORT_EXAMPLE
+            ),
+        )
+    };
+    let id = id.trim();
+    let (parent_text, department_text) = id
+        .split_once('/')
+        .ok_or_else(|| malformed(format!("{id:?} has no \"/\"")))?;
+    let (parent_text, department_text) = (parent_text.trim(), department_text.trim());
+    if parent_text.is_empty() {
+        return Err(malformed(format!("the {kind} id before \"/\" is empty")));
+    }
+    if department_text.is_empty() {
+        return Err(malformed("the department id after \"/\" is empty".into()));
+    }
+    let parent = P::parse_id(parent_text)
+        .ok_or_else(|| malformed(format!("{parent_text:?} is not a Halo {kind} id")))?;
+    let department = department_text
+        .parse::<i64>()
+        .ok()
+        .filter(|d| *d > 0)
+        .ok_or_else(|| {
+            malformed(format!(
+                "the department id {department_text:?} is not a whole number of at least 1"
+            ))
+        })?;
+    Ok(Target {
+        parent,
+        department,
+        parent_text: parent_text.to_string(),
+        department_text: department_text.to_string(),
+    })
 }
 
 fn halo_level<P: Parent>(m: &MembershipModel<P>) -> Result<i64, Diagnostic> {
@@ -262,7 +391,7 @@ fn parent_missing<P: Parent>(m: &MembershipModel<P>) -> Diagnostic {
 }
 
 /// The halo fields a refused membership write may name, and their attributes.
-const WRITE_FIELDS: &[Field] = &[
+const WRITE_FIELDS: &[WriteField] = &[
     ("membershiplevel", "membership_level"),
     ("department", "department_id"),
 ];
@@ -321,7 +450,7 @@ async fn read_modify_write<P: Parent>(
     let Some(current) = halo
         .get::<P::Object>(parent.clone(), true)
         .await
-        .map_err(|e| crate::framework::resource::halo_diagnostic(&e))?
+        .map_err(|e| halo_diagnostic(&e))?
     else {
         return Ok(Edited::ParentGone);
     };
@@ -361,66 +490,94 @@ impl<P: Parent> MembershipResource<P> {
     }
 }
 
-#[async_trait]
-impl<P: Parent> Resource for MembershipResource<P> {
-    const TYPE_NAME: &'static str = P::TYPE_NAME;
-    type Model = MembershipModel<P>;
+/// The `list` block filters of a membership resource. The parent id filter's
+/// name depends on the parent (`role_id`, `agent_id`), so this is a model by hand.
+pub struct ParentFilter<P> {
+    pub parent_id: Option<String>,
+    pub department_id: Option<String>,
+    parent: PhantomData<fn() -> P>,
+}
 
-    fn schema(&self) -> Schema {
-        Schema::new(P::DESCRIPTION)
-            .attribute(
-                "id",
-                Attribute::string()
-                    .computed()
-                    .use_state_for_unknown()
-                    .description(P::ID_DESCRIPTION),
-            )
-            .attribute(
+impl<P> Default for ParentFilter<P> {
+    fn default() -> Self {
+        ParentFilter {
+            parent_id: None,
+            department_id: None,
+            parent: PhantomData,
+        }
+    }
+}
+
+impl<P: Parent> Model for ParentFilter<P> {
+    fn attributes() -> Vec<(&'static str, Attribute)> {
+        let filter = |v: Validator, d: &'static str| {
+            Attribute::typed(spec::optional().validate(v).description(d), String::kind())
+        };
+        vec![
+            (
                 P::PARENT_ATTR,
-                Attribute::string()
-                    .required()
-                    .requires_replace()
-                    .validate(P::parent_validator())
-                    .description(P::PARENT_DESCRIPTION),
-            )
-            .attribute(
+                filter(P::parent_validator(), P::LIST_PARENT_DESCRIPTION),
+            ),
+            (
                 "department_id",
-                Attribute::string()
-                    .required()
-                    .requires_replace()
-                    .validate(Validator::PositiveIntString)
-                    .description(
-                        "The Halo id of the department (e.g. `halopsa_department.x.id`). \
-                         Changing it replaces the membership.",
-                    ),
-            )
-            .attribute(
-                "membership_level",
-                Attribute::string()
-                    .required()
-                    .validate(Validator::OneOf(&LEVEL_NAMES))
-                    .description(
-                        "The access the membership gives to the department's tickets: \
-                         `modify_all` (see and change them) or `read_only` (see them only).",
-                    ),
-            )
+                filter(
+                    Validator::PositiveIntString,
+                    "Only the memberships of the department with this Halo id.",
+                ),
+            ),
+        ]
     }
 
-    fn list_schema(&self) -> Option<Schema> {
-        Some(
-            Schema::new("Filters for listing memberships with `terraform query`.")
-                .attribute(
-                    P::PARENT_ATTR,
-                    super::id_filter(P::parent_validator(), P::LIST_PARENT_DESCRIPTION),
-                )
-                .attribute(
-                    "department_id",
-                    super::id_filter(
-                        Validator::PositiveIntString,
-                        "Only the memberships of the department with this Halo id.",
-                    ),
-                ),
+    fn nullability() -> Vec<(&'static str, bool)> {
+        vec![(P::PARENT_ATTR, true), ("department_id", true)]
+    }
+}
+
+impl<P: Parent> Field for ParentFilter<P> {
+    fn kind() -> AttributeKind {
+        AttributeKind::Nested(Self::attributes())
+    }
+
+    fn decode(value: &Value, path: &AttrPath) -> Result<Self, Diagnostic> {
+        let attrs = object_attrs(value, path, &[P::PARENT_ATTR, "department_id"])?;
+        let get = |name: &str| {
+            Option::<String>::decode(attrs.get(name).unwrap_or(&Value::Null), &path.attr(name))
+        };
+        Ok(ParentFilter {
+            parent_id: get(P::PARENT_ATTR)?,
+            department_id: get("department_id")?,
+            parent: PhantomData,
+        })
+    }
+
+    fn encode(&self) -> Value {
+        let entries = [
+            (P::PARENT_ATTR, self.parent_id.encode()),
+            ("department_id", self.department_id.encode()),
+        ];
+        Value::Object(
+            entries
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect(),
         )
+    }
+}
+
+#[async_trait]
+impl<P: Parent> Resource<HaloClient> for MembershipResource<P> {
+    const TYPE_NAME: &'static str = P::TYPE_NAME;
+    const DESCRIPTION: &'static str = P::DESCRIPTION;
+    type Model = MembershipModel<P>;
+    type Filter = ParentFilter<P>;
+    type Key = Target<P>;
+
+    fn key(state: &Self::Model) -> Result<Target<P>, Diagnostic> {
+        target(state)
+    }
+
+    fn parse_import_id(id: &str) -> Result<Target<P>, Diagnostic> {
+        parse_import::<P>(id)
     }
 
     /// Every entry of every parent's department list (one parent list request,
@@ -428,19 +585,19 @@ impl<P: Parent> Resource for MembershipResource<P> {
     async fn list(
         &self,
         halo: &HaloClient,
-        filter: &crate::framework::Value,
+        filter: ParentFilter<P>,
     ) -> Result<Vec<Self::Model>, Diagnostics> {
         let mut found = Vec::new();
         for parent in halo.list_all::<P::Object>(true).await? {
             let Some(parent_id) = parent.id().map(|id| id.to_string()) else {
                 continue;
             };
-            if !super::id_matches(filter, P::PARENT_ATTR, Some(&parent_id)) {
+            if !id_matches(filter.parent_id.as_deref(), Some(&parent_id)) {
                 continue;
             }
             for entry in P::departments(parent) {
                 let department_id = entry.department_id.to_string();
-                if super::id_matches(filter, "department_id", Some(&department_id)) {
+                if id_matches(filter.department_id.as_deref(), Some(&department_id)) {
                     found.push(MembershipModel::new(
                         parent_id.clone(),
                         department_id,
@@ -450,46 +607,6 @@ impl<P: Parent> Resource for MembershipResource<P> {
             }
         }
         Ok(found)
-    }
-
-    fn import(&self, id: &str) -> Result<Vec<(&'static str, crate::framework::Value)>, Diagnostic> {
-        use crate::framework::Value;
-        let kind = <P::Object as HaloObject>::KIND;
-        let malformed = |why: String| {
-            Diagnostic::error(
-                "Invalid import id",
-                format!(
-                    "Importing {} needs an id of the form {} (e.g. {}): {why}.",
-                    P::TYPE_NAME,
-                    P::IMPORT_FORM,
-                    P::IMPORT_EXAMPLE
-                ),
-            )
-        };
-        let id = id.trim();
-        let (parent, department) = id
-            .split_once('/')
-            .ok_or_else(|| malformed(format!("{id:?} has no \"/\"")))?;
-        let (parent, department) = (parent.trim(), department.trim());
-        if parent.is_empty() {
-            return Err(malformed(format!("the {kind} id before \"/\" is empty")));
-        }
-        if department.is_empty() {
-            return Err(malformed("the department id after \"/\" is empty".into()));
-        }
-        if P::parse_id(parent).is_none() {
-            return Err(malformed(format!("{parent:?} is not a Halo {kind} id")));
-        }
-        if !department.parse::<i64>().is_ok_and(|d| d > 0) {
-            return Err(malformed(format!(
-                "the department id {department:?} is not a whole number of at least 1"
-            )));
-        }
-        Ok(vec![
-            ("id", Value::string(format!("{parent}/{department}"))),
-            (P::PARENT_ATTR, Value::string(parent)),
-            ("department_id", Value::string(department)),
-        ])
     }
 
     async fn create(
@@ -503,9 +620,9 @@ impl<P: Parent> Resource for MembershipResource<P> {
     async fn read(
         &self,
         halo: &HaloClient,
-        state: Self::Model,
+        t: Target<P>,
+        _prior: Option<&Self::Model>,
     ) -> Result<Option<Self::Model>, Diagnostics> {
-        let t = target(&state)?;
         let Some(parent) = halo.read::<P::Object>(t.parent, true).await? else {
             return Ok(None);
         };
@@ -514,8 +631,8 @@ impl<P: Parent> Resource for MembershipResource<P> {
             .find(|e| e.department_id == t.department);
         Ok(entry.map(|e| {
             MembershipModel::new(
-                state.parent_id,
-                state.department_id,
+                t.parent_text,
+                t.department_text,
                 level_from_halo(e.membershiplevel),
             )
         }))

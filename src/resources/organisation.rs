@@ -1,23 +1,28 @@
 //! `halopsa_organisation`: an organisation of a multi-tenant Halo instance.
 
 use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
 
-use super::{int_id, non_empty, or_cleared};
-use crate::framework::{ApplyError, Attribute, Diagnostics, Resource, Schema, Validator, Value};
+use super::support::{int_id, list_named, non_empty, or_cleared, NameFilter};
+use crate::framework::{ApplyError, Diagnostic, Diagnostics, Resource, Validator};
 use crate::halo::{HaloClient, Organisation};
 
 pub struct OrganisationResource;
 
-#[derive(Debug, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct OrganisationModel {
-    pub id: Option<String>,
-    pub name: String,
-    pub email: Option<String>,
-    pub phone: Option<String>,
-    pub website: Option<String>,
-    pub reply_address: Option<String>,
+crate::model! {
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct OrganisationModel {
+        id: Option<String> = computed()
+            .use_state_for_unknown()
+            .description("The organisation's Halo id."),
+        name: String = required()
+            .validate(Validator::length(1, 255))
+            .description("The organisation's name (1 to 255 characters)."),
+        email: Option<String> = optional().description("The organisation's email address."),
+        phone: Option<String> = optional().description("The organisation's phone number."),
+        website: Option<String> = optional().description("The organisation's website."),
+        reply_address: Option<String> = optional()
+            .description("The address replies to this organisation's emails go to."),
+    }
 }
 
 impl OrganisationModel {
@@ -31,65 +36,51 @@ impl OrganisationModel {
             reply_address: non_empty(o.reply_address),
         }
     }
+
+    /// The Halo object for a create (`id: None`) or an update: a field left out of
+    /// the configuration is cleared, since Halo keeps whatever a POST leaves out.
+    fn to_halo(&self, id: Option<i64>) -> Organisation {
+        Organisation {
+            id,
+            name: Some(self.name.clone()),
+            email: or_cleared(&self.email),
+            phone: or_cleared(&self.phone),
+            website: or_cleared(&self.website),
+            reply_address: or_cleared(&self.reply_address),
+        }
+    }
 }
 
 #[async_trait]
-impl Resource for OrganisationResource {
+impl Resource<HaloClient> for OrganisationResource {
     const TYPE_NAME: &'static str = "halopsa_organisation";
+    const DESCRIPTION: &'static str =
+        "An organisation in a multi-tenant Halo instance (Configuration > Advanced Settings > \
+         Multi-tenancy). Departments belong to an organisation.";
     type Model = OrganisationModel;
+    type Filter = NameFilter;
+    type Key = i64;
 
-    fn schema(&self) -> Schema {
-        Schema::new(
-            "An organisation in a multi-tenant Halo instance (Configuration > Advanced Settings > \
-             Multi-tenancy). Departments belong to an organisation.",
-        )
-        .attribute(
-            "id",
-            Attribute::string()
-                .computed()
-                .use_state_for_unknown()
-                .description("The organisation's Halo id."),
-        )
-        .attribute(
-            "name",
-            Attribute::string()
-                .required()
-                .validate(Validator::length(1, 255))
-                .description("The organisation's name (1 to 255 characters)."),
-        )
-        .attribute(
-            "email",
-            Attribute::string().description("The organisation's email address."),
-        )
-        .attribute(
-            "phone",
-            Attribute::string().description("The organisation's phone number."),
-        )
-        .attribute(
-            "website",
-            Attribute::string().description("The organisation's website."),
-        )
-        .attribute(
-            "reply_address",
-            Attribute::string()
-                .description("The address replies to this organisation's emails go to."),
-        )
+    fn key(state: &Self::Model) -> Result<i64, Diagnostic> {
+        int_id(state.id.as_deref(), "id")
     }
 
-    fn list_schema(&self) -> Option<Schema> {
-        Some(super::name_filter_schema("organisations"))
+    fn parse_import_id(id: &str) -> Result<i64, Diagnostic> {
+        int_id(Some(id), "id")
     }
 
     async fn list(
         &self,
         halo: &HaloClient,
-        filter: &Value,
+        filter: NameFilter,
     ) -> Result<Vec<Self::Model>, Diagnostics> {
-        Ok(super::list_named::<Organisation>(halo, filter, false)
-            .await?
-            .into_iter()
-            .map(OrganisationModel::from_halo)
-            .collect())
+        Ok(
+            list_named::<Organisation>(halo, filter.name.as_deref(), false)
+                .await?
+                .into_iter()
+                .map(OrganisationModel::from_halo)
+                .collect(),
+        )
     }
 
     async fn create(
@@ -97,16 +88,8 @@ impl Resource for OrganisationResource {
         halo: &HaloClient,
         plan: Self::Model,
     ) -> Result<Self::Model, ApplyError<Self::Model>> {
-        let wanted = Organisation {
-            id: None,
-            name: Some(plan.name.clone()),
-            email: plan.email,
-            phone: plan.phone,
-            website: plan.website,
-            reply_address: plan.reply_address,
-        };
         let created = halo
-            .create(&wanted, |o: &Organisation| {
+            .create(&plan.to_halo(None), |o: &Organisation| {
                 o.name.as_deref() == Some(plan.name.as_str())
             })
             .await?;
@@ -116,9 +99,9 @@ impl Resource for OrganisationResource {
     async fn read(
         &self,
         halo: &HaloClient,
-        state: Self::Model,
+        id: i64,
+        _prior: Option<&Self::Model>,
     ) -> Result<Option<Self::Model>, Diagnostics> {
-        let id = int_id(state.id.as_deref(), "id")?;
         Ok(halo
             .read::<Organisation>(id, false)
             .await?
@@ -131,21 +114,13 @@ impl Resource for OrganisationResource {
         prior: Self::Model,
         plan: Self::Model,
     ) -> Result<Self::Model, ApplyError<Self::Model>> {
-        let id = int_id(prior.id.as_deref(), "id")?;
-        let changed = Organisation {
-            id: Some(id),
-            name: Some(plan.name.clone()),
-            email: or_cleared(&plan.email),
-            phone: or_cleared(&plan.phone),
-            website: or_cleared(&plan.website),
-            reply_address: or_cleared(&plan.reply_address),
-        };
-        Ok(OrganisationModel::from_halo(halo.update(&changed).await?))
+        let id = Self::key(&prior)?;
+        let updated = halo.update(&plan.to_halo(Some(id))).await?;
+        Ok(OrganisationModel::from_halo(updated))
     }
 
     async fn delete(&self, halo: &HaloClient, state: Self::Model) -> Result<(), Diagnostics> {
-        let id = int_id(state.id.as_deref(), "id")?;
-        halo.delete::<Organisation>(id).await?;
+        halo.delete::<Organisation>(Self::key(&state)?).await?;
         Ok(())
     }
 }

@@ -6,15 +6,18 @@
 //! [`ACCESS_LEVELS`]. The role's department list belongs to
 //! `halopsa_role_department` and is never sent from here.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
 
-use super::{guid_id, non_empty, or_cleared, write_error, Field};
-use crate::framework::plan::default_object;
+use super::support::{
+    guid_id, halo_diagnostic, list_named, non_empty, or_cleared, write_error, NameFilter,
+    WriteField,
+};
+use crate::framework::model::{mismatch, object_attrs};
 use crate::framework::{
-    ApplyError, AttrPath, Attribute, Diagnostic, Diagnostics, Resource, Schema, Validator, Value,
+    default_object, ApplyError, AttrPath, Attribute, AttributeKind, Diagnostic, Diagnostics, Field,
+    Resource, Type, Validator, Value,
 };
 use crate::halo::{Claim, HaloClient, Role};
 
@@ -100,28 +103,165 @@ pub const ACCESS_LEVELS: &[(&str, &str)] = &[
 /// [`ACCESS_LEVELS`]; a unit test keeps the two in step).
 const ACCESS_WORDS: &[&str] = &["none", "read_only", "read_modify"];
 
-/// The `permissions` object: attribute name to a string (access) or bool (flag).
-pub type Permissions = BTreeMap<String, serde_json::Value>;
+/// The `permissions` object: attribute name (a row of [`PERMISSIONS`]) to a string
+/// (access) or bool (flag). Its shape is the table's, so it is a [`Field`] by hand.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Permissions(pub BTreeMap<String, Value>);
 
-#[derive(Debug, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct RoleModel {
-    pub id: Option<String>,
-    pub name: String,
-    pub description: Option<String>,
-    pub permissions: Option<Permissions>,
+impl Field for Permissions {
+    fn kind() -> AttributeKind {
+        AttributeKind::Nested(permission_attributes())
+    }
+    fn decode(value: &Value, path: &AttrPath) -> Result<Self, Diagnostic> {
+        let names: Vec<&str> = PERMISSIONS.iter().map(|(n, ..)| *n).collect();
+        let attrs = object_attrs(value, path, &names)?;
+        let mut perms = BTreeMap::new();
+        for (name, _, kind, _) in PERMISSIONS {
+            let v = attrs.get(*name).cloned().unwrap_or_default();
+            let fits = match (kind, &v) {
+                (_, Value::Null | Value::Unknown) => true,
+                (ClaimKind::Access, Value::String(_)) | (ClaimKind::Flag, Value::Bool(_)) => true,
+                _ => false,
+            };
+            if !fits {
+                return Err(mismatch(&path.attr(name), format!("unexpected {v:?}")));
+            }
+            if !v.is_null() && !v.is_unknown() {
+                perms.insert(name.to_string(), v);
+            }
+        }
+        Ok(Permissions(perms))
+    }
+    fn encode(&self) -> Value {
+        Value::Object(
+            PERMISSIONS
+                .iter()
+                .map(|(name, ..)| {
+                    let v = self.0.get(*name).cloned().unwrap_or_default();
+                    (name.to_string(), v)
+                })
+                .collect(),
+        )
+    }
+}
+
+/// One claim of a role as Halo holds it, `{type, value}`: the elements of
+/// `extra_claims` (claims the permissions table does not own) and of the data
+/// source's raw `claims`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct RawClaim {
+    pub kind: String,
+    pub value: String,
+}
+
+impl Field for RawClaim {
+    fn kind() -> AttributeKind {
+        AttributeKind::Value(Type::Object(
+            [("type", Type::String), ("value", Type::String)]
+                .into_iter()
+                .map(|(n, t)| (n.to_string(), t))
+                .collect(),
+        ))
+    }
+    fn decode(value: &Value, path: &AttrPath) -> Result<Self, Diagnostic> {
+        let attrs = object_attrs(value, path, &["type", "value"])?;
+        let text =
+            |name: &str| String::decode(attrs.get(name).unwrap_or(&Value::Null), &path.attr(name));
+        Ok(RawClaim {
+            kind: text("type")?,
+            value: text("value")?,
+        })
+    }
+    fn encode(&self) -> Value {
+        Value::Object(
+            [("type", &self.kind), ("value", &self.value)]
+                .into_iter()
+                .map(|(n, v)| (n.to_string(), Value::string(v.clone())))
+                .collect(),
+        )
+    }
+}
+
+impl From<&Claim> for RawClaim {
+    fn from(c: &Claim) -> Self {
+        RawClaim {
+            kind: c.kind.clone(),
+            value: c.value.clone(),
+        }
+    }
+}
+
+/// Whether the permissions table owns claims of this type.
+pub fn owned_claim(kind: &str) -> bool {
+    PERMISSIONS
+        .iter()
+        .any(|(_, claim_type, ..)| claim_type.eq_ignore_ascii_case(kind))
+}
+
+crate::model! {
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct RoleModel {
+        id: Option<String> = computed()
+            .use_state_for_unknown()
+            .semantic_equality(crate::framework::Semantic::IgnoreCase)
+            .description("The role's Halo id (a GUID)."),
+        name: String = required()
+            .validate(Validator::length(1, 255))
+            .description("The role's name (1 to 255 characters)."),
+        description: Option<String> = optional()
+            .description("A description of the role (Halo's notes)."),
+        permissions: Permissions = optional_computed()
+            .default(default_object(&permission_attributes()))
+            .description(
+                "What agents holding this role may do. Every permission left out is at \
+                 its default (`none` or `false`); leaving the whole object out gives the \
+                 role no permissions. The role's whole permission set is managed: \
+                 permissions granted in Halo by hand are removed on the next apply.",
+            ),
+        extra_claims: Option<BTreeSet<RawClaim>> = optional_computed()
+            .use_state_for_unknown()
+            .description(
+                "Every claim of the role whose type `permissions` does not own, as \
+                 `{type, value}` objects exactly as Halo holds them. Left out, the role \
+                 keeps the ones it has (an imported role keeps all its claims); set, it is \
+                 the whole list of such claims.",
+            ),
+    }
 }
 
 impl RoleModel {
     pub fn from_halo(r: Role) -> Self {
+        let claims = r.claims.as_deref().unwrap_or_default();
         RoleModel {
             id: r.id,
             name: r.name.unwrap_or_default(),
             description: non_empty(r.notes),
-            permissions: Some(permissions_from_claims(
-                r.claims.as_deref().unwrap_or_default(),
-            )),
+            permissions: permissions_from_claims(claims),
+            extra_claims: Some(
+                claims
+                    .iter()
+                    .filter(|c| !owned_claim(&c.kind))
+                    .map(RawClaim::from)
+                    .collect(),
+            ),
         }
+    }
+
+    /// The Halo role for a create (`id: None`) or an update: the whole claims list,
+    /// the permissions' claims followed by the extra claims.
+    fn to_halo(&self, id: Option<String>) -> Result<Role, Diagnostic> {
+        let mut claims = claims_from_permissions(Some(&self.permissions))?;
+        claims.extend(self.extra_claims.iter().flatten().map(|c| Claim {
+            kind: c.kind.clone(),
+            value: c.value.clone(),
+        }));
+        Ok(Role {
+            id,
+            name: Some(self.name.clone()),
+            notes: or_cleared(&self.description),
+            claims: Some(claims),
+            ..Role::default()
+        })
     }
 }
 
@@ -136,7 +276,7 @@ fn permission_attributes() -> Vec<(&'static str, Attribute)> {
                     .validate(Validator::OneOf(ACCESS_WORDS)),
                 ClaimKind::Flag => Attribute::bool().default(Value::Bool(false)),
             };
-            (*name, attr.description(description))
+            (*name, attr.description(*description))
         })
         .collect()
 }
@@ -145,7 +285,7 @@ fn permission_attributes() -> Vec<(&'static str, Attribute)> {
 /// access value this provider does not know is kept as Halo sent it, so the plan
 /// shows it instead of hiding it.
 pub fn permissions_from_claims(claims: &[Claim]) -> Permissions {
-    PERMISSIONS
+    let perms = PERMISSIONS
         .iter()
         .map(|(name, claim_type, kind, _)| {
             let value = claims
@@ -161,34 +301,35 @@ pub fn permissions_from_claims(claims: &[Claim]) -> Permissions {
                             .find(|(_, halo)| halo.eq_ignore_ascii_case(v))
                             .map_or_else(|| v.to_string(), |(word, _)| (*word).to_string()),
                     };
-                    serde_json::Value::String(word)
+                    Value::String(word)
                 }
-                ClaimKind::Flag => serde_json::Value::Bool(value.is_some_and(|v| {
+                ClaimKind::Flag => Value::Bool(value.is_some_and(|v| {
                     matches!(v.to_ascii_lowercase().as_str(), "true" | "1" | "yes")
                 })),
             };
             (name.to_string(), value)
         })
-        .collect()
+        .collect();
+    Permissions(perms)
 }
 
 /// The whole claims list for a role's permissions: one claim per permission, with
 /// explicit `none` / `false` values for those left at their default.
 pub fn claims_from_permissions(perms: Option<&Permissions>) -> Result<Vec<Claim>, Diagnostic> {
-    let get = |name: &str| perms.and_then(|p| p.get(name)).filter(|v| !v.is_null());
+    let get = |name: &str| perms.and_then(|p| p.0.get(name)).filter(|v| !v.is_null());
     PERMISSIONS
         .iter()
         .map(|(name, claim_type, kind, _)| {
             let value = match (kind, get(name)) {
                 (ClaimKind::Access, None) => ACCESS_LEVELS[0].1.to_string(),
-                (ClaimKind::Access, Some(serde_json::Value::String(word))) => ACCESS_LEVELS
+                (ClaimKind::Access, Some(Value::String(word))) => ACCESS_LEVELS
                     .iter()
                     .find(|(w, _)| w == word)
                     .map(|(_, halo)| (*halo).to_string())
                     .ok_or_else(|| bad_permission(name, *kind, &format!("{word:?}")))?,
                 (ClaimKind::Flag, None) => "false".to_string(),
-                (ClaimKind::Flag, Some(serde_json::Value::Bool(b))) => b.to_string(),
-                (_, Some(other)) => return Err(bad_permission(name, *kind, &other.to_string())),
+                (ClaimKind::Flag, Some(Value::Bool(b))) => b.to_string(),
+                (_, Some(other)) => return Err(bad_permission(name, *kind, &format!("{other:?}"))),
             };
             Ok(Claim {
                 kind: (*claim_type).to_string(),
@@ -216,67 +357,38 @@ fn bad_permission(name: &str, kind: ClaimKind, got: &str) -> Diagnostic {
 }
 
 /// Halo fields named in Halo's refusals, and the attribute to point at.
-const WRITE_FIELDS: &[Field] = &[
+const WRITE_FIELDS: &[WriteField] = &[
     ("claims", "permissions"),
     ("notes", "description"),
     ("name", "name"),
 ];
 
 #[async_trait]
-impl Resource for RoleResource {
+impl Resource<HaloClient> for RoleResource {
     const TYPE_NAME: &'static str = "halopsa_role";
+    const DESCRIPTION: &'static str =
+        "An agent role (Configuration > Teams & Agents > Roles) with its permissions. \
+         Agents get roles through `halopsa_agent.role_ids`; a role's departments are \
+         managed with `halopsa_role_department`.";
     type Model = RoleModel;
+    type Filter = NameFilter;
+    type Key = String;
 
-    fn schema(&self) -> Schema {
-        let permissions = permission_attributes();
-        let defaults = default_object(&permissions);
-        Schema::new(
-            "An agent role (Configuration > Teams & Agents > Roles) with its permissions. \
-             Agents get roles through `halopsa_agent.role_ids`; a role's departments are \
-             managed with `halopsa_role_department`.",
-        )
-        .attribute(
-            "id",
-            Attribute::string()
-                .computed()
-                .use_state_for_unknown()
-                .description("The role's Halo id (a GUID)."),
-        )
-        .attribute(
-            "name",
-            Attribute::string()
-                .required()
-                .validate(Validator::length(1, 255))
-                .description("The role's name (1 to 255 characters)."),
-        )
-        .attribute(
-            "description",
-            Attribute::string().description("A description of the role (Halo's notes)."),
-        )
-        .attribute(
-            "permissions",
-            Attribute::nested(permissions)
-                .default(defaults)
-                .description(
-                    "What agents holding this role may do. Every permission left out is at \
-                     its default (`none` or `false`); leaving the whole object out gives the \
-                     role no permissions. The role's whole permission set is managed: \
-                     permissions granted in Halo by hand are removed on the next apply.",
-                ),
-        )
+    fn key(state: &Self::Model) -> Result<String, Diagnostic> {
+        guid_id(state.id.as_deref(), "id")
     }
 
-    fn list_schema(&self) -> Option<Schema> {
-        Some(super::name_filter_schema("roles"))
+    fn parse_import_id(id: &str) -> Result<String, Diagnostic> {
+        guid_id(Some(id), "id")
     }
 
     /// Every role, with its permissions.
     async fn list(
         &self,
         halo: &HaloClient,
-        filter: &Value,
+        filter: NameFilter,
     ) -> Result<Vec<Self::Model>, Diagnostics> {
-        Ok(super::list_named::<Role>(halo, filter, true)
+        Ok(list_named::<Role>(halo, filter.name.as_deref(), true)
             .await?
             .into_iter()
             .map(RoleModel::from_halo)
@@ -288,12 +400,7 @@ impl Resource for RoleResource {
         halo: &HaloClient,
         plan: Self::Model,
     ) -> Result<Self::Model, ApplyError<Self::Model>> {
-        let wanted = Role {
-            name: Some(plan.name.clone()),
-            notes: plan.description,
-            claims: Some(claims_from_permissions(plan.permissions.as_ref())?),
-            ..Role::default()
-        };
+        let wanted = plan.to_halo(None)?;
         let created = halo
             .create(&wanted, |r: &Role| {
                 r.name.as_deref() == Some(plan.name.as_str())
@@ -307,9 +414,9 @@ impl Resource for RoleResource {
     async fn read(
         &self,
         halo: &HaloClient,
-        state: Self::Model,
+        id: String,
+        _prior: Option<&Self::Model>,
     ) -> Result<Option<Self::Model>, Diagnostics> {
-        let id = guid_id(state.id.as_deref(), "id")?;
         Ok(halo.read::<Role>(id, true).await?.map(RoleModel::from_halo))
     }
 
@@ -319,14 +426,7 @@ impl Resource for RoleResource {
         prior: Self::Model,
         plan: Self::Model,
     ) -> Result<Self::Model, ApplyError<Self::Model>> {
-        let id = guid_id(prior.id.as_deref(), "id")?;
-        let changed = Role {
-            id: Some(id),
-            name: Some(plan.name.clone()),
-            notes: or_cleared(&plan.description),
-            claims: Some(claims_from_permissions(plan.permissions.as_ref())?),
-            ..Role::default()
-        };
+        let changed = plan.to_halo(Some(Self::key(&prior)?))?;
         let saved = halo
             .update(&changed)
             .await
@@ -336,8 +436,7 @@ impl Resource for RoleResource {
     }
 
     async fn delete(&self, halo: &HaloClient, state: Self::Model) -> Result<(), Diagnostics> {
-        let id = guid_id(state.id.as_deref(), "id")?;
-        halo.delete::<Role>(id).await?;
+        halo.delete::<Role>(Self::key(&state)?).await?;
         Ok(())
     }
 }
@@ -356,7 +455,7 @@ async fn with_claims(halo: &HaloClient, saved: Role) -> Result<Role, ApplyError<
         Ok(None) => Ok(saved),
         Err(e) => Err(ApplyError::with_state(
             RoleModel::from_halo(saved),
-            crate::framework::resource::halo_diagnostic(&e),
+            halo_diagnostic(&e),
         )),
     }
 }
@@ -381,17 +480,21 @@ mod tests {
     #[test]
     fn no_claims_means_no_permissions() {
         let perms = permissions_from_claims(&[]);
-        assert_eq!(perms["tickets_access"], "none");
-        assert_eq!(perms["can_delete_tickets"], false);
-        assert_eq!(perms.len(), PERMISSIONS.len());
+        assert_eq!(perms.0["tickets_access"], Value::string("none"));
+        assert_eq!(perms.0["can_delete_tickets"], Value::Bool(false));
+        assert_eq!(perms.0.len(), PERMISSIONS.len());
     }
 
     #[test]
     fn permissions_round_trip_through_claims() {
         let mut perms = permissions_from_claims(&[]);
-        perms.insert("tickets_access".into(), "read_modify".into());
-        perms.insert("users_access".into(), "read_only".into());
-        perms.insert("can_add_tickets".into(), true.into());
+        perms
+            .0
+            .insert("tickets_access".into(), Value::string("read_modify"));
+        perms
+            .0
+            .insert("users_access".into(), Value::string("read_only"));
+        perms.0.insert("can_add_tickets".into(), Value::Bool(true));
         let claims = claims_from_permissions(Some(&perms)).unwrap();
         assert!(claims.contains(&claim("access:tickets", "modify")));
         assert!(claims.contains(&claim("access:users", "read")));
@@ -403,8 +506,10 @@ mod tests {
 
     #[test]
     fn unknown_access_word_names_the_attribute() {
-        let mut perms = Permissions::new();
-        perms.insert("clients_access".into(), "everything".into());
+        let mut perms = Permissions::default();
+        perms
+            .0
+            .insert("clients_access".into(), Value::string("everything"));
         let err = claims_from_permissions(Some(&perms)).unwrap_err();
         assert_eq!(
             err.path.map(|p| p.to_string()).as_deref(),
@@ -413,8 +518,28 @@ mod tests {
     }
 
     #[test]
+    fn claims_outside_the_table_are_kept_as_extra_claims() {
+        let role = Role {
+            id: Some("g".into()),
+            name: Some("r".into()),
+            claims: Some(vec![
+                claim("access:tickets", "read"),
+                claim("Custom:X", "7"),
+            ]),
+            ..Role::default()
+        };
+        let model = RoleModel::from_halo(role);
+        let extra: Vec<_> = model.extra_claims.iter().flatten().cloned().collect();
+        assert_eq!(extra, [RawClaim::from(&claim("Custom:X", "7"))]);
+        let back = model.to_halo(Some("g".into())).unwrap().claims.unwrap();
+        assert!(back.contains(&claim("Custom:X", "7")));
+        assert!(back.contains(&claim("access:tickets", "read")));
+        assert_eq!(back.len(), PERMISSIONS.len() + 1);
+    }
+
+    #[test]
     fn unknown_halo_access_value_is_kept() {
         let perms = permissions_from_claims(&[claim("access:tickets", "admin")]);
-        assert_eq!(perms["tickets_access"], "admin");
+        assert_eq!(perms.0["tickets_access"], Value::string("admin"));
     }
 }

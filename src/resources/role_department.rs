@@ -37,7 +37,7 @@ impl Parent for RoleParent {
     }
 
     fn parse_id(raw: &str) -> Option<String> {
-        super::guid_id(Some(raw), Self::PARENT_ATTR).ok()
+        super::support::guid_id(Some(raw), Self::PARENT_ATTR).ok()
     }
 
     fn departments(role: Role) -> Vec<DepartmentMembership> {

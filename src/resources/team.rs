@@ -1,21 +1,51 @@
 //! `halopsa_team`: a team of agents inside a department.
 
 use async_trait::async_trait;
-use serde::{Deserialize, Serialize};
 
-use super::{int_id, write_error_checking, Field, Reference};
-use crate::framework::{ApplyError, Attribute, Diagnostics, Resource, Schema, Validator, Value};
+use super::support::{
+    id_matches, int_id, name_matches, write_error_checking, Reference, WriteField,
+};
+use crate::framework::{ApplyError, Diagnostic, Diagnostics, Resource, Validator, Value};
 use crate::halo::{Department, HaloClient, HaloError, HaloObject, Team};
 
 pub struct TeamResource;
 
-#[derive(Debug, Default, Serialize, Deserialize)]
-#[serde(default)]
-pub struct TeamModel {
-    pub id: Option<String>,
-    pub name: String,
-    pub department_id: Option<String>,
-    pub inactive: Option<bool>,
+crate::model! {
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct TeamModel {
+        id: Option<String> = computed()
+            .use_state_for_unknown()
+            .description("The team's Halo id."),
+        name: String = required()
+            .validate(Validator::length(1, 255))
+            .description(
+                "The team's name (1 to 255 characters). Agents refer to their default \
+                 team by this name.",
+            ),
+        department_id: String = required()
+            .validate(Validator::PositiveIntString)
+            .description(
+                "The id of the department the team belongs to (e.g. \
+                 `halopsa_department.example.id`). A team can move to another \
+                 department in place.",
+            ),
+        inactive: bool = optional_computed().default(Value::Bool(false)).description(
+            "Whether the team is inactive (hidden from ticket assignment). Defaults to \
+             `false`.",
+        ),
+    }
+}
+
+crate::model! {
+    /// The `list` block filters of `halopsa_team`.
+    #[derive(Debug, Clone, Default)]
+    pub struct TeamFilter {
+        name: Option<String> = optional()
+            .description("Only teams whose name contains this text (ignoring case)."),
+        department_id: Option<String> = optional()
+            .validate(Validator::PositiveIntString)
+            .description("Only the teams of the department with this Halo id."),
+    }
 }
 
 impl TeamModel {
@@ -23,15 +53,26 @@ impl TeamModel {
         TeamModel {
             id: t.id.map(|i| i.to_string()),
             name: t.name.unwrap_or_default(),
-            department_id: t.department_id.map(|i| i.to_string()),
+            department_id: t.department_id.map(|i| i.to_string()).unwrap_or_default(),
             // Halo leaves the flag out (or null) for an active team.
-            inactive: Some(t.inactive.unwrap_or(false)),
+            inactive: t.inactive.unwrap_or(false),
+        }
+    }
+
+    /// The Halo object for a create (`id: None`) or an update; `department_id` is
+    /// `None` when it is to be left as Halo has it.
+    fn to_halo(&self, id: Option<i64>, department_id: Option<i64>) -> Team {
+        Team {
+            id,
+            name: Some(self.name.clone()),
+            department_id,
+            inactive: Some(self.inactive),
         }
     }
 }
 
 /// Halo fields a refused write may name, and the attributes they come from.
-const WRITE_FIELDS: &[Field] = &[
+const WRITE_FIELDS: &[WriteField] = &[
     ("department_id", "department_id"),
     ("inactive", "inactive"),
     ("name", "name"),
@@ -50,71 +91,32 @@ async fn explain(halo: &HaloClient, err: HaloError, department_id: i64) -> Diagn
 }
 
 #[async_trait]
-impl Resource for TeamResource {
+impl Resource<HaloClient> for TeamResource {
     const TYPE_NAME: &'static str = "halopsa_team";
+    const DESCRIPTION: &'static str =
+        "A team of agents (Configuration > Teams & Agents > Teams). Every team belongs \
+         to a department; tickets are assigned to teams.";
     type Model = TeamModel;
+    type Filter = TeamFilter;
+    type Key = i64;
 
-    fn schema(&self) -> Schema {
-        Schema::new(
-            "A team of agents (Configuration > Teams & Agents > Teams). Every team belongs \
-             to a department; tickets are assigned to teams.",
-        )
-        .attribute(
-            "id",
-            Attribute::string()
-                .computed()
-                .use_state_for_unknown()
-                .description("The team's Halo id."),
-        )
-        .attribute(
-            "name",
-            Attribute::string()
-                .required()
-                .validate(Validator::length(1, 255))
-                .description(
-                    "The team's name (1 to 255 characters). Agents refer to their default \
-                     team by this name.",
-                ),
-        )
-        .attribute(
-            "department_id",
-            Attribute::string()
-                .required()
-                .validate(Validator::PositiveIntString)
-                .description(
-                    "The id of the department the team belongs to (e.g. \
-                     `halopsa_department.example.id`). A team can move to another \
-                     department in place.",
-                ),
-        )
-        .attribute(
-            "inactive",
-            Attribute::bool().default(Value::Bool(false)).description(
-                "Whether the team is inactive (hidden from ticket assignment). Defaults to \
-                 `false`.",
-            ),
-        )
+    fn key(state: &Self::Model) -> Result<i64, Diagnostic> {
+        int_id(state.id.as_deref(), "id")
     }
 
-    fn list_schema(&self) -> Option<Schema> {
-        Some(super::name_filter_schema("teams").attribute(
-            "department_id",
-            super::id_filter(
-                Validator::PositiveIntString,
-                "Only the teams of the department with this Halo id.",
-            ),
-        ))
+    fn parse_import_id(id: &str) -> Result<i64, Diagnostic> {
+        int_id(Some(id), "id")
     }
 
     async fn list(
         &self,
         halo: &HaloClient,
-        filter: &Value,
+        filter: TeamFilter,
     ) -> Result<Vec<Self::Model>, Diagnostics> {
         // Halo narrows by department itself (`department_id` [spec]); the filter
         // is applied here all the same.
         let mut query: Vec<(&str, &str)> = Team::LIST_ALL_QUERY.to_vec();
-        if let Some(department) = filter.attr("department_id").as_str() {
+        if let Some(department) = filter.department_id.as_deref() {
             query.push(("department_id", department));
         }
         Ok(halo
@@ -123,8 +125,8 @@ impl Resource for TeamResource {
             .into_iter()
             .map(TeamModel::from_halo)
             .filter(|t| {
-                super::name_matches(filter, Some(&t.name))
-                    && super::id_matches(filter, "department_id", t.department_id.as_deref())
+                name_matches(filter.name.as_deref(), Some(&t.name))
+                    && id_matches(filter.department_id.as_deref(), Some(&t.department_id))
             })
             .collect())
     }
@@ -134,15 +136,9 @@ impl Resource for TeamResource {
         halo: &HaloClient,
         plan: Self::Model,
     ) -> Result<Self::Model, ApplyError<Self::Model>> {
-        let department_id = int_id(plan.department_id.as_deref(), "department_id")?;
-        let wanted = Team {
-            id: None,
-            name: Some(plan.name.clone()),
-            department_id: Some(department_id),
-            inactive: Some(plan.inactive.unwrap_or(false)),
-        };
+        let department_id = int_id(Some(&plan.department_id), "department_id")?;
         let created = halo
-            .create(&wanted, |t: &Team| {
+            .create(&plan.to_halo(None, Some(department_id)), |t: &Team| {
                 t.name.as_deref() == Some(plan.name.as_str())
                     && t.department_id == Some(department_id)
             })
@@ -156,9 +152,9 @@ impl Resource for TeamResource {
     async fn read(
         &self,
         halo: &HaloClient,
-        state: Self::Model,
+        id: i64,
+        _prior: Option<&Self::Model>,
     ) -> Result<Option<Self::Model>, Diagnostics> {
-        let id = int_id(state.id.as_deref(), "id")?;
         Ok(halo
             .read::<Team>(id, false)
             .await?
@@ -171,26 +167,22 @@ impl Resource for TeamResource {
         prior: Self::Model,
         plan: Self::Model,
     ) -> Result<Self::Model, ApplyError<Self::Model>> {
-        let id = int_id(prior.id.as_deref(), "id")?;
-        let department_id = int_id(plan.department_id.as_deref(), "department_id")?;
+        let id = Self::key(&prior)?;
+        let department_id = int_id(Some(&plan.department_id), "department_id")?;
         // The department is sent only when it changes (a move), so that a team
         // whose department was deleted behind Terraform's back can still be edited.
         let moved = prior.department_id != plan.department_id;
-        let changed = Team {
-            id: Some(id),
-            name: Some(plan.name.clone()),
-            department_id: moved.then_some(department_id),
-            inactive: Some(plan.inactive.unwrap_or(false)),
-        };
-        match halo.update(&changed).await {
+        match halo
+            .update(&plan.to_halo(Some(id), moved.then_some(department_id)))
+            .await
+        {
             Ok(t) => Ok(TeamModel::from_halo(t)),
             Err(e) => Err(explain(halo, e, department_id).await.into()),
         }
     }
 
     async fn delete(&self, halo: &HaloClient, state: Self::Model) -> Result<(), Diagnostics> {
-        let id = int_id(state.id.as_deref(), "id")?;
-        halo.delete::<Team>(id).await?;
+        halo.delete::<Team>(Self::key(&state)?).await?;
         Ok(())
     }
 }
