@@ -20,5 +20,5 @@ pub use model::{Field, Model};
 pub use plan::{default_object, plan_resource, Planned};
 pub use resource::{attr_error, AnyDataSource, AnyResource, Applied, ApplyError, Resource};
 pub use schema::{Attribute, AttributeKind, PlanModifier, Presence, Schema, Semantic};
-pub use validate::{validate_config, Validator};
+pub use validate::{validate_config, Validator, HALO_PREFIX};
 pub use value::{Number, Type, Value};

@@ -13,6 +13,10 @@ pub enum Validator {
     Length { min: usize, max: usize },
     /// A string that is one of these words.
     OneOf(&'static [&'static str]),
+    /// A string that is one of these words, or `halo:` followed by a value in
+    /// Halo's own encoding: how an object made in Halo with a value the provider
+    /// has no word for is imported and kept unchanged.
+    OneOfOrHalo(&'static [&'static str]),
     /// Every element of a set or list of strings is one of these words.
     EachOneOf(&'static [&'static str]),
     /// A whole number of at least this value.
@@ -20,6 +24,9 @@ pub enum Validator {
     /// A string holding a whole number of at least 1 (Halo integer ids kept as strings).
     PositiveIntString,
 }
+
+/// The prefix of a value given in Halo's own encoding (see [`Validator::OneOfOrHalo`]).
+pub const HALO_PREFIX: &str = "halo:";
 
 impl Validator {
     pub fn length(min: usize, max: usize) -> Validator {
@@ -48,6 +55,17 @@ impl Validator {
                     Ok(())
                 } else {
                     Err(format!("{s:?} is not one of {}", quoted(words)))
+                }
+            }
+            (Validator::OneOfOrHalo(words), Value::String(s)) => {
+                let raw = s.strip_prefix(HALO_PREFIX).map(str::trim);
+                if words.contains(&s.as_str()) || raw.is_some_and(|r| !r.is_empty()) {
+                    Ok(())
+                } else {
+                    Err(format!(
+                        "{s:?} is not one of {} (or \"{HALO_PREFIX}\" followed by Halo's own value)",
+                        quoted(words)
+                    ))
                 }
             }
             (Validator::EachOneOf(words), Value::Set(items) | Value::List(items)) => {
@@ -148,6 +166,11 @@ mod tests {
         assert!(Validator::PositiveIntString
             .check(&Value::string("0"))
             .is_err());
+        let level = Validator::OneOfOrHalo(&["a"]);
+        assert!(level.check(&Value::string("a")).is_ok());
+        assert!(level.check(&Value::string("halo:7")).is_ok());
+        assert!(level.check(&Value::string("halo:")).is_err());
+        assert!(level.check(&Value::string("b")).unwrap_err().contains("halo:"));
         assert!(Validator::PositiveIntString
             .check(&Value::string("12"))
             .is_ok());

@@ -26,7 +26,7 @@ use super::support::{halo_diagnostic, id_matches, int_id, write_error, WriteFiel
 use crate::framework::model::{object_attrs, spec};
 use crate::framework::{
     attr_error, ApplyError, AttrPath, Attribute, AttributeKind, Diagnostic, Diagnostics, Field,
-    Model, Resource, Validator, Value,
+    Model, Resource, Validator, Value, HALO_PREFIX,
 };
 use crate::halo::{DepartmentMembership, HaloClient, HaloObject};
 
@@ -39,18 +39,22 @@ const LEVELS: [(&str, i64); 2] = [("modify_all", 0), ("read_only", 1)];
 /// The provider's words for the membership levels, for the schema validator.
 pub const LEVEL_NAMES: [&str; 2] = [LEVELS[0].0, LEVELS[1].0];
 
-/// Halo's `membershiplevel` for a provider level word.
+/// Halo's `membershiplevel` for a provider level word, or for `halo:N` (Halo's
+/// own number, for levels the provider has no word for).
 pub fn level_to_halo(name: &str) -> Option<i64> {
+    if let Some(raw) = name.strip_prefix(HALO_PREFIX) {
+        return raw.trim().parse().ok();
+    }
     LEVELS.iter().find(|(n, _)| *n == name).map(|(_, i)| *i)
 }
 
 /// The provider level word for Halo's `membershiplevel`. A value the provider does
-/// not know reads as `unknown (N)`, so the next plan sets it to the configured level.
+/// not know reads as `halo:N`, so an imported membership keeps it unchanged.
 pub fn level_from_halo(level: i64) -> String {
     LEVELS
         .iter()
         .find(|(_, i)| *i == level)
-        .map_or_else(|| format!("unknown ({level})"), |(n, _)| (*n).to_string())
+        .map_or_else(|| format!("{HALO_PREFIX}{level}"), |(n, _)| (*n).to_string())
 }
 
 // ----- the parent object ----------------------------------------------------
@@ -214,10 +218,12 @@ impl<P: Parent> Model for MembershipModel<P> {
                 "membership_level",
                 string(
                     spec::required()
-                        .validate(Validator::OneOf(&LEVEL_NAMES))
+                        .validate(Validator::OneOfOrHalo(&LEVEL_NAMES))
                         .description(
                             "The access the membership gives to the department's tickets: \
-                             `modify_all` (see and change them) or `read_only` (see them only).",
+                             `modify_all` (see and change them) or `read_only` (see them only); \
+                             a level Halo holds that has no such word reads as `halo:N` \
+                             (Halo's own number) and is kept as it is.",
                         ),
                 ),
             ),
@@ -674,7 +680,8 @@ mod tests {
         }
         assert_eq!(level_to_halo("modify_all"), Some(0));
         assert_eq!(level_to_halo("read_only"), Some(1));
-        assert_eq!(level_from_halo(7), "unknown (7)");
+        assert_eq!(level_from_halo(7), "halo:7");
+        assert_eq!(level_to_halo("halo:7"), Some(7));
         assert_eq!(level_to_halo("admin"), None);
     }
 
