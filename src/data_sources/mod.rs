@@ -187,6 +187,18 @@ impl<L: Lookup> AnyDataSource<HaloClient> for LookupDataSource<L> {
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
         require_id_or_name(L::TYPE_NAME, config, diags);
+        if let Some(raw) = config.attr("id").as_str() {
+            if raw.trim().parse::<<L::Object as HaloObject>::Id>().is_err() {
+                diags.push(attr_error(
+                    "id",
+                    "Invalid id",
+                    format!(
+                        "{raw:?} is not the Halo id of a {}.",
+                        <L::Object as HaloObject>::KIND
+                    ),
+                ));
+            }
+        }
     }
 
     async fn read(&self, halo: &HaloClient, config: &Value) -> Applied {

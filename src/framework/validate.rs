@@ -170,7 +170,10 @@ mod tests {
         assert!(level.check(&Value::string("a")).is_ok());
         assert!(level.check(&Value::string("halo:7")).is_ok());
         assert!(level.check(&Value::string("halo:")).is_err());
-        assert!(level.check(&Value::string("b")).unwrap_err().contains("halo:"));
+        assert!(level
+            .check(&Value::string("b"))
+            .unwrap_err()
+            .contains("halo:"));
         assert!(Validator::PositiveIntString
             .check(&Value::string("12"))
             .is_ok());

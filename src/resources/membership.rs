@@ -51,10 +51,10 @@ pub fn level_to_halo(name: &str) -> Option<i64> {
 /// The provider level word for Halo's `membershiplevel`. A value the provider does
 /// not know reads as `halo:N`, so an imported membership keeps it unchanged.
 pub fn level_from_halo(level: i64) -> String {
-    LEVELS
-        .iter()
-        .find(|(_, i)| *i == level)
-        .map_or_else(|| format!("{HALO_PREFIX}{level}"), |(n, _)| (*n).to_string())
+    LEVELS.iter().find(|(_, i)| *i == level).map_or_else(
+        || format!("{HALO_PREFIX}{level}"),
+        |(n, _)| (*n).to_string(),
+    )
 }
 
 // ----- the parent object ----------------------------------------------------

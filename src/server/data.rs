@@ -1,0 +1,100 @@
+//! ReadDataSource: looks an object up in Halo.
+
+use tonic::Response;
+
+use super::convert::{decode, diags_to_pb, encode};
+use super::{cancellable, cancelled_diag, ProviderService, RpcResult};
+use crate::framework::Diagnostics;
+use crate::framework::Value;
+use crate::plugin::proto::tfplugin6 as pb;
+
+pub(super) async fn read_data_source(
+    svc: &ProviderService,
+    r: pb::read_data_source::Request,
+) -> RpcResult<pb::read_data_source::Response> {
+    let e = svc.data_source(&r.type_name)?;
+    let respond = |state: &Value, diags: &Diagnostics| pb::read_data_source::Response {
+        state: encode(state, &e.ty),
+        diagnostics: diags_to_pb(diags),
+        deferred: None,
+    };
+    let config = match decode(r.config.as_ref(), &e.ty) {
+        Ok(v) => v,
+        Err(d) => return Ok(Response::new(respond(&Value::Null, &d))),
+    };
+    let (client, token) = match svc.client().await {
+        Ok(c) => c,
+        Err(d) => return Ok(Response::new(respond(&Value::Null, &d))),
+    };
+    let applied = cancellable(&token, e.imp.read(&client, &config), || {
+        crate::framework::Applied {
+            state: Value::Null,
+            diagnostics: cancelled_diag(),
+        }
+    })
+    .await;
+    Ok(Response::new(respond(&applied.state, &applied.diagnostics)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::testing::{dv, object};
+
+    async fn read(
+        svc: &ProviderService,
+        type_name: &str,
+        config: Option<pb::DynamicValue>,
+    ) -> pb::read_data_source::Response {
+        read_data_source(
+            svc,
+            pb::read_data_source::Request {
+                type_name: type_name.to_string(),
+                config,
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("answers")
+        .into_inner()
+    }
+
+    #[tokio::test]
+    async fn without_a_client_the_read_fails_with_a_null_state() {
+        let svc = ProviderService::new();
+        let ty = svc.data_source("halopsa_team").expect("a type").ty.clone();
+        let config = object(&ty, &[("name", Value::string("Ops"))]);
+        let answer = read(&svc, "halopsa_team", dv(&config, &ty)).await;
+        assert_eq!(answer.diagnostics[0].summary, "Provider not configured");
+        assert_eq!(decode(answer.state.as_ref(), &ty), Ok(Value::Null));
+    }
+
+    #[tokio::test]
+    async fn an_undecodable_configuration_is_a_diagnostic() {
+        let svc = ProviderService::new();
+        let garbage = Some(pb::DynamicValue {
+            msgpack: vec![0xc1],
+            json: Vec::new(),
+        });
+        let answer = read(&svc, "halopsa_team", garbage).await;
+        assert_eq!(
+            answer.diagnostics[0].summary,
+            "Invalid value from Terraform"
+        );
+    }
+
+    #[tokio::test]
+    async fn an_unknown_data_source_is_not_found() {
+        let svc = ProviderService::new();
+        let err = read_data_source(
+            &svc,
+            pb::read_data_source::Request {
+                type_name: "halopsa_nothing".to_string(),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect_err("no such type");
+        assert_eq!(err.code(), tonic::Code::NotFound);
+    }
+}

@@ -1,0 +1,210 @@
+//! ValidateProviderConfig, ValidateResourceConfig, ValidateDataResourceConfig:
+//! the schema's checks (read-only attributes, validators), then the type's own.
+
+use tonic::Response;
+
+use super::convert::{decode, diags_to_pb};
+use super::{ProviderService, RpcResult};
+use crate::framework::validate_config;
+use crate::framework::Diagnostics;
+use crate::plugin::proto::tfplugin6 as pb;
+
+pub(super) fn provider_config(
+    svc: &ProviderService,
+    r: pb::validate_provider_config::Request,
+) -> RpcResult<pb::validate_provider_config::Response> {
+    let c = svc.catalog();
+    let mut diags = Diagnostics::new();
+    match decode(r.config.as_ref(), &c.provider_ty) {
+        Ok(config) => validate_config(
+            &c.provider.attributes,
+            &config,
+            &Default::default(),
+            &mut diags,
+        ),
+        Err(d) => diags.extend(d),
+    }
+    Ok(Response::new(pb::validate_provider_config::Response {
+        diagnostics: diags_to_pb(&diags),
+    }))
+}
+
+pub(super) fn resource_config(
+    svc: &ProviderService,
+    r: pb::validate_resource_config::Request,
+) -> RpcResult<pb::validate_resource_config::Response> {
+    let e = svc.resource(&r.type_name)?;
+    let mut diags = Diagnostics::new();
+    match decode(r.config.as_ref(), &e.ty) {
+        Ok(config) => {
+            validate_config(
+                &e.schema.attributes,
+                &config,
+                &Default::default(),
+                &mut diags,
+            );
+            e.imp.validate(&config, &mut diags);
+        }
+        Err(d) => diags.extend(d),
+    }
+    Ok(Response::new(pb::validate_resource_config::Response {
+        diagnostics: diags_to_pb(&diags),
+    }))
+}
+
+pub(super) fn data_resource_config(
+    svc: &ProviderService,
+    r: pb::validate_data_resource_config::Request,
+) -> RpcResult<pb::validate_data_resource_config::Response> {
+    let e = svc.data_source(&r.type_name)?;
+    let mut diags = Diagnostics::new();
+    match decode(r.config.as_ref(), &e.ty) {
+        Ok(config) => {
+            validate_config(
+                &e.schema.attributes,
+                &config,
+                &Default::default(),
+                &mut diags,
+            );
+            e.imp.validate(&config, &mut diags);
+        }
+        Err(d) => diags.extend(d),
+    }
+    Ok(Response::new(pb::validate_data_resource_config::Response {
+        diagnostics: diags_to_pb(&diags),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::framework::Value;
+    use crate::server::testing::{dv, object, path_of};
+
+    fn validate_resource(
+        svc: &ProviderService,
+        type_name: &str,
+        set: &[(&str, Value)],
+    ) -> Vec<pb::Diagnostic> {
+        let ty = &svc.resource(type_name).expect("a resource type").ty;
+        resource_config(
+            svc,
+            pb::validate_resource_config::Request {
+                type_name: type_name.to_string(),
+                config: dv(&object(ty, set), ty),
+                ..Default::default()
+            },
+        )
+        .expect("answers")
+        .into_inner()
+        .diagnostics
+    }
+
+    #[test]
+    fn a_bad_attribute_is_reported_at_its_path() {
+        let svc = ProviderService::new();
+        let d = validate_resource(&svc, "halopsa_organisation", &[("name", Value::string(""))]);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].severity, pb::diagnostic::Severity::Error as i32);
+        assert_eq!(d[0].summary, "Invalid value for name");
+        assert_eq!(path_of(&d[0]).as_deref(), Some("name"));
+    }
+
+    #[test]
+    fn a_read_only_attribute_cannot_be_configured() {
+        let svc = ProviderService::new();
+        let d = validate_resource(
+            &svc,
+            "halopsa_organisation",
+            &[("name", Value::string("Acme")), ("id", Value::string("3"))],
+        );
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(
+            d[0].summary,
+            "Invalid configuration for read-only attribute"
+        );
+        assert_eq!(path_of(&d[0]).as_deref(), Some("id"));
+    }
+
+    #[test]
+    fn a_valid_configuration_and_unknowns_pass() {
+        let svc = ProviderService::new();
+        let ok = validate_resource(
+            &svc,
+            "halopsa_organisation",
+            &[("name", Value::string("Acme"))],
+        );
+        assert!(ok.is_empty(), "{ok:?}");
+        let unknown = validate_resource(&svc, "halopsa_organisation", &[("name", Value::Unknown)]);
+        assert!(unknown.is_empty(), "{unknown:?}");
+    }
+
+    #[test]
+    fn the_resource_type_adds_its_own_checks() {
+        let svc = ProviderService::new();
+        let d = validate_resource(
+            &svc,
+            "halopsa_api_application",
+            &[("name", Value::string("ci"))],
+        );
+        assert!(
+            d.iter()
+                .any(|d| path_of(d).as_deref() == Some("login_as_agent_id")),
+            "{d:?}"
+        );
+    }
+
+    #[test]
+    fn an_unknown_resource_type_is_not_found() {
+        let svc = ProviderService::new();
+        let err = resource_config(
+            &svc,
+            pb::validate_resource_config::Request {
+                type_name: "halopsa_nothing".to_string(),
+                ..Default::default()
+            },
+        )
+        .expect_err("no such type");
+        assert_eq!(err.code(), tonic::Code::NotFound);
+    }
+
+    #[test]
+    fn the_provider_block_is_checked() {
+        let svc = ProviderService::new();
+        let ty = &svc.catalog().provider_ty;
+        let answer = provider_config(
+            &svc,
+            pb::validate_provider_config::Request {
+                config: dv(&object(ty, &[("scope", Value::string(""))]), ty),
+            },
+        )
+        .expect("answers")
+        .into_inner();
+        assert_eq!(answer.diagnostics.len(), 1, "{:?}", answer.diagnostics);
+        assert_eq!(path_of(&answer.diagnostics[0]).as_deref(), Some("scope"));
+    }
+
+    #[test]
+    fn a_data_source_is_checked_by_schema_and_type() {
+        let svc = ProviderService::new();
+        let ty = &svc.data_source("halopsa_organisation").expect("a type").ty;
+        let ask = |set: &[(&str, Value)]| {
+            data_resource_config(
+                &svc,
+                pb::validate_data_resource_config::Request {
+                    type_name: "halopsa_organisation".to_string(),
+                    config: dv(&object(ty, set), ty),
+                },
+            )
+            .expect("answers")
+            .into_inner()
+            .diagnostics
+        };
+        let neither = ask(&[]);
+        assert_eq!(neither.len(), 1, "{neither:?}");
+        assert_eq!(path_of(&neither[0]), None);
+        let bad_id = ask(&[("id", Value::string("abc"))]);
+        assert_eq!(bad_id.len(), 1, "{bad_id:?}");
+        assert_eq!(path_of(&bad_id[0]).as_deref(), Some("id"));
+    }
+}
