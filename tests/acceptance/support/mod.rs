@@ -15,9 +15,6 @@
 //! The CLI config installs the provider with `dev_overrides`, so no
 //! `terraform init` is needed.
 
-// Each test file uses a different part of the harness.
-#![allow(dead_code)]
-
 use std::cell::Cell;
 use std::fmt;
 use std::io::Read;

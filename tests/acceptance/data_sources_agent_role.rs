@@ -2,9 +2,7 @@
 //! object looked up by `name` or `id`; none or several found is an error that says
 //! which.
 
-mod common;
-
-use common::{id_of, Kind, TestEnv};
+use crate::support::{id_of, Kind, TestEnv};
 use serde_json::json;
 
 #[test]

@@ -3,9 +3,7 @@
 //! moves between departments in place); `inactive` optional, default false; `id`
 //! computed.
 
-mod common;
-
-use common::{id_of, Kind, TestEnv, Workdir};
+use crate::support::{id_of, Kind, TestEnv, Workdir};
 use serde_json::{json, Value};
 
 const ADDR: &str = "halopsa_team.field";

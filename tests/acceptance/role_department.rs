@@ -3,9 +3,7 @@
 //! `membership_level` R (`modify_all`, `read_only`); import id
 //! `ROLE_ID/DEPARTMENT_ID`. Roles are made out of band (`env.sim.insert`).
 
-mod common;
-
-use common::{id_of, Kind, TestEnv, Workdir};
+use crate::support::{id_of, Kind, TestEnv, Workdir};
 use serde_json::{json, Value};
 
 const ADDR: &str = "halopsa_role_department.m";

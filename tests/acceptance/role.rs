@@ -3,9 +3,7 @@
 //! `notes`); `permissions` optional, one nested object whose attributes are role
 //! claims (CONTRACT.md, "Assumed encodings"); `id` computed (a GUID).
 
-mod common;
-
-use common::{id_of, Kind, TestEnv, Workdir};
+use crate::support::{id_of, Kind, TestEnv, Workdir};
 use serde_json::{json, Value};
 
 const ADDR: &str = "halopsa_role.support";

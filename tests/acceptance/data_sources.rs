@@ -3,9 +3,7 @@
 //! by `name` (exact, case-sensitive) and/or `id`; none or several is an error that
 //! says which.
 
-mod common;
-
-use common::{id_of, Kind, TestEnv};
+use crate::support::{id_of, Kind, TestEnv};
 use serde_json::{json, Value};
 
 /// The one object of `kind` in Halo with this name.

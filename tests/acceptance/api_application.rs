@@ -5,9 +5,7 @@
 //! `active` O (default true); `client_id` C; `client_secret` C sensitive. Agents
 //! are made out of band (`env.sim.insert`).
 
-mod common;
-
-use common::{id_of, Kind, TestEnv, Workdir};
+use crate::support::{id_of, Kind, TestEnv, Workdir};
 use serde_json::{json, Value};
 
 const ADDR: &str = "halopsa_api_application.app";

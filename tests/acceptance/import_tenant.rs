@@ -2,9 +2,7 @@
 //! the provider's list resources, `-generate-config-out` writes their import blocks
 //! and configuration, and after the imports are applied the plan is clean.
 
-mod common;
-
-use common::{id_of, Kind, TestEnv, Workdir};
+use crate::support::{id_of, Kind, TestEnv, Workdir};
 use serde_json::{json, Value};
 
 /// Every listable resource type.

@@ -2,12 +2,10 @@
 //! test and halo-sim. Arguments (SPEC.md): `agent_id` R F, `department_id` R F,
 //! `membership_level` R (`modify_all`, `read_only`); import id
 //! `AGENT_ID/DEPARTMENT_ID`. Agents are made out of band (`env.sim.insert`). The
-//! machinery is shared with `halopsa_role_department` (tests/role_department.rs
+//! machinery is shared with `halopsa_role_department` (role_department.rs
 //! covers it in depth, including parallel applies on one parent).
 
-mod common;
-
-use common::{id_of, Kind, TestEnv, Workdir};
+use crate::support::{id_of, Kind, TestEnv, Workdir};
 use serde_json::{json, Value};
 
 const ADDR: &str = "halopsa_agent_department.m";

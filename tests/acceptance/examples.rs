@@ -2,11 +2,9 @@
 //! (the Cork integration guide as HCL) and `examples/multi-tenant`. Each applies,
 //! plans clean, and destroys back to Halo's seed data.
 
-mod common;
-
 use std::path::Path;
 
-use common::{Kind, TestEnv, Workdir};
+use crate::support::{Kind, TestEnv, Workdir};
 use serde_json::{json, Value};
 
 /// Copies every `.tf` file of an example into the workdir, unchanged.

@@ -2,9 +2,7 @@
 //! can write gives one clear error naming the attribute or setting, through real
 //! Terraform, and Halo sees no write.
 
-mod common;
-
-use common::{Kind, TestEnv};
+use crate::support::{Kind, TestEnv};
 use serde_json::json;
 
 /// How the case is run.
@@ -41,7 +39,7 @@ fn every_bad_input_is_one_clear_error_and_nothing_is_written() {
         Kind::Agent,
         json!({"name": "bad-input-agent", "isapiagent": true}),
     );
-    let agent_id = common::id_of(&agent);
+    let agent_id = crate::support::id_of(&agent);
     let long = "x".repeat(256);
     let cases = vec![
         case(

@@ -2,9 +2,7 @@
 //! write, and tokens expiring, during create, read, update and delete, through
 //! real Terraform. Every run must converge with no duplicate and no orphan.
 
-mod common;
-
-use common::{Kind, TestEnv, Workdir};
+use crate::support::{Kind, TestEnv, Workdir};
 use halo_sim::{Fault, FaultAction};
 
 const PATH: &str = "/api/Organisation";
@@ -198,13 +196,13 @@ fn memberships_applied_in_parallel_land_despite_faults() {
                 Kind::Department,
                 serde_json::json!({"name": format!("Fault Dept {i}"), "organisation_id": org}),
             );
-            common::id_of(&d)
+            crate::support::id_of(&d)
         })
         .collect();
     let role = env
         .sim
         .insert(Kind::Role, serde_json::json!({"name": "Faulty Role"}));
-    let role_id = common::id_of(&role);
+    let role_id = crate::support::id_of(&role);
     let wd = env.workdir();
     wd.write_config(&format!(
         r#"

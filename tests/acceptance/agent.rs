@@ -3,9 +3,7 @@
 //! `first_name`, `surname`, `default_team` (a team name), `workday_id`, `role_ids`
 //! optional; `is_api_agent`, `is_disabled` optional (default false); `id` computed.
 
-mod common;
-
-use common::{id_of, Kind, TestEnv, Workdir};
+use crate::support::{id_of, Kind, TestEnv, Workdir};
 use halo_sim::{Fault, FaultAction};
 use serde_json::{json, Value};
 

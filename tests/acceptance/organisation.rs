@@ -2,9 +2,7 @@
 //! test and halo-sim. Arguments (SPEC.md): `name` required; `email`, `phone`,
 //! `website`, `reply_address` optional; `id` computed.
 
-mod common;
-
-use common::{id_of, Kind, TestEnv, Workdir};
+use crate::support::{id_of, Kind, TestEnv, Workdir};
 use serde_json::{json, Value};
 
 const ADDR: &str = "halopsa_organisation.acme";

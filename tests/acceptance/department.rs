@@ -2,9 +2,7 @@
 //! and halo-sim. Arguments (SPEC.md): `name` required; `organisation_id` required,
 //! forces replacement; `notes` optional; `id` computed.
 
-mod common;
-
-use common::{id_of, Kind, TestEnv, Workdir};
+use crate::support::{id_of, Kind, TestEnv, Workdir};
 use serde_json::{json, Value};
 
 const ADDR: &str = "halopsa_department.sales";
