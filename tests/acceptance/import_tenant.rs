@@ -324,7 +324,7 @@ fn query_generates_config_that_imports_the_whole_tenant_cleanly() {
         env.journal_summary()
     );
     assert_eq!(wd.resource_addresses().len(), total);
-    let state = serde_json::to_string(&wd.state()).unwrap();
+    let state = serde_json::to_string(&wd.show_json()).unwrap();
     assert!(!state.contains(SECRET), "a client secret reached the state");
     wd.assert_plan_clean();
 }
