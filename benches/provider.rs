@@ -12,7 +12,7 @@
 //! Sizes can be lowered for a quick look: `BENCH_SCALE=0.2 cargo bench --bench provider`.
 
 // Each bench uses a part of the acceptance tests' harness.
-#[allow(dead_code)]
+#[allow(dead_code, unused_imports)]
 #[path = "../tests/acceptance/support/mod.rs"]
 mod common;
 

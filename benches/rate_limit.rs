@@ -4,7 +4,7 @@
 //! answers 429. Reports the counts and the time; takes about five minutes.
 
 // Each bench uses a part of the acceptance tests' harness.
-#[allow(dead_code)]
+#[allow(dead_code, unused_imports)]
 #[path = "../tests/acceptance/support/mod.rs"]
 mod common;
 

@@ -5,7 +5,7 @@
 //! `active` O (default true); `client_id` C; `client_secret` C sensitive. Agents
 //! are made out of band (`env.sim.insert`).
 
-use crate::support::{id_of, Action, Kind, TestEnv};
+use crate::support::{id_of, resource_block, Action, Kind, TestEnv};
 use serde_json::{json, Value};
 
 const ADDR: &str = "halopsa_api_application.app";
@@ -21,12 +21,7 @@ fn api_agent(env: &TestEnv, name: &str) -> String {
 
 /// A `halopsa_api_application "app"` block; `args` are HCL expressions.
 fn app_config(args: &[(&str, String)]) -> String {
-    let mut hcl = String::from("resource \"halopsa_api_application\" \"app\" {\n");
-    for (name, value) in args {
-        hcl.push_str(&format!("  {name} = {value}\n"));
-    }
-    hcl.push_str("}\n");
-    hcl
+    resource_block("halopsa_api_application", "app", args)
 }
 
 fn s(v: &str) -> String {

@@ -2,7 +2,7 @@
 //! and halo-sim. Arguments (SPEC.md): `name` required; `organisation_id` required,
 //! forces replacement; `notes` optional; `id` computed.
 
-use crate::support::{id_of, Action, Kind, TestEnv, Workdir};
+use crate::support::{id_of, resource_block, Action, Kind, TestEnv, Workdir};
 use serde_json::{json, Value};
 
 const ADDR: &str = "halopsa_department.sales";
@@ -19,13 +19,9 @@ resource "halopsa_organisation" "beta" {
   name = "Beta Ltd"
 }
 
-resource "halopsa_department" "sales" {
 "#,
     );
-    for (name, expr) in args {
-        hcl.push_str(&format!("  {name} = {expr}\n"));
-    }
-    hcl.push_str("}\n");
+    hcl.push_str(&resource_block("halopsa_department", "sales", args));
     hcl
 }
 

@@ -257,8 +257,7 @@ fn listed_ids(output: &str, type_name: &str, name: &str) -> Vec<String> {
 
 /// The id of the API application named `name` (its `displayName`).
 fn application_id(env: &TestEnv, name: &str) -> String {
-    let apps = env.sim.objects(Kind::Application);
-    id_of(apps.iter().find(|a| a["displayName"] == name).unwrap())
+    id_of(&env.sim_one_where(Kind::Application, "displayName", name))
 }
 
 fn sorted(mut ids: Vec<String>) -> Vec<String> {
@@ -334,11 +333,8 @@ fn import_blocks_with_identity_plan_clean() {
     let env = TestEnv::new();
     let t = seed(&env);
     let obj = |kind, id: &str| {
-        env.sim
-            .objects(kind)
-            .into_iter()
-            .find(|o| id_of(o) == id)
-            .unwrap()
+        env.sim_object(kind, id)
+            .unwrap_or_else(|| panic!("{kind:?} {id} is not in Halo"))
     };
     let org = &t.organisations[0];
     let dept = &t.departments[0];
@@ -439,11 +435,8 @@ resource "halopsa_agent_department" "sync_desk" {{
     ));
     let wd = env.workdir();
     wd.write_config(&hcl);
-    let plan = wd.plan_text();
-    assert!(
-        plan.contains("8 to import, 0 to add, 0 to change, 0 to destroy"),
-        "expected a plan that only imports:\n{plan}"
-    );
+    let addrs: Vec<&str> = imports.iter().map(|(to, _)| *to).collect();
+    wd.plan_json().assert_imports_only(&addrs);
     wd.apply();
     wd.assert_plan_clean();
     assert!(wd.resource("halopsa_api_application.sync")["client_secret"].is_null());

@@ -2,7 +2,7 @@
 //! test and halo-sim. Arguments (SPEC.md): `name` required; `email`, `phone`,
 //! `website`, `reply_address` optional; `id` computed.
 
-use crate::support::{id_of, Action, Kind, TestEnv, Workdir};
+use crate::support::{id_of, resource_block, Action, Kind, TestEnv, Workdir};
 use serde_json::{json, Value};
 
 const ADDR: &str = "halopsa_organisation.acme";
@@ -10,12 +10,11 @@ const ORGANISATION_PATH: &str = "/api/Organisation";
 
 /// A `halopsa_organisation "acme"` block with the given arguments (all strings).
 fn acme_config(args: &[(&str, &str)]) -> String {
-    let mut hcl = String::from("resource \"halopsa_organisation\" \"acme\" {\n");
-    for (name, value) in args {
-        hcl.push_str(&format!("  {name} = {}\n", json!(value)));
-    }
-    hcl.push_str("}\n");
-    hcl
+    let args: Vec<(&str, String)> = args
+        .iter()
+        .map(|(n, v)| (*n, json!(v).to_string()))
+        .collect();
+    resource_block("halopsa_organisation", "acme", &args)
 }
 
 const FULL: &[(&str, &str)] = &[

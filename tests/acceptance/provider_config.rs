@@ -114,7 +114,7 @@ fn trace_logs_hold_no_secret_or_token() {
         let out = wd.run(&args, &trace);
         assert!(out.success(), "{out}");
     }
-    let id = crate::support::id_of(&env.sim_objects_named(Kind::Organisation, "Config Check")[0]);
+    let id = env.sim_id_named(Kind::Organisation, "Config Check");
     let out = wd.run(
         &["import", "-no-color", "halopsa_organisation.o", &id],
         &trace,

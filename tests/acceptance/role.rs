@@ -39,6 +39,14 @@ fn role_config(name: &str, description: Option<&str>, permissions: Option<&str>)
     hcl
 }
 
+/// The claims `PERMS` gives, beyond the defaults.
+const PERMS_CLAIMS: &[(&str, &str)] = &[
+    ("access:tickets", "modify"),
+    ("access:clients", "read"),
+    ("tickets:add", "true"),
+    ("tickets:delete", "true"),
+];
+
 const PERMS: &str = r#"    tickets_access  = "read_modify"
     clients_access  = "read_only"
     can_add_tickets = true
@@ -125,15 +133,7 @@ fn create_update_and_destroy_with_permissions() {
     let halo = halo_role(&env, "Support");
     assert_eq!(id_of(&halo), id);
     assert_eq!(halo["notes"], "First line support");
-    assert_eq!(
-        claims(&halo),
-        expected_claims(&[
-            ("access:tickets", "modify"),
-            ("access:clients", "read"),
-            ("tickets:add", "true"),
-            ("tickets:delete", "true"),
-        ])
-    );
+    assert_eq!(claims(&halo), expected_claims(PERMS_CLAIMS));
     let state = wd.resource(ADDR);
     assert_eq!(state["description"], "First line support");
     let perms = &state["permissions"];
@@ -272,15 +272,7 @@ fn changes_made_in_halo_show_up_in_the_plan() {
     wd.apply();
     let halo = halo_role(&env, "Support");
     assert_eq!(halo["notes"], "First line support");
-    assert_eq!(
-        claims(&halo),
-        expected_claims(&[
-            ("access:tickets", "modify"),
-            ("access:clients", "read"),
-            ("tickets:add", "true"),
-            ("tickets:delete", "true"),
-        ])
-    );
+    assert_eq!(claims(&halo), expected_claims(PERMS_CLAIMS));
     wd.assert_plan_clean();
 
     // Deleted by hand: planned for re-creation.

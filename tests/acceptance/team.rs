@@ -3,7 +3,7 @@
 //! moves between departments in place); `inactive` optional, default false; `id`
 //! computed.
 
-use crate::support::{diagnostic_text, id_of, Action, Kind, TestEnv, Workdir};
+use crate::support::{diagnostic_text, id_of, resource_block, Action, Kind, TestEnv, Workdir};
 use serde_json::{json, Value};
 
 const ADDR: &str = "halopsa_team.field";
@@ -26,13 +26,9 @@ resource "halopsa_department" "south" {
   organisation_id = halopsa_organisation.acme.id
 }
 
-resource "halopsa_team" "field" {
 "#,
     );
-    for (name, expr) in args {
-        hcl.push_str(&format!("  {name} = {expr}\n"));
-    }
-    hcl.push_str("}\n");
+    hcl.push_str(&resource_block("halopsa_team", "field", args));
     hcl
 }
 

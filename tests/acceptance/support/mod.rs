@@ -557,6 +557,17 @@ impl Workdir {
     }
 }
 
+/// A `resource "TYPE" "NAME"` block whose arguments are (name, HCL expression)
+/// pairs, one a line.
+pub fn resource_block<E: AsRef<str>>(type_name: &str, name: &str, args: &[(&str, E)]) -> String {
+    let mut hcl = format!("resource \"{type_name}\" \"{name}\" {{\n");
+    for (arg, expr) in args {
+        hcl.push_str(&format!("  {arg} = {}\n", expr.as_ref()));
+    }
+    hcl.push_str("}\n");
+    hcl
+}
+
 /// The id of a Halo object as Terraform holds it: a string, whether Halo's JSON
 /// has a number (most objects) or a string (GUIDs).
 pub fn id_of(object: &Value) -> String {
