@@ -11,7 +11,9 @@
 //!
 //! Sizes can be lowered for a quick look: `BENCH_SCALE=0.2 cargo bench --bench provider`.
 
-#[path = "../tests/common/mod.rs"]
+// Each bench uses a part of the acceptance tests' harness.
+#[allow(dead_code, unused_imports)]
+#[path = "../tests/acceptance/support/mod.rs"]
 mod common;
 
 use std::io::{BufRead, BufReader};

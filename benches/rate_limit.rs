@@ -3,7 +3,9 @@
 //! The provider's client-side limiter should pace the run so that Halo never
 //! answers 429. Reports the counts and the time; takes about five minutes.
 
-#[path = "../tests/common/mod.rs"]
+// Each bench uses a part of the acceptance tests' harness.
+#[allow(dead_code, unused_imports)]
+#[path = "../tests/acceptance/support/mod.rs"]
 mod common;
 
 use std::time::{Duration, Instant};

@@ -2,9 +2,7 @@
 //! harness and a configuration that needs only Terraform's built-in provider
 //! applies and then plans clean.
 
-mod common;
-
-use common::TestEnv;
+use crate::support::TestEnv;
 
 #[test]
 fn terraform_version_is_1_15() {

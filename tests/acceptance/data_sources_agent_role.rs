@@ -2,16 +2,14 @@
 //! object looked up by `name` or `id`; none or several found is an error that says
 //! which.
 
-mod common;
-
-use common::{id_of, Kind, TestEnv};
+use crate::support::{id_of, Kind, TestEnv};
 use serde_json::json;
 
 #[test]
 fn agent_by_name_and_by_id_including_api_agents() {
     let env = TestEnv::new();
-    let standard = id_of(&env.sim_objects_named(Kind::Workday, "Standard Hours")[0]);
-    let admin = id_of(&env.sim_objects_named(Kind::Agent, "admin")[0]);
+    let standard = env.sim_id_named(Kind::Workday, "Standard Hours");
+    let admin = env.sim_id_named(Kind::Agent, "admin");
     let api = env.sim.insert(
         Kind::Agent,
         json!({"name": "svc-api", "email": "", "firstname": "", "surname": "",
@@ -65,7 +63,7 @@ fn agent_lookups_that_do_not_find_exactly_one_fail() {
         );
         ids.push(id_of(&a));
     }
-    let admin = id_of(&env.sim_objects_named(Kind::Agent, "admin")[0]);
+    let admin = env.sim_id_named(Kind::Agent, "admin");
     let cases = [
         (r#"name = "nobody""#.to_string(), vec!["nobody", "name"]),
         (r#"id = "987654""#.to_string(), vec!["987654", "id"]),

@@ -2,9 +2,7 @@
 //! write, and tokens expiring, during create, read, update and delete, through
 //! real Terraform. Every run must converge with no duplicate and no orphan.
 
-mod common;
-
-use common::{Kind, TestEnv, Workdir};
+use crate::support::{Kind, TestEnv, Workdir};
 use halo_sim::{Fault, FaultAction};
 
 const PATH: &str = "/api/Organisation";
@@ -194,17 +192,13 @@ fn memberships_applied_in_parallel_land_despite_faults() {
     let org = env.sim.objects(Kind::Organisation)[0]["id"].clone();
     let departments: Vec<String> = (0..10)
         .map(|i| {
-            let d = env.sim.insert(
+            env.sim_insert(
                 Kind::Department,
                 serde_json::json!({"name": format!("Fault Dept {i}"), "organisation_id": org}),
-            );
-            common::id_of(&d)
+            )
         })
         .collect();
-    let role = env
-        .sim
-        .insert(Kind::Role, serde_json::json!({"name": "Faulty Role"}));
-    let role_id = common::id_of(&role);
+    let role_id = env.sim_insert(Kind::Role, serde_json::json!({"name": "Faulty Role"}));
     let wd = env.workdir();
     wd.write_config(&format!(
         r#"
@@ -225,17 +219,8 @@ resource "halopsa_role_department" "m" {{
     env.sim
         .inject(fault("POST", "/api/Roles", 2, FaultAction::CommitThenDrop));
     env.sim.inject(fault("GET", "/api/Roles", 2, status(502)));
-    let out = wd.run(
-        &["apply", "-auto-approve", "-no-color", "-parallelism=10"],
-        &[],
-    );
-    assert!(out.success(), "{out}");
-    let stored = env
-        .sim
-        .objects(Kind::Role)
-        .into_iter()
-        .find(|r| r["name"] == "Faulty Role")
-        .expect("the role");
+    wd.apply_with(&["-parallelism=10"]);
+    let stored = env.sim_one_named(Kind::Role, "Faulty Role");
     let mut landed: Vec<String> = stored["departments"]
         .as_array()
         .map(|d| d.iter().map(|m| m["department_id"].to_string()).collect())

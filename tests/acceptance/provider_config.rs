@@ -2,9 +2,7 @@
 //! (and its environment variable), nothing is sent to Halo for it, and no secret
 //! reaches a log even at `TF_LOG=trace`.
 
-mod common;
-
-use common::{Kind, SimOptions, TestEnv};
+use crate::support::{Kind, SimOptions, TestEnv};
 
 const ORG: &str = r#"
 resource "halopsa_organisation" "o" {
@@ -116,7 +114,7 @@ fn trace_logs_hold_no_secret_or_token() {
         let out = wd.run(&args, &trace);
         assert!(out.success(), "{out}");
     }
-    let id = common::id_of(&env.sim_objects_named(Kind::Organisation, "Config Check")[0]);
+    let id = env.sim_id_named(Kind::Organisation, "Config Check");
     let out = wd.run(
         &["import", "-no-color", "halopsa_organisation.o", &id],
         &trace,

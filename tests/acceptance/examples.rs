@@ -2,11 +2,9 @@
 //! (the Cork integration guide as HCL) and `examples/multi-tenant`. Each applies,
 //! plans clean, and destroys back to Halo's seed data.
 
-mod common;
-
 use std::path::Path;
 
-use common::{Kind, TestEnv, Workdir};
+use crate::support::{Kind, TestEnv, Workdir};
 use serde_json::{json, Value};
 
 /// Copies every `.tf` file of an example into the workdir, unchanged.
@@ -25,9 +23,7 @@ fn use_example(wd: &Workdir, name: &str) {
 }
 
 fn one_named(env: &TestEnv, kind: Kind, name: &str) -> Value {
-    let found = env.sim_objects_named(kind, name);
-    assert_eq!(found.len(), 1, "one {kind:?} named {name:?}: {found:#?}");
-    found.into_iter().next().unwrap_or_default()
+    env.sim_one_named(kind, name)
 }
 
 fn claim(role: &Value, kind: &str) -> String {
@@ -79,12 +75,7 @@ fn cork_applies_plans_clean_and_destroys_clean() {
         json!([{"department_id": service["id"], "membershiplevel": 0}])
     );
 
-    let app = env
-        .sim
-        .objects(Kind::Application)
-        .into_iter()
-        .find(|a| a["displayName"] == "Cork API")
-        .expect("the Cork API application");
+    let app = env.sim_one_where(Kind::Application, "displayName", "Cork API");
     assert_eq!(app["grant_type"], "client_credentials");
     assert_eq!(app["loginas_agent_id"], agent["id"]);
     let mut scopes: Vec<&str> = app["scopes"]
@@ -134,12 +125,11 @@ fn multi_tenant_gives_each_tenant_its_own_integration() {
             agent["departments"],
             json!([{"department_id": dept["id"], "membershiplevel": 0}])
         );
-        let app = env
-            .sim
-            .objects(Kind::Application)
-            .into_iter()
-            .find(|a| a["displayName"] == format!("{organisation} integration"))
-            .expect("the tenant's application");
+        let app = env.sim_one_where(
+            Kind::Application,
+            "displayName",
+            &format!("{organisation} integration"),
+        );
         assert_eq!(app["loginas_agent_id"], agent["id"]);
         assert_eq!(wd.output("client_ids")[key], app["clientId"]);
     }

@@ -3,9 +3,7 @@
 //! `first_name`, `surname`, `default_team` (a team name), `workday_id`, `role_ids`
 //! optional; `is_api_agent`, `is_disabled` optional (default false); `id` computed.
 
-mod common;
-
-use common::{id_of, Kind, TestEnv, Workdir};
+use crate::support::{id_of, Action, Kind, TestEnv, Workdir};
 use halo_sim::{Fault, FaultAction};
 use serde_json::{json, Value};
 
@@ -32,20 +30,12 @@ resource "halopsa_agent" "jo" {{
 
 /// The id of the seed data's object of `kind` named `name`.
 fn seed_id(env: &TestEnv, kind: Kind, name: &str) -> String {
-    let found = env.sim_objects_named(kind, name);
-    assert_eq!(found.len(), 1, "seed {kind} {name:?}: {found:#?}");
-    id_of(&found[0])
+    env.sim_id_named(kind, name)
 }
 
 /// The one agent in Halo with this username.
 fn halo_agent(env: &TestEnv, name: &str) -> Value {
-    let found = env.sim_objects_named(Kind::Agent, name);
-    assert_eq!(
-        found.len(),
-        1,
-        "expected one agent named {name:?}: {found:#?}"
-    );
-    found.into_iter().next().unwrap()
+    env.sim_one_named(Kind::Agent, name)
 }
 
 /// The role ids Halo holds for an agent, sorted.
@@ -73,10 +63,7 @@ fn state_role_ids(state: &Value) -> Vec<String> {
 }
 
 fn role_id(wd: &Workdir, name: &str) -> String {
-    wd.resource(&format!("halopsa_role.{name}"))["id"]
-        .as_str()
-        .unwrap()
-        .to_owned()
+    wd.resource_id(&format!("halopsa_role.{name}"))
 }
 
 /// No agent write the provider sent carried `departments`.
@@ -111,10 +98,8 @@ fn full_args(env: &TestEnv) -> String {
 }
 
 fn create_jo(env: &TestEnv) -> (Workdir, String) {
-    let wd = env.workdir();
-    wd.write_config(&agent_config(&full_args(env)));
-    wd.apply();
-    let id = wd.resource(ADDR)["id"].as_str().unwrap().to_owned();
+    let wd = env.applied(&agent_config(&full_args(env)));
+    let id = wd.resource_id(ADDR);
     (wd, id)
 }
 
@@ -155,12 +140,7 @@ fn create_update_and_destroy() {
   role_ids     = [halopsa_role.support.id, halopsa_role.billing.id]
   is_disabled  = true"#
     )));
-    let plan = wd.plan_text();
-    assert!(
-        plan.contains(&format!("{ADDR} will be updated in-place"))
-            && plan.contains("0 to add, 1 to change, 0 to destroy"),
-        "expected an in-place update:\n{plan}"
-    );
+    wd.plan_json().assert_only(ADDR, Action::Update);
     wd.apply();
     assert_eq!(wd.resource(ADDR)["id"], id.as_str());
     let halo = halo_agent(&env, "jo.bloggs");
@@ -192,7 +172,7 @@ fn create_update_and_destroy() {
 
     wd.destroy();
     assert!(
-        !env.sim.objects(Kind::Agent).iter().any(|a| id_of(a) == id),
+        env.sim_object(Kind::Agent, &id).is_none(),
         "agent {id} is still in Halo after destroy"
     );
     assert!(wd.try_resource(ADDR).is_none());
@@ -202,10 +182,8 @@ fn create_update_and_destroy() {
 #[test]
 fn roles_left_out_are_not_managed() {
     let env = TestEnv::new();
-    let wd = env.workdir();
-    wd.write_config(&agent_config(r#"  name = "jo""#));
-    wd.apply();
-    let id = wd.resource(ADDR)["id"].as_str().unwrap().to_owned();
+    let wd = env.applied(&agent_config(r#"  name = "jo""#));
+    let id = wd.resource_id(ADDR);
     assert!(state_role_ids(&wd.resource(ADDR)).is_empty());
     // No work hours given: whatever Halo chose (here none) is read back.
     assert!(wd.resource(ADDR)["workday_id"].is_null());
@@ -303,45 +281,21 @@ fn import_with_block_and_with_command() {
     let env = TestEnv::new();
     let (created, id) = create_jo(&env);
     let expected = created.resource(ADDR);
-    let posts_before = env.request_count("POST", AGENTS_PATH);
     // The roles already exist: import them too, so the configuration is whole.
     let support = role_id(&created, "support");
     let billing = role_id(&created, "billing");
     let config = agent_config(&full_args(&env));
-    let imports = format!(
-        "import {{\n  to = halopsa_role.support\n  id = {}\n}}\n\nimport {{\n  to = halopsa_role.billing\n  id = {}\n}}\n\n",
-        json!(support),
-        json!(billing)
+    env.assert_imports(
+        &config,
+        &[
+            ("halopsa_role.support", &support),
+            ("halopsa_role.billing", &billing),
+            (ADDR, &id),
+        ],
+        ADDR,
+        &expected,
     );
-
-    let by_block = env.workdir();
-    by_block.write_config(&format!(
-        "{imports}import {{\n  to = {ADDR}\n  id = {}\n}}\n\n{config}",
-        json!(id)
-    ));
-    let plan = by_block.plan_text();
-    assert!(
-        plan.contains("3 to import, 0 to add, 0 to change, 0 to destroy"),
-        "expected a plan that only imports:\n{plan}"
-    );
-    by_block.apply();
-    assert_eq!(by_block.resource(ADDR), expected);
-    by_block.assert_plan_clean();
-
-    let by_command = env.workdir();
-    by_command.write_config(&config);
-    by_command.import("halopsa_role.support", &support);
-    by_command.import("halopsa_role.billing", &billing);
-    by_command.import(ADDR, &id);
-    assert_eq!(by_command.resource(ADDR), expected);
-    by_command.assert_plan_clean();
-
-    assert_eq!(env.request_count("POST", AGENTS_PATH), posts_before);
-
-    let missing = env.workdir();
-    missing.write_config(&config);
-    missing.run_err(&["import", "-input=false", "-no-color", ADDR, "987654"]);
-    assert!(missing.try_resource(ADDR).is_none());
+    env.assert_import_fails(&config, ADDR, "987654");
 }
 
 #[test]
@@ -361,13 +315,16 @@ fn changes_made_in_halo_show_up_in_the_plan() {
         2,
         "a change in Halo is not in the plan"
     );
-    let plan = wd.plan_text();
-    assert!(
-        plan.contains(&format!("{ADDR} will be updated in-place"))
-            && plan.contains("\"Joe\" -> \"Jo\"")
-            && plan.contains("is_disabled")
-            && plan.contains("role_ids"),
-        "expected the hand edits to be undone in place:\n{plan}"
+    let plan = wd.plan_json();
+    plan.assert_only(ADDR, Action::Update);
+    assert_eq!(
+        plan.changed_attributes(ADDR),
+        ["first_name", "is_disabled", "role_ids"],
+        "expected the hand edits to be undone"
+    );
+    assert_eq!(
+        plan.before_after(ADDR, "first_name"),
+        (&json!("Joe"), &json!("Jo"))
     );
     wd.apply();
     let halo = halo_agent(&env, "jo");
@@ -377,12 +334,7 @@ fn changes_made_in_halo_show_up_in_the_plan() {
     wd.assert_plan_clean();
 
     assert!(env.sim.remove(Kind::Agent, &id));
-    let plan = wd.plan_text();
-    assert!(
-        plan.contains(&format!("{ADDR} will be created"))
-            && plan.contains("1 to add, 0 to change, 0 to destroy"),
-        "expected the deleted agent to be planned for creation:\n{plan}"
-    );
+    wd.plan_json().assert_only(ADDR, Action::Create);
     wd.apply();
     let recreated = halo_agent(&env, "jo");
     assert_eq!(wd.resource(ADDR)["id"], id_of(&recreated).as_str());
@@ -408,12 +360,7 @@ fn bad_values_are_rejected_at_plan_and_nothing_is_created() {
     ] {
         let wd = env.workdir();
         wd.write_config(&agent_config(args));
-        let err = wd.plan_err();
-        assert!(
-            diagnostic_text(&err).contains(&format!("with {ADDR}"))
-                && diagnostic_text(&err).contains(attr),
-            "expected an error on {ADDR} that names {attr}:\n{err}"
-        );
+        wd.assert_plan_rejects(ADDR, attr);
     }
     assert_eq!(
         env.request_count("POST", AGENTS_PATH),
@@ -442,29 +389,7 @@ fn ids_that_do_not_exist_are_errors_on_the_attribute() {
     ] {
         let wd = env.workdir();
         wd.write_config(&agent_config(args));
-        let err = wd.apply_err();
-        let text = diagnostic_text(&err);
-        assert!(
-            text.contains(&format!("with {ADDR}")) && text.contains(attr),
-            "expected an error on {ADDR} that names {attr}:\n{err}"
-        );
-        assert!(wd.try_resource(ADDR).is_none());
+        wd.assert_apply_rejects(ADDR, attr);
     }
     assert_eq!(env.sim.objects(Kind::Agent).len(), agents_before);
-}
-
-/// The error output without the lines where Terraform quotes the configuration.
-fn diagnostic_text(err: &str) -> String {
-    err.lines()
-        .filter(|line| !is_quoted_source_line(line))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-/// A line in which Terraform quotes configuration: `  8:   name = ""`.
-fn is_quoted_source_line(line: &str) -> bool {
-    match line.trim_start().split_once(':') {
-        Some((number, _)) => !number.is_empty() && number.chars().all(|c| c.is_ascii_digit()),
-        None => false,
-    }
 }

@@ -5,9 +5,7 @@
 //! `active` O (default true); `client_id` C; `client_secret` C sensitive. Agents
 //! are made out of band (`env.sim.insert`).
 
-mod common;
-
-use common::{id_of, Kind, TestEnv, Workdir};
+use crate::support::{id_of, resource_block, Action, Kind, TestEnv};
 use serde_json::{json, Value};
 
 const ADDR: &str = "halopsa_api_application.app";
@@ -15,20 +13,15 @@ const APPLICATION_PATH: &str = "/api/Application";
 
 /// An API-only agent made in Halo by hand; answers its id.
 fn api_agent(env: &TestEnv, name: &str) -> String {
-    id_of(&env.sim.insert(
+    env.sim_insert(
         Kind::Agent,
         json!({"name": name, "isapiagent": true, "isdisabled": false, "roles": [], "departments": []}),
-    ))
+    )
 }
 
 /// A `halopsa_api_application "app"` block; `args` are HCL expressions.
 fn app_config(args: &[(&str, String)]) -> String {
-    let mut hcl = String::from("resource \"halopsa_api_application\" \"app\" {\n");
-    for (name, value) in args {
-        hcl.push_str(&format!("  {name} = {value}\n"));
-    }
-    hcl.push_str("}\n");
-    hcl
+    resource_block("halopsa_api_application", "app", args)
 }
 
 fn s(v: &str) -> String {
@@ -48,18 +41,7 @@ fn basic(agent: &str) -> Vec<(&'static str, String)> {
 
 /// The one application in Halo with this name (`displayName`).
 fn halo_app(env: &TestEnv, name: &str) -> Value {
-    let found: Vec<Value> = env
-        .sim
-        .objects(Kind::Application)
-        .into_iter()
-        .filter(|a| a["displayName"] == name)
-        .collect();
-    assert_eq!(
-        found.len(),
-        1,
-        "expected one application {name:?}: {found:#?}"
-    );
-    found.into_iter().next().unwrap()
+    env.sim_one_where(Kind::Application, "displayName", name)
 }
 
 fn scope_names(app: &Value) -> Vec<String> {
@@ -74,17 +56,6 @@ fn scope_names(app: &Value) -> Vec<String> {
     names
 }
 
-/// The resource's entry in `terraform show -json` (values and sensitive_values).
-fn state_entry(wd: &Workdir) -> Value {
-    wd.state()["values"]["root_module"]["resources"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["address"] == ADDR)
-        .cloned()
-        .unwrap_or_else(|| panic!("{ADDR} is not in the state"))
-}
-
 #[test]
 fn create_update_and_destroy_with_a_secret_that_stays_hidden() {
     let env = TestEnv::new();
@@ -92,14 +63,18 @@ fn create_update_and_destroy_with_a_secret_that_stays_hidden() {
     let wd = env.workdir();
     wd.write_config(&app_config(&basic(&agent)));
 
-    let plan = wd.plan_text();
+    let plan = wd.plan_json();
+    plan.assert_only(ADDR, Action::Create);
     assert!(
-        plan.contains("client_id") && plan.contains("(known after apply)"),
-        "client_id should be known after apply:\n{plan}"
+        plan.is_unknown(ADDR, "client_id") && plan.is_unknown(ADDR, "client_secret"),
+        "client_id and client_secret should be known after apply:\n{:#}",
+        plan.json
     );
-    assert!(
-        plan.contains("(sensitive value)"),
-        "client_secret should show as a sensitive value:\n{plan}"
+    assert_eq!(
+        plan.change(ADDR)["after_sensitive"]["client_secret"],
+        true,
+        "client_secret should be a sensitive value:\n{:#}",
+        plan.json
     );
     let out = wd.run(
         &["apply", "-auto-approve", "-input=false", "-no-color"],
@@ -130,7 +105,7 @@ fn create_update_and_destroy_with_a_secret_that_stays_hidden() {
     assert_eq!(halo["inactive"], false);
     assert_eq!(scope_names(&halo), vec!["edit:customers", "read:tickets"]);
     assert_eq!(
-        state_entry(&wd)["sensitive_values"]["client_secret"],
+        wd.state_entry(ADDR)["sensitive_values"]["client_secret"],
         true,
         "client_secret is not marked sensitive"
     );
@@ -146,10 +121,11 @@ fn create_update_and_destroy_with_a_secret_that_stays_hidden() {
         ("permissions", json!(["all"]).to_string()),
         ("active", "false".into()),
     ]));
+    wd.plan_json().assert_only(ADDR, Action::Update);
     let plan = wd.plan_text();
     assert!(
-        plan.contains(&format!("{ADDR} will be updated in-place")) && !plan.contains(&secret),
-        "expected an in-place update:\n{plan}"
+        !plan.contains(&secret),
+        "the plan shows the client secret:\n{plan}"
     );
     wd.apply();
     let halo = halo_app(&env, "Integration v2");
@@ -188,34 +164,14 @@ fn create_update_and_destroy_with_a_secret_that_stays_hidden() {
 fn import_gives_a_null_secret_and_a_clean_plan() {
     let env = TestEnv::new();
     let agent = api_agent(&env, "api-bot");
-    let created = env.workdir();
-    created.write_config(&app_config(&basic(&agent)));
-    created.apply();
+    let created = env.applied(&app_config(&basic(&agent)));
     let mut expected = created.resource(ADDR);
     expected["client_secret"] = Value::Null;
     let id = expected["id"].as_str().unwrap().to_string();
     let posts = env.request_count("POST", APPLICATION_PATH);
 
-    let by_block = env.workdir();
-    by_block.write_config(&format!(
-        "import {{\n  to = {ADDR}\n  id = {}\n}}\n\n{}",
-        json!(id),
-        app_config(&basic(&agent))
-    ));
-    let plan = by_block.plan_text();
-    assert!(
-        plan.contains("1 to import, 0 to add, 0 to change, 0 to destroy"),
-        "expected a plan that only imports:\n{plan}"
-    );
-    by_block.apply();
-    assert_eq!(by_block.resource(ADDR), expected);
-    by_block.assert_plan_clean();
-
-    let by_command = env.workdir();
-    by_command.write_config(&app_config(&basic(&agent)));
-    by_command.import(ADDR, &id);
-    assert_eq!(by_command.resource(ADDR), expected);
-    by_command.assert_plan_clean();
+    let by_command =
+        env.assert_imports(&app_config(&basic(&agent)), &[(ADDR, &id)], ADDR, &expected);
 
     // A later change keeps the secret null without a diff on it.
     by_command.write_config(&app_config(&[
@@ -231,37 +187,36 @@ fn import_gives_a_null_secret_and_a_clean_plan() {
     by_command.assert_plan_clean();
 
     assert_eq!(env.request_count("POST", APPLICATION_PATH), posts + 1);
-    let missing = env.workdir();
-    missing.write_config(&app_config(&basic(&agent)));
-    missing.run_err(&[
-        "import",
-        "-input=false",
-        "-no-color",
+    env.assert_import_fails(
+        &app_config(&basic(&agent)),
         ADDR,
         "00000000-1111-2222-3333-444444444444",
-    ]);
-    assert!(missing.try_resource(ADDR).is_none());
+    );
 }
 
 #[test]
 fn changes_made_in_halo_show_up_in_the_plan() {
     let env = TestEnv::new();
     let agent = api_agent(&env, "api-bot");
-    let wd = env.workdir();
-    wd.write_config(&app_config(&basic(&agent)));
-    wd.apply();
-    let id = wd.resource(ADDR)["id"].as_str().unwrap().to_string();
+    let wd = env.applied(&app_config(&basic(&agent)));
+    let id = wd.resource_id(ADDR);
 
     assert!(env.sim.patch(
         Kind::Application,
         &id,
         json!({"inactive": true, "scopes": [{"name": "admin"}]})
     ));
-    let plan = wd.plan_text();
-    assert!(
-        plan.contains(&format!("{ADDR} will be updated in-place")) && plan.contains("admin"),
-        "expected the hand edit to be undone in place:\n{plan}"
+    let plan = wd.plan_json();
+    plan.assert_only(ADDR, Action::Update);
+    assert_eq!(
+        plan.before_after(ADDR, "permissions"),
+        (
+            &json!(["admin"]),
+            &json!(["edit:customers", "read:tickets"])
+        ),
+        "expected the hand edit to be undone"
     );
+    assert_eq!(plan.changed_attributes(ADDR), ["active", "permissions"]);
     wd.apply();
     let halo = halo_app(&env, "Integration");
     assert_eq!(halo["inactive"], false);
@@ -269,11 +224,7 @@ fn changes_made_in_halo_show_up_in_the_plan() {
     wd.assert_plan_clean();
 
     assert!(env.sim.remove(Kind::Application, &id));
-    let plan = wd.plan_text();
-    assert!(
-        plan.contains(&format!("{ADDR} will be created")),
-        "expected the deleted application to be planned for creation:\n{plan}"
-    );
+    wd.plan_json().assert_only(ADDR, Action::Create);
     wd.apply();
     let recreated = halo_app(&env, "Integration");
     assert_eq!(wd.resource(ADDR)["id"], id_of(&recreated).as_str());
@@ -286,26 +237,16 @@ fn changes_made_in_halo_show_up_in_the_plan() {
 #[test]
 fn authorization_code_needs_no_login_agent() {
     let env = TestEnv::new();
-    let wd = env.workdir();
-    wd.write_config(&app_config(&[
+    let wd = env.applied(&app_config(&[
         ("name", s("Portal")),
         ("authentication_method", s("authorization_code")),
     ]));
-    wd.apply();
     let halo = halo_app(&env, "Portal");
     assert_eq!(halo["grant_type"], "authorization_code");
     let state = wd.resource(ADDR);
     assert_eq!(state["login_as_agent_id"], Value::Null);
     assert_eq!(state["permissions"], Value::Null);
     wd.assert_plan_clean();
-}
-
-/// A line in which Terraform quotes configuration: `  8:   name = ""`.
-fn is_quoted_source_line(line: &str) -> bool {
-    match line.trim_start().split_once(':') {
-        Some((number, _)) => !number.is_empty() && number.chars().all(|c| c.is_ascii_digit()),
-        None => false,
-    }
 }
 
 #[test]
@@ -352,17 +293,7 @@ fn bad_values_are_rejected_naming_the_attribute_and_nothing_is_created() {
     for (args, attr) in cases {
         let wd = env.workdir();
         wd.write_config(&app_config(&args));
-        for err in [wd.plan_err(), wd.apply_err()] {
-            let diagnostic: String = err
-                .lines()
-                .filter(|line| !is_quoted_source_line(line))
-                .collect::<Vec<_>>()
-                .join("\n");
-            assert!(
-                diagnostic.contains(&format!("with {ADDR}")) && diagnostic.contains(attr),
-                "expected an error naming {attr}:\n{err}"
-            );
-        }
+        wd.assert_plan_and_apply_reject(ADDR, attr);
     }
     assert_eq!(
         env.request_count("POST", APPLICATION_PATH),

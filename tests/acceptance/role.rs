@@ -3,9 +3,7 @@
 //! `notes`); `permissions` optional, one nested object whose attributes are role
 //! claims (CONTRACT.md, "Assumed encodings"); `id` computed (a GUID).
 
-mod common;
-
-use common::{id_of, Kind, TestEnv, Workdir};
+use crate::support::{id_of, Action, Kind, TestEnv, Workdir};
 use serde_json::{json, Value};
 
 const ADDR: &str = "halopsa_role.support";
@@ -41,6 +39,14 @@ fn role_config(name: &str, description: Option<&str>, permissions: Option<&str>)
     hcl
 }
 
+/// The claims `PERMS` gives, beyond the defaults.
+const PERMS_CLAIMS: &[(&str, &str)] = &[
+    ("access:tickets", "modify"),
+    ("access:clients", "read"),
+    ("tickets:add", "true"),
+    ("tickets:delete", "true"),
+];
+
 const PERMS: &str = r#"    tickets_access  = "read_modify"
     clients_access  = "read_only"
     can_add_tickets = true
@@ -48,13 +54,7 @@ const PERMS: &str = r#"    tickets_access  = "read_modify"
 
 /// The one role in Halo with this name.
 fn halo_role(env: &TestEnv, name: &str) -> Value {
-    let found = env.sim_objects_named(Kind::Role, name);
-    assert_eq!(
-        found.len(),
-        1,
-        "expected one role named {name:?}: {found:#?}"
-    );
-    found.into_iter().next().unwrap()
+    env.sim_one_named(Kind::Role, name)
 }
 
 /// Halo's claims as (type, value) pairs, sorted.
@@ -116,14 +116,12 @@ fn assert_role_writes_are_whole_and_leave_departments(env: &TestEnv) {
 }
 
 fn create_support(env: &TestEnv) -> (Workdir, String) {
-    let wd = env.workdir();
-    wd.write_config(&role_config(
+    let wd = env.applied(&role_config(
         "Support",
         Some("First line support"),
         Some(PERMS),
     ));
-    wd.apply();
-    let id = wd.resource(ADDR)["id"].as_str().unwrap().to_owned();
+    let id = wd.resource_id(ADDR);
     (wd, id)
 }
 
@@ -135,15 +133,7 @@ fn create_update_and_destroy_with_permissions() {
     let halo = halo_role(&env, "Support");
     assert_eq!(id_of(&halo), id);
     assert_eq!(halo["notes"], "First line support");
-    assert_eq!(
-        claims(&halo),
-        expected_claims(&[
-            ("access:tickets", "modify"),
-            ("access:clients", "read"),
-            ("tickets:add", "true"),
-            ("tickets:delete", "true"),
-        ])
-    );
+    assert_eq!(claims(&halo), expected_claims(PERMS_CLAIMS));
     let state = wd.resource(ADDR);
     assert_eq!(state["description"], "First line support");
     let perms = &state["permissions"];
@@ -163,12 +153,7 @@ fn create_update_and_destroy_with_permissions() {
     can_view_unassigned_tickets = true"#,
         ),
     ));
-    let plan = wd.plan_text();
-    assert!(
-        plan.contains(&format!("{ADDR} will be updated in-place"))
-            && plan.contains("0 to add, 1 to change, 0 to destroy"),
-        "expected an in-place update:\n{plan}"
-    );
+    wd.plan_json().assert_only(ADDR, Action::Update);
     wd.apply();
     assert_eq!(wd.resource(ADDR)["id"], id.as_str());
     let halo = halo_role(&env, "Support Team");
@@ -193,7 +178,7 @@ fn create_update_and_destroy_with_permissions() {
 
     wd.destroy();
     assert!(
-        !env.sim.objects(Kind::Role).iter().any(|r| id_of(r) == id),
+        env.sim_object(Kind::Role, &id).is_none(),
         "role {id} is still in Halo after destroy"
     );
     assert!(wd.try_resource(ADDR).is_none());
@@ -221,7 +206,7 @@ fn a_role_with_only_a_name_plans_clean() {
 fn role_departments_set_elsewhere_are_kept() {
     let env = TestEnv::new();
     let (wd, id) = create_support(&env);
-    let department = id_of(&env.sim_objects_named(Kind::Department, "Service Desk")[0]);
+    let department = env.sim_id_named(Kind::Department, "Service Desk");
     let memberships =
         json!([{"department_id": department.parse::<i64>().unwrap(), "membershiplevel": 1}]);
     // As halopsa_role_department would have written it.
@@ -243,41 +228,10 @@ fn import_with_block_and_with_command() {
     let env = TestEnv::new();
     let (created, id) = create_support(&env);
     let expected = created.resource(ADDR);
-    let posts_before = env.request_count("POST", ROLES_PATH);
     let config = role_config("Support", Some("First line support"), Some(PERMS));
 
-    let by_block = env.workdir();
-    by_block.write_config(&format!(
-        "import {{\n  to = {ADDR}\n  id = {}\n}}\n\n{config}",
-        json!(id)
-    ));
-    let plan = by_block.plan_text();
-    assert!(
-        plan.contains("1 to import, 0 to add, 0 to change, 0 to destroy"),
-        "expected a plan that only imports:\n{plan}"
-    );
-    by_block.apply();
-    assert_eq!(by_block.resource(ADDR), expected);
-    by_block.assert_plan_clean();
-
-    let by_command = env.workdir();
-    by_command.write_config(&config);
-    by_command.import(ADDR, &id);
-    assert_eq!(by_command.resource(ADDR), expected);
-    by_command.assert_plan_clean();
-
-    assert_eq!(env.request_count("POST", ROLES_PATH), posts_before);
-
-    let missing = env.workdir();
-    missing.write_config(&config);
-    missing.run_err(&[
-        "import",
-        "-input=false",
-        "-no-color",
-        ADDR,
-        "5f0e0d4c-0000-4000-8000-000000000000",
-    ]);
-    assert!(missing.try_resource(ADDR).is_none());
+    env.assert_imports(&config, &[(ADDR, &id)], ADDR, &expected);
+    env.assert_import_fails(&config, ADDR, "5f0e0d4c-0000-4000-8000-000000000000");
 }
 
 #[test]
@@ -300,37 +254,30 @@ fn changes_made_in_halo_show_up_in_the_plan() {
         2,
         "a change in Halo is not in the plan"
     );
-    let plan = wd.plan_text();
-    assert!(
-        plan.contains(&format!("{ADDR} will be updated in-place"))
-            && plan.contains("tickets_access")
-            && plan.contains("\"read_only\" -> \"read_modify\"")
-            && plan.contains("can_edit_closed_tickets")
-            && plan.contains("can_delete_tickets"),
-        "expected the hand edits to be undone in place:\n{plan}"
-    );
+    let plan = wd.plan_json();
+    plan.assert_only(ADDR, Action::Update);
+    let (before, after) = plan.before_after(ADDR, "permissions");
+    for (permission, was, will_be) in [
+        ("tickets_access", json!("read_only"), json!("read_modify")),
+        ("can_edit_closed_tickets", json!(true), json!(false)),
+        ("can_delete_tickets", json!(false), json!(true)),
+    ] {
+        assert_eq!(
+            (&before[permission], &after[permission]),
+            (&was, &will_be),
+            "expected the hand edit of {permission} to be undone:\n{:#}",
+            plan.json
+        );
+    }
     wd.apply();
     let halo = halo_role(&env, "Support");
     assert_eq!(halo["notes"], "First line support");
-    assert_eq!(
-        claims(&halo),
-        expected_claims(&[
-            ("access:tickets", "modify"),
-            ("access:clients", "read"),
-            ("tickets:add", "true"),
-            ("tickets:delete", "true"),
-        ])
-    );
+    assert_eq!(claims(&halo), expected_claims(PERMS_CLAIMS));
     wd.assert_plan_clean();
 
     // Deleted by hand: planned for re-creation.
     assert!(env.sim.remove(Kind::Role, &id));
-    let plan = wd.plan_text();
-    assert!(
-        plan.contains(&format!("{ADDR} will be created"))
-            && plan.contains("1 to add, 0 to change, 0 to destroy"),
-        "expected the deleted role to be planned for creation:\n{plan}"
-    );
+    wd.plan_json().assert_only(ADDR, Action::Create);
     wd.apply();
     let recreated = halo_role(&env, "Support");
     assert_eq!(wd.resource(ADDR)["id"], id_of(&recreated).as_str());
@@ -355,20 +302,7 @@ fn bad_values_are_rejected_at_plan_and_nothing_is_created() {
     for (config, attr) in cases {
         let wd = env.workdir();
         wd.write_config(&config);
-        for err in [wd.plan_err(), wd.apply_err()] {
-            let diagnostic: String = err
-                .lines()
-                .filter(|line| !is_quoted_source_line(line))
-                .collect::<Vec<_>>()
-                .join("\n");
-            assert!(
-                diagnostic.contains("Error:")
-                    && diagnostic.contains(&format!("with {ADDR}"))
-                    && diagnostic.contains(attr),
-                "expected an error on {ADDR} that names {attr}:\n{err}"
-            );
-        }
-        assert!(wd.try_resource(ADDR).is_none());
+        wd.assert_plan_and_apply_reject(ADDR, attr);
     }
     assert_eq!(
         env.request_count("POST", ROLES_PATH),
@@ -377,12 +311,4 @@ fn bad_values_are_rejected_at_plan_and_nothing_is_created() {
         env.journal_summary()
     );
     assert_eq!(env.sim.objects(Kind::Role).len(), roles_before);
-}
-
-/// A line in which Terraform quotes configuration: `  8:   name = ""`.
-fn is_quoted_source_line(line: &str) -> bool {
-    match line.trim_start().split_once(':') {
-        Some((number, _)) => !number.is_empty() && number.chars().all(|c| c.is_ascii_digit()),
-        None => false,
-    }
 }

@@ -3,16 +3,12 @@
 //! by `name` (exact, case-sensitive) and/or `id`; none or several is an error that
 //! says which.
 
-mod common;
-
-use common::{id_of, Kind, TestEnv};
+use crate::support::{id_of, Kind, TestEnv};
 use serde_json::{json, Value};
 
 /// The one object of `kind` in Halo with this name.
 fn only(env: &TestEnv, kind: Kind, name: &str) -> Value {
-    let found = env.sim_objects_named(kind, name);
-    assert_eq!(found.len(), 1, "{kind:?} named {name:?}: {found:#?}");
-    found.into_iter().next().unwrap()
+    env.sim_one_named(kind, name)
 }
 
 /// Plans `hcl` in a fresh working directory, expecting it to fail; returns the

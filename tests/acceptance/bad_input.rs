@@ -2,9 +2,7 @@
 //! can write gives one clear error naming the attribute or setting, through real
 //! Terraform, and Halo sees no write.
 
-mod common;
-
-use common::{Kind, TestEnv};
+use crate::support::{Kind, TestEnv};
 use serde_json::json;
 
 /// How the case is run.
@@ -37,11 +35,10 @@ fn case(what: &'static str, run: Run, names: &'static str, hcl: &str) -> Case {
 #[test]
 fn every_bad_input_is_one_clear_error_and_nothing_is_written() {
     let env = TestEnv::new();
-    let agent = env.sim.insert(
+    let agent_id = env.sim_insert(
         Kind::Agent,
         json!({"name": "bad-input-agent", "isapiagent": true}),
     );
-    let agent_id = common::id_of(&agent);
     let long = "x".repeat(256);
     let cases = vec![
         case(

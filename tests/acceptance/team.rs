@@ -3,13 +3,10 @@
 //! moves between departments in place); `inactive` optional, default false; `id`
 //! computed.
 
-mod common;
-
-use common::{id_of, Kind, TestEnv, Workdir};
+use crate::support::{diagnostic_text, id_of, resource_block, Action, Kind, TestEnv, Workdir};
 use serde_json::{json, Value};
 
 const ADDR: &str = "halopsa_team.field";
-const TEAM_PATH: &str = "/api/Team";
 
 /// An organisation with two departments (`north`, `south`) and a team "field"
 /// whose arguments are given as HCL expressions.
@@ -29,13 +26,9 @@ resource "halopsa_department" "south" {
   organisation_id = halopsa_organisation.acme.id
 }
 
-resource "halopsa_team" "field" {
 "#,
     );
-    for (name, expr) in args {
-        hcl.push_str(&format!("  {name} = {expr}\n"));
-    }
-    hcl.push_str("}\n");
+    hcl.push_str(&resource_block("halopsa_team", "field", args));
     hcl
 }
 
@@ -46,45 +39,19 @@ const BASIC: &[(&str, &str)] = &[
 
 /// The one team in Halo with this name.
 fn halo_team(env: &TestEnv, name: &str) -> Value {
-    let found = env.sim_objects_named(Kind::Team, name);
-    assert_eq!(
-        found.len(),
-        1,
-        "expected exactly one team named {name:?} in Halo, found {found:#?}"
-    );
-    found.into_iter().next().unwrap()
+    env.sim_one_named(Kind::Team, name)
 }
 
 fn department_id(env: &TestEnv, name: &str) -> String {
-    let found = env.sim_objects_named(Kind::Department, name);
-    assert_eq!(found.len(), 1, "department {name:?}: {found:#?}");
-    id_of(&found[0])
+    env.sim_id_named(Kind::Department, name)
 }
 
 /// Apply the basic configuration in a new working directory; return it and the
 /// team's id.
 fn create_field(env: &TestEnv) -> (Workdir, String) {
-    let wd = env.workdir();
-    wd.write_config(&config(BASIC));
-    wd.apply();
-    let id = wd.resource(ADDR)["id"]
-        .as_str()
-        .expect("id is a string in the state")
-        .to_owned();
+    let wd = env.applied(&config(BASIC));
+    let id = wd.resource_id(ADDR);
     (wd, id)
-}
-
-/// Terraform's error output without the lines quoting the configuration
-/// (`  8:   name = ""`), so that an attribute name found in it comes from the
-/// diagnostic itself.
-fn diagnostic_text(err: &str) -> String {
-    err.lines()
-        .filter(|line| match line.trim_start().split_once(':') {
-            Some((number, _)) => number.is_empty() || !number.chars().all(|c| c.is_ascii_digit()),
-            None => true,
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 #[test]
@@ -109,12 +76,7 @@ fn create_move_deactivate_and_destroy() {
         ("department_id", "halopsa_department.south.id"),
         ("inactive", "true"),
     ]));
-    let plan = wd.plan_text();
-    assert!(
-        plan.contains(&format!("{ADDR} will be updated in-place"))
-            && plan.contains("0 to add, 1 to change, 0 to destroy"),
-        "expected an in-place update:\n{plan}"
-    );
+    wd.plan_json().assert_only(ADDR, Action::Update);
     wd.apply();
     let south = department_id(&env, "South");
     let halo = halo_team(&env, "Field Service");
@@ -152,43 +114,15 @@ fn import_with_block_and_with_command() {
     let (created, id) = create_field(&env);
     let expected = created.resource(ADDR);
     let north = department_id(&env, "North");
-    let posts_before = env.request_count("POST", TEAM_PATH);
     let alone = format!(
         "resource \"halopsa_team\" \"field\" {{\n  name = \"Field Engineers\"\n  \
          department_id = {}\n}}\n",
         json!(north)
     );
 
-    let by_block = env.workdir();
-    by_block.write_config(&format!(
-        "import {{\n  to = {ADDR}\n  id = {}\n}}\n\n{alone}",
-        json!(id)
-    ));
-    let plan = by_block.plan_text();
-    assert!(
-        plan.contains("1 to import, 0 to add, 0 to change, 0 to destroy"),
-        "expected a plan that only imports:\n{plan}"
-    );
-    by_block.apply();
-    assert_eq!(by_block.resource(ADDR), expected);
-    by_block.assert_plan_clean();
+    env.assert_imports(&alone, &[(ADDR, &id)], ADDR, &expected);
 
-    let by_command = env.workdir();
-    by_command.write_config(&alone);
-    by_command.import(ADDR, &id);
-    assert_eq!(by_command.resource(ADDR), expected);
-    by_command.assert_plan_clean();
-
-    assert_eq!(
-        env.request_count("POST", TEAM_PATH),
-        posts_before,
-        "importing wrote to Halo"
-    );
-
-    let missing = env.workdir();
-    missing.write_config(&alone);
-    missing.run_err(&["import", "-input=false", "-no-color", ADDR, "987654"]);
-    assert!(missing.try_resource(ADDR).is_none());
+    env.assert_import_fails(&alone, ADDR, "987654");
 }
 
 #[test]
@@ -204,12 +138,16 @@ fn changes_made_in_halo_show_up_in_the_plan() {
         &id,
         json!({"department_id": south, "inactive": true})
     ));
-    let plan = wd.plan_text();
-    assert!(
-        plan.contains(&format!("{ADDR} will be updated in-place"))
-            && plan.contains("inactive")
-            && plan.contains("department_id"),
-        "expected the hand edit to be undone in place:\n{plan}"
+    let plan = wd.plan_json();
+    plan.assert_only(ADDR, Action::Update);
+    assert_eq!(
+        plan.changed_attributes(ADDR),
+        ["department_id", "inactive"],
+        "expected the hand edit to be undone"
+    );
+    assert_eq!(
+        plan.before_after(ADDR, "inactive"),
+        (&json!(true), &json!(false))
     );
     wd.apply();
     let halo = halo_team(&env, "Field Engineers");
@@ -220,12 +158,7 @@ fn changes_made_in_halo_show_up_in_the_plan() {
 
     // Deleted by hand: planned for re-creation.
     assert!(env.sim.remove(Kind::Team, &id));
-    let plan = wd.plan_text();
-    assert!(
-        plan.contains(&format!("{ADDR} will be created"))
-            && plan.contains("1 to add, 0 to change, 0 to destroy"),
-        "expected the deleted team to be planned for creation:\n{plan}"
-    );
+    wd.plan_json().assert_only(ADDR, Action::Create);
     wd.apply();
     let recreated = halo_team(&env, "Field Engineers");
     assert_eq!(wd.resource(ADDR)["id"], id_of(&recreated).as_str());
@@ -255,16 +188,7 @@ fn bad_values_are_rejected_and_nothing_is_created() {
         wd.write_config(&format!(
             "resource \"halopsa_team\" \"field\" {{\n  {body}\n}}\n"
         ));
-        for err in [wd.plan_err(), wd.apply_err()] {
-            let diagnostic = diagnostic_text(&err);
-            assert!(
-                diagnostic.contains("Error:")
-                    && diagnostic.contains(&format!("with {ADDR}"))
-                    && diagnostic.contains(attribute),
-                "expected an error on {ADDR} that names `{attribute}`:\n{err}"
-            );
-        }
-        assert!(wd.try_resource(ADDR).is_none());
+        wd.assert_plan_and_apply_reject(ADDR, attribute);
     }
     assert_eq!(
         env.request_count("POST", "/api/"),

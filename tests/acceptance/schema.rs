@@ -2,9 +2,7 @@
 //! the provider, every resource and every data source is described, secrets are
 //! sensitive, and the document is what real Terraform reads.
 
-mod common;
-
-use common::TestEnv;
+use crate::support::TestEnv;
 use serde_json::Value;
 
 fn undescribed(block: &Value, at: &str, into: &mut Vec<String>) {

@@ -2,9 +2,7 @@
 //! test and halo-sim. Arguments (SPEC.md): `name` required; `email`, `phone`,
 //! `website`, `reply_address` optional; `id` computed.
 
-mod common;
-
-use common::{id_of, Kind, TestEnv, Workdir};
+use crate::support::{id_of, resource_block, Action, Kind, TestEnv, Workdir};
 use serde_json::{json, Value};
 
 const ADDR: &str = "halopsa_organisation.acme";
@@ -12,12 +10,11 @@ const ORGANISATION_PATH: &str = "/api/Organisation";
 
 /// A `halopsa_organisation "acme"` block with the given arguments (all strings).
 fn acme_config(args: &[(&str, &str)]) -> String {
-    let mut hcl = String::from("resource \"halopsa_organisation\" \"acme\" {\n");
-    for (name, value) in args {
-        hcl.push_str(&format!("  {name} = {}\n", json!(value)));
-    }
-    hcl.push_str("}\n");
-    hcl
+    let args: Vec<(&str, String)> = args
+        .iter()
+        .map(|(n, v)| (*n, json!(v).to_string()))
+        .collect();
+    resource_block("halopsa_organisation", "acme", &args)
 }
 
 const FULL: &[(&str, &str)] = &[
@@ -30,13 +27,7 @@ const FULL: &[(&str, &str)] = &[
 
 /// The one organisation in Halo with this name.
 fn halo_organisation(env: &TestEnv, name: &str) -> Value {
-    let found = env.sim_objects_named(Kind::Organisation, name);
-    assert_eq!(
-        found.len(),
-        1,
-        "expected exactly one organisation named {name:?} in Halo, found {found:#?}"
-    );
-    found.into_iter().next().unwrap()
+    env.sim_one_named(Kind::Organisation, name)
 }
 
 /// Every argument has the expected value in `object` (Halo's JSON or Terraform's
@@ -53,13 +44,8 @@ fn assert_fields(object: &Value, args: &[(&str, &str)], what: &str) {
 /// Apply the full Acme configuration in a new working directory; return it and
 /// the organisation's id.
 fn create_acme(env: &TestEnv) -> (Workdir, String) {
-    let wd = env.workdir();
-    wd.write_config(&acme_config(FULL));
-    wd.apply();
-    let id = wd.resource(ADDR)["id"]
-        .as_str()
-        .expect("id is a string in the state")
-        .to_owned();
+    let wd = env.applied(&acme_config(FULL));
+    let id = wd.resource_id(ADDR);
     (wd, id)
 }
 
@@ -84,12 +70,7 @@ fn create_update_and_destroy() {
         ("reply_address", "replies@acme.example"),
     ];
     wd.write_config(&acme_config(updated));
-    let plan = wd.plan_text();
-    assert!(
-        plan.contains(&format!("{ADDR} will be updated in-place"))
-            && plan.contains("0 to add, 1 to change, 0 to destroy"),
-        "expected an in-place update:\n{plan}"
-    );
+    wd.plan_json().assert_only(ADDR, Action::Update);
     wd.apply();
     assert_eq!(wd.resource(ADDR)["id"], id.as_str(), "the id changed");
     let halo = halo_organisation(&env, "Acme Holdings");
@@ -103,10 +84,7 @@ fn create_update_and_destroy() {
     // Destroy removes it from Halo and from the state; the seed data stays.
     wd.destroy();
     assert!(
-        !env.sim
-            .objects(Kind::Organisation)
-            .iter()
-            .any(|o| id_of(o) == id),
+        env.sim_object(Kind::Organisation, &id).is_none(),
         "organisation {id} is still in Halo after destroy"
     );
     assert!(wd.try_resource(ADDR).is_none());
@@ -118,46 +96,13 @@ fn import_with_block_and_with_command() {
     let env = TestEnv::new();
     let (created, id) = create_acme(&env);
     let expected = created.resource(ADDR);
-    let posts_before = env.request_count("POST", ORGANISATION_PATH);
 
-    // An `import {}` block in a fresh working directory.
-    let by_block = env.workdir();
-    by_block.write_config(&format!(
-        "import {{\n  to = {ADDR}\n  id = {}\n}}\n\n{}",
-        json!(id),
-        acme_config(FULL)
-    ));
-    let plan = by_block.plan_text();
-    assert!(
-        plan.contains("1 to import, 0 to add, 0 to change, 0 to destroy"),
-        "expected a plan that only imports:\n{plan}"
-    );
-    by_block.apply();
-    assert_eq!(by_block.resource(ADDR), expected);
-    by_block.assert_plan_clean();
-
-    // `terraform import` in another fresh working directory.
-    let by_command = env.workdir();
-    by_command.write_config(&acme_config(FULL));
-    by_command.import(ADDR, &id);
-    assert_eq!(by_command.resource(ADDR), expected);
-    by_command.assert_plan_clean();
-
-    assert_eq!(
-        env.request_count("POST", ORGANISATION_PATH),
-        posts_before,
-        "importing wrote to Halo"
-    );
-    assert_eq!(
-        env.sim_objects_named(Kind::Organisation, "Acme Ltd").len(),
-        1
-    );
+    // By an `import {}` block and by `terraform import`, in fresh working directories.
+    env.assert_imports(&acme_config(FULL), &[(ADDR, &id)], ADDR, &expected);
+    halo_organisation(&env, "Acme Ltd");
 
     // An id that does not exist is an error, and nothing lands in the state.
-    let missing = env.workdir();
-    missing.write_config(&acme_config(FULL));
-    missing.run_err(&["import", "-input=false", "-no-color", ADDR, "987654"]);
-    assert!(missing.try_resource(ADDR).is_none());
+    env.assert_import_fails(&acme_config(FULL), ADDR, "987654");
 }
 
 #[test]
@@ -176,10 +121,13 @@ fn changes_made_in_halo_show_up_in_the_plan() {
         2,
         "a change in Halo is not in the plan"
     );
-    let plan = wd.plan_text();
-    assert!(
-        plan.contains(&format!("{ADDR} will be updated in-place")) && plan.contains("+1 555 0100"),
-        "expected the hand edit to be undone in place:\n{plan}"
+    let plan = wd.plan_json();
+    plan.assert_only(ADDR, Action::Update);
+    assert_eq!(plan.changed_attributes(ADDR), ["phone", "website"]);
+    assert_eq!(
+        plan.before_after(ADDR, "phone"),
+        (&json!("+1 555 0100"), &json!("+353 21 000 0000")),
+        "expected the hand edit to be undone"
     );
     wd.apply();
     assert_fields(
@@ -192,12 +140,7 @@ fn changes_made_in_halo_show_up_in_the_plan() {
 
     // Deleted by hand: planned for re-creation.
     assert!(env.sim.remove(Kind::Organisation, &id));
-    let plan = wd.plan_text();
-    assert!(
-        plan.contains(&format!("{ADDR} will be created"))
-            && plan.contains("1 to add, 0 to change, 0 to destroy"),
-        "expected the deleted organisation to be planned for creation:\n{plan}"
-    );
+    wd.plan_json().assert_only(ADDR, Action::Create);
     wd.apply();
     let recreated = halo_organisation(&env, "Acme Ltd");
     assert_fields(&recreated, FULL, "Halo after re-creation");
@@ -212,21 +155,9 @@ fn empty_name_is_rejected_at_plan_and_nothing_is_created() {
     let wd = env.workdir();
     wd.write_config(&acme_config(&[("name", ""), ("email", "x@acme.example")]));
 
-    for err in [wd.plan_err(), wd.apply_err()] {
-        // Terraform quotes the offending source line (`  8:   name = ""`); the
-        // diagnostic's own text must name the attribute too.
-        let diagnostic: String = err
-            .lines()
-            .filter(|line| !is_quoted_source_line(line))
-            .collect::<Vec<_>>()
-            .join("\n");
-        assert!(
-            diagnostic.contains("Error:")
-                && diagnostic.contains(&format!("with {ADDR}"))
-                && diagnostic.contains("name"),
-            "expected an error on {ADDR} that names the attribute `name`:\n{err}"
-        );
-    }
+    // One error, on the resource, whose own text (not the quoted configuration)
+    // names the attribute.
+    wd.assert_plan_and_apply_reject(ADDR, "name");
 
     assert_eq!(
         env.request_count("POST", ORGANISATION_PATH),
@@ -238,15 +169,6 @@ fn empty_name_is_rejected_at_plan_and_nothing_is_created() {
         env.sim.objects(Kind::Organisation).len(),
         organisations_before
     );
-    assert!(wd.try_resource(ADDR).is_none());
-}
-
-/// A line in which Terraform quotes configuration: `  8:   name = ""`.
-fn is_quoted_source_line(line: &str) -> bool {
-    match line.trim_start().split_once(':') {
-        Some((number, _)) => !number.is_empty() && number.chars().all(|c| c.is_ascii_digit()),
-        None => false,
-    }
 }
 
 #[test]

@@ -4,12 +4,10 @@
 //! for `source = "halopsa/halopsa"` with a version constraint; `terraform plan` and
 //! `apply` then run the installed provider against halo-sim.
 
-mod common;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{provider_bin, TestEnv};
+use crate::support::{provider_bin, TestEnv};
 
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 
@@ -204,8 +202,11 @@ provider_installation {{
     );
     assert!(apply.success(), "terraform apply failed\n{apply}");
     assert_eq!(
-        env.sim_objects_named(common::Kind::Organisation, "Installed from the release zip")
-            .len(),
+        env.sim_objects_named(
+            crate::support::Kind::Organisation,
+            "Installed from the release zip"
+        )
+        .len(),
         1,
         "apply did not create the organisation; requests:\n{}",
         env.journal_summary()

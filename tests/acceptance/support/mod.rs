@@ -14,9 +14,15 @@
 //! `$TERRAFORM` or from `scripts/install-terraform` (`<repo>/.venv/bin/terraform`).
 //! The CLI config installs the provider with `dev_overrides`, so no
 //! `terraform init` is needed.
+//!
+//! Beside the harness: [`plan`] (a saved plan's JSON and assertions on it),
+//! [`diagnostics`] (Terraform's errors, from `-json` output or text) and
+//! [`imports`] (the import round trip every resource must pass).
 
-// Each test file uses a different part of the harness.
-#![allow(dead_code)]
+pub mod diagnostics;
+pub mod imports;
+pub mod memberships;
+pub mod plan;
 
 use std::cell::Cell;
 use std::fmt;
@@ -27,6 +33,9 @@ use std::time::{Duration, Instant};
 
 pub use halo_sim::{Kind, Sim, SimOptions};
 use serde_json::Value;
+
+pub use diagnostics::{diagnostic_text, Diagnostic};
+pub use plan::{Action, Plan};
 
 /// The provider's source address, as users write it.
 pub const PROVIDER_SOURCE: &str = "halopsa/halopsa";
@@ -135,13 +144,69 @@ provider_installation {{
         }
     }
 
+    /// A new working directory with `hcl` as its configuration, applied.
+    pub fn applied(&self, hcl: &str) -> Workdir {
+        let wd = self.workdir();
+        wd.write_config(hcl);
+        wd.apply();
+        wd
+    }
+
     /// The emulator's objects of one kind whose `name` is `name`.
     pub fn sim_objects_named(&self, kind: Kind, name: &str) -> Vec<Value> {
+        self.sim_objects_where(kind, "name", name)
+    }
+
+    /// The emulator's objects of one kind whose `field` is `value`.
+    pub fn sim_objects_where(&self, kind: Kind, field: &str, value: &str) -> Vec<Value> {
         self.sim
             .objects(kind)
             .into_iter()
-            .filter(|o| o["name"] == name)
+            .filter(|o| o[field] == value)
             .collect()
+    }
+
+    /// The one object of `kind` named `name`; the test fails unless there is
+    /// exactly one.
+    pub fn sim_one_named(&self, kind: Kind, name: &str) -> Value {
+        self.sim_one_where(kind, "name", name)
+    }
+
+    /// The one object of `kind` whose `field` is `value` (e.g. an application's
+    /// `displayName`); the test fails unless there is exactly one.
+    pub fn sim_one_where(&self, kind: Kind, field: &str, value: &str) -> Value {
+        let mut found = self.sim_objects_where(kind, field, value);
+        assert_eq!(
+            found.len(),
+            1,
+            "expected exactly one {kind:?} with {field} {value:?} in Halo, found {found:#?}"
+        );
+        found.remove(0)
+    }
+
+    /// The id of the one object of `kind` named `name`.
+    pub fn sim_id_named(&self, kind: Kind, name: &str) -> String {
+        id_of(&self.sim_one_named(kind, name))
+    }
+
+    /// The emulator's object of `kind` with this id, if there is one.
+    pub fn sim_object(&self, kind: Kind, id: &str) -> Option<Value> {
+        self.sim.objects(kind).into_iter().find(|o| id_of(o) == id)
+    }
+
+    /// Make an object in Halo out of band (as someone in Halo's UI would); answers
+    /// its id.
+    pub fn sim_insert(&self, kind: Kind, object: Value) -> String {
+        id_of(&self.sim.insert(kind, object))
+    }
+
+    /// How many writes (anything but GET) to `/api/` reached the emulator.
+    pub fn halo_writes(&self) -> usize {
+        self.sim
+            .journal()
+            .iter()
+            .filter(|e| e.method != "GET" && e.path.starts_with("/api/"))
+            .count()
     }
 
     /// How many requests with this method reached the emulator on paths starting
@@ -310,9 +375,55 @@ impl Workdir {
         self.run_ok(&["apply", "-auto-approve", "-input=false", "-no-color"])
     }
 
+    /// `terraform apply -auto-approve` with more arguments (e.g.
+    /// `-parallelism=10`), which must succeed; returns its stdout.
+    pub fn apply_with(&self, extra: &[&str]) -> String {
+        let mut args = vec!["apply", "-auto-approve", "-input=false", "-no-color"];
+        args.extend_from_slice(extra);
+        self.run_ok(&args)
+    }
+
     /// `terraform apply -auto-approve`, which must fail; returns stderr and stdout.
     pub fn apply_err(&self) -> String {
         self.run_err(&["apply", "-auto-approve", "-input=false", "-no-color"])
+    }
+
+    /// `terraform plan -json`, which must fail; returns its diagnostics.
+    pub fn plan_diagnostics(&self) -> Vec<Diagnostic> {
+        let out = self.run(&["plan", "-json", "-input=false"], &[]);
+        if out.success() {
+            panic!("terraform succeeded but was expected to fail\n{out}");
+        }
+        diagnostics::parse_json_diagnostics(&out.stdout)
+    }
+
+    /// `terraform apply -json -auto-approve`, which must fail; returns its
+    /// diagnostics.
+    pub fn apply_diagnostics(&self) -> Vec<Diagnostic> {
+        let out = self.run(&["apply", "-json", "-auto-approve", "-input=false"], &[]);
+        if out.success() {
+            panic!("terraform succeeded but was expected to fail\n{out}");
+        }
+        diagnostics::parse_json_diagnostics(&out.stdout)
+    }
+
+    /// Assert that a plan fails with one error, on `addr`, whose summary or
+    /// detail names `attribute`.
+    pub fn assert_plan_rejects(&self, addr: &str, attribute: &str) {
+        diagnostics::assert_one_error_naming(&self.plan_diagnostics(), addr, attribute);
+    }
+
+    /// Assert that an apply fails with one error, on `addr`, whose summary or
+    /// detail names `attribute`, and that `addr` is not in the state.
+    pub fn assert_apply_rejects(&self, addr: &str, attribute: &str) {
+        diagnostics::assert_one_error_naming(&self.apply_diagnostics(), addr, attribute);
+        assert!(self.try_resource(addr).is_none(), "{addr} is in the state");
+    }
+
+    /// Both: a plan and an apply fail with one error on `addr` naming `attribute`.
+    pub fn assert_plan_and_apply_reject(&self, addr: &str, attribute: &str) {
+        self.assert_plan_rejects(addr, attribute);
+        self.assert_apply_rejects(addr, attribute);
     }
 
     /// `terraform plan -detailed-exitcode`: 0 for no changes, 2 for changes. An
@@ -339,6 +450,20 @@ impl Workdir {
         }
     }
 
+    /// `terraform plan -out`, then `terraform show -json` of that saved plan.
+    pub fn plan_json(&self) -> Plan {
+        self.run_ok(&[
+            "plan",
+            "-input=false",
+            "-no-color",
+            "-out=acceptance.tfplan",
+        ]);
+        let stdout = self.run_ok(&["show", "-json", "-no-color", "acceptance.tfplan"]);
+        Plan {
+            json: parse_json(&stdout, "terraform show -json acceptance.tfplan"),
+        }
+    }
+
     /// `terraform plan`, which must succeed; returns its stdout.
     pub fn plan_text(&self) -> String {
         self.run_ok(&["plan", "-input=false", "-no-color"])
@@ -351,7 +476,14 @@ impl Workdir {
 
     /// `terraform destroy -auto-approve`, which must succeed; returns its stdout.
     pub fn destroy(&self) -> String {
-        self.run_ok(&["destroy", "-auto-approve", "-input=false", "-no-color"])
+        self.destroy_with(&[])
+    }
+
+    /// `terraform destroy -auto-approve` with more arguments, which must succeed.
+    pub fn destroy_with(&self, extra: &[&str]) -> String {
+        let mut args = vec!["destroy", "-auto-approve", "-input=false", "-no-color"];
+        args.extend_from_slice(extra);
+        self.run_ok(&args)
     }
 
     /// `terraform import ADDR ID`, which must succeed; returns its stdout. The
@@ -360,35 +492,23 @@ impl Workdir {
         self.run_ok(&["import", "-input=false", "-no-color", addr, id])
     }
 
+    /// `terraform import ADDR ID`, which must fail; returns stderr and stdout.
+    pub fn import_err(&self, addr: &str, id: &str) -> String {
+        self.run_err(&["import", "-input=false", "-no-color", addr, id])
+    }
+
     /// The state as `terraform show -json` prints it.
-    pub fn state(&self) -> Value {
+    pub fn show_json(&self) -> Value {
         let stdout = self.run_ok(&["show", "-json", "-no-color"]);
         parse_json(&stdout, "terraform show -json")
     }
 
-    /// The addresses of every resource in the state (data sources included).
-    pub fn resource_addresses(&self) -> Vec<String> {
-        state_resources(&self.state())
-            .iter()
-            .filter_map(|r| r["address"].as_str().map(str::to_owned))
-            .collect()
-    }
-
-    /// The attribute values of one resource in the state, if it is there.
-    pub fn try_resource(&self, addr: &str) -> Option<Value> {
-        state_resources(&self.state())
-            .into_iter()
-            .find(|r| r["address"] == addr)
-            .map(|r| r["values"].clone())
-    }
-
-    /// The attribute values of one resource in the state (`values` in
-    /// `terraform show -json`). Sensitive values are included.
-    pub fn resource(&self, addr: &str) -> Value {
-        let state = self.state();
-        let resources = state_resources(&state);
+    /// One resource's whole entry in `terraform show -json` (`values`,
+    /// `sensitive_values`, ...); the test fails if it is not in the state.
+    pub fn state_entry(&self, addr: &str) -> Value {
+        let resources = state_resources(&self.show_json());
         match resources.iter().find(|r| r["address"] == addr) {
-            Some(r) => r["values"].clone(),
+            Some(r) => r.clone(),
             None => {
                 let present: Vec<&str> = resources
                     .iter()
@@ -399,11 +519,53 @@ impl Workdir {
         }
     }
 
+    /// The addresses of every resource in the state (data sources included).
+    pub fn resource_addresses(&self) -> Vec<String> {
+        state_resources(&self.show_json())
+            .iter()
+            .filter_map(|r| r["address"].as_str().map(str::to_owned))
+            .collect()
+    }
+
+    /// The attribute values of one resource in the state, if it is there.
+    pub fn try_resource(&self, addr: &str) -> Option<Value> {
+        state_resources(&self.show_json())
+            .into_iter()
+            .find(|r| r["address"] == addr)
+            .map(|r| r["values"].clone())
+    }
+
+    /// The attribute values of one resource in the state (`values` in
+    /// `terraform show -json`). Sensitive values are included.
+    pub fn resource(&self, addr: &str) -> Value {
+        self.state_entry(addr)["values"].clone()
+    }
+
+    /// The `id` of one resource in the state.
+    pub fn resource_id(&self, addr: &str) -> String {
+        let values = self.resource(addr);
+        match values["id"].as_str() {
+            Some(id) => id.to_owned(),
+            None => panic!("{addr} has no string id in the state: {values:#}"),
+        }
+    }
+
     /// One output's value (`terraform output -json NAME`), sensitive or not.
     pub fn output(&self, name: &str) -> Value {
         let stdout = self.run_ok(&["output", "-json", "-no-color", name]);
         parse_json(&stdout, &format!("terraform output -json {name}"))
     }
+}
+
+/// A `resource "TYPE" "NAME"` block whose arguments are (name, HCL expression)
+/// pairs, one a line.
+pub fn resource_block<E: AsRef<str>>(type_name: &str, name: &str, args: &[(&str, E)]) -> String {
+    let mut hcl = format!("resource \"{type_name}\" \"{name}\" {{\n");
+    for (arg, expr) in args {
+        hcl.push_str(&format!("  {arg} = {}\n", expr.as_ref()));
+    }
+    hcl.push_str("}\n");
+    hcl
 }
 
 /// The id of a Halo object as Terraform holds it: a string, whether Halo's JSON

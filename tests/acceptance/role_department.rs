@@ -3,83 +3,46 @@
 //! `membership_level` R (`modify_all`, `read_only`); import id
 //! `ROLE_ID/DEPARTMENT_ID`. Roles are made out of band (`env.sim.insert`).
 
-mod common;
+use crate::support::memberships::{
+    self, departments_json, insert_department, insert_member, pairs,
+};
+use crate::support::{Action, Kind, TestEnv, Workdir};
+use serde_json::json;
 
-use common::{id_of, Kind, TestEnv, Workdir};
-use serde_json::{json, Value};
-
+const TYPE: &str = "halopsa_role_department";
 const ADDR: &str = "halopsa_role_department.m";
 const ROLES_PATH: &str = "/api/Roles";
 
-/// A new department in Halo; answers its id.
 fn department(env: &TestEnv, name: &str) -> String {
-    id_of(&env.sim.insert(
-        Kind::Department,
-        json!({"name": name, "organisation_id": 1}),
-    ))
+    insert_department(env, name)
 }
 
 /// The seeded "Service Desk" department's id.
 fn service_desk(env: &TestEnv) -> String {
-    id_of(&env.sim_objects_named(Kind::Department, "Service Desk")[0])
+    env.sim_id_named(Kind::Department, "Service Desk")
 }
 
 /// A role made in Halo by hand, already holding `departments` (id, level) entries.
 fn role(env: &TestEnv, name: &str, departments: &[(&str, i64)]) -> String {
-    let list: Vec<Value> = departments
-        .iter()
-        .map(|(d, l)| json!({"department_id": d.parse::<i64>().unwrap(), "membershiplevel": l}))
-        .collect();
-    id_of(&env.sim.insert(
+    insert_member(
+        env,
         Kind::Role,
-        json!({"name": name, "claims": [], "departments": list}),
-    ))
+        json!({"name": name, "claims": []}),
+        departments,
+    )
 }
 
 /// The role's department list in Halo as (department id, level), sorted.
 fn halo_memberships(env: &TestEnv, role_id: &str) -> Vec<(String, i64)> {
-    let role = env
-        .sim
-        .objects(Kind::Role)
-        .into_iter()
-        .find(|r| id_of(r) == role_id)
-        .unwrap_or_else(|| panic!("role {role_id} is not in Halo"));
-    let mut list: Vec<(String, i64)> = role["departments"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
-        .iter()
-        .map(|m| {
-            (
-                m["department_id"].to_string(),
-                m["membershiplevel"].as_i64().unwrap(),
-            )
-        })
-        .collect();
-    list.sort();
-    list
-}
-
-fn pairs(list: &[(&str, i64)]) -> Vec<(String, i64)> {
-    let mut v: Vec<(String, i64)> = list.iter().map(|(d, l)| (d.to_string(), *l)).collect();
-    v.sort();
-    v
+    memberships::halo_memberships(env, Kind::Role, role_id)
 }
 
 fn membership_config(role_id: &str, department_id: &str, level: &str) -> String {
-    format!(
-        "resource \"halopsa_role_department\" \"m\" {{\n  role_id          = {}\n  department_id    = {}\n  membership_level = {}\n}}\n",
-        json!(role_id),
-        json!(department_id),
-        json!(level)
-    )
+    memberships::membership_config(TYPE, "role_id", role_id, department_id, level)
 }
 
 fn apply_membership(env: &TestEnv, role_id: &str, department_id: &str, level: &str) -> Workdir {
-    let wd = env.workdir();
-    wd.write_config(&membership_config(role_id, department_id, level));
-    wd.apply();
-    wd
+    env.applied(&membership_config(role_id, department_id, level))
 }
 
 #[test]
@@ -104,11 +67,7 @@ fn create_update_replace_and_destroy_leave_other_entries_alone() {
 
     // The level changes in place.
     wd.write_config(&membership_config(&role_id, &d1, "modify_all"));
-    let plan = wd.plan_text();
-    assert!(
-        plan.contains(&format!("{ADDR} will be updated in-place")),
-        "expected an in-place update:\n{plan}"
-    );
+    wd.plan_json().assert_only(ADDR, Action::Update);
     wd.apply();
     assert_eq!(
         halo_memberships(&env, &role_id),
@@ -118,12 +77,7 @@ fn create_update_replace_and_destroy_leave_other_entries_alone() {
 
     // Another department replaces the membership.
     wd.write_config(&membership_config(&role_id, &d2, "modify_all"));
-    let plan = wd.plan_text();
-    assert!(
-        plan.contains(&format!("{ADDR} must be replaced"))
-            && plan.contains("1 to add, 0 to change, 1 to destroy"),
-        "expected a replacement:\n{plan}"
-    );
+    wd.plan_json().assert_only(ADDR, Action::Replace);
     wd.apply();
     assert_eq!(
         halo_memberships(&env, &role_id),
@@ -150,39 +104,21 @@ fn twenty_memberships_on_one_role_applied_in_parallel_all_land() {
     env.sim.set_latency(std::time::Duration::from_millis(20));
 
     let wd = env.workdir();
-    wd.write_config(&format!(
-        "resource \"halopsa_role_department\" \"all\" {{\n  for_each         = toset({})\n  role_id          = {}\n  department_id    = each.value\n  membership_level = \"modify_all\"\n}}\n",
-        json!(departments),
-        json!(role_id)
+    wd.write_config(&memberships::memberships_for_each(
+        TYPE,
+        "role_id",
+        &role_id,
+        &departments,
+        "modify_all",
     ));
-    let out = wd.run(
-        &[
-            "apply",
-            "-auto-approve",
-            "-input=false",
-            "-no-color",
-            "-parallelism=10",
-        ],
-        &[],
-    );
-    assert!(out.success(), "apply failed\n{out}");
+    wd.apply_with(&["-parallelism=10"]);
 
     let mut expected: Vec<(&str, i64)> = departments.iter().map(|d| (d.as_str(), 0)).collect();
     expected.push((&desk, 1));
     assert_eq!(halo_memberships(&env, &role_id), pairs(&expected));
     wd.assert_plan_clean();
 
-    let out = wd.run(
-        &[
-            "destroy",
-            "-auto-approve",
-            "-input=false",
-            "-no-color",
-            "-parallelism=10",
-        ],
-        &[],
-    );
-    assert!(out.success(), "destroy failed\n{out}");
+    wd.destroy_with(&["-parallelism=10"]);
     assert_eq!(halo_memberships(&env, &role_id), pairs(&[(&desk, 1)]));
 }
 
@@ -193,48 +129,17 @@ fn import_with_block_and_with_command() {
     let role_id = role(&env, "Engineers", &[]);
     let created = apply_membership(&env, &role_id, &d1, "read_only");
     let expected = created.resource(ADDR);
-    let posts_before = env.request_count("POST", ROLES_PATH);
     let import_id = format!("{role_id}/{d1}");
-
-    let by_block = env.workdir();
-    by_block.write_config(&format!(
-        "import {{\n  to = {ADDR}\n  id = {}\n}}\n\n{}",
-        json!(import_id),
-        membership_config(&role_id, &d1, "read_only")
-    ));
-    let plan = by_block.plan_text();
-    assert!(
-        plan.contains("1 to import, 0 to add, 0 to change, 0 to destroy"),
-        "expected a plan that only imports:\n{plan}"
-    );
-    by_block.apply();
-    assert_eq!(by_block.resource(ADDR), expected);
-    by_block.assert_plan_clean();
-
-    let by_command = env.workdir();
-    by_command.write_config(&membership_config(&role_id, &d1, "read_only"));
-    by_command.import(ADDR, &import_id);
-    assert_eq!(by_command.resource(ADDR), expected);
-    by_command.assert_plan_clean();
-
-    assert_eq!(
-        env.request_count("POST", ROLES_PATH),
-        posts_before,
-        "importing wrote to Halo"
-    );
+    let config = membership_config(&role_id, &d1, "read_only");
+    env.assert_imports(&config, &[(ADDR, &import_id)], ADDR, &expected);
 
     // A membership that does not exist cannot be imported.
     let d2 = department(&env, "Projects");
-    let missing = env.workdir();
-    missing.write_config(&membership_config(&role_id, &d2, "read_only"));
-    missing.run_err(&[
-        "import",
-        "-input=false",
-        "-no-color",
+    env.assert_import_fails(
+        &membership_config(&role_id, &d2, "read_only"),
         ADDR,
         &format!("{role_id}/{d2}"),
-    ]);
-    assert!(missing.try_resource(ADDR).is_none());
+    );
 }
 
 #[test]
@@ -243,20 +148,14 @@ fn malformed_import_ids_show_the_expected_form() {
     let role_id = role(&env, "Engineers", &[]);
     let wd = env.workdir();
     wd.write_config(&membership_config(&role_id, "1", "read_only"));
-    for bad in [
+    let bad = [
         "no-slash".to_string(),
         "/1".to_string(),
         format!("{role_id}/"),
         format!("{role_id}/abc"),
         format!("{role_id}/0"),
-    ] {
-        let err = wd.run_err(&["import", "-input=false", "-no-color", ADDR, &bad]);
-        assert!(
-            err.contains("Invalid import id") && err.contains("ROLE_ID/DEPARTMENT_ID"),
-            "import id {bad:?}: expected an error showing ROLE_ID/DEPARTMENT_ID:\n{err}"
-        );
-    }
-    assert!(wd.try_resource(ADDR).is_none());
+    ];
+    wd.assert_import_ids_rejected(ADDR, &bad, "ROLE_ID/DEPARTMENT_ID");
     assert_eq!(env.request_count("POST", ROLES_PATH), 0);
 }
 
@@ -272,16 +171,14 @@ fn changes_made_in_halo_show_up_in_the_plan() {
     assert!(env.sim.patch(
         Kind::Role,
         &role_id,
-        json!({"departments": [
-            {"department_id": desk.parse::<i64>().unwrap(), "membershiplevel": 0},
-            {"department_id": d1.parse::<i64>().unwrap(), "membershiplevel": 0},
-        ]})
+        json!({"departments": departments_json(&[(&desk, 0), (&d1, 0)])})
     ));
-    let plan = wd.plan_text();
-    assert!(
-        plan.contains(&format!("{ADDR} will be updated in-place"))
-            && plan.contains("\"modify_all\" -> \"read_only\""),
-        "expected the level to be set back:\n{plan}"
+    let plan = wd.plan_json();
+    plan.assert_only(ADDR, Action::Update);
+    assert_eq!(
+        plan.before_after(ADDR, "membership_level"),
+        (&json!("modify_all"), &json!("read_only")),
+        "expected the level to be set back"
     );
     wd.apply();
     assert_eq!(
@@ -294,14 +191,9 @@ fn changes_made_in_halo_show_up_in_the_plan() {
     assert!(env.sim.patch(
         Kind::Role,
         &role_id,
-        json!({"departments": [{"department_id": desk.parse::<i64>().unwrap(), "membershiplevel": 0}]})
+        json!({"departments": departments_json(&[(&desk, 0)])})
     ));
-    let plan = wd.plan_text();
-    assert!(
-        plan.contains(&format!("{ADDR} will be created"))
-            && plan.contains("1 to add, 0 to change, 0 to destroy"),
-        "expected the removed entry to be planned for creation:\n{plan}"
-    );
+    wd.plan_json().assert_only(ADDR, Action::Create);
     wd.apply();
     assert_eq!(
         halo_memberships(&env, &role_id),
@@ -312,11 +204,7 @@ fn changes_made_in_halo_show_up_in_the_plan() {
     // The role deleted by hand: the membership is gone too, and re-creating it
     // fails with an error naming role_id.
     assert!(env.sim.remove(Kind::Role, &role_id));
-    let plan = wd.plan_text();
-    assert!(
-        plan.contains(&format!("{ADDR} will be created")),
-        "expected the membership of a deleted role to be planned for creation:\n{plan}"
-    );
+    wd.plan_json().assert_only(ADDR, Action::Create);
     let err = wd.apply_err();
     assert!(
         err.contains("role_id") && err.contains("does not exist"),

@@ -2,9 +2,7 @@
 //! the provider's list resources, `-generate-config-out` writes their import blocks
 //! and configuration, and after the imports are applied the plan is clean.
 
-mod common;
-
-use common::{id_of, Kind, TestEnv, Workdir};
+use crate::support::{id_of, Kind, TestEnv, Workdir};
 use serde_json::{json, Value};
 
 /// Every listable resource type.
@@ -259,8 +257,7 @@ fn listed_ids(output: &str, type_name: &str, name: &str) -> Vec<String> {
 
 /// The id of the API application named `name` (its `displayName`).
 fn application_id(env: &TestEnv, name: &str) -> String {
-    let apps = env.sim.objects(Kind::Application);
-    id_of(apps.iter().find(|a| a["displayName"] == name).unwrap())
+    id_of(&env.sim_one_where(Kind::Application, "displayName", name))
 }
 
 fn sorted(mut ids: Vec<String>) -> Vec<String> {
@@ -326,7 +323,7 @@ fn query_generates_config_that_imports_the_whole_tenant_cleanly() {
         env.journal_summary()
     );
     assert_eq!(wd.resource_addresses().len(), total);
-    let state = serde_json::to_string(&wd.state()).unwrap();
+    let state = serde_json::to_string(&wd.show_json()).unwrap();
     assert!(!state.contains(SECRET), "a client secret reached the state");
     wd.assert_plan_clean();
 }
@@ -336,11 +333,8 @@ fn import_blocks_with_identity_plan_clean() {
     let env = TestEnv::new();
     let t = seed(&env);
     let obj = |kind, id: &str| {
-        env.sim
-            .objects(kind)
-            .into_iter()
-            .find(|o| id_of(o) == id)
-            .unwrap()
+        env.sim_object(kind, id)
+            .unwrap_or_else(|| panic!("{kind:?} {id} is not in Halo"))
     };
     let org = &t.organisations[0];
     let dept = &t.departments[0];
@@ -441,11 +435,8 @@ resource "halopsa_agent_department" "sync_desk" {{
     ));
     let wd = env.workdir();
     wd.write_config(&hcl);
-    let plan = wd.plan_text();
-    assert!(
-        plan.contains("8 to import, 0 to add, 0 to change, 0 to destroy"),
-        "expected a plan that only imports:\n{plan}"
-    );
+    let addrs: Vec<&str> = imports.iter().map(|(to, _)| *to).collect();
+    wd.plan_json().assert_imports_only(&addrs);
     wd.apply();
     wd.assert_plan_clean();
     assert!(wd.resource("halopsa_api_application.sync")["client_secret"].is_null());

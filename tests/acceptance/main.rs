@@ -1,0 +1,33 @@
+//! The acceptance tests: one binary, one module per resource type or concern.
+//! Each test drives real Terraform and the provider built from this tree against
+//! halo-sim, the HaloPSA emulator, running in-process; `support` is the shared
+//! harness (working directories, plan and state JSON, diagnostics, imports).
+//!
+//! Run one module with a name filter: `cargo test --test acceptance organisation::`.
+
+mod support;
+
+// Resources.
+mod agent;
+mod agent_department;
+mod api_application;
+mod department;
+mod organisation;
+mod role;
+mod role_department;
+mod team;
+
+// Data sources, list resources and whole-tenant import.
+mod data_sources;
+mod data_sources_agent_role;
+mod import_tenant;
+
+// The provider as a whole.
+mod bad_input;
+mod examples;
+mod harness_smoke;
+mod plugin_handshake;
+mod provider_config;
+mod release_package;
+mod reliability;
+mod schema;
