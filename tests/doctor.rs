@@ -454,3 +454,33 @@ fn missing_configuration_exits_2_naming_the_variable() {
         "{err}"
     );
 }
+
+#[test]
+fn the_budget_stops_the_reads_at_60_requests() {
+    let sim = start();
+    seed(&sim, table_claims());
+    // Roles listed without their claims: the doctor reads each on its own
+    // until the budget is spent.
+    for i in 0..80 {
+        sim.insert(
+            Kind::Role,
+            json!({"name": format!("Bare {i}"), "departments": []}),
+        );
+    }
+    sim.clear_journal();
+    let report = report(&sim);
+    let journal = sim.journal();
+    assert_eq!(journal.len(), 60, "the budget is used, and not exceeded");
+    assert_eq!(report["requests"], json!(60));
+    assert!(journal
+        .iter()
+        .all(|e| e.method == "GET" || e.path == "/auth/token"));
+    let ids: Vec<&str> = report["checks"]
+        .as_array()
+        .map(|cs| cs.iter().filter_map(|c| c["id"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(ids, CHECK_IDS);
+    // Everything but the claims was read before the budget ran out.
+    assert_eq!(check(&report, "scopes")["verdict"], "confirmed");
+    assert_eq!(check(&report, "role_claims")["verdict"], "confirmed");
+}
