@@ -2,6 +2,7 @@
 //! and tests and tools (docs generator, benchmarks) use its parts directly.
 
 pub mod data_sources;
+pub mod doctor;
 pub mod framework;
 pub mod halo;
 pub mod logging;

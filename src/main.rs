@@ -1,6 +1,6 @@
 //! terraform-provider-halopsa: a Terraform provider (plugin protocol 6) for HaloPSA.
 
-use terraform_provider_halopsa::{logging, plugin, server};
+use terraform_provider_halopsa::{doctor, logging, plugin, server};
 
 use std::process::ExitCode;
 
@@ -13,6 +13,9 @@ Usage:
   terraform-provider-halopsa            serve Terraform (started by Terraform)
   terraform-provider-halopsa --debug    serve without Terraform and print TF_REATTACH_PROVIDERS
   terraform-provider-halopsa --version  print the version
+  terraform-provider-halopsa doctor [--json]
+                                        check a live Halo instance against the provider's
+                                        assumptions, read-only (HALOPSA_* environment)
 ";
 
 const PROVIDER_ADDRESS: &str = "registry.terraform.io/halopsa/halopsa";
@@ -28,6 +31,7 @@ fn main() -> ExitCode {
             print!("{USAGE}");
             return ExitCode::SUCCESS;
         }
+        Some("doctor") => return doctor::run(&args[1..]),
         Some("--debug") | None => {}
         Some(other) => {
             eprintln!("unknown argument {other:?}\n\n{USAGE}");

@@ -52,11 +52,11 @@ impl fmt::Debug for HaloClient {
 }
 
 /// One HTTP request, described once and sent as often as needed.
-struct Call<'a> {
-    method: Method,
-    url: Url,
-    query: &'a [(&'a str, &'a str)],
-    body: Option<Vec<u8>>,
+pub(super) struct Call<'a> {
+    pub(super) method: Method,
+    pub(super) url: Url,
+    pub(super) query: &'a [(&'a str, &'a str)],
+    pub(super) body: Option<Vec<u8>>,
 }
 
 impl Call<'_> {
@@ -66,8 +66,8 @@ impl Call<'_> {
 }
 
 /// A successful answer.
-struct Answer {
-    body: String,
+pub(super) struct Answer {
+    pub(super) body: String,
 }
 
 impl HaloClient {
@@ -409,7 +409,7 @@ impl HaloClient {
 
     // ----- the request path ---------------------------------------------
 
-    fn endpoint(&self, segments: &[&str]) -> Result<Url> {
+    pub(super) fn endpoint(&self, segments: &[&str]) -> Result<Url> {
         let mut all = Vec::with_capacity(segments.len() + 1);
         all.push("api");
         all.extend_from_slice(segments);
@@ -423,7 +423,7 @@ impl HaloClient {
     }
 
     /// Send an idempotent call, retrying what is worth retrying.
-    async fn run(&self, call: &Call<'_>) -> Result<Answer> {
+    pub(super) async fn run(&self, call: &Call<'_>) -> Result<Answer> {
         let reauthed = AtomicBool::new(false);
         self.retrying(call.method.as_str(), call.path(), |attempt| {
             self.attempt(call, attempt, &reauthed)

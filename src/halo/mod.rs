@@ -12,6 +12,7 @@ mod config;
 mod error;
 mod models;
 mod ratelimit;
+mod raw;
 mod snapshot;
 
 #[cfg(test)]

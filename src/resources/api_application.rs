@@ -21,9 +21,9 @@ pub struct ApiApplicationResource;
 const CLIENT_CREDENTIALS: &str = "client_credentials";
 /// `authentication_method` for "Authorization Code".
 const AUTHORIZATION_CODE: &str = "authorization_code";
-const METHODS: &[&str] = &[CLIENT_CREDENTIALS, AUTHORIZATION_CODE];
+pub(crate) const METHODS: &[&str] = &[CLIENT_CREDENTIALS, AUTHORIZATION_CODE];
 /// Halo's `loginentity` for an application that logs in as an agent.
-const LOGIN_AS_AGENT: i64 = 0;
+pub(crate) const LOGIN_AS_AGENT: i64 = 0;
 
 /// Halo's scope names (CONTRACT.md): the only values `permissions` accepts.
 pub const SCOPES: &[&str] = &[

@@ -1,0 +1,330 @@
+//! The checks of the provider's assumed encodings against the values Halo holds:
+//! role claims, membership levels, application methods and scope names. Each
+//! compares with the provider's own table, never a copy of it.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::{json, Value};
+
+use super::report::{Check, Verdict};
+use super::scan::{KindScan, Scan};
+use crate::halo::{Agent, Application, HaloObject, Role};
+use crate::resources::api_application::{LOGIN_AS_AGENT, METHODS, SCOPES};
+use crate::resources::membership::{level_to_halo, LEVEL_NAMES};
+use crate::resources::role::{ClaimKind, ACCESS_LEVELS, PERMISSIONS};
+
+/// A JSON value as text, the way the provider reads lenient strings.
+fn text_of(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.trim().to_owned(),
+        Value::Null => String::new(),
+        other => other.to_string(),
+    }
+}
+
+fn objects<'a>(scan: &'a Scan, path: &str) -> Vec<&'a Value> {
+    scan.kind(path).map(KindScan::objects).unwrap_or_default()
+}
+
+fn incomplete(scan: &Scan, path: &str) -> bool {
+    scan.kind(path).is_none_or(|k| !k.listing.stop.complete())
+}
+
+/// The claim values the provider's table allows for a claim kind.
+fn table_values(kind: ClaimKind) -> Vec<&'static str> {
+    match kind {
+        ClaimKind::Access => ACCESS_LEVELS.iter().map(|(_, halo)| *halo).collect(),
+        ClaimKind::Flag => vec!["true", "false"],
+    }
+}
+
+pub fn role_claims(scan: &Scan) -> Check {
+    let check = Check::new(
+        "role_claims",
+        "the PERMISSIONS table (claim types) and ACCESS_LEVELS (claim values) in \
+         src/resources/role.rs",
+    );
+    let roles = objects(scan, Role::PATH);
+    // Claim type (as Halo spells it) to the values seen.
+    let mut seen: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut with_claims = 0usize;
+    let mut without_claim_list = 0usize;
+    for role in &roles {
+        match role.get("claims").and_then(Value::as_array) {
+            Some(claims) => {
+                if !claims.is_empty() {
+                    with_claims += 1;
+                }
+                for c in claims {
+                    let kind = c.get("type").map(text_of).unwrap_or_default();
+                    let value = c.get("value").map(text_of).unwrap_or_default();
+                    seen.entry(kind).or_default().insert(value);
+                }
+            }
+            None => without_claim_list += 1,
+        }
+    }
+    let mut table_types_seen = Vec::new();
+    let mut table_types_not_seen = Vec::new();
+    let mut other_values: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for (_, claim_type, kind, _) in PERMISSIONS {
+        let allowed = table_values(*kind);
+        let values: Vec<&String> = seen
+            .iter()
+            .filter(|(t, _)| t.eq_ignore_ascii_case(claim_type))
+            .flat_map(|(_, vs)| vs)
+            .collect();
+        if values.is_empty() {
+            table_types_not_seen.push(*claim_type);
+            continue;
+        }
+        table_types_seen.push(*claim_type);
+        let others: Vec<String> = values
+            .into_iter()
+            .filter(|v| !allowed.iter().any(|a| a.eq_ignore_ascii_case(v)))
+            .cloned()
+            .collect();
+        if !others.is_empty() {
+            other_values.insert((*claim_type).to_owned(), others);
+        }
+    }
+    let other_types: Vec<&String> = seen
+        .keys()
+        .filter(|t| {
+            !PERMISSIONS
+                .iter()
+                .any(|(_, ct, _, _)| ct.eq_ignore_ascii_case(t))
+        })
+        .collect();
+    let mut check = check
+        .with("roles", roles.len())
+        .with("roles_with_claims", with_claims)
+        .with("claim_types_seen", json!(seen))
+        .with("table_types_seen", json!(table_types_seen))
+        .with("table_types_not_seen", json!(table_types_not_seen))
+        .with("other_types", json!(other_types));
+    if without_claim_list > 0 {
+        check = check.with("roles_without_a_claims_list", without_claim_list);
+    }
+    if incomplete(scan, Role::PATH) {
+        check = check.with("note", "the role list could not be read whole");
+    }
+    let names = |types: &[&String]| {
+        types
+            .iter()
+            .map(|t| t.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if with_claims == 0 {
+        let why = if roles.is_empty() {
+            "no role could be read".to_owned()
+        } else if without_claim_list == roles.len() {
+            "no role was answered with its claims list".to_owned()
+        } else {
+            format!("none of the {} roles carries a claim", roles.len())
+        };
+        check.verdict(Verdict::Unchecked, why)
+    } else if table_types_seen.is_empty() {
+        let types: Vec<&String> = seen.keys().collect();
+        check.verdict(
+            Verdict::Contradicted,
+            format!(
+                "roles carry claims, but none of the provider's claim types; the types seen: {}",
+                names(&types)
+            ),
+        )
+    } else if !other_values.is_empty() {
+        let detail: Vec<String> = other_values
+            .iter()
+            .map(|(t, vs)| format!("{t} = {}", vs.join(", ")))
+            .collect();
+        check.verdict(
+            Verdict::Contradicted,
+            format!(
+                "claim types of the table hold values it does not know: {}",
+                detail.join("; ")
+            ),
+        )
+    } else {
+        check.verdict(
+            Verdict::Confirmed,
+            format!(
+                "{} of the table's {} claim types seen, each with only the table's values",
+                table_types_seen.len(),
+                PERMISSIONS.len()
+            ),
+        )
+    }
+}
+
+fn levels_of(objs: &[&Value]) -> (BTreeMap<String, usize>, usize) {
+    let mut levels = BTreeMap::new();
+    let mut with_list = 0;
+    for o in objs {
+        if let Some(rows) = o.get("departments").and_then(Value::as_array) {
+            with_list += 1;
+            for row in rows {
+                let level = row.get("membershiplevel").map(text_of).unwrap_or_default();
+                *levels.entry(level).or_insert(0) += 1;
+            }
+        }
+    }
+    (levels, with_list)
+}
+
+pub fn membership_levels(scan: &Scan) -> Check {
+    let check = Check::new("membership_levels", "LEVELS in src/resources/membership.rs");
+    let known: BTreeMap<&str, i64> = LEVEL_NAMES
+        .iter()
+        .filter_map(|n| level_to_halo(n).map(|i| (*n, i)))
+        .collect();
+    let (roles, roles_with) = levels_of(&objects(scan, Role::PATH));
+    let (agents, agents_with) = levels_of(&objects(scan, Agent::PATH));
+    let is_known = |l: &String| known.values().any(|i| i.to_string() == *l);
+    let unknown: BTreeSet<&String> = roles
+        .keys()
+        .chain(agents.keys())
+        .filter(|l| !is_known(l))
+        .collect();
+    let seen = roles.values().sum::<usize>() + agents.values().sum::<usize>();
+    let check = check
+        .with("provider_levels", json!(known))
+        .with("roles_levels_seen", json!(roles))
+        .with("agents_levels_seen", json!(agents))
+        .with("roles_with_a_departments_list", roles_with)
+        .with("agents_with_a_departments_list", agents_with);
+    if !unknown.is_empty() {
+        check.verdict(
+            Verdict::Contradicted,
+            format!(
+                "membership levels the provider does not know: {}",
+                unknown.into_iter().cloned().collect::<Vec<_>>().join(", ")
+            ),
+        )
+    } else if seen == 0 {
+        check.verdict(
+            Verdict::Unchecked,
+            "no role or agent department membership was seen",
+        )
+    } else {
+        check.verdict(
+            Verdict::Confirmed,
+            format!(
+                "{seen} memberships, every level one of the provider's (which level means \
+                 \"modify all\" is only seen on Halo's screen)"
+            ),
+        )
+    }
+}
+
+pub fn application_methods(scan: &Scan) -> Check {
+    let check = Check::new(
+        "application_methods",
+        "METHODS and LOGIN_AS_AGENT in src/resources/api_application.rs",
+    );
+    let apps = objects(scan, Application::PATH);
+    // grant_type to the loginentity values seen with it.
+    let mut seen: BTreeMap<String, BTreeMap<String, usize>> = BTreeMap::new();
+    for a in &apps {
+        let grant = a.get("grant_type").map(text_of).unwrap_or_default();
+        let entity = a.get("loginentity").map(text_of).unwrap_or_default();
+        *seen.entry(grant).or_default().entry(entity).or_insert(0) += 1;
+    }
+    let client_credentials = METHODS.first().copied().unwrap_or_default();
+    let mut wrong = Vec::new();
+    for (grant, entities) in &seen {
+        if !METHODS.contains(&grant.as_str()) {
+            wrong.push(format!("grant_type {grant:?} is not one of the provider's"));
+        } else if grant == client_credentials {
+            let others: Vec<&String> = entities
+                .keys()
+                .filter(|e| **e != LOGIN_AS_AGENT.to_string())
+                .collect();
+            if !others.is_empty() {
+                wrong.push(format!(
+                    "{client_credentials} applications log in with loginentity {}, not {LOGIN_AS_AGENT}",
+                    others.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+                ));
+            }
+        }
+    }
+    let check = check
+        .with("applications", apps.len())
+        .with("grant_types_and_login_entities_seen", json!(seen))
+        .with("provider_methods", json!(METHODS))
+        .with(
+            "provider_login_entity_for_client_credentials",
+            LOGIN_AS_AGENT,
+        );
+    if !wrong.is_empty() {
+        check.verdict(Verdict::Contradicted, wrong.join("; "))
+    } else if apps.is_empty() {
+        check.verdict(Verdict::Unchecked, "no API application could be read")
+    } else {
+        check.verdict(
+            Verdict::Confirmed,
+            format!(
+                "{} applications, every grant type and login entity as the provider writes them",
+                apps.len()
+            ),
+        )
+    }
+}
+
+pub fn scopes(scan: &Scan) -> Check {
+    let check = Check::new("scopes", "SCOPES in src/resources/api_application.rs");
+    let apps = objects(scan, Application::PATH);
+    let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+    let mut with_list = 0usize;
+    for a in &apps {
+        if let Some(scopes) = a.get("scopes").and_then(Value::as_array) {
+            with_list += 1;
+            for s in scopes {
+                let name = match s {
+                    Value::Object(_) => s.get("name").map(text_of).unwrap_or_default(),
+                    other => text_of(other),
+                };
+                *seen.entry(name).or_insert(0) += 1;
+            }
+        }
+    }
+    let unknown: Vec<&String> = seen
+        .keys()
+        .filter(|n| !SCOPES.contains(&n.as_str()))
+        .collect();
+    let check = check
+        .with("applications", apps.len())
+        .with("applications_with_a_scopes_list", with_list)
+        .with("scopes_seen", json!(seen));
+    if !unknown.is_empty() {
+        check.verdict(
+            Verdict::Contradicted,
+            format!(
+                "scope names the provider does not know: {}",
+                unknown
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        )
+    } else if seen.is_empty() {
+        check.verdict(
+            Verdict::Unchecked,
+            if apps.is_empty() {
+                "no API application could be read"
+            } else {
+                "no application was answered with scopes"
+            },
+        )
+    } else {
+        check.verdict(
+            Verdict::Confirmed,
+            format!(
+                "{} scope names seen, all in the provider's list",
+                seen.len()
+            ),
+        )
+    }
+}
