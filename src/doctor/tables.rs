@@ -9,9 +9,10 @@ use serde_json::{json, Value};
 use super::report::{Check, Verdict};
 use super::scan::{KindScan, Scan};
 use crate::halo::{Agent, Application, HaloObject, Role};
-use crate::resources::api_application::{LOGIN_AS_AGENT, METHODS, SCOPES};
-use crate::resources::membership::{level_to_halo, LEVEL_NAMES};
-use crate::resources::role::{ClaimKind, ACCESS_LEVELS, PERMISSIONS};
+use crate::resources::{
+    level_to_halo, ClaimKind, ACCESS_LEVELS, LEVEL_NAMES, LOGIN_AS_AGENT, METHODS, PERMISSIONS,
+    SCOPES,
+};
 
 /// A JSON value as text, the way the provider reads lenient strings.
 fn text_of(v: &Value) -> String {

@@ -17,6 +17,12 @@ pub(crate) use organisation::OrganisationModel;
 pub(crate) use role::{RawClaim, RoleModel};
 pub(crate) use team::TeamModel;
 
+// The tables of assumed Halo encodings (docs/halo-api.md), for `doctor` to check a
+// live tenant against.
+pub(crate) use api_application::{LOGIN_AS_AGENT, METHODS, SCOPES};
+pub(crate) use membership::{level_to_halo, LEVEL_NAMES};
+pub(crate) use role::{ClaimKind, ACCESS_LEVELS, PERMISSIONS};
+
 use crate::framework::AnyResource;
 use crate::halo::HaloClient;
 

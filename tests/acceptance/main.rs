@@ -24,6 +24,7 @@ mod import_tenant;
 
 // The provider as a whole.
 mod bad_input;
+mod doctor;
 mod examples;
 mod harness_smoke;
 mod plugin_handshake;

@@ -3,7 +3,16 @@
 //! filesystem mirror, and a real `terraform init` (no `dev_overrides`) installs it
 //! for `source = "halopsa/halopsa"` with a version constraint; `terraform plan` and
 //! `apply` then run the installed provider against halo-sim.
+//!
+//! The package itself is checked too: each zip holds one binary, named as Terraform
+//! expects, of the right format for its platform (read from its magic bytes), the
+//! SHA256SUMS file matches the files, and its detached GPG signature verifies with
+//! the public key written beside it (and fails for altered sums). By default only
+//! this machine's zip is built and checked, so CI stays quick; with
+//! `HALOPSA_RELEASE_ALL=1` the test runs `scripts/release --all` and checks all five
+//! platforms' zips (slow the first time: it cross builds four targets).
 
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -30,13 +39,19 @@ fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Runs `scripts/release --binary <the test build> --out <dir>` and returns `dir`.
+/// Runs `scripts/release --binary <the test build> --out <dir>/dist` and returns
+/// that directory.
 fn package(dir: &Path) -> PathBuf {
+    let bin = provider_bin();
+    release(dir, &[OsStr::new("--binary"), bin.as_os_str()])
+}
+
+/// Runs `scripts/release ARGS --out <dir>/dist` and returns that directory.
+fn release(dir: &Path, args: &[&OsStr]) -> PathBuf {
     let out = dir.join("dist");
     let result = Command::new("bash")
         .arg(repo().join("scripts/release"))
-        .arg("--binary")
-        .arg(provider_bin())
+        .args(args)
         .arg("--out")
         .arg(&out)
         .current_dir(repo())
@@ -224,5 +239,239 @@ provider_installation {{
     assert!(
         !init.success() && init.combined().contains("no available releases match"),
         "init must fail for a version the mirror does not hold\n{init}"
+    );
+}
+
+const ALL_PLATFORMS: [&str; 5] = [
+    "linux_amd64",
+    "linux_arm64",
+    "darwin_amd64",
+    "darwin_arm64",
+    "windows_amd64",
+];
+
+/// What the first bytes of an executable say it is: "ELF x86-64", "Mach-O arm64",
+/// "PE32+ AMD64", ... or a description of what it is not.
+fn binary_format(bytes: &[u8]) -> String {
+    let u16le = |at: usize| {
+        bytes
+            .get(at..at + 2)
+            .map(|b| u16::from_le_bytes([b[0], b[1]]))
+    };
+    let u32le = |at: usize| {
+        bytes
+            .get(at..at + 4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    };
+    if bytes.starts_with(b"\x7fELF") {
+        // EI_CLASS 2 = 64-bit, EI_DATA 1 = little-endian; e_machine at 0x12.
+        if bytes.get(4) != Some(&2) || bytes.get(5) != Some(&1) {
+            return "ELF, not 64-bit little-endian".into();
+        }
+        return match u16le(0x12) {
+            Some(0x3e) => "ELF x86-64".into(),
+            Some(0xb7) => "ELF aarch64".into(),
+            other => format!("ELF for machine {other:?}"),
+        };
+    }
+    if bytes.starts_with(&[0xcf, 0xfa, 0xed, 0xfe]) {
+        // MH_MAGIC_64, little-endian; cputype follows.
+        return match u32le(4) {
+            Some(0x0100_0007) => "Mach-O x86_64".into(),
+            Some(0x0100_000c) => "Mach-O arm64".into(),
+            other => format!("Mach-O for cputype {other:?}"),
+        };
+    }
+    if bytes.starts_with(b"MZ") {
+        // e_lfanew at 0x3c points at "PE\0\0", the COFF header (machine first)
+        // and then the optional header, whose magic 0x20b means PE32+.
+        let Some(pe) = u32le(0x3c).map(|v| v as usize) else {
+            return "MZ without a PE header".into();
+        };
+        if bytes.get(pe..pe + 4) != Some(b"PE\0\0".as_slice()) {
+            return "MZ without a PE signature".into();
+        }
+        let kind = match u16le(pe + 24) {
+            Some(0x20b) => "PE32+",
+            Some(0x10b) => "PE32",
+            _ => "PE?",
+        };
+        return match u16le(pe + 4) {
+            Some(0x8664) => format!("{kind} AMD64"),
+            Some(0xaa64) => format!("{kind} ARM64"),
+            other => format!("{kind} for machine {other:?}"),
+        };
+    }
+    format!(
+        "unknown format (first bytes {:02x?})",
+        &bytes[..bytes.len().min(8)]
+    )
+}
+
+fn expected_format(platform: &str) -> &'static str {
+    match platform {
+        "linux_amd64" => "ELF x86-64",
+        "linux_arm64" => "ELF aarch64",
+        "darwin_amd64" => "Mach-O x86_64",
+        "darwin_arm64" => "Mach-O arm64",
+        "windows_amd64" => "PE32+ AMD64",
+        other => panic!("no expected binary format for platform {other}"),
+    }
+}
+
+fn run_ok(cmd: &mut Command, what: &str) -> std::process::Output {
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {what}: {e}"));
+    assert!(
+        out.status.success(),
+        "{what} failed ({})\n--- stdout ---\n{}\n--- stderr ---\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+#[test]
+fn release_zips_hold_their_platforms_binary_and_the_sums_are_signed() {
+    let all = std::env::var("HALOPSA_RELEASE_ALL").is_ok_and(|v| v == "1");
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let (dist, platforms): (PathBuf, Vec<String>) = if all {
+        let dist = release(dir.path(), &[OsStr::new("--all")]);
+        (dist, ALL_PLATFORMS.iter().map(|p| p.to_string()).collect())
+    } else {
+        eprintln!(
+            "checking this machine's zip only; HALOPSA_RELEASE_ALL=1 checks all five platforms"
+        );
+        (package(dir.path()), vec![platform()])
+    };
+    let prefix = format!("terraform-provider-halopsa_{VERSION}_");
+
+    // The zips in dist/ are exactly the expected platforms'.
+    let mut zips: Vec<String> = std::fs::read_dir(&dist)
+        .expect("list dist")
+        .map(|e| {
+            e.expect("dist entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .filter(|n| n.starts_with(&prefix) && n.ends_with(".zip"))
+        .collect();
+    zips.sort();
+    let mut expected: Vec<String> = platforms
+        .iter()
+        .map(|p| format!("{prefix}{p}.zip"))
+        .collect();
+    expected.sort();
+    assert_eq!(zips, expected, "the zips scripts/release wrote");
+
+    for platform in &platforms {
+        let zip = dist.join(format!("{prefix}{platform}.zip"));
+        let exe = if platform.starts_with("windows_") {
+            ".exe"
+        } else {
+            ""
+        };
+        let inner = format!("terraform-provider-halopsa_v{VERSION}{exe}");
+        // One entry, the binary, executable for everyone.
+        let listing = run_ok(Command::new("unzip").arg("-Z").arg(&zip), "unzip -Z");
+        let listing = String::from_utf8_lossy(&listing.stdout).into_owned();
+        let entries: Vec<&str> = listing
+            .lines()
+            .filter(|l| l.starts_with('-') || l.starts_with('d'))
+            .collect();
+        assert_eq!(
+            entries.len(),
+            1,
+            "{platform}: one entry expected\n{listing}"
+        );
+        assert!(
+            entries[0].starts_with("-rwxr-xr-x") && entries[0].ends_with(&format!(" {inner}")),
+            "{platform}: the entry must be {inner}, mode 0755\n{listing}"
+        );
+        let bytes = run_ok(
+            Command::new("unzip").arg("-p").arg(&zip).arg(&inner),
+            "unzip -p",
+        )
+        .stdout;
+        assert_eq!(
+            binary_format(&bytes),
+            expected_format(platform),
+            "{platform}: wrong binary format in {}",
+            zip.display()
+        );
+    }
+
+    // SHA256SUMS: the zips and the manifest, and nothing else, all matching.
+    let sums_name = format!("{prefix}SHA256SUMS");
+    let sums = std::fs::read_to_string(dist.join(&sums_name)).expect("read SHA256SUMS");
+    let mut listed: Vec<&str> = sums
+        .lines()
+        .map(|l| l.split_once("  ").map_or(l, |(_, name)| name))
+        .collect();
+    listed.sort();
+    let mut want: Vec<String> = expected.clone();
+    want.push(format!("{prefix}manifest.json"));
+    want.sort();
+    assert_eq!(listed, want, "the files SHA256SUMS lists:\n{sums}");
+    run_ok(
+        Command::new("sha256sum")
+            .args(["--check", "--strict", &sums_name])
+            .current_dir(&dist),
+        "sha256sum --check",
+    );
+
+    // The signature verifies with the public key beside it, in a keyring that holds
+    // nothing else, and fails for sums that differ by one byte.
+    if Command::new("gpg").arg("--version").output().is_err() {
+        panic!(
+            "gpg is not installed, though scripts/release installs it: cannot check the signature"
+        );
+    }
+    let home = dir.path().join("gnupg");
+    std::fs::create_dir(&home).expect("create GNUPGHOME");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&home, std::fs::Permissions::from_mode(0o700))
+            .expect("chmod GNUPGHOME");
+    }
+    let gpg = || {
+        let mut cmd = Command::new("gpg");
+        cmd.arg("--batch").arg("--homedir").arg(&home);
+        cmd
+    };
+    run_ok(
+        gpg()
+            .arg("--import")
+            .arg(dist.join(format!("{prefix}signing_key.asc"))),
+        "gpg --import",
+    );
+    let sig = dist.join(format!("{sums_name}.sig"));
+    let verified = run_ok(
+        gpg().arg("--verify").arg(&sig).arg(dist.join(&sums_name)),
+        "gpg --verify",
+    );
+    assert!(
+        String::from_utf8_lossy(&verified.stderr).contains("Good signature"),
+        "gpg --verify did not report a good signature:\n{}",
+        String::from_utf8_lossy(&verified.stderr)
+    );
+    let altered = dir.path().join("altered_SHA256SUMS");
+    let mut bytes = sums.into_bytes();
+    bytes[0] = if bytes[0] == b'0' { b'1' } else { b'0' };
+    std::fs::write(&altered, bytes).expect("write altered sums");
+    let bad = gpg()
+        .arg("--verify")
+        .arg(&sig)
+        .arg(&altered)
+        .output()
+        .expect("run gpg --verify");
+    assert!(
+        !bad.status.success(),
+        "the signature must not verify altered sums:\n{}",
+        String::from_utf8_lossy(&bad.stderr)
     );
 }
