@@ -17,8 +17,9 @@ use serde_json::{json, Value};
 use crate::auth;
 use crate::error::{parse_json, ApiError};
 use crate::kind::Kind;
-use crate::state::{lock, Shared};
+use crate::state::Shared;
 use crate::store::{render, Object};
+use crate::sync::lock;
 
 /// The routes under `/api`.
 pub(crate) fn routes(shared: Arc<Shared>) -> Router<Arc<Shared>> {

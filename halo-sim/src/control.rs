@@ -13,11 +13,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::error::{parse_json, ApiError};
-use crate::faults::Fault;
+use crate::faults::{Fault, FaultAction};
 use crate::kind::Kind;
-use crate::state::{lock, Shared};
+use crate::ratelimit::RateLimit;
+use crate::state::Shared;
 use crate::store::Object;
-use crate::RateLimit;
+use crate::sync::lock;
 
 pub(crate) fn routes() -> Router<Arc<Shared>> {
     Router::new()
@@ -49,7 +50,7 @@ async fn add_fault(
 ) -> Result<Json<Value>, ApiError> {
     let fault: Fault = serde_json::from_value(parse_json(&body)?)
         .map_err(|err| ApiError::BadRequest(format!("not a fault: {err}")))?;
-    if let crate::FaultAction::Status { status, .. } = fault.action {
+    if let FaultAction::Status { status, .. } = fault.action {
         if !(100..=999).contains(&status) {
             return Err(ApiError::BadRequest(format!(
                 "{status} is not an HTTP status"

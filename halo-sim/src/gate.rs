@@ -15,7 +15,8 @@ use crate::conn::ConnKill;
 use crate::error::ApiError;
 use crate::faults::FaultAction;
 use crate::journal::{now_ms, redact, redact_query, JournalEntry};
-use crate::state::{lock, Shared};
+use crate::state::Shared;
+use crate::sync::lock;
 
 /// The largest request body accepted.
 const MAX_BODY: usize = 16 * 1024 * 1024;

@@ -2,24 +2,20 @@
 //! rate limiter and the settings that can change at run time.
 
 use std::io;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use serde_json::{Map, Value};
 
-use crate::auth::Tokens;
-use crate::faults::Faults;
+use crate::faults::{Fault, Faults};
 use crate::journal::Journal;
 use crate::kind::Kind;
-use crate::ratelimit::RateLimiter;
+use crate::options::SimOptions;
+use crate::ratelimit::{RateLimit, RateLimiter};
 use crate::seed;
 use crate::store::{self, Store};
-use crate::SimOptions;
-
-/// Locks a mutex; a panic elsewhere while holding it does not poison the emulator.
-pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
-}
+use crate::sync::lock;
+use crate::tokens::Tokens;
 
 /// What the token endpoint checks.
 #[derive(Debug, Clone)]
@@ -95,9 +91,9 @@ impl Shared {
     }
 }
 
-/// Operations shared by the control endpoints and [`crate::Sim`].
+/// Operations shared by the control endpoints and `Sim`.
 impl Shared {
-    pub fn set_rate_limit(&self, limit: Option<crate::RateLimit>) {
+    pub fn set_rate_limit(&self, limit: Option<RateLimit>) {
         lock(&self.limiter).set(limit);
     }
 
@@ -117,7 +113,7 @@ impl Shared {
         lock(&self.tokens).issued()
     }
 
-    pub fn inject(&self, fault: crate::Fault) {
+    pub fn inject(&self, fault: Fault) {
         lock(&self.faults).push(fault);
     }
 

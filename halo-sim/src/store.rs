@@ -1,14 +1,13 @@
 //! The objects the emulator holds, and the Halo semantics of saving them:
 //! create or partial update, id assignment, defaults, and rendering answers.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::ids;
 use crate::kind::{IdStyle, Kind};
-use crate::validate;
+use crate::validate::{self, Refs};
 
-/// One stored Halo object: every field it was given, known or not.
-pub type Object = Map<String, Value>;
+pub use crate::object::Object;
 
 /// Why a write was refused.
 #[derive(Debug, thiserror::Error)]
@@ -57,11 +56,6 @@ impl Store {
     pub fn get(&self, kind: Kind, id: &str) -> Option<&Object> {
         self.position(kind, id)
             .map(|i| &self.objects[kind.index()][i])
-    }
-
-    /// Whether an object of `kind` has the id `id`.
-    pub fn contains(&self, kind: Kind, id: &str) -> bool {
-        self.position(kind, id).is_some()
     }
 
     fn position(&self, kind: Kind, id: &str) -> Option<usize> {
@@ -210,6 +204,12 @@ impl Store {
             let next = &mut self.next_id[kind.index()];
             *next = (*next).max(n + 1);
         }
+    }
+}
+
+impl Refs for Store {
+    fn contains(&self, kind: Kind, id: &str) -> bool {
+        self.position(kind, id).is_some()
     }
 }
 

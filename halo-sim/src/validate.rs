@@ -3,7 +3,7 @@
 use serde_json::Value;
 
 use crate::kind::Kind;
-use crate::store::{Object, Store};
+use crate::object::Object;
 
 /// The longest name Halo accepts.
 pub const MAX_NAME_LEN: usize = 255;
@@ -138,11 +138,17 @@ fn field_types(kind: Kind) -> &'static [(&'static str, Type)] {
 
 type Check = Result<(), String>;
 
+/// What the checks need to know of the other objects: whether an id exists.
+pub trait Refs {
+    /// Whether an object of `kind` has the id `id`.
+    fn contains(&self, kind: Kind, id: &str) -> bool;
+}
+
 /// Checks an object about to be saved. `merged` is the whole object after
 /// the write; `changes` holds the fields the request sets (the whole
 /// object on create). References are checked only where they change, so
 /// that a dangling reference left by a delete does not block later edits.
-pub fn check(kind: Kind, merged: &Object, changes: &Object, store: &Store) -> Check {
+pub fn check(kind: Kind, merged: &Object, changes: &Object, store: &dyn Refs) -> Check {
     check_types(kind, changes)?;
     check_name(kind.name_field(), merged)?;
     match kind {
@@ -211,7 +217,7 @@ fn required_int(obj: &Object, field: &str) -> Result<i64, String> {
         .ok_or_else(|| format!("field `{field}` is required"))
 }
 
-fn exists(store: &Store, kind: Kind, field: &str, id: i64) -> Check {
+fn exists(store: &dyn Refs, kind: Kind, field: &str, id: i64) -> Check {
     if store.contains(kind, &id.to_string()) {
         Ok(())
     } else {
@@ -222,7 +228,7 @@ fn exists(store: &Store, kind: Kind, field: &str, id: i64) -> Check {
     }
 }
 
-fn check_role_refs(roles: &[Value], store: &Store) -> Check {
+fn check_role_refs(roles: &[Value], store: &dyn Refs) -> Check {
     for role in roles {
         let id = role
             .get("id")
@@ -236,7 +242,7 @@ fn check_role_refs(roles: &[Value], store: &Store) -> Check {
 }
 
 /// Checks a list of `UnameDepartment` (for agents and roles alike).
-fn check_memberships(departments: &[Value], store: &Store) -> Check {
+fn check_memberships(departments: &[Value], store: &dyn Refs) -> Check {
     for membership in departments {
         let id = membership
             .get("department_id")
@@ -290,7 +296,7 @@ fn check_claims(claims: &[Value]) -> Check {
     Ok(())
 }
 
-fn check_application(merged: &Object, changes: &Object, store: &Store) -> Check {
+fn check_application(merged: &Object, changes: &Object, store: &dyn Refs) -> Check {
     let grant = merged.get("grant_type").and_then(Value::as_str);
     let grant = match grant {
         Some(g) if GRANT_TYPES.contains(&g) => g,
