@@ -39,10 +39,10 @@ use serde_json::Value;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
-pub use faults::{Fault, FaultAction};
+pub use faults::{Fault, FaultAction, FaultRate};
 pub use journal::JournalEntry;
 pub use kind::{Kind, UnknownKind};
-pub use options::SimOptions;
+pub use options::{SimOptions, DEFAULT_PAGE_CAP};
 pub use ratelimit::RateLimit;
 
 use conn::{ConnKill, KillableListener};
@@ -168,6 +168,17 @@ impl Sim {
     /// Sets (or with `None` turns off) the rate limit; a new window starts.
     pub fn set_rate_limit(&self, limit: Option<RateLimit>) {
         self.shared.set_rate_limit(limit);
+    }
+
+    /// Sets (or with `None` turns off) the random faults; their generator
+    /// starts again from the seed.
+    pub fn set_fault_rate(&self, rate: Option<FaultRate>) {
+        self.shared.set_fault_rate(rate);
+    }
+
+    /// Sets the most objects one list answer holds (at least 1).
+    pub fn set_page_cap(&self, cap: usize) {
+        self.shared.set_page_cap(cap);
     }
 
     /// Sets the delay added to every `/api` and `/auth` request.

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::faults::FaultRate;
 use crate::ratelimit::RateLimit;
 
 /// How an emulator starts.
@@ -25,7 +26,14 @@ pub struct SimOptions {
     pub latency: Duration,
     /// Halo's rate limit, off when `None`.
     pub rate_limit: Option<RateLimit>,
+    /// The most objects one list answer holds, paged or not (Halo: 100).
+    pub page_cap: usize,
+    /// Random seeded faults for soak tests, off when `None`.
+    pub fault_rate: Option<FaultRate>,
 }
+
+/// Halo's page cap: no list answer holds more than 100 objects.
+pub const DEFAULT_PAGE_CAP: usize = 100;
 
 impl Default for SimOptions {
     fn default() -> Self {
@@ -38,6 +46,8 @@ impl Default for SimOptions {
             token_ttl: Duration::from_secs(3600),
             latency: Duration::ZERO,
             rate_limit: None,
+            page_cap: DEFAULT_PAGE_CAP,
+            fault_rate: None,
         }
     }
 }
