@@ -154,6 +154,7 @@ impl ApiApplicationModel {
             loginas_agent_id: agent,
             scopes,
             inactive: Some(!self.active.unwrap_or(true)),
+            organisation_id: None,
             client_id: None,
             client_secret: None,
         })

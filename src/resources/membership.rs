@@ -270,10 +270,7 @@ const WRITE_FIELDS: &[Field] = &[
 /// Sets the entry of `department` in `list` to `level`, keeping its place (or
 /// appending it) and dropping any duplicate of it. Answers whether the list changed.
 fn set_entry(list: &mut Vec<DepartmentMembership>, department: i64, level: i64) -> bool {
-    let wanted = DepartmentMembership {
-        department_id: department,
-        membershiplevel: level,
-    };
+    let wanted = DepartmentMembership::new(department, level);
     let before = list.clone();
     let mut placed = false;
     list.retain_mut(|entry| {
@@ -543,10 +540,7 @@ mod tests {
     use super::*;
 
     fn m(department_id: i64, membershiplevel: i64) -> DepartmentMembership {
-        DepartmentMembership {
-            department_id,
-            membershiplevel,
-        }
+        DepartmentMembership::new(department_id, membershiplevel)
     }
 
     #[test]
