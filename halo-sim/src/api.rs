@@ -17,8 +17,9 @@ use serde_json::{json, Value};
 use crate::auth;
 use crate::error::{parse_json, ApiError};
 use crate::kind::Kind;
-use crate::state::{lock, Shared};
-use crate::store::{render, Object};
+use crate::state::Shared;
+use crate::store::Object;
+use crate::sync::lock;
 
 /// The routes under `/api`.
 pub(crate) fn routes(shared: Arc<Shared>) -> Router<Arc<Shared>> {
@@ -54,6 +55,7 @@ impl Params {
             .filter(|v| !v.is_empty())
     }
 
+    /// Whether the parameter `key` is `true` (or `1`).
     fn flag(&self, key: &str) -> bool {
         self.get(key)
             .is_some_and(|v| v.eq_ignore_ascii_case("true") || v == "1")
@@ -92,7 +94,14 @@ fn not_found(kind: Kind, id: &str) -> ApiError {
     ApiError::NotFound(format!("{} id {id} was not found", kind.api_path()))
 }
 
-/// Whether a listed object passes the list's filters.
+/// Whether `obj[field]` is `true`.
+fn is_set(obj: &Object, field: &str) -> bool {
+    obj.get(field).and_then(Value::as_bool).unwrap_or(false)
+}
+
+/// Whether a listed object passes the list's filters: `search` (a
+/// case-insensitive substring of the name), the kind's own filters, and the
+/// objects Halo leaves out unless asked for (docs/halo-api.md, "Agents").
 fn keep(kind: Kind, obj: &Object, params: &Params) -> bool {
     let name_matches = params.get("search").is_none_or(|search| {
         obj.get(kind.name_field())
@@ -101,20 +110,64 @@ fn keep(kind: Kind, obj: &Object, params: &Params) -> bool {
     });
     let kind_filter = match kind {
         Kind::Department => params.int_matches("org_id", obj, "organisation_id"),
-        Kind::Team => params.int_matches("department_id", obj, "department_id"),
+        Kind::Team => {
+            params.int_matches("department_id", obj, "department_id")
+                && (!is_set(obj, "inactive")
+                    || params.flag("includeinactive")
+                    || params.flag("includedisabled"))
+        }
         Kind::Agent => {
-            params.flag("includeapiagents")
-                || !obj
-                    .get("isapiagent")
-                    .and_then(Value::as_bool)
-                    .unwrap_or(false)
+            (params.flag("includeapiagents") || !is_set(obj, "isapiagent"))
+                && (params.flag("includedisabled") || !is_set(obj, "isdisabled"))
+        }
+        Kind::Client => {
+            params.int_matches("toplevel_id", obj, "toplevel_id")
+                && (params.flag("includeinactive") || !is_set(obj, "inactive"))
         }
         _ => true,
     };
     name_matches && kind_filter
 }
 
-/// `GET /api/X`: a bare array, or `{"record_count": N, "<key>": [...]}`.
+/// The part of a list one answer holds: `pageinate=true&page_size=N&page_no=P`
+/// (1-based) picks page P of size min(N, cap); without `pageinate` the answer
+/// is the first `cap` objects, as Halo caps every list at 100.
+fn page_range(
+    params: &Params,
+    total: usize,
+    cap: usize,
+) -> Result<std::ops::Range<usize>, ApiError> {
+    let number = |key: &str| -> Result<Option<usize>, ApiError> {
+        params
+            .get(key)
+            .map(|v| {
+                v.trim().parse::<usize>().map_err(|_| {
+                    ApiError::BadRequest(format!(
+                        "`{key}` must be a non-negative integer, not `{v}`"
+                    ))
+                })
+            })
+            .transpose()
+    };
+    let (size, page) = if params.flag("pageinate") {
+        let size = number("page_size")?
+            .filter(|n| *n > 0)
+            .unwrap_or(cap)
+            .min(cap);
+        let page = number("page_no")?.unwrap_or(1);
+        if page == 0 {
+            return Err(ApiError::BadRequest("`page_no` is 1-based".into()));
+        }
+        (size, page)
+    } else {
+        (cap, 1)
+    };
+    let start = size.saturating_mul(page - 1).min(total);
+    Ok(start..start.saturating_add(size).min(total))
+}
+
+/// `GET /api/X`: a bare array, or `{"record_count": N, "<key>": [...]}` where
+/// N counts every object that passes the filters, not only this page's.
 async fn list(
     State(shared): State<Arc<Shared>>,
     Path(entity): Path<String>,
@@ -123,14 +176,21 @@ async fn list(
     let kind = kind_of(&entity)?;
     let params = Params::from_query(query)?;
     let details = params.flag("includedetails");
-    let items: Vec<Value> = lock(&shared.store)
+    let cap = shared.settings().page_cap;
+    let store = lock(&shared.store);
+    let kept: Vec<&Object> = store
         .list(kind)
         .iter()
         .filter(|obj| keep(kind, obj, &params))
-        .map(|obj| render(kind, obj, details))
         .collect();
+    let total = kept.len();
+    let items: Vec<Value> = kept[page_range(&params, total, cap)?]
+        .iter()
+        .map(|obj| store.render(kind, obj, details))
+        .collect();
+    drop(store);
     let answer = match kind.list_key() {
-        Some(key) => json!({"record_count": items.len(), key: items}),
+        Some(key) => json!({"record_count": total, key: items}),
         None => Value::Array(items),
     };
     Ok(Json(answer).into_response())
@@ -146,7 +206,7 @@ async fn get_one(
     let details = Params::from_query(query)?.flag("includedetails");
     let store = lock(&shared.store);
     let obj = store.get(kind, &id).ok_or_else(|| not_found(kind, &id))?;
-    Ok(Json(render(kind, obj, details)).into_response())
+    Ok(Json(store.render(kind, obj, details)).into_response())
 }
 
 /// `POST /api/X`: a JSON array of objects to create or update.
@@ -166,7 +226,8 @@ async fn save(
             "the request body is an empty array".into(),
         ));
     }
-    let saved = lock(&shared.store).save_all(kind, &elements)?;
+    let mut store = lock(&shared.store);
+    let saved = store.save_all(kind, &elements)?;
     let status = if saved.iter().any(|s| s.created) {
         StatusCode::CREATED
     } else {
@@ -174,8 +235,9 @@ async fn save(
     };
     let mut answers: Vec<Value> = saved
         .iter()
-        .map(|s| render(kind, &s.answer, true))
+        .map(|s| store.render(kind, &s.answer, true))
         .collect();
+    drop(store);
     let answer = match answers.len() {
         1 => answers.remove(0),
         _ => Value::Array(answers),
@@ -189,10 +251,11 @@ async fn delete_one(
     Path((entity, id)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
     let kind = writable_kind(&entity)?;
-    let deleted = lock(&shared.store)
+    let mut store = lock(&shared.store);
+    let deleted = store
         .delete(kind, &id)
         .ok_or_else(|| not_found(kind, &id))?;
-    Ok(Json(render(kind, &deleted, true)).into_response())
+    Ok(Json(store.render(kind, &deleted, true)).into_response())
 }
 
 /// Any path no route serves.

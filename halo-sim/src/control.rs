@@ -13,11 +13,12 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use crate::error::{parse_json, ApiError};
-use crate::faults::Fault;
+use crate::faults::{Fault, FaultAction, FaultRate};
 use crate::kind::Kind;
-use crate::state::{lock, Shared};
+use crate::ratelimit::RateLimit;
+use crate::state::Shared;
 use crate::store::Object;
-use crate::RateLimit;
+use crate::sync::lock;
 
 pub(crate) fn routes() -> Router<Arc<Shared>> {
     Router::new()
@@ -49,7 +50,7 @@ async fn add_fault(
 ) -> Result<Json<Value>, ApiError> {
     let fault: Fault = serde_json::from_value(parse_json(&body)?)
         .map_err(|err| ApiError::BadRequest(format!("not a fault: {err}")))?;
-    if let crate::FaultAction::Status { status, .. } = fault.action {
+    if let FaultAction::Status { status, .. } = fault.action {
         if !(100..=999).contains(&status) {
             return Err(ApiError::BadRequest(format!(
                 "{status} is not an HTTP status"
@@ -81,6 +82,9 @@ struct ConfigChange {
     rate_limit: Option<Option<RateLimitWire>>,
     latency_ms: Option<u64>,
     token_ttl_secs: Option<u64>,
+    page_cap: Option<usize>,
+    #[serde(default, deserialize_with = "present")]
+    fault_rate: Option<Option<FaultRate>>,
 }
 
 /// Tells a present `null` (`Some(None)`) from an absent field (`None`).
@@ -102,6 +106,8 @@ fn current_config(shared: &Shared) -> Value {
         "rate_limit": limit,
         "latency_ms": u64::try_from(settings.latency.as_millis()).unwrap_or(u64::MAX),
         "token_ttl_secs": settings.token_ttl.as_secs(),
+        "page_cap": settings.page_cap,
+        "fault_rate": lock(&shared.random_faults).rate(),
     })
 }
 
@@ -115,6 +121,13 @@ async fn set_config(
 ) -> Result<Json<Value>, ApiError> {
     let change: ConfigChange = serde_json::from_value(parse_json(&body)?)
         .map_err(|err| ApiError::BadRequest(format!("not a config change: {err}")))?;
+    if change.page_cap == Some(0) {
+        return Err(ApiError::BadRequest("`page_cap` must be at least 1".into()));
+    }
+    if let Some(Some(rate)) = &change.fault_rate {
+        rate.check()
+            .map_err(|e| ApiError::BadRequest(format!("fault_rate: {e}")))?;
+    }
     if let Some(limit) = change.rate_limit {
         shared.set_rate_limit(limit.map(|l| RateLimit {
             requests: l.requests,
@@ -126,6 +139,12 @@ async fn set_config(
     }
     if let Some(secs) = change.token_ttl_secs {
         shared.set_token_ttl(Duration::from_secs(secs));
+    }
+    if let Some(cap) = change.page_cap {
+        shared.set_page_cap(cap);
+    }
+    if let Some(rate) = change.fault_rate {
+        shared.set_fault_rate(rate);
     }
     Ok(Json(current_config(&shared)))
 }

@@ -1,6 +1,8 @@
 //! Injected faults: the next N requests matching a method and path prefix
 //! get a chosen treatment instead of (or around) their normal answer.
 
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
 use serde::{Deserialize, Serialize};
 
 /// A fault to inject.
@@ -131,6 +133,100 @@ impl Faults {
     }
 }
 
+/// Random faults for soak tests: each `/api` request (but `/api/authinfo`) is
+/// answered 503 with probability `status_503`, 429 with `status_429`, and a
+/// create (a `POST /api/X` with an element that has no id) that got through is
+/// committed and its answer dropped with probability `drop_creates`. The draws
+/// come from a generator seeded with `seed`, so one sequence of requests meets
+/// the same faults every time. Faults injected one by one fire first.
+///
+/// JSON form (in `POST /__config`): `{"seed": 7, "status_503": 0.05,
+/// "status_429": 0.02, "drop_creates": 0.01}`; absent rates are 0.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FaultRate {
+    #[serde(default)]
+    pub seed: u64,
+    #[serde(default)]
+    pub status_503: f64,
+    #[serde(default)]
+    pub status_429: f64,
+    #[serde(default)]
+    pub drop_creates: f64,
+}
+
+impl FaultRate {
+    /// Why the rates are unusable, if they are.
+    pub fn check(&self) -> Result<(), String> {
+        let rates = [
+            ("status_503", self.status_503),
+            ("status_429", self.status_429),
+            ("drop_creates", self.drop_creates),
+        ];
+        for (name, rate) in rates {
+            if !(0.0..=1.0).contains(&rate) {
+                return Err(format!(
+                    "`{name}` must be a probability in 0..=1, not {rate}"
+                ));
+            }
+        }
+        if self.status_503 + self.status_429 > 1.0 {
+            return Err("`status_503` and `status_429` together must not exceed 1".into());
+        }
+        Ok(())
+    }
+}
+
+/// The random faults in force and their generator.
+#[derive(Debug)]
+pub struct RandomFaults {
+    rate: Option<FaultRate>,
+    rng: StdRng,
+}
+
+impl RandomFaults {
+    pub fn new(rate: Option<FaultRate>) -> Self {
+        RandomFaults {
+            rng: StdRng::seed_from_u64(rate.map_or(0, |r| r.seed)),
+            rate,
+        }
+    }
+
+    /// Replaces the rates; the generator starts again from the new seed.
+    pub fn set(&mut self, rate: Option<FaultRate>) {
+        *self = RandomFaults::new(rate);
+    }
+
+    pub fn rate(&self) -> Option<FaultRate> {
+        self.rate
+    }
+
+    /// The random fault for a request, if one is drawn.
+    pub fn draw(&mut self, path: &str, is_create: bool) -> Option<FaultAction> {
+        let rate = self.rate?;
+        if !path.starts_with("/api/") || path.eq_ignore_ascii_case("/api/authinfo") {
+            return None;
+        }
+        let roll: f64 = self.rng.random();
+        if roll < rate.status_503 {
+            return Some(FaultAction::Status {
+                status: 503,
+                retry_after_secs: None,
+            });
+        }
+        if roll < rate.status_503 + rate.status_429 {
+            return Some(FaultAction::Status {
+                status: 429,
+                retry_after_secs: None,
+            });
+        }
+        if is_create && self.rng.random::<f64>() < rate.drop_creates {
+            return Some(FaultAction::CommitThenDrop);
+        }
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -179,5 +275,80 @@ mod tests {
         assert!(faults.take("POST", "/api/Team").is_some());
         assert!(faults.take("POST", "/api/Team/3").is_some());
         assert_eq!(faults.take("POST", "/api/Team"), None);
+    }
+}
+
+#[cfg(test)]
+mod random_tests {
+    use super::*;
+
+    fn draws(rate: FaultRate, n: usize, is_create: bool) -> Vec<Option<FaultAction>> {
+        let mut faults = RandomFaults::new(Some(rate));
+        (0..n)
+            .map(|_| faults.draw("/api/Agent", is_create))
+            .collect()
+    }
+
+    #[test]
+    fn seeded_rates_repeat_and_roughly_hold() {
+        let rate = FaultRate {
+            seed: 42,
+            status_503: 0.05,
+            status_429: 0.02,
+            drop_creates: 0.5,
+        };
+        let first = draws(rate, 4000, true);
+        assert_eq!(
+            first,
+            draws(rate, 4000, true),
+            "the same seed, the same faults"
+        );
+        let other = draws(FaultRate { seed: 43, ..rate }, 4000, true);
+        assert_ne!(first, other, "another seed, other faults");
+        let count = |want: &FaultAction| first.iter().filter(|f| f.as_ref() == Some(want)).count();
+        let unavailable = count(&FaultAction::Status {
+            status: 503,
+            retry_after_secs: None,
+        });
+        let limited = count(&FaultAction::Status {
+            status: 429,
+            retry_after_secs: None,
+        });
+        let dropped = count(&FaultAction::CommitThenDrop);
+        assert!((120..=280).contains(&unavailable), "503s: {unavailable}");
+        assert!((40..=130).contains(&limited), "429s: {limited}");
+        assert!((1600..=2100).contains(&dropped), "drops: {dropped}");
+        let not_creates = draws(rate, 4000, false);
+        assert!(!not_creates.contains(&Some(FaultAction::CommitThenDrop)));
+    }
+
+    #[test]
+    fn rates_are_checked_and_control_paths_spared() {
+        let bad = FaultRate {
+            seed: 0,
+            status_503: 0.7,
+            status_429: 0.7,
+            drop_creates: 0.0,
+        };
+        assert!(bad.check().is_err());
+        assert!(FaultRate {
+            status_503: -0.1,
+            ..bad
+        }
+        .check()
+        .is_err());
+        let always = FaultRate {
+            seed: 1,
+            status_503: 1.0,
+            status_429: 0.0,
+            drop_creates: 0.0,
+        };
+        assert!(always.check().is_ok());
+        let mut faults = RandomFaults::new(Some(always));
+        assert_eq!(faults.draw("/api/authinfo", false), None);
+        assert_eq!(faults.draw("/auth/token", false), None);
+        assert!(faults.draw("/api/Team", false).is_some());
+        faults.set(None);
+        assert_eq!(faults.draw("/api/Team", false), None);
     }
 }

@@ -15,7 +15,8 @@ use crate::conn::ConnKill;
 use crate::error::ApiError;
 use crate::faults::FaultAction;
 use crate::journal::{now_ms, redact, redact_query, JournalEntry};
-use crate::state::{lock, Shared};
+use crate::state::Shared;
+use crate::sync::lock;
 
 /// The largest request body accepted.
 const MAX_BODY: usize = 16 * 1024 * 1024;
@@ -49,8 +50,14 @@ pub(crate) async fn gate(
     let (response, status, body) = match to_bytes(body, MAX_BODY).await {
         Ok(bytes) => {
             let journaled = journal_body(&path, &bytes);
+            let create = is_create(&method, &path, journaled.as_ref());
             let request = Request::from_parts(parts, Body::from(bytes));
-            let (response, status) = treat(&shared, request, next, kill, &method, &path).await;
+            let target = Target {
+                method: &method,
+                path: &path,
+                create,
+            };
+            let (response, status) = treat(&shared, request, next, kill, target).await;
             (response, status, journaled)
         }
         Err(err) => {
@@ -71,6 +78,35 @@ pub(crate) async fn gate(
     response
 }
 
+/// What the faults look at in a request.
+struct Target<'a> {
+    method: &'a str,
+    path: &'a str,
+    /// A `POST /api/X` whose body holds an element without an id.
+    create: bool,
+}
+
+/// Whether a request creates: `POST /api/X` (one segment) with an element
+/// that has no id (or id 0, empty, or the nil GUID).
+fn is_create(method: &str, path: &str, body: Option<&Value>) -> bool {
+    let one_segment = path
+        .strip_prefix("/api/")
+        .is_some_and(|rest| !rest.is_empty() && !rest.contains('/'));
+    let new_element = |element: &Value| match element.get("id") {
+        None | Some(Value::Null) => true,
+        Some(Value::Number(n)) => n.as_i64() == Some(0),
+        Some(Value::String(s)) => {
+            matches!(s.trim(), "" | "0" | "00000000-0000-0000-0000-000000000000")
+        }
+        Some(_) => false,
+    };
+    method.eq_ignore_ascii_case("POST")
+        && one_segment
+        && body
+            .and_then(Value::as_array)
+            .is_some_and(|elements| elements.iter().any(new_element))
+}
+
 /// Runs one admitted request through latency, rate limit and faults.
 /// Answers the response and the status the client sees (0: dropped).
 async fn treat(
@@ -78,8 +114,7 @@ async fn treat(
     request: Request,
     next: Next,
     kill: Option<ConnKill>,
-    method: &str,
-    path: &str,
+    target: Target<'_>,
 ) -> (Response, u16) {
     let latency = shared.settings().latency;
     if !latency.is_zero() {
@@ -89,7 +124,8 @@ async fn treat(
         let response = (StatusCode::TOO_MANY_REQUESTS, RATE_LIMIT_TEXT).into_response();
         return (response, StatusCode::TOO_MANY_REQUESTS.as_u16());
     }
-    let action = lock(&shared.faults).take(method, path);
+    let injected = lock(&shared.faults).take(target.method, target.path);
+    let action = injected.or_else(|| lock(&shared.random_faults).draw(target.path, target.create));
     match action {
         None => with_status(next.run(request).await),
         Some(FaultAction::Delay { ms }) => {
@@ -163,5 +199,17 @@ mod tests {
         assert!(is_halo_path("/auth/token"));
         assert!(!is_halo_path("/__state"));
         assert!(!is_halo_path("/apix"));
+    }
+
+    #[test]
+    fn creates() {
+        let body = serde_json::json!([{"id": 3, "name": "a"}, {"name": "b"}]);
+        assert!(is_create("POST", "/api/Agent", Some(&body)));
+        assert!(!is_create("GET", "/api/Agent", Some(&body)));
+        assert!(!is_create("POST", "/api/Agent/3", Some(&body)));
+        let update = serde_json::json!([{"id": 3, "name": "a"}]);
+        assert!(!is_create("POST", "/api/Agent", Some(&update)));
+        let guid = serde_json::json!([{"id": "", "displayName": "a"}]);
+        assert!(is_create("POST", "/api/Application", Some(&guid)));
     }
 }

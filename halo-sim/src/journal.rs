@@ -11,7 +11,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-use crate::state::lock;
+use crate::sync::lock;
 
 /// One journaled request.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

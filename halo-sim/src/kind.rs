@@ -14,6 +14,7 @@ pub enum Kind {
     Agent,
     Role,
     Application,
+    Client,
 }
 
 /// How a kind's `id` is made.
@@ -42,7 +43,7 @@ struct KindInfo {
 }
 
 /// The table: one row per kind, in the order of [`Kind::ALL`].
-const TABLE: [KindInfo; 7] = [
+const TABLE: [KindInfo; Kind::COUNT] = [
     KindInfo {
         path: "Organisation",
         plural: "organisations",
@@ -106,11 +107,23 @@ const TABLE: [KindInfo; 7] = [
         details: &["scopes"],
         writable: true,
     },
+    KindInfo {
+        path: "Client",
+        plural: "clients",
+        list_key: Some("clients"),
+        id: IdStyle::Counter,
+        name_field: "name",
+        details: &[],
+        writable: true,
+    },
 ];
 
 impl Kind {
     /// Every kind, in table order.
-    pub const ALL: [Kind; 7] = [
+    /// How many kinds there are.
+    pub const COUNT: usize = 8;
+
+    pub const ALL: [Kind; Kind::COUNT] = [
         Kind::Organisation,
         Kind::Department,
         Kind::Team,
@@ -118,6 +131,7 @@ impl Kind {
         Kind::Agent,
         Kind::Role,
         Kind::Application,
+        Kind::Client,
     ];
 
     fn info(self) -> &'static KindInfo {
@@ -175,7 +189,7 @@ impl fmt::Display for Kind {
 
 /// The error for a string that names no kind.
 #[derive(Debug, thiserror::Error)]
-#[error("unknown kind `{0}` (expected one of organisations, departments, teams, workdays, agents, roles, applications)")]
+#[error("unknown kind `{0}` (expected one of organisations, departments, teams, workdays, agents, roles, applications, clients)")]
 pub struct UnknownKind(pub String);
 
 impl FromStr for Kind {

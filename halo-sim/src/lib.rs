@@ -1,5 +1,5 @@
 //! `halo-sim`: an emulator of the HaloPSA REST API as described in
-//! `CONTRACT.md`, for the provider's demo and acceptance tests.
+//! `docs/halo-api.md`, for the provider's demo and acceptance tests.
 //!
 //! [`Sim::start`] runs one on a loopback port in a thread of its own, so
 //! synchronous tests can use it; [`serve`] is the async entry point of the
@@ -15,16 +15,19 @@ mod gate;
 mod ids;
 mod journal;
 mod kind;
+mod object;
+mod options;
 mod ratelimit;
 mod seed;
 mod state;
 mod store;
+mod sync;
+mod tokens;
 mod validate;
 
 use std::future::Future;
 use std::io;
 use std::net::{Ipv4Addr, SocketAddr};
-use std::path::PathBuf;
 use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::Duration;
@@ -36,50 +39,14 @@ use serde_json::Value;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
-pub use faults::{Fault, FaultAction};
+pub use faults::{Fault, FaultAction, FaultRate};
 pub use journal::JournalEntry;
 pub use kind::{Kind, UnknownKind};
+pub use options::{SimOptions, DEFAULT_PAGE_CAP};
 pub use ratelimit::RateLimit;
 
 use conn::{ConnKill, KillableListener};
 use state::Shared;
-
-/// How an emulator starts.
-#[derive(Debug, Clone)]
-pub struct SimOptions {
-    /// The client id the token endpoint accepts.
-    pub client_id: String,
-    /// The client secret the token endpoint accepts.
-    pub client_secret: String,
-    /// When set, `/auth/token` requires `?tenant=` with this value and
-    /// `/api/authinfo` reports it.
-    pub tenant: Option<String>,
-    /// Whether to start with the seed objects.
-    pub seed: bool,
-    /// A file the journal is appended to, as JSON lines.
-    pub journal_path: Option<PathBuf>,
-    /// How long an access token lives.
-    pub token_ttl: Duration,
-    /// A delay added to every `/api` and `/auth` request.
-    pub latency: Duration,
-    /// Halo's rate limit, off when `None`.
-    pub rate_limit: Option<RateLimit>,
-}
-
-impl Default for SimOptions {
-    fn default() -> Self {
-        SimOptions {
-            client_id: "halo-sim".into(),
-            client_secret: "halo-sim-secret".into(),
-            tenant: None,
-            seed: true,
-            journal_path: None,
-            token_ttl: Duration::from_secs(3600),
-            latency: Duration::ZERO,
-            rate_limit: None,
-        }
-    }
-}
 
 fn router(shared: Arc<Shared>) -> Router {
     let halo = Router::new()
@@ -201,6 +168,17 @@ impl Sim {
     /// Sets (or with `None` turns off) the rate limit; a new window starts.
     pub fn set_rate_limit(&self, limit: Option<RateLimit>) {
         self.shared.set_rate_limit(limit);
+    }
+
+    /// Sets (or with `None` turns off) the random faults; their generator
+    /// starts again from the seed.
+    pub fn set_fault_rate(&self, rate: Option<FaultRate>) {
+        self.shared.set_fault_rate(rate);
+    }
+
+    /// Sets the most objects one list answer holds (at least 1).
+    pub fn set_page_cap(&self, cap: usize) {
+        self.shared.set_page_cap(cap);
     }
 
     /// Sets the delay added to every `/api` and `/auth` request.

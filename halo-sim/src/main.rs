@@ -7,11 +7,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use halo_sim::{RateLimit, SimOptions};
+use halo_sim::{FaultRate, RateLimit, SimOptions};
 use tokio::net::TcpListener;
 
 const HELP: &str = "\
-halo-sim: an emulator of the HaloPSA REST API (see CONTRACT.md)
+halo-sim: an emulator of the HaloPSA REST API (see docs/halo-api.md)
 
 USAGE:
     halo-sim [OPTIONS]
@@ -29,6 +29,11 @@ OPTIONS:
     --token-ttl SECS       Access token lifetime in seconds [default: 3600]
     --rate-limit N/SECS    Allow N requests per rolling SECS seconds, then 429 (e.g. 300/300)
     --latency-ms MS        Delay added to every /api and /auth request [default: 0]
+    --page-cap N           Most objects in one list answer, paged or not [default: 100]
+    --fault-rate SPEC      Random faults, e.g. 503=0.05,429=0.02,drop=0.01: per /api request
+                           the chance of a 503, of a 429, and (creates only) of the create
+                           being committed and its answer dropped
+    --fault-seed N         Seed of the random faults [default: 0]
     -h, --help             Print this help
 
 The first line on stdout is `halo-sim listening on http://HOST:PORT`.
@@ -39,12 +44,14 @@ CONTROL ENDPOINTS (no auth, not journaled):
     POST   /__faults                   inject a fault; DELETE clears all faults
     GET    /__config                   current settings; POST changes them:
                                        {\"rate_limit\": {\"requests\": N, \"window_secs\": S} | null,
-                                        \"latency_ms\": N, \"token_ttl_secs\": N}
+                                        \"latency_ms\": N, \"token_ttl_secs\": N, \"page_cap\": N,
+                                        \"fault_rate\": {\"seed\": N, \"status_503\": P,
+                                          \"status_429\": P, \"drop_creates\": P} | null}
     POST   /__objects/{kind}           insert an object out of band
     PATCH  /__objects/{kind}/{id}      merge fields into an object out of band
     DELETE /__objects/{kind}/{id}      delete an object out of band
     POST   /__revoke_tokens            invalidate every issued token
-    kind: organisations, departments, teams, workdays, agents, roles, applications
+    kind: organisations, departments, teams, workdays, agents, roles, applications, clients
 ";
 
 /// What the command line asks for.
@@ -126,6 +133,40 @@ fn parse_rate_limit(value: &str) -> Result<RateLimit, CliError> {
     })
 }
 
+fn parse_fault_rate(value: &str, seed: u64) -> Result<FaultRate, CliError> {
+    let mut rate = FaultRate {
+        seed,
+        status_503: 0.0,
+        status_429: 0.0,
+        drop_creates: 0.0,
+    };
+    for part in value.split(',').filter(|p| !p.trim().is_empty()) {
+        let (key, p) = part.split_once('=').ok_or_else(|| {
+            invalid(
+                "--fault-rate",
+                value,
+                "expected KEY=P pairs, e.g. 503=0.05,429=0.02,drop=0.01",
+            )
+        })?;
+        let p: f64 = parse_number("--fault-rate", p.trim())?;
+        match key.trim() {
+            "503" => rate.status_503 = p,
+            "429" => rate.status_429 = p,
+            "drop" => rate.drop_creates = p,
+            other => {
+                return Err(invalid(
+                    "--fault-rate",
+                    value,
+                    format!("unknown key `{other}` (expected 503, 429 or drop)"),
+                ))
+            }
+        }
+    }
+    rate.check()
+        .map_err(|e| invalid("--fault-rate", value, e))?;
+    Ok(rate)
+}
+
 /// Parses the arguments; `Ok(None)` means help was asked for.
 fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Option<Cli>, CliError> {
     let mut cli = Cli {
@@ -135,6 +176,8 @@ fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Option<Cli>, CliErr
         opts: SimOptions::default(),
     };
     let mut args = args.into_iter();
+    let mut fault_rate: Option<String> = None;
+    let mut fault_seed = 0u64;
     while let Some(arg) = args.next() {
         let arg = arg
             .into_string()
@@ -172,8 +215,21 @@ fn parse(args: impl IntoIterator<Item = OsString>) -> Result<Option<Cli>, CliErr
             "--latency-ms" => {
                 cli.opts.latency = Duration::from_millis(parse_number("--latency-ms", &value()?)?)
             }
+            "--page-cap" => {
+                let value = value()?;
+                let cap: usize = parse_number("--page-cap", &value)?;
+                if cap == 0 {
+                    return Err(invalid("--page-cap", &value, "must be at least 1"));
+                }
+                cli.opts.page_cap = cap;
+            }
+            "--fault-rate" => fault_rate = Some(value()?),
+            "--fault-seed" => fault_seed = parse_number("--fault-seed", &value()?)?,
             _ => return Err(CliError::Unknown(flag)),
         }
+    }
+    if let Some(spec) = fault_rate {
+        cli.opts.fault_rate = Some(parse_fault_rate(&spec, fault_seed)?);
     }
     Ok(Some(cli))
 }
@@ -290,5 +346,34 @@ mod tests {
         assert!(parse(args(&["--port"])).is_err());
         assert!(parse(args(&["--frobnicate"])).is_err());
         assert!(matches!(parse(args(&["--help"])), Ok(None)));
+        assert!(parse(args(&["--page-cap", "0"])).is_err());
+        assert!(parse(args(&["--fault-rate", "503=2"])).is_err());
+        assert!(parse(args(&["--fault-rate", "500=0.1"])).is_err());
+    }
+
+    #[test]
+    fn parses_page_cap_and_fault_rate() {
+        let cli = parse(args(&[
+            "--page-cap",
+            "7",
+            "--fault-rate=503=0.05,429=0.02,drop=0.01",
+            "--fault-seed",
+            "9",
+        ]))
+        .ok()
+        .flatten();
+        let Some(cli) = cli else {
+            panic!("flags did not parse");
+        };
+        assert_eq!(cli.opts.page_cap, 7);
+        assert_eq!(
+            cli.opts.fault_rate,
+            Some(FaultRate {
+                seed: 9,
+                status_503: 0.05,
+                status_429: 0.02,
+                drop_creates: 0.01
+            })
+        );
     }
 }

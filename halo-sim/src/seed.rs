@@ -3,7 +3,8 @@
 use serde_json::{json, Value};
 
 use crate::kind::Kind;
-use crate::store::{Object, Store};
+use crate::object::Object;
+use crate::store::Store;
 
 fn object(value: Value) -> Object {
     match value {

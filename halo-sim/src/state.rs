@@ -2,24 +2,20 @@
 //! rate limiter and the settings that can change at run time.
 
 use std::io;
-use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use serde_json::{Map, Value};
 
-use crate::auth::Tokens;
-use crate::faults::Faults;
+use crate::faults::{Fault, FaultRate, Faults, RandomFaults};
 use crate::journal::Journal;
 use crate::kind::Kind;
-use crate::ratelimit::RateLimiter;
+use crate::options::SimOptions;
+use crate::ratelimit::{RateLimit, RateLimiter};
 use crate::seed;
 use crate::store::{self, Store};
-use crate::SimOptions;
-
-/// Locks a mutex; a panic elsewhere while holding it does not poison the emulator.
-pub(crate) fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(PoisonError::into_inner)
-}
+use crate::sync::lock;
+use crate::tokens::Tokens;
 
 /// What the token endpoint checks.
 #[derive(Debug, Clone)]
@@ -34,6 +30,8 @@ pub(crate) struct Credentials {
 pub(crate) struct Settings {
     pub latency: Duration,
     pub token_ttl: Duration,
+    /// The most objects one list answer holds.
+    pub page_cap: usize,
 }
 
 #[derive(Debug)]
@@ -43,12 +41,18 @@ pub(crate) struct Shared {
     pub tokens: Mutex<Tokens>,
     pub journal: Journal,
     pub faults: Mutex<Faults>,
+    pub random_faults: Mutex<RandomFaults>,
     pub limiter: Mutex<RateLimiter>,
     pub settings: Mutex<Settings>,
 }
 
 impl Shared {
     pub fn new(opts: &SimOptions) -> io::Result<Shared> {
+        if let Some(rate) = &opts.fault_rate {
+            rate.check().map_err(|e| {
+                io::Error::new(io::ErrorKind::InvalidInput, format!("fault_rate: {e}"))
+            })?;
+        }
         let mut store = Store::default();
         if opts.seed {
             seed::seed(&mut store);
@@ -63,10 +67,12 @@ impl Shared {
             tokens: Mutex::new(Tokens::default()),
             journal: Journal::open(opts.journal_path.as_deref())?,
             faults: Mutex::new(Faults::default()),
+            random_faults: Mutex::new(RandomFaults::new(opts.fault_rate)),
             limiter: Mutex::new(RateLimiter::new(opts.rate_limit)),
             settings: Mutex::new(Settings {
                 latency: opts.latency,
                 token_ttl: opts.token_ttl,
+                page_cap: opts.page_cap.max(1),
             }),
         })
     }
@@ -95,10 +101,18 @@ impl Shared {
     }
 }
 
-/// Operations shared by the control endpoints and [`crate::Sim`].
+/// Operations shared by the control endpoints and `Sim`.
 impl Shared {
-    pub fn set_rate_limit(&self, limit: Option<crate::RateLimit>) {
+    pub fn set_rate_limit(&self, limit: Option<RateLimit>) {
         lock(&self.limiter).set(limit);
+    }
+
+    pub fn set_fault_rate(&self, rate: Option<FaultRate>) {
+        lock(&self.random_faults).set(rate);
+    }
+
+    pub fn set_page_cap(&self, cap: usize) {
+        lock(&self.settings).page_cap = cap.max(1);
     }
 
     pub fn set_latency(&self, latency: Duration) {
@@ -117,7 +131,7 @@ impl Shared {
         lock(&self.tokens).issued()
     }
 
-    pub fn inject(&self, fault: crate::Fault) {
+    pub fn inject(&self, fault: Fault) {
         lock(&self.faults).push(fault);
     }
 

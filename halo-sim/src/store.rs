@@ -1,14 +1,13 @@
 //! The objects the emulator holds, and the Halo semantics of saving them:
 //! create or partial update, id assignment, defaults, and rendering answers.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::ids;
 use crate::kind::{IdStyle, Kind};
-use crate::validate;
+use crate::validate::{self, Refs};
 
-/// One stored Halo object: every field it was given, known or not.
-pub type Object = Map<String, Value>;
+pub use crate::object::Object;
 
 /// Why a write was refused.
 #[derive(Debug, thiserror::Error)]
@@ -33,16 +32,16 @@ pub struct Saved {
 /// All objects, by kind, in creation order.
 #[derive(Debug, Clone)]
 pub struct Store {
-    objects: [Vec<Object>; 7],
+    objects: [Vec<Object>; Kind::COUNT],
     /// The next integer id per kind (`id_int` for roles).
-    next_id: [i64; 7],
+    next_id: [i64; Kind::COUNT],
 }
 
 impl Default for Store {
     fn default() -> Self {
         Store {
             objects: Default::default(),
-            next_id: [1; 7],
+            next_id: [1; Kind::COUNT],
         }
     }
 }
@@ -57,11 +56,6 @@ impl Store {
     pub fn get(&self, kind: Kind, id: &str) -> Option<&Object> {
         self.position(kind, id)
             .map(|i| &self.objects[kind.index()][i])
-    }
-
-    /// Whether an object of `kind` has the id `id`.
-    pub fn contains(&self, kind: Kind, id: &str) -> bool {
-        self.position(kind, id).is_some()
     }
 
     fn position(&self, kind: Kind, id: &str) -> Option<usize> {
@@ -213,6 +207,12 @@ impl Store {
     }
 }
 
+impl Refs for Store {
+    fn contains(&self, kind: Kind, id: &str) -> bool {
+        self.position(kind, id).is_some()
+    }
+}
+
 /// Whether a stored `id` value equals the id given as text.
 fn id_matches(kind: Kind, stored: Option<&Value>, id: &str) -> bool {
     let id = id.trim();
@@ -273,7 +273,7 @@ type FieldDefault = (&'static str, fn() -> Value);
 /// Values Halo gives a new object for the fields the client left out.
 fn apply_defaults(kind: Kind, obj: &mut Object) {
     let defaults: &[FieldDefault] = match kind {
-        Kind::Team => &[("inactive", || Value::Bool(false))],
+        Kind::Team | Kind::Client => &[("inactive", || Value::Bool(false))],
         Kind::Agent => &[
             ("isapiagent", || Value::Bool(false)),
             ("isdisabled", || Value::Bool(false)),
@@ -298,9 +298,57 @@ fn apply_defaults(kind: Kind, obj: &mut Object) {
     }
 }
 
-/// An object as the API shows it: detail lists only when asked for, and
-/// never a stored client secret.
-pub fn render(kind: Kind, obj: &Object, details: bool) -> Value {
+impl Store {
+    /// An object as the API shows it: detail lists only when asked for (an
+    /// agent's `departments` then also hold the rows inherited from its roles),
+    /// and never a stored client secret.
+    pub fn render(&self, kind: Kind, obj: &Object, details: bool) -> Value {
+        let mut shown = render(kind, obj, details);
+        if details && kind == Kind::Agent {
+            let inherited = self.inherited_rows(obj);
+            if !inherited.is_empty() {
+                if let Some(Value::Array(rows)) = shown.get_mut("departments") {
+                    rows.extend(inherited);
+                } else if let Value::Object(map) = &mut shown {
+                    map.insert("departments".into(), Value::Array(inherited));
+                }
+            }
+        }
+        shown
+    }
+
+    /// The department rows an agent gets from its roles: each role's rows,
+    /// with `role_id` (and `role_name`) naming the role.
+    fn inherited_rows(&self, agent: &Object) -> Vec<Value> {
+        let Some(roles) = agent.get("roles").and_then(Value::as_array) else {
+            return Vec::new();
+        };
+        roles
+            .iter()
+            .filter_map(|held| held.get("id").and_then(Value::as_str))
+            .filter_map(|id| self.get(Kind::Role, id))
+            .flat_map(|role| {
+                let rows = role.get("departments").and_then(Value::as_array);
+                rows.into_iter().flatten().filter_map(move |row| {
+                    let mut row = row.as_object()?.clone();
+                    row.insert(
+                        "role_id".into(),
+                        role.get("id").cloned().unwrap_or(Value::Null),
+                    );
+                    row.insert(
+                        "role_name".into(),
+                        role.get("name").cloned().unwrap_or(Value::Null),
+                    );
+                    Some(Value::Object(row))
+                })
+            })
+            .collect()
+    }
+}
+
+/// An object as the API shows it, on its own: detail lists only when asked
+/// for, and never a stored client secret.
+fn render(kind: Kind, obj: &Object, details: bool) -> Value {
     let mut shown = obj.clone();
     if !details {
         for field in kind.detail_fields() {

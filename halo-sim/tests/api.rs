@@ -503,17 +503,17 @@ async fn validation_names_the_field() {
         ),
         (
             "/api/Agent",
-            json!({"name": "a", "departments": [{"department_id": 1, "membershiplevel": 2}]}),
+            json!({"name": "a", "departments": [{"department_id": 1, "membershiplevel": "x"}]}),
             "membershiplevel",
         ),
         (
-            "/api/Roles",
-            json!({"name": "r", "claims": [{"type": "access:tickets", "value": "all"}]}),
-            "claims",
+            "/api/Agent",
+            json!({"name": "a", "departments": [{"department_id": 1, "membershiplevel": 0, "role_id": "r"}]}),
+            "role_id",
         ),
         (
             "/api/Roles",
-            json!({"name": "r", "claims": [{"type": "tickets:fly", "value": "true"}]}),
+            json!({"name": "r", "claims": ["access:tickets"]}),
             "claims",
         ),
         (
@@ -528,8 +528,19 @@ async fn validation_names_the_field() {
         ),
         (
             "/api/Application",
-            json!({"displayName": "a", "grant_type": "password"}),
-            "grant_type",
+            json!({"displayName": "a", "grant_type": "authorization_code", "organisation_id": 99}),
+            "organisation_id",
+        ),
+        ("/api/Client", json!({"toplevel_id": 1}), "name"),
+        (
+            "/api/Client",
+            json!({"name": "C", "toplevel_id": 99}),
+            "toplevel_id",
+        ),
+        (
+            "/api/Client",
+            json!({"name": "C", "inactive": "yes"}),
+            "inactive",
         ),
         (
             "/api/Application",

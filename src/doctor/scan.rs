@@ -26,10 +26,28 @@ pub struct KindSpec {
     pub has_details: fn(&Value) -> Option<bool>,
 }
 
+/// The key a wrapped list answer is assumed to hold its array under, per path
+/// (docs/halo-api.md, "The shape of every object endpoint": [seen] for clients,
+/// [assumed] for the rest). The client reads any one array-valued key; the doctor
+/// reports whether the key is the one expected here.
+fn expected_list_key(path: &str) -> &'static str {
+    match path {
+        "Organisation" => "organisations",
+        "TopLevel" => "tree",
+        "Team" => "teams",
+        "Workday" => "workdays",
+        "Agent" => "agents",
+        "Roles" => "roles",
+        "Application" => "applications",
+        "Client" => "clients",
+        _ => "records",
+    }
+}
+
 fn spec<T: HaloObject>() -> KindSpec {
     KindSpec {
         path: T::PATH,
-        list_key: T::LIST_KEY,
+        list_key: expected_list_key(T::PATH),
         kind: T::KIND,
         list_query: T::LIST_ALL_QUERY,
         has_details: |v| {

@@ -65,7 +65,7 @@ struct AuthInfo {
 struct TokenAnswer {
     #[serde(default)]
     access_token: Option<Secret>,
-    #[serde(default, deserialize_with = "super::models::lenient::opt_i64")]
+    #[serde(default, deserialize_with = "super::models::lenient::opt")]
     expires_in: Option<i64>,
 }
 

@@ -44,6 +44,24 @@ impl Backoff {
     }
 }
 
+impl Backoff {
+    /// The wait before retry `retry` after a 429: `Retry-After` when Halo sent
+    /// one, else random in `ceiling/2..=ceiling`, so that the waits really grow
+    /// (Halo's window is 5 minutes; short retries keep failing, docs/halo-api.md).
+    pub fn delay_rate_limited(&self, retry: u32, retry_after: Option<Duration>) -> Duration {
+        if let Some(after) = retry_after {
+            return after.min(MAX_RETRY_AFTER);
+        }
+        let ceiling = self.ceiling(retry);
+        let half = ceiling / 2;
+        let spread = u64::try_from((ceiling - half).as_millis()).unwrap_or(u64::MAX);
+        if spread == 0 {
+            return ceiling;
+        }
+        half + Duration::from_millis(rand::rng().random_range(0..=spread))
+    }
+}
+
 /// Parse a `Retry-After` header given in seconds (HTTP dates are ignored).
 pub fn parse_retry_after(value: &str) -> Option<Duration> {
     let v = value.trim();

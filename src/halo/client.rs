@@ -36,6 +36,9 @@ struct Inner {
     base: Url,
     max_retries: u32,
     backoff: Backoff,
+    /// The backoff after a 429: longer, and never shorter than half its step.
+    rate_limit_backoff: Backoff,
+    page_size: usize,
     limiter: RateLimiter,
     auth: Auth,
     snapshots: Snapshots,
@@ -70,6 +73,89 @@ pub(super) struct Answer {
     pub(super) body: String,
 }
 
+/// How an attempt of a create ended well.
+enum Created<T> {
+    /// An earlier attempt had created it: found by the look-up.
+    Found(T),
+    /// Halo answered the create with this body.
+    Answered(String),
+}
+
+fn lock_text(text: &std::sync::Mutex<String>) -> String {
+    text.lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .clone()
+}
+
+/// The error when the look-up after a create with an unknown outcome failed.
+fn lookup_failed<T: HaloObject>(
+    call: &Call<'_>,
+    attempts: u32,
+    last: &str,
+    e: HaloError,
+) -> HaloError {
+    if e.is_cancelled() {
+        return HaloError::Cancelled;
+    }
+    HaloError::GaveUp {
+        method: call.method.to_string(),
+        path: call.path().to_owned(),
+        attempts,
+        last: format!(
+            "{last}; whether the {} was created is unknown, and listing to check failed: {e}",
+            T::KIND
+        ),
+    }
+}
+
+/// Every query that lists a whole kind: its include flags, and the details when asked.
+fn all_query<T: HaloObject>(details: bool) -> Vec<(&'static str, &'static str)> {
+    let mut query = T::LIST_ALL_QUERY.to_vec();
+    if details {
+        query.push(("includedetails", "true"));
+    }
+    query
+}
+
+/// The most pages one list is followed through (a guard against an endpoint
+/// that pages forever).
+const MAX_PAGES: u32 = 10_000;
+
+/// One page of a list answer.
+pub(crate) struct Page {
+    pub items: Vec<Value>,
+    /// How many objects the whole list holds, when Halo says.
+    pub record_count: Option<u64>,
+}
+
+/// Fetches pages 1, 2, ... with `fetch` and joins their items: goes on while
+/// a page is full (`page_size` items) and `record_count`, when given, is not
+/// reached; a page equal to the one before ends the list (and is left out).
+pub(crate) async fn collect_pages<F, Fut>(page_size: usize, mut fetch: F) -> Result<Vec<Value>>
+where
+    F: FnMut(u32) -> Fut,
+    Fut: std::future::Future<Output = Result<Page>>,
+{
+    let mut all: Vec<Value> = Vec::new();
+    let mut previous: Option<Vec<Value>> = None;
+    for page_no in 1..=MAX_PAGES {
+        let page = fetch(page_no).await?;
+        if previous.as_ref() == Some(&page.items) {
+            break;
+        }
+        let full = !page.items.is_empty() && page.items.len() >= page_size;
+        all.extend(page.items.iter().cloned());
+        let counted_out = page
+            .record_count
+            .is_some_and(|count| u64::try_from(all.len()).unwrap_or(u64::MAX) >= count);
+        if !full || counted_out {
+            break;
+        }
+        previous = Some(page.items);
+    }
+    Ok(all)
+}
+
 impl HaloClient {
     /// Check the configuration and build the client. Nothing is sent to
     /// Halo here: auth discovery and the token wait for the first request.
@@ -101,6 +187,11 @@ impl HaloClient {
                     base: config.backoff_base,
                     cap: config.backoff_cap,
                 },
+                rate_limit_backoff: Backoff {
+                    base: config.rate_limit_backoff_base,
+                    cap: config.rate_limit_backoff_cap,
+                },
+                page_size: config.page_size,
                 limiter: RateLimiter::new(config.rate_limit),
                 auth,
                 snapshots: Snapshots::default(),
@@ -166,18 +257,15 @@ impl HaloClient {
     }
 
     /// Reads one object for a refresh: from the run's snapshot of the kind's list
-    /// (fetched once, with `?includedetails=true` when `details`), falling back
-    /// to a single `get` when the object is not in the list or the list left out
-    /// its details. `Ok(None)` when the object is gone.
+    /// (every page of it, with [`HaloObject::LIST_ALL_QUERY`], fetched once, with
+    /// `?includedetails=true` when `details`), falling back to a single `get`
+    /// when the object is not in the list or the list left out its details.
+    /// `Ok(None)` when the object is gone.
     pub async fn read<T: HaloObject>(&self, id: T::Id, details: bool) -> Result<Option<T>> {
         let cell = self.inner.snapshots.cell(T::PATH, details);
         let snapshot = cell
             .get_or_try_init(|| async {
-                let mut query: Vec<(&str, &str)> = T::LIST_ALL_QUERY.to_vec();
-                if details {
-                    query.push(("includedetails", "true"));
-                }
-                let items = self.list_as::<Value>(&query, T::PATH, T::LIST_KEY).await?;
+                let items = self.list_values(T::PATH, &all_query::<T>(details)).await?;
                 Ok::<_, HaloError>(Arc::new(snapshot::index(items)))
             })
             .await?;
@@ -191,16 +279,13 @@ impl HaloClient {
         self.get::<T>(id, details).await
     }
 
-    /// Every `T` Halo has (with [`HaloObject::LIST_ALL_QUERY`]), in one list request,
-    /// with the detail lists when `details` (`?includedetails=true`). An object the
-    /// list answered without its details is read again on its own (`get`), so with
-    /// `details` every object answered has them; one gone meanwhile is left out.
+    /// Every `T` Halo has, hidden ones included ([`HaloObject::LIST_ALL_QUERY`]),
+    /// from every page, with the detail lists when `details`
+    /// (`?includedetails=true`). An object the list answered without its details
+    /// is read again on its own (`get`), so with `details` every object answered
+    /// has them; one gone meanwhile is left out.
     pub async fn list_all<T: HaloObject>(&self, details: bool) -> Result<Vec<T>> {
-        let mut query: Vec<(&str, &str)> = T::LIST_ALL_QUERY.to_vec();
-        if details {
-            query.push(("includedetails", "true"));
-        }
-        let listed = self.list::<T>(&query).await?;
+        let listed = self.list::<T>(&all_query::<T>(details)).await?;
         let mut all = Vec::with_capacity(listed.len());
         for obj in listed {
             match obj.id() {
@@ -213,26 +298,68 @@ impl HaloClient {
         Ok(all)
     }
 
-    /// `GET /api/X` with `query`. Accepts a bare array or an object holding
-    /// the array under `T::LIST_KEY` (or, failing that, any array value).
-    pub async fn list<T: HaloObject>(&self, query: &[(&str, &str)]) -> Result<Vec<T>> {
-        self.list_as::<T>(query, T::PATH, T::LIST_KEY).await
+    /// The objects whose name Halo matches with `text` (`search=TEXT`, a
+    /// server-side filter that may match more than the name, or match loosely),
+    /// from every page, hidden ones included. The caller picks the exact match.
+    pub async fn search<T: HaloObject>(&self, text: &str) -> Result<Vec<T>> {
+        let mut query = all_query::<T>(false);
+        query.push(("search", text));
+        self.list::<T>(&query).await
     }
 
-    async fn list_as<T: serde::de::DeserializeOwned>(
+    /// `GET /api/X` with `query`, every page of it ([`HaloClient::list_values`]).
+    /// The include flags are the caller's: add [`HaloObject::LIST_ALL_QUERY`] to
+    /// see hidden objects.
+    pub async fn list<T: HaloObject>(&self, query: &[(&str, &str)]) -> Result<Vec<T>> {
+        let path = self.endpoint(&[T::PATH])?.path().to_owned();
+        self.list_values(T::PATH, query)
+            .await?
+            .into_iter()
+            .map(|v| {
+                serde_json::from_value(v).map_err(|e| HaloError::Decode {
+                    method: "GET".into(),
+                    path: path.clone(),
+                    message: format!("not a valid {} ({e})", T::KIND),
+                })
+            })
+            .collect()
+    }
+
+    /// The one paging loop of every list: `GET /api/{path}` with `query` plus
+    /// `pageinate=true&page_size=N&page_no=P` for P = 1, 2, ..., going on while a
+    /// page is full and `record_count` (when given) is not reached, and stopping
+    /// when a page repeats the one before (an endpoint that ignores paging).
+    /// Each page may be a bare array or an object holding one array
+    /// (docs/halo-api.md, "Pages").
+    pub async fn list_values(
         &self,
-        query: &[(&str, &str)],
         path: &'static str,
-        list_key: &'static str,
-    ) -> Result<Vec<T>> {
-        let call = Call {
-            method: Method::GET,
-            url: self.endpoint(&[path])?,
-            query,
-            body: None,
-        };
-        let answer = self.run(&call).await?;
-        decode_list::<T>(&call, &answer.body, list_key)
+        query: &[(&str, &str)],
+    ) -> Result<Vec<Value>> {
+        let url = self.endpoint(&[path])?;
+        let page_size = self.inner.page_size;
+        let size = page_size.to_string();
+        collect_pages(page_size, |page_no| {
+            let (url, size) = (url.clone(), &size);
+            async move {
+                let page_no = page_no.to_string();
+                let mut paged: Vec<(&str, &str)> = query.to_vec();
+                paged.extend([
+                    ("pageinate", "true"),
+                    ("page_size", size.as_str()),
+                    ("page_no", page_no.as_str()),
+                ]);
+                let call = Call {
+                    method: Method::GET,
+                    url,
+                    query: &paged,
+                    body: None,
+                };
+                let answer = self.run(&call).await?;
+                decode_page(&call, &answer.body)
+            }
+        })
+        .await
     }
 
     /// Create `obj` (which must have no id) with `POST /api/X [obj]`.
@@ -269,86 +396,96 @@ impl HaloClient {
             body: Some(encode_array(obj)?),
         };
         let reauthed = AtomicBool::new(false);
-        let mut attempt = 0u32;
-        loop {
-            attempt += 1;
-            let (last, retry_after, sent, rate_limited) =
-                match self.attempt(&call, attempt, &reauthed).await {
-                    Ok(answer) => {
-                        return match decode_single::<T>(&call, &answer.body)? {
-                            Some(created) => Ok(created),
-                            // An empty answer: the object is there, find it.
-                            None => {
-                                self.find_existing(&same)
-                                    .await?
-                                    .ok_or_else(|| HaloError::Decode {
-                                        method: call.method.to_string(),
-                                        path: call.path().to_owned(),
-                                        message: format!(
-                                        "the create answer is empty and no such {} can be found",
-                                        T::KIND
-                                    ),
-                                    })
+        // Set when the last attempt may have created the object: the next one
+        // looks for it before sending the create again.
+        let unknown = AtomicBool::new(false);
+        let last = std::sync::Mutex::new(String::new());
+        let same = &same;
+        let tried = self
+            .retrying(call.method.as_str(), call.path(), |attempt| {
+                let (call, reauthed, unknown, last) = (&call, &reauthed, &unknown, &last);
+                async move {
+                    if unknown.load(Ordering::Relaxed) {
+                        tracing::debug!(
+                            method = "POST",
+                            path = call.path(),
+                            attempt,
+                            "outcome of the create unknown; listing {} objects to check",
+                            T::KIND
+                        );
+                        match self.find_existing(same).await {
+                            Ok(Some(found)) => return Ok(Created::Found(found)),
+                            Ok(None) => {}
+                            Err(e) => {
+                                return Err(Failure::Fatal(lookup_failed::<T>(
+                                    call,
+                                    attempt - 1,
+                                    &lock_text(last),
+                                    e,
+                                )))
                             }
-                        };
+                        }
                     }
-                    Err(Failure::Fatal(e)) => return Err(e),
-                    Err(Failure::Retry {
-                        last,
-                        retry_after,
-                        sent,
-                        rate_limited,
-                    }) => (last, retry_after, sent, rate_limited),
+                    match self.attempt(call, attempt, reauthed).await {
+                        Ok(answer) => Ok(Created::Answered(answer.body)),
+                        Err(Failure::Retry {
+                            last: text,
+                            retry_after,
+                            sent,
+                            rate_limited,
+                        }) => {
+                            unknown.store(sent, Ordering::Relaxed);
+                            *last
+                                .lock()
+                                .unwrap_or_else(std::sync::PoisonError::into_inner) = text.clone();
+                            Err(Failure::Retry {
+                                last: text,
+                                retry_after,
+                                sent,
+                                rate_limited,
+                            })
+                        }
+                        Err(fatal) => Err(fatal),
+                    }
+                }
+            })
+            .await;
+        match tried {
+            Ok(Created::Found(found)) => Ok(found),
+            Ok(Created::Answered(body)) => match decode_single::<T>(&call, &body)? {
+                Some(created) => Ok(created),
+                // An empty answer: the object is there, find it.
+                None => self.find_existing(same).await?.ok_or_else(|| {
+                    decode_error(
+                        &call,
+                        format!(
+                            "the create answer is empty and no such {} can be found",
+                            T::KIND
+                        ),
+                    )
+                }),
+            },
+            // Out of retries after an attempt that may have created it: one last look.
+            Err(e @ (HaloError::GaveUp { .. } | HaloError::RateLimited { .. }))
+                if unknown.load(Ordering::Relaxed) =>
+            {
+                let attempts = match &e {
+                    HaloError::GaveUp { attempts, .. }
+                    | HaloError::RateLimited { attempts, .. } => *attempts,
+                    _ => 0,
                 };
-            let wait = self.inner.backoff.delay(attempt, retry_after);
-            if sent {
-                // The create may have happened: look before sending it again.
-                backoff::sleep(wait, &self.cancel).await?;
-                tracing::debug!(
-                    method = "POST",
-                    path = call.path(),
-                    attempt,
-                    "outcome of the create unknown; listing {} objects to check",
-                    T::KIND
-                );
-                match self.find_existing(&same).await {
-                    Ok(Some(found)) => return Ok(found),
-                    Ok(None) => {}
-                    Err(HaloError::Cancelled) => return Err(HaloError::Cancelled),
-                    Err(e) => {
-                        return Err(HaloError::GaveUp {
-                            method: call.method.to_string(),
-                            path: call.path().to_owned(),
-                            attempts: attempt,
-                            last: format!(
-                                "{last}; whether the {} was created is unknown, and listing to \
-                                 check failed: {e}",
-                                T::KIND
-                            ),
-                        })
-                    }
+                match self.find_existing(same).await {
+                    Ok(Some(found)) => Ok(found),
+                    Ok(None) => Err(e),
+                    Err(lookup) => Err(lookup_failed::<T>(
+                        &call,
+                        attempts,
+                        &lock_text(&last),
+                        lookup,
+                    )),
                 }
-                if attempt > self.inner.max_retries {
-                    return Err(gave_up(
-                        call.method.as_str(),
-                        call.path(),
-                        attempt,
-                        last,
-                        rate_limited,
-                    ));
-                }
-            } else {
-                if attempt > self.inner.max_retries {
-                    return Err(gave_up(
-                        call.method.as_str(),
-                        call.path(),
-                        attempt,
-                        last,
-                        rate_limited,
-                    ));
-                }
-                backoff::sleep(wait, &self.cancel).await?;
             }
+            Err(e) => Err(e),
         }
     }
 
@@ -418,7 +555,7 @@ impl HaloClient {
 
     /// List every `T` afresh and return the one `same` picks.
     async fn find_existing<T: HaloObject>(&self, same: &impl Fn(&T) -> bool) -> Result<Option<T>> {
-        let all = self.list::<T>(T::LIST_ALL_QUERY).await?;
+        let all = self.list::<T>(&all_query::<T>(false)).await?;
         Ok(all.into_iter().find(|o| same(o)))
     }
 
@@ -456,10 +593,16 @@ impl HaloClient {
                     rate_limited,
                     ..
                 }) => {
+                    let wait = match rate_limited {
+                        Some(_) => self
+                            .inner
+                            .rate_limit_backoff
+                            .delay_rate_limited(attempt, retry_after),
+                        None => self.inner.backoff.delay(attempt, retry_after),
+                    };
                     if attempt > self.inner.max_retries {
                         return Err(gave_up(method, path, attempt, last, rate_limited));
                     }
-                    let wait = self.inner.backoff.delay(attempt, retry_after);
                     tracing::debug!(
                         method,
                         path,
@@ -743,71 +886,53 @@ fn decode_single<T: HaloObject>(call: &Call<'_>, body: &str) -> Result<Option<T>
     }
 }
 
-/// A list from a bare array or an object holding it.
-fn decode_list<T: serde::de::DeserializeOwned>(
-    call: &Call<'_>,
-    body: &str,
-    list_key: &str,
-) -> Result<Vec<T>> {
-    let items = match parse_value(call, body)? {
-        Value::Null => return Ok(Vec::new()),
-        Value::Array(items) => items,
-        Value::Object(mut map) => {
-            let key = if map
-                .get(list_key)
-                .is_some_and(|v| v.is_array() || v.is_null())
-            {
-                Some(list_key.to_owned())
-            } else if let Some((k, _)) = map
-                .iter()
-                .find(|(k, v)| k.eq_ignore_ascii_case(list_key) && v.is_array())
-            {
-                Some(k.clone())
-            } else {
-                map.iter()
-                    .find(|(_, v)| v.is_array())
-                    .map(|(k, _)| k.clone())
-            };
-            match key.and_then(|k| map.remove(&k)) {
-                Some(Value::Array(items)) => items,
-                Some(Value::Null) => Vec::new(),
+/// One page of a list: a bare array, or an object holding `record_count` and
+/// one array-valued key, whatever its name (`agents`, `clients`, `tree`, ...).
+fn decode_page(call: &Call<'_>, body: &str) -> Result<Page> {
+    let (items, record_count) = match parse_value(call, body)? {
+        Value::Null => (Vec::new(), None),
+        Value::Array(items) => (items, None),
+        Value::Object(map) => {
+            let record_count = map.get("record_count").and_then(|v| match v {
+                Value::Number(n) => n.as_u64(),
+                Value::String(s) => s.trim().parse().ok(),
+                _ => None,
+            });
+            let mut arrays = map.into_iter().filter(|(_, v)| v.is_array());
+            match (arrays.next(), arrays.next()) {
+                (Some((_, Value::Array(items))), None) => (items, record_count),
+                (Some((first, _)), Some((second, _))) => {
+                    return Err(decode_error(
+                        call,
+                        format!(
+                            "expected a list (an array, or an object with one array), found \
+                             an object with several arrays ({first}, {second}, ...)"
+                        ),
+                    ))
+                }
+                // No array: an empty list only when Halo says so.
+                _ if record_count == Some(0) => (Vec::new(), record_count),
                 _ => {
-                    // An object without any array: no objects when Halo says so.
-                    let count = map.get("record_count").and_then(Value::as_i64);
-                    if count == Some(0) {
-                        Vec::new()
-                    } else {
-                        return Err(decode_error(
-                            call,
-                            format!(
-                                "expected a list (an array, or an object with \"{}\"), \
-                                 found an object without any array",
-                                list_key
-                            ),
-                        ));
-                    }
+                    return Err(decode_error(
+                        call,
+                        "expected a list (an array, or an object with one array), found an \
+                         object without any array"
+                            .to_owned(),
+                    ))
                 }
             }
         }
         other => {
             return Err(decode_error(
                 call,
-                format!(
-                    "expected a list of {} objects, found {}",
-                    list_key,
-                    kind_of(&other)
-                ),
+                format!("expected a list, found {}", kind_of(&other)),
             ))
         }
     };
-    items
-        .into_iter()
-        .filter(|v| !v.is_null())
-        .map(|v| {
-            serde_json::from_value(v)
-                .map_err(|e| decode_error(call, format!("not a valid {list_key} entry ({e})")))
-        })
-        .collect()
+    Ok(Page {
+        items: items.into_iter().filter(|v| !v.is_null()).collect(),
+        record_count,
+    })
 }
 
 fn kind_of(v: &Value) -> &'static str {
@@ -845,6 +970,7 @@ pub(crate) mod tests_support {
             CallForTests { url }
         }
 
+        /// One page decoded into `T`s.
         pub(crate) fn decode_list<T: HaloObject>(&self, body: &str) -> Result<Vec<T>> {
             let call = Call {
                 method: Method::GET,
@@ -852,7 +978,21 @@ pub(crate) mod tests_support {
                 query: &[],
                 body: None,
             };
-            decode_list::<T>(&call, body, T::LIST_KEY)
+            decode_page(&call, body)?
+                .items
+                .into_iter()
+                .map(|v| from_value::<T>(&call, v))
+                .collect()
+        }
+
+        pub(crate) fn record_count(&self, body: &str) -> Result<Option<u64>> {
+            let call = Call {
+                method: Method::GET,
+                url: self.url.clone(),
+                query: &[],
+                body: None,
+            };
+            decode_page(&call, body).map(|p| p.record_count)
         }
 
         pub(crate) fn decode_single<T: HaloObject>(&self, body: &str) -> Result<Option<T>> {

@@ -96,6 +96,13 @@ pub const DEFAULT_MAX_RETRIES: u32 = 5;
 pub const DEFAULT_BACKOFF_BASE: Duration = Duration::from_millis(500);
 /// Default upper bound of one backoff step.
 pub const DEFAULT_BACKOFF_CAP: Duration = Duration::from_secs(30);
+/// Default first backoff step after a 429.
+pub const DEFAULT_RATE_LIMIT_BACKOFF_BASE: Duration = Duration::from_secs(5);
+/// Default upper bound of one backoff step after a 429: retries 5 s apart kept
+/// failing against Halo's rolling 5-minute window (docs/halo-api.md).
+pub const DEFAULT_RATE_LIMIT_BACKOFF_CAP: Duration = Duration::from_secs(60);
+/// Objects asked for per list page; Halo serves at most 100 (docs/halo-api.md, "Pages").
+pub const DEFAULT_PAGE_SIZE: usize = 100;
 
 /// Everything the Halo client needs. Build it with [`ClientConfig::new`] and
 /// adjust the public fields.
@@ -119,11 +126,18 @@ pub struct ClientConfig {
     pub backoff_base: Duration,
     /// Upper bound of one backoff step.
     pub backoff_cap: Duration,
+    /// First backoff step after a 429 (the wait is at least half a step).
+    pub rate_limit_backoff_base: Duration,
+    /// Upper bound of one backoff step after a 429.
+    pub rate_limit_backoff_cap: Duration,
+    /// Objects asked for per list page (`page_size`).
+    pub page_size: usize,
 }
 
 impl ClientConfig {
     /// A configuration with the defaults: scope `all`, timeout 30 s, 5
-    /// retries, 300 requests per 300 s, backoff 500 ms doubling up to 30 s.
+    /// retries, 300 requests per 300 s, backoff 500 ms doubling up to 30 s
+    /// (after a 429: 5 s doubling up to 60 s), pages of 100.
     pub fn new(url: Url, client_id: impl Into<String>, client_secret: impl Into<Secret>) -> Self {
         ClientConfig {
             url,
@@ -137,6 +151,9 @@ impl ClientConfig {
             rate_limit: RateLimit::default(),
             backoff_base: DEFAULT_BACKOFF_BASE,
             backoff_cap: DEFAULT_BACKOFF_CAP,
+            rate_limit_backoff_base: DEFAULT_RATE_LIMIT_BACKOFF_BASE,
+            rate_limit_backoff_cap: DEFAULT_RATE_LIMIT_BACKOFF_CAP,
+            page_size: DEFAULT_PAGE_SIZE,
         }
     }
 
@@ -171,6 +188,12 @@ impl ClientConfig {
         }
         if self.backoff_cap < self.backoff_base {
             return Err("the backoff cap must not be smaller than the backoff base".into());
+        }
+        if self.rate_limit_backoff_cap < self.rate_limit_backoff_base {
+            return Err("the rate-limit backoff cap must not be smaller than its base".into());
+        }
+        if self.page_size == 0 {
+            return Err("the page size must be at least 1".into());
         }
         Ok(())
     }

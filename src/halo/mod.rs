@@ -1,4 +1,4 @@
-//! HaloPSA REST client (see `halo/CONTRACT.md` for the API as modelled).
+//! HaloPSA REST client (see `docs/halo-api.md` for the API as modelled).
 //!
 //! [`HaloClient`] is the only way the provider talks to Halo: every request
 //! goes through one path that applies the client-side rate limit, the bearer
@@ -22,11 +22,12 @@ pub use backoff::{Backoff, MAX_RETRY_AFTER};
 pub use client::{HaloClient, Result};
 pub use config::{
     check_url, ClientConfig, RateLimit, Secret, DEFAULT_BACKOFF_BASE, DEFAULT_BACKOFF_CAP,
-    DEFAULT_MAX_RETRIES, DEFAULT_SCOPE, DEFAULT_TIMEOUT,
+    DEFAULT_MAX_RETRIES, DEFAULT_PAGE_SIZE, DEFAULT_RATE_LIMIT_BACKOFF_BASE,
+    DEFAULT_RATE_LIMIT_BACKOFF_CAP, DEFAULT_SCOPE, DEFAULT_TIMEOUT,
 };
 pub use error::HaloError;
 pub use models::{
-    Agent, Application, Claim, Department, DepartmentMembership, HaloObject, Organisation, Role,
-    RoleRef, Scope, Team, Workday,
+    Agent, Application, Claim, Client, Department, DepartmentMembership, HaloObject, Organisation,
+    Role, RoleRef, Scope, Team, Workday,
 };
 pub use ratelimit::RateLimiter;

@@ -1,4 +1,4 @@
-//! Halo objects, with Halo's exact field names (see `halo/CONTRACT.md`).
+//! Halo objects, with Halo's exact field names (see `docs/halo-api.md`).
 //!
 //! Every field is optional and skipped when `None`, so a POST carries only
 //! what the provider manages (fields absent from a POST keep their value in
@@ -16,12 +16,12 @@ use super::config::Secret;
 pub trait HaloObject: Serialize + DeserializeOwned + Clone + Send + Sync + 'static {
     /// Path below `/api`: `"Organisation"` is `/api/Organisation`.
     const PATH: &'static str;
-    /// Key of the array when a list answer is an object (`"organisations"`).
-    const LIST_KEY: &'static str;
     /// Human name for messages (`"organisation"`).
     const KIND: &'static str;
-    /// Query used when the client lists every object itself (to find an
-    /// object whose create had an unknown outcome).
+    /// The include flags that make a list hold every object of the kind, the
+    /// hidden ones too (disabled, API-only, inactive): sent by every listing the
+    /// client makes for itself (snapshots, `list_all`, `search`, the look-up
+    /// after a create with an unknown outcome). Callers of `list` add it.
     const LIST_ALL_QUERY: &'static [(&'static str, &'static str)] = &[];
     /// The id type: `i64`, or `String` for GUID ids.
     type Id: Display + Debug + Clone + PartialEq + Send + Sync + 'static;
@@ -34,126 +34,83 @@ pub trait HaloObject: Serialize + DeserializeOwned + Clone + Send + Sync + 'stat
     }
 }
 
-/// `/api/Organisation` (schema `Organisation`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct Organisation {
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_i64"
-    )]
-    pub id: Option<i64>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_string"
-    )]
-    pub name: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_string"
-    )]
-    pub email: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_string"
-    )]
-    pub phone: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_string"
-    )]
-    pub website: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_string"
-    )]
-    pub reply_address: Option<String>,
+/// Declares a Halo model: every field is an `Option`, absent from a POST when
+/// `None`, and read leniently ([`lenient::Lenient`]). Field attributes (docs,
+/// `#[serde(rename = ..)]`) pass through.
+macro_rules! halo_model {
+    (
+        $(#[$meta:meta])*
+        pub struct $name:ident {
+            $( $(#[$field_meta:meta])* $field:ident : $ty:ty ),* $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        pub struct $name {
+            $(
+                $(#[$field_meta])*
+                #[serde(
+                    default,
+                    skip_serializing_if = "Option::is_none",
+                    deserialize_with = "lenient::opt"
+                )]
+                pub $field: Option<$ty>,
+            )*
+        }
+    };
 }
 
-/// `/api/TopLevel` (schema `Tree`): a department.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct Department {
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_i64"
-    )]
-    pub id: Option<i64>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_string"
-    )]
-    pub name: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_i64"
-    )]
-    pub organisation_id: Option<i64>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_string"
-    )]
-    pub notes: Option<String>,
+halo_model! {
+    /// `/api/Organisation` (schema `Organisation`).
+    pub struct Organisation {
+        id: i64,
+        name: String,
+        email: String,
+        phone: String,
+        website: String,
+        reply_address: String,
+    }
 }
 
-/// `/api/Team` (schema `SectionDetail`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct Team {
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_i64"
-    )]
-    pub id: Option<i64>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_string"
-    )]
-    pub name: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_i64"
-    )]
-    pub department_id: Option<i64>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_bool"
-    )]
-    pub inactive: Option<bool>,
+halo_model! {
+    /// `/api/TopLevel` (schema `Tree`): a department.
+    pub struct Department {
+        id: i64,
+        name: String,
+        organisation_id: i64,
+        notes: String,
+    }
 }
 
-/// `/api/Workday` (schema `Workdays`): work hours. Read-only for the provider.
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct Workday {
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_i64"
-    )]
-    pub id: Option<i64>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_string"
-    )]
-    pub name: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_string"
-    )]
-    pub timezone: Option<String>,
+halo_model! {
+    /// `/api/Team` (schema `SectionDetail`).
+    pub struct Team {
+        id: i64,
+        name: String,
+        department_id: i64,
+        inactive: bool,
+    }
+}
+
+halo_model! {
+    /// `/api/Workday` (schema `Workdays`): work hours. Read-only for the provider.
+    pub struct Workday {
+        id: i64,
+        name: String,
+        timezone: String,
+    }
+}
+
+halo_model! {
+    /// `/api/Client` (schema `Area`): a customer.
+    pub struct Client {
+        id: i64,
+        name: String,
+        /// The department ("top level") the customer sits in.
+        toplevel_id: i64,
+        inactive: bool,
+        notes: String,
+    }
 }
 
 /// A role held by an agent: `{"id": ROLE_GUID}`.
@@ -164,82 +121,73 @@ pub struct RoleRef {
 }
 
 /// A department membership (schema `UnameDepartment`), for agents and roles.
-/// `membershiplevel`: 0 = modify all, 1 = read only (assumed encoding).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+/// `membershiplevel`: 0 = modify all, 1 = read only (assumed encoding; any other
+/// value is kept as read). A row with `role_id` in an agent's list is inherited
+/// from that role (docs/halo-api.md, "Agents"): not the agent's own, never to be
+/// written back. Every other field Halo sends is kept in `extra` and written back
+/// as read, so a read-modify-write of a membership list leaves the rows it does
+/// not change exactly as they were (a `null` `role_id` is written back absent).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct DepartmentMembership {
     #[serde(default, deserialize_with = "lenient::int")]
     pub department_id: i64,
     #[serde(default, deserialize_with = "lenient::int")]
     pub membershiplevel: i64,
+    /// The role this row comes from, when it is inherited.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient::opt"
+    )]
+    pub role_id: Option<String>,
+    /// Every other field of the row, as Halo sent it.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
 }
 
-/// `/api/Agent` (schema `Uname`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct Agent {
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_i64"
-    )]
-    pub id: Option<i64>,
-    /// The username.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_string"
-    )]
-    pub name: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_string"
-    )]
-    pub email: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_string"
-    )]
-    pub firstname: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_string"
-    )]
-    pub surname: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_bool"
-    )]
-    pub isapiagent: Option<bool>,
-    /// The default team's name.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_string"
-    )]
-    pub team: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_i64"
-    )]
-    pub workday_id: Option<i64>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_bool"
-    )]
-    pub isdisabled: Option<bool>,
-    /// The agent's whole role set.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub roles: Option<Vec<RoleRef>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub departments: Option<Vec<DepartmentMembership>>,
+impl DepartmentMembership {
+    /// An own (not inherited) membership with nothing else in it.
+    pub fn new(department_id: i64, membershiplevel: i64) -> Self {
+        DepartmentMembership {
+            department_id,
+            membershiplevel,
+            ..Default::default()
+        }
+    }
+
+    /// Whether the row comes from a role rather than from the object itself.
+    pub fn is_inherited(&self) -> bool {
+        self.role_id
+            .as_deref()
+            .is_some_and(|r| !r.trim().is_empty())
+    }
 }
 
-/// A role permission: `{"type": "access:tickets", "value": "read"}`.
+halo_model! {
+    /// `/api/Agent` (schema `Uname`).
+    pub struct Agent {
+        id: i64,
+        /// The username.
+        name: String,
+        email: String,
+        firstname: String,
+        surname: String,
+        isapiagent: bool,
+        /// The default team's name.
+        team: String,
+        workday_id: i64,
+        isdisabled: bool,
+        /// The agent's whole role set.
+        roles: Vec<RoleRef>,
+        /// Own rows and, in answers, rows inherited from roles
+        /// ([`DepartmentMembership::is_inherited`]).
+        departments: Vec<DepartmentMembership>,
+    }
+}
+
+/// A role claim: `{"type": "access:tickets", "value": "read"}`. Type and value
+/// are Halo's raw text: the client knows no table of them, so any claim reads
+/// and writes back as it is.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 pub struct Claim {
     #[serde(rename = "type", default, deserialize_with = "lenient::string")]
@@ -248,38 +196,17 @@ pub struct Claim {
     pub value: String,
 }
 
-/// `/api/Roles` (schema `NHD_Roles`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct Role {
-    /// The role's GUID.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_string"
-    )]
-    pub id: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_i64"
-    )]
-    pub id_int: Option<i64>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_string"
-    )]
-    pub name: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_string"
-    )]
-    pub notes: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub claims: Option<Vec<Claim>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub departments: Option<Vec<DepartmentMembership>>,
+halo_model! {
+    /// `/api/Roles` (schema `NHD_Roles`).
+    pub struct Role {
+        /// The role's GUID.
+        id: String,
+        id_int: i64,
+        name: String,
+        notes: String,
+        claims: Vec<Claim>,
+        departments: Vec<DepartmentMembership>,
+    }
 }
 
 /// A scope of an API application: `{"name": "read:tickets"}`.
@@ -289,64 +216,27 @@ pub struct Scope {
     pub name: String,
 }
 
-/// `/api/Application` (schema `NHD_Identity_Application`).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-pub struct Application {
-    /// The application's GUID.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_string"
-    )]
-    pub id: Option<String>,
-    #[serde(
-        rename = "displayName",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_string"
-    )]
-    pub display_name: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_string"
-    )]
-    pub grant_type: Option<String>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_i64"
-    )]
-    pub loginentity: Option<i64>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_i64"
-    )]
-    pub loginas_agent_id: Option<i64>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scopes: Option<Vec<Scope>>,
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_bool"
-    )]
-    pub inactive: Option<bool>,
-    #[serde(
-        rename = "clientId",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_string"
-    )]
-    pub client_id: Option<String>,
-    /// Only in the create answer; `null` afterwards.
-    #[serde(
-        rename = "clientSecret",
-        default,
-        skip_serializing_if = "Option::is_none",
-        deserialize_with = "lenient::opt_secret"
-    )]
-    pub client_secret: Option<Secret>,
+halo_model! {
+    /// `/api/Application` (schema `NHD_Identity_Application`). `grant_type` and
+    /// `loginentity` are Halo's raw values: any value reads and writes back as it is.
+    pub struct Application {
+        /// The application's GUID.
+        id: String,
+        #[serde(rename = "displayName")]
+        display_name: String,
+        grant_type: String,
+        loginentity: i64,
+        loginas_agent_id: i64,
+        scopes: Vec<Scope>,
+        inactive: bool,
+        /// Restricts the application to one organisation.
+        organisation_id: i64,
+        #[serde(rename = "clientId")]
+        client_id: String,
+        /// Only in the create answer; `null` afterwards.
+        #[serde(rename = "clientSecret")]
+        client_secret: Secret,
+    }
 }
 
 fn non_empty(id: &Option<String>) -> Option<String> {
@@ -355,7 +245,6 @@ fn non_empty(id: &Option<String>) -> Option<String> {
 
 impl HaloObject for Organisation {
     const PATH: &'static str = "Organisation";
-    const LIST_KEY: &'static str = "organisations";
     const KIND: &'static str = "organisation";
     type Id = i64;
     fn id(&self) -> Option<i64> {
@@ -365,7 +254,6 @@ impl HaloObject for Organisation {
 
 impl HaloObject for Department {
     const PATH: &'static str = "TopLevel";
-    const LIST_KEY: &'static str = "tree";
     const KIND: &'static str = "department";
     type Id = i64;
     fn id(&self) -> Option<i64> {
@@ -375,13 +263,15 @@ impl HaloObject for Department {
 
 impl HaloObject for Team {
     const PATH: &'static str = "Team";
-    const LIST_KEY: &'static str = "teams";
     const KIND: &'static str = "team";
     /// `/api/Team` documents `includeenabled` and `includedisabled` ("Include
-    /// disabled Teams in the response") [spec]: both, so inactive teams are listed
-    /// too (read, looked up, and found after a create with an unknown outcome).
-    const LIST_ALL_QUERY: &'static [(&'static str, &'static str)] =
-        &[("includeenabled", "true"), ("includedisabled", "true")];
+    /// disabled Teams in the response") [spec]; `includeinactive` is sent as well
+    /// [assumed] (docs/halo-api.md, "Pages").
+    const LIST_ALL_QUERY: &'static [(&'static str, &'static str)] = &[
+        ("includeenabled", "true"),
+        ("includedisabled", "true"),
+        ("includeinactive", "true"),
+    ];
     type Id = i64;
     fn id(&self) -> Option<i64> {
         self.id
@@ -390,8 +280,19 @@ impl HaloObject for Team {
 
 impl HaloObject for Workday {
     const PATH: &'static str = "Workday";
-    const LIST_KEY: &'static str = "workdays";
     const KIND: &'static str = "work hours";
+    type Id = i64;
+    fn id(&self) -> Option<i64> {
+        self.id
+    }
+}
+
+impl HaloObject for Client {
+    const PATH: &'static str = "Client";
+    const KIND: &'static str = "client";
+    /// `/api/Client` documents `includeactive` and `includeinactive` [spec].
+    const LIST_ALL_QUERY: &'static [(&'static str, &'static str)] =
+        &[("includeactive", "true"), ("includeinactive", "true")];
     type Id = i64;
     fn id(&self) -> Option<i64> {
         self.id
@@ -400,7 +301,6 @@ impl HaloObject for Workday {
 
 impl HaloObject for Agent {
     const PATH: &'static str = "Agent";
-    const LIST_KEY: &'static str = "agents";
     const KIND: &'static str = "agent";
     /// API-only agents are listed only with `includeapiagents=true`; disabled ones
     /// are asked for with `includeenabled` and `includedisabled` [spec].
@@ -420,7 +320,6 @@ impl HaloObject for Agent {
 
 impl HaloObject for Role {
     const PATH: &'static str = "Roles";
-    const LIST_KEY: &'static str = "roles";
     const KIND: &'static str = "role";
     type Id = String;
     fn id(&self) -> Option<String> {
@@ -433,7 +332,6 @@ impl HaloObject for Role {
 
 impl HaloObject for Application {
     const PATH: &'static str = "Application";
-    const LIST_KEY: &'static str = "applications";
     const KIND: &'static str = "API application";
     type Id = String;
     fn id(&self) -> Option<String> {
@@ -513,27 +411,57 @@ pub(crate) mod lenient {
         }
     }
 
-    pub fn opt_i64<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i64>, D::Error> {
-        value_to_i64(&Value::deserialize(d)?).map_err(D::Error::custom)
+    /// A type a model field holds, read from whatever JSON Halo sends for it.
+    pub trait Lenient: Sized {
+        fn from_json(v: Value) -> Result<Option<Self>, String>;
+    }
+
+    impl Lenient for i64 {
+        fn from_json(v: Value) -> Result<Option<Self>, String> {
+            value_to_i64(&v)
+        }
+    }
+
+    impl Lenient for bool {
+        fn from_json(v: Value) -> Result<Option<Self>, String> {
+            value_to_bool(&v)
+        }
+    }
+
+    impl Lenient for String {
+        fn from_json(v: Value) -> Result<Option<Self>, String> {
+            value_to_string(v)
+        }
+    }
+
+    impl Lenient for Secret {
+        fn from_json(v: Value) -> Result<Option<Self>, String> {
+            Ok(value_to_string(v)?.map(Secret::new))
+        }
+    }
+
+    /// Lists: `null` is `None`; the elements are read by their own rules.
+    impl<T: serde::de::DeserializeOwned> Lenient for Vec<T> {
+        fn from_json(v: Value) -> Result<Option<Self>, String> {
+            match v {
+                Value::Null => Ok(None),
+                v => serde_json::from_value(v)
+                    .map(Some)
+                    .map_err(|e| e.to_string()),
+            }
+        }
+    }
+
+    /// The deserializer of every model field.
+    pub fn opt<'de, D: Deserializer<'de>, T: Lenient>(d: D) -> Result<Option<T>, D::Error> {
+        T::from_json(Value::deserialize(d)?).map_err(D::Error::custom)
     }
 
     pub fn int<'de, D: Deserializer<'de>>(d: D) -> Result<i64, D::Error> {
-        Ok(opt_i64(d)?.unwrap_or_default())
-    }
-
-    pub fn opt_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Error> {
-        value_to_bool(&Value::deserialize(d)?).map_err(D::Error::custom)
-    }
-
-    pub fn opt_string<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
-        value_to_string(Value::deserialize(d)?).map_err(D::Error::custom)
+        Ok(opt::<D, i64>(d)?.unwrap_or_default())
     }
 
     pub fn string<'de, D: Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-        Ok(opt_string(d)?.unwrap_or_default())
-    }
-
-    pub fn opt_secret<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Secret>, D::Error> {
-        Ok(opt_string(d)?.map(Secret::new))
+        Ok(opt::<D, String>(d)?.unwrap_or_default())
     }
 }

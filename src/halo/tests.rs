@@ -1,300 +1,56 @@
-//! Tests of the Halo client against a small mock Halo (axum on 127.0.0.1:0),
-//! plus pure unit tests (parsing, limiter with paused time, secrets).
+//! Tests of the Halo client against halo-sim (the one Halo stand-in, on
+//! 127.0.0.1:0), plus pure unit tests (parsing, paging, backoff, limiter with
+//! paused time, secrets).
 
-use std::collections::{HashSet, VecDeque};
-use std::sync::atomic::{AtomicBool, AtomicI64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axum::body::Bytes;
-use axum::extract::State;
-use axum::http::{HeaderMap, Method, StatusCode, Uri};
-use axum::response::{IntoResponse, Response};
-use axum::Router;
+use halo_sim::{Fault, FaultAction, JournalEntry, Kind, Sim, SimOptions};
+use reqwest::StatusCode;
 use serde_json::{json, Value};
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
+use super::client::{collect_pages, Page};
 use super::*;
 
 const CLIENT_ID: &str = "test-client";
 const CLIENT_SECRET: &str = "s3cr3t-value-XYZ";
 
-/// A scripted answer for the next API request (before normal handling).
-#[derive(Clone)]
-enum Scripted {
-    /// Answer this status, `Retry-After` and body without doing anything.
-    Status(u16, Option<&'static str>, &'static str),
-    /// Do the request normally, then answer 503 (the outcome is unknown to
-    /// the client).
-    ApplyThen503,
-}
-
-#[derive(Default)]
-struct Mock {
-    /// `auth_url` announced by `/api/authinfo`, as a path on the mock.
-    authinfo_path: Mutex<Option<String>>,
-    authinfo_calls: AtomicUsize,
-    token_calls: AtomicUsize,
-    token_paths: Mutex<Vec<String>>,
-    token_delay_ms: AtomicI64,
-    tokens: Mutex<HashSet<String>>,
-    /// Refuse every bearer token.
-    reject_all_tokens: AtomicBool,
-    api_calls: AtomicUsize,
-    /// `METHOD path?query` of every API request.
-    log: Mutex<Vec<String>>,
-    post_bodies: Mutex<Vec<Value>>,
-    script: Mutex<VecDeque<Scripted>>,
-    /// Keep answering this status (after the script is used up).
-    always: Mutex<Option<(u16, &'static str)>>,
-    orgs: Mutex<Vec<Value>>,
-    next_id: AtomicI64,
-    /// List answers wrapped in `{"organisations": [...], "record_count": n}`.
-    wrapped_lists: AtomicBool,
-    /// POST answers are arrays rather than single objects.
-    array_answers: AtomicBool,
-    base: Mutex<String>,
-}
-
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-fn json_response(status: StatusCode, v: Value) -> Response {
-    (
-        status,
-        [(axum::http::header::CONTENT_TYPE, "application/json")],
-        v.to_string(),
-    )
-        .into_response()
-}
-
-async fn handle(
-    State(m): State<Arc<Mock>>,
-    method: Method,
-    uri: Uri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let path = uri.path().to_owned();
-    if path == "/api/authinfo" {
-        m.authinfo_calls.fetch_add(1, Ordering::SeqCst);
-        let announced = lock(&m.authinfo_path).clone();
-        return match announced {
-            Some(p) => {
-                let base = lock(&m.base).clone();
-                json_response(
-                    StatusCode::OK,
-                    json!({"auth_url": format!("{base}{p}"), "tenant_id": "t"}),
-                )
-            }
-            None => StatusCode::NOT_FOUND.into_response(),
-        };
-    }
-    if path.ends_with("/token") && method == Method::POST {
-        return token(&m, &uri, &body).await;
-    }
-    if !path.starts_with("/api/") {
-        return StatusCode::NOT_FOUND.into_response();
-    }
-    m.api_calls.fetch_add(1, Ordering::SeqCst);
-    lock(&m.log).push(format!("{method} {uri}"));
-    let bearer = headers
-        .get("authorization")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .unwrap_or_default()
-        .to_owned();
-    if m.reject_all_tokens.load(Ordering::SeqCst) || !lock(&m.tokens).contains(&bearer) {
-        return (StatusCode::UNAUTHORIZED, "token expired").into_response();
-    }
-    let scripted = lock(&m.script).pop_front();
-    match scripted {
-        Some(Scripted::Status(code, retry_after, text)) => {
-            let status = StatusCode::from_u16(code).unwrap_or(StatusCode::IM_A_TEAPOT);
-            let mut resp = (status, text.to_owned()).into_response();
-            if let Some(ra) = retry_after {
-                resp.headers_mut()
-                    .insert("retry-after", axum::http::HeaderValue::from_static(ra));
-            }
-            return resp;
-        }
-        Some(Scripted::ApplyThen503) => {
-            let _ = organisation(&m, &method, &path, &body);
-            return (StatusCode::SERVICE_UNAVAILABLE, "upstream hiccup").into_response();
-        }
-        None => {}
-    }
-    let always = *lock(&m.always);
-    if let Some((code, text)) = always {
-        let status = StatusCode::from_u16(code).unwrap_or(StatusCode::IM_A_TEAPOT);
-        return (status, text).into_response();
-    }
-    organisation(&m, &method, &path, &body)
-}
-
-async fn token(m: &Mock, uri: &Uri, body: &Bytes) -> Response {
-    m.token_calls.fetch_add(1, Ordering::SeqCst);
-    lock(&m.token_paths).push(uri.to_string());
-    let delay = m.token_delay_ms.load(Ordering::SeqCst);
-    if delay > 0 {
-        tokio::time::sleep(Duration::from_millis(delay.unsigned_abs())).await;
-    }
-    let form: Vec<(String, String)> = url::form_urlencoded::parse(body).into_owned().collect();
-    let get = |k: &str| {
-        form.iter()
-            .find(|(key, _)| key == k)
-            .map(|(_, v)| v.clone())
-            .unwrap_or_default()
-    };
-    if get("grant_type") != "client_credentials"
-        || get("client_id") != CLIENT_ID
-        || get("client_secret") != CLIENT_SECRET
-        || get("scope") != "all"
-    {
-        return json_response(
-            StatusCode::UNAUTHORIZED,
-            json!({"error": "invalid_client", "error_description": "unknown client"}),
-        );
-    }
-    let n = m.token_calls.load(Ordering::SeqCst);
-    let tok = format!("token-{n}");
-    lock(&m.tokens).insert(tok.clone());
-    json_response(
-        StatusCode::OK,
-        json!({"access_token": tok, "token_type": "Bearer", "expires_in": 3600}),
-    )
-}
-
-/// `/api/Organisation` as a tiny in-memory store.
-fn organisation(m: &Mock, method: &Method, path: &str, body: &Bytes) -> Response {
-    let rest = match path.strip_prefix("/api/Organisation") {
-        Some(r) => r.trim_start_matches('/'),
-        None => return StatusCode::NOT_FOUND.into_response(),
-    };
-    let find = |id: &str| {
-        let wanted = id.parse::<i64>().ok();
-        lock(&m.orgs)
-            .iter()
-            .position(|o| wanted.is_some() && o["id"].as_i64() == wanted)
-    };
-    match (method.as_str(), rest) {
-        ("GET", "") => {
-            let all = Value::Array(lock(&m.orgs).clone());
-            if m.wrapped_lists.load(Ordering::SeqCst) {
-                let n = lock(&m.orgs).len();
-                json_response(
-                    StatusCode::OK,
-                    json!({"record_count": n, "organisations": all}),
-                )
-            } else {
-                json_response(StatusCode::OK, all)
-            }
-        }
-        ("GET", id) => match find(id) {
-            Some(i) => json_response(StatusCode::OK, lock(&m.orgs)[i].clone()),
-            None => (StatusCode::NOT_FOUND, "no such organisation").into_response(),
-        },
-        ("DELETE", id) => match find(id) {
-            Some(i) => {
-                let gone = lock(&m.orgs).remove(i);
-                json_response(StatusCode::OK, gone)
-            }
-            None => (StatusCode::NOT_FOUND, "no such organisation").into_response(),
-        },
-        ("POST", "") => {
-            let parsed: Value = match serde_json::from_slice(body) {
-                Ok(v) => v,
-                Err(_) => return (StatusCode::BAD_REQUEST, "bad json").into_response(),
-            };
-            lock(&m.post_bodies).push(parsed.clone());
-            let Some(items) = parsed.as_array() else {
-                return json_response(
-                    StatusCode::BAD_REQUEST,
-                    json!({"message": "expected an array"}),
-                );
-            };
-            let mut saved = Vec::new();
-            for item in items {
-                let mut item = item.clone();
-                if item
-                    .get("name")
-                    .and_then(Value::as_str)
-                    .unwrap_or("")
-                    .is_empty()
-                {
-                    return json_response(
-                        StatusCode::BAD_REQUEST,
-                        json!({"message": "Please enter a name"}),
-                    );
-                }
-                match item.get("id").cloned() {
-                    Some(id) => {
-                        let Some(i) = find(&id.to_string()) else {
-                            return (StatusCode::NOT_FOUND, "no such organisation").into_response();
-                        };
-                        let mut orgs = lock(&m.orgs);
-                        if let (Some(stored), Some(new)) =
-                            (orgs[i].as_object_mut(), item.as_object())
-                        {
-                            for (k, v) in new {
-                                stored.insert(k.clone(), v.clone());
-                            }
-                        }
-                        saved.push(orgs[i].clone());
-                    }
-                    None => {
-                        let id = m.next_id.fetch_add(1, Ordering::SeqCst) + 1;
-                        item["id"] = json!(id);
-                        // Halo sends extra fields and numbers as strings at times.
-                        item["extra_field"] = json!("ignored");
-                        lock(&m.orgs).push(item.clone());
-                        saved.push(item);
-                    }
-                }
-            }
-            if m.array_answers.load(Ordering::SeqCst) {
-                json_response(StatusCode::OK, Value::Array(saved))
-            } else {
-                json_response(
-                    StatusCode::OK,
-                    saved.into_iter().next().unwrap_or(Value::Null),
-                )
-            }
-        }
-        _ => StatusCode::METHOD_NOT_ALLOWED.into_response(),
+fn sim_options() -> SimOptions {
+    SimOptions {
+        client_id: CLIENT_ID.into(),
+        client_secret: CLIENT_SECRET.into(),
+        ..SimOptions::default()
     }
 }
 
-async fn spawn_mock() -> (Arc<Mock>, Url) {
-    let mock = Arc::new(Mock::default());
-    let app = Router::new().fallback(handle).with_state(Arc::clone(&mock));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .expect("bind the mock");
-    let addr = listener.local_addr().expect("mock address");
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    let base = format!("http://{addr}");
-    *lock(&mock.base) = base.clone();
-    (mock, Url::parse(&base).expect("mock url"))
+fn sim_with(opts: SimOptions) -> Sim {
+    Sim::start(opts).expect("halo-sim starts")
 }
 
-fn test_config(url: Url) -> ClientConfig {
-    let mut c = ClientConfig::new(url, CLIENT_ID, CLIENT_SECRET);
+fn sim() -> Sim {
+    sim_with(sim_options())
+}
+
+fn test_config(url: &str) -> ClientConfig {
+    let mut c = ClientConfig::new(Url::parse(url).expect("sim url"), CLIENT_ID, CLIENT_SECRET);
     c.timeout = Duration::from_secs(5);
     c.max_retries = 3;
     c.backoff_base = Duration::from_millis(1);
     c.backoff_cap = Duration::from_millis(5);
+    c.rate_limit_backoff_base = Duration::from_millis(1);
+    c.rate_limit_backoff_cap = Duration::from_millis(5);
     c
 }
 
-async fn client() -> (Arc<Mock>, HaloClient) {
-    let (mock, url) = spawn_mock().await;
-    let c = HaloClient::new(test_config(url)).expect("client");
-    (mock, c)
+fn client_for(sim: &Sim) -> HaloClient {
+    HaloClient::new(test_config(&sim.url())).expect("client")
 }
 
 fn org(name: &str) -> Organisation {
@@ -304,21 +60,59 @@ fn org(name: &str) -> Organisation {
     }
 }
 
-fn script(m: &Mock, items: &[Scripted]) {
-    lock(&m.script).extend(items.iter().cloned());
+/// The journal's `/api` object requests (not discovery), as `METHOD path?query`.
+fn api_log(sim: &Sim) -> Vec<String> {
+    sim.journal()
+        .into_iter()
+        .filter(|e| e.path.starts_with("/api/") && e.path != "/api/authinfo")
+        .map(|e: JournalEntry| {
+            if e.query.is_empty() {
+                format!("{} {}", e.method, e.path)
+            } else {
+                format!("{} {}?{}", e.method, e.path, e.query)
+            }
+        })
+        .collect()
 }
+
+fn api_calls(sim: &Sim) -> usize {
+    api_log(sim).len()
+}
+
+fn calls_to(sim: &Sim, path: &str) -> Vec<JournalEntry> {
+    sim.journal()
+        .into_iter()
+        .filter(|e| e.path == path)
+        .collect()
+}
+
+fn fault(method: Option<&str>, path_prefix: &str, count: u32, action: FaultAction) -> Fault {
+    Fault {
+        method: method.map(str::to_owned),
+        path_prefix: path_prefix.to_owned(),
+        count,
+        action,
+    }
+}
+
+fn status(code: u16, retry_after_secs: Option<u64>) -> FaultAction {
+    FaultAction::Status {
+        status: code,
+        retry_after_secs,
+    }
+}
+
+/// The page query the client adds to every list request.
+const PAGE_1: &str = "pageinate=true&page_size=100&page_no=1";
 
 // ----- auth ----------------------------------------------------------------
 
 #[tokio::test]
 async fn token_is_fetched_once_and_shared_by_concurrent_calls() {
-    let (mock, c) = client().await;
-    mock.token_delay_ms.store(50, Ordering::SeqCst);
-    assert_eq!(
-        mock.token_calls.load(Ordering::SeqCst),
-        0,
-        "lazy: no request at construction"
-    );
+    let sim = sim();
+    let c = client_for(&sim);
+    sim.set_latency(Duration::from_millis(50));
+    assert!(sim.journal().is_empty(), "lazy: no request at construction");
     let calls = (0..10).map(|_| {
         let c = c.clone();
         async move { c.list::<Organisation>(&[]).await }
@@ -327,43 +121,43 @@ async fn token_is_fetched_once_and_shared_by_concurrent_calls() {
         assert!(r.is_ok(), "{r:?}");
     }
     c.list::<Organisation>(&[]).await.expect("list");
-    assert_eq!(mock.token_calls.load(Ordering::SeqCst), 1);
-    assert_eq!(mock.authinfo_calls.load(Ordering::SeqCst), 1);
-    assert_eq!(mock.api_calls.load(Ordering::SeqCst), 11);
-    // Discovery failed (404), so the token came from {url}/auth/token.
-    assert_eq!(lock(&mock.token_paths).as_slice(), ["/auth/token"]);
+    assert_eq!(calls_to(&sim, "/auth/token").len(), 1);
+    assert_eq!(calls_to(&sim, "/api/authinfo").len(), 1);
+    assert_eq!(api_calls(&sim), 11);
 }
 
 #[tokio::test]
 async fn discovered_auth_url_and_tenant_are_used() {
-    let (mock, url) = spawn_mock().await;
-    *lock(&mock.authinfo_path) = Some("/identity".into());
-    let mut cfg = test_config(url);
+    let sim = sim_with(SimOptions {
+        tenant: Some("acme".into()),
+        ..sim_options()
+    });
+    let mut cfg = test_config(&sim.url());
     cfg.tenant = Some("acme".into());
     let c = HaloClient::new(cfg).expect("client");
     c.list::<Organisation>(&[]).await.expect("list");
-    assert_eq!(
-        lock(&mock.token_paths).as_slice(),
-        ["/identity/token?tenant=acme"]
-    );
+    let token = calls_to(&sim, "/auth/token");
+    assert_eq!(token.len(), 1);
+    assert_eq!(token[0].query, "tenant=acme");
+    assert_eq!(token[0].status, 200);
+    assert_eq!(calls_to(&sim, "/api/authinfo").len(), 1);
 }
 
 #[tokio::test]
 async fn configured_auth_url_wins_over_discovery() {
-    let (mock, url) = spawn_mock().await;
-    *lock(&mock.authinfo_path) = Some("/identity".into());
-    let mut cfg = test_config(url.clone());
-    cfg.auth_url = Some(url.join("/configured").expect("join"));
+    let sim = sim();
+    let mut cfg = test_config(&sim.url());
+    cfg.auth_url = Some(Url::parse(&format!("{}/auth", sim.url())).expect("join"));
     let c = HaloClient::new(cfg).expect("client");
     c.authenticate().await.expect("authenticate");
-    assert_eq!(mock.authinfo_calls.load(Ordering::SeqCst), 0);
-    assert_eq!(lock(&mock.token_paths).as_slice(), ["/configured/token"]);
+    assert!(calls_to(&sim, "/api/authinfo").is_empty());
+    assert_eq!(calls_to(&sim, "/auth/token").len(), 1);
 }
 
 #[tokio::test]
 async fn rejected_credentials_are_a_clear_error_and_not_retried() {
-    let (mock, url) = spawn_mock().await;
-    let mut cfg = test_config(url);
+    let sim = sim();
+    let mut cfg = test_config(&sim.url());
     cfg.client_secret = Secret::new("wrong-secret-123");
     let c = HaloClient::new(cfg).expect("client");
     let err = c.list::<Organisation>(&[]).await.expect_err("must fail");
@@ -378,22 +172,24 @@ async fn rejected_credentials_are_a_clear_error_and_not_retried() {
     );
     assert!(!text.contains("wrong-secret-123"));
     assert!(!format!("{err:?}").contains("wrong-secret-123"));
-    assert_eq!(mock.token_calls.load(Ordering::SeqCst), 1);
-    assert_eq!(mock.api_calls.load(Ordering::SeqCst), 0);
+    assert_eq!(calls_to(&sim, "/auth/token").len(), 1);
+    assert_eq!(api_calls(&sim), 0);
 }
 
 #[tokio::test]
 async fn a_401_reauthenticates_once_and_repeats_once() {
-    let (mock, c) = client().await;
+    let sim = sim();
+    let c = client_for(&sim);
     c.list::<Organisation>(&[]).await.expect("first list");
     // Halo forgets the token: one 401, a new token, the call repeated.
-    lock(&mock.tokens).clear();
+    sim.revoke_tokens();
     c.list::<Organisation>(&[]).await.expect("after re-auth");
-    assert_eq!(mock.token_calls.load(Ordering::SeqCst), 2);
-    assert_eq!(mock.api_calls.load(Ordering::SeqCst), 3);
+    assert_eq!(calls_to(&sim, "/auth/token").len(), 2);
+    assert_eq!(api_calls(&sim), 3);
 
-    // Halo refuses every token: one re-auth, one repeat, then an error.
-    mock.reject_all_tokens.store(true, Ordering::SeqCst);
+    // Every token Halo issues is dead on arrival: one re-auth, one repeat, an error.
+    sim.set_token_ttl(Duration::ZERO);
+    sim.revoke_tokens();
     let err = c.list::<Organisation>(&[]).await.expect_err("no loop");
     assert_eq!(err.status(), Some(StatusCode::UNAUTHORIZED), "{err}");
     assert!(
@@ -401,43 +197,42 @@ async fn a_401_reauthenticates_once_and_repeats_once() {
             .starts_with("GET /api/Organisation: 401 Unauthorized"),
         "{err}"
     );
-    assert_eq!(mock.token_calls.load(Ordering::SeqCst), 3);
-    assert_eq!(mock.api_calls.load(Ordering::SeqCst), 5);
+    assert_eq!(calls_to(&sim, "/auth/token").len(), 3);
+    assert_eq!(api_calls(&sim), 5);
 }
 
 // ----- retries --------------------------------------------------------------
 
 #[tokio::test]
 async fn retries_503_then_succeeds() {
-    let (mock, c) = client().await;
-    script(
-        &mock,
-        &[
-            Scripted::Status(503, None, "busy"),
-            Scripted::Status(502, None, "bad gateway"),
-        ],
-    );
+    let sim = sim();
+    let c = client_for(&sim);
+    sim.inject(fault(None, "/api/Organisation", 1, status(503, None)));
+    sim.inject(fault(None, "/api/Organisation", 1, status(502, None)));
     let got = c.list::<Organisation>(&[]).await.expect("list");
-    assert!(got.is_empty());
-    assert_eq!(mock.api_calls.load(Ordering::SeqCst), 3);
+    assert_eq!(got.len(), 1, "the seed organisation");
+    assert_eq!(api_calls(&sim), 3);
 }
 
 #[tokio::test]
 async fn gives_up_naming_the_request() {
-    let (mock, c) = client().await;
-    *lock(&mock.always) = Some((503, "maintenance window"));
+    let sim = sim();
+    let c = client_for(&sim);
+    sim.inject(fault(None, "/api/Organisation", 1000, status(503, None)));
     let err = c.list::<Organisation>(&[]).await.expect_err("gives up");
     assert_eq!(
         err.to_string(),
-        "GET /api/Organisation: gave up after 4 attempts: 503 Service Unavailable: maintenance window"
+        "GET /api/Organisation: gave up after 4 attempts: 503 Service Unavailable: \
+         injected fault: 503 Service Unavailable"
     );
-    assert_eq!(mock.api_calls.load(Ordering::SeqCst), 4);
+    assert_eq!(api_calls(&sim), 4);
 }
 
 #[tokio::test]
 async fn rate_limited_answers_are_retried_then_reported() {
-    let (mock, c) = client().await;
-    *lock(&mock.always) = Some((429, "Rate Limit Reached"));
+    let sim = sim();
+    let c = client_for(&sim);
+    sim.inject(fault(None, "/api/Organisation", 1000, status(429, None)));
     let err = c.list::<Organisation>(&[]).await.expect_err("gives up");
     assert!(
         matches!(err, HaloError::RateLimited { attempts: 4, .. }),
@@ -448,11 +243,9 @@ async fn rate_limited_answers_are_retried_then_reported() {
 
 #[tokio::test]
 async fn retry_after_is_honoured() {
-    let (mock, c) = client().await;
-    script(
-        &mock,
-        &[Scripted::Status(429, Some("1"), "Rate Limit Reached")],
-    );
+    let sim = sim();
+    let c = client_for(&sim);
+    sim.inject(fault(None, "/api/Organisation", 1, status(429, Some(1))));
     let start = std::time::Instant::now();
     c.list::<Organisation>(&[]).await.expect("list");
     // The backoff alone is at most 5 ms here; Retry-After asked for 1 s.
@@ -461,7 +254,84 @@ async fn retry_after_is_honoured() {
         "{:?}",
         start.elapsed()
     );
-    assert_eq!(mock.api_calls.load(Ordering::SeqCst), 2);
+    assert_eq!(api_calls(&sim), 2);
+}
+
+#[tokio::test]
+async fn rate_limited_retries_wait_the_longer_backoff() {
+    let sim = sim();
+    let mut cfg = test_config(&sim.url());
+    cfg.rate_limit_backoff_base = Duration::from_millis(200);
+    cfg.rate_limit_backoff_cap = Duration::from_millis(300);
+    let c = HaloClient::new(cfg).expect("client");
+    sim.inject(fault(None, "/api/Organisation", 2, status(429, None)));
+    let start = std::time::Instant::now();
+    c.list::<Organisation>(&[]).await.expect("list");
+    // At least half of each step: 100 ms, then 150 ms; a 503 would wait <= 5 ms.
+    assert!(
+        start.elapsed() >= Duration::from_millis(250),
+        "{:?}",
+        start.elapsed()
+    );
+}
+
+#[test]
+fn rate_limited_backoff_grows_to_about_a_minute() {
+    let b = Backoff {
+        base: DEFAULT_RATE_LIMIT_BACKOFF_BASE,
+        cap: DEFAULT_RATE_LIMIT_BACKOFF_CAP,
+    };
+    let ceilings: Vec<u64> = (1..=6).map(|r| b.ceiling(r).as_secs()).collect();
+    assert_eq!(ceilings, [5, 10, 20, 40, 60, 60]);
+    for retry in 1..10 {
+        let wait = b.delay_rate_limited(retry, None);
+        assert!(
+            wait >= b.ceiling(retry) / 2 && wait <= b.ceiling(retry),
+            "{wait:?}"
+        );
+    }
+    assert_eq!(
+        b.delay_rate_limited(1, Some(Duration::from_secs(2))),
+        Duration::from_secs(2)
+    );
+}
+
+#[tokio::test]
+async fn bad_request_is_not_retried_and_its_message_is_surfaced() {
+    let sim = sim();
+    let c = client_for(&sim);
+    let err = c
+        .create(&Organisation::default(), |_| false)
+        .await
+        .expect_err("400");
+    match &err {
+        HaloError::Api {
+            method,
+            path,
+            status,
+            message,
+        } => {
+            assert_eq!(method, "POST");
+            assert_eq!(path, "/api/Organisation");
+            assert_eq!(*status, StatusCode::BAD_REQUEST);
+            assert_eq!(message, "field `name` is required and must not be empty");
+        }
+        other => panic!("unexpected {other:?}"),
+    }
+    assert_eq!(
+        err.to_string(),
+        "POST /api/Organisation: 400 Bad Request: field `name` is required and must not be empty"
+    );
+    assert_eq!(api_calls(&sim), 1);
+
+    // 403 is not retried either.
+    sim.inject(fault(None, "/api/Organisation", 1, status(403, None)));
+    let err = c.list::<Organisation>(&[]).await.expect_err("403");
+    assert_eq!(
+        err.to_string(),
+        "GET /api/Organisation: 403 Forbidden: injected fault: 403 Forbidden"
+    );
+    assert_eq!(api_calls(&sim), 2);
 }
 
 #[test]
@@ -491,50 +361,6 @@ fn backoff_delay_bounds_and_retry_after() {
         super::backoff::parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT"),
         None
     );
-}
-
-#[tokio::test]
-async fn bad_request_is_not_retried_and_its_message_is_surfaced() {
-    let (mock, c) = client().await;
-    let err = c
-        .create(&Organisation::default(), |_| false)
-        .await
-        .expect_err("400");
-    match &err {
-        HaloError::Api {
-            method,
-            path,
-            status,
-            message,
-        } => {
-            assert_eq!(method, "POST");
-            assert_eq!(path, "/api/Organisation");
-            assert_eq!(*status, StatusCode::BAD_REQUEST);
-            assert_eq!(message, "Please enter a name");
-        }
-        other => panic!("unexpected {other:?}"),
-    }
-    assert_eq!(
-        err.to_string(),
-        "POST /api/Organisation: 400 Bad Request: Please enter a name"
-    );
-    assert_eq!(mock.api_calls.load(Ordering::SeqCst), 1);
-
-    // Plain text, and 403 is not retried either.
-    script(
-        &mock,
-        &[Scripted::Status(
-            403,
-            None,
-            "  You do not have\n permission  ",
-        )],
-    );
-    let err = c.list::<Organisation>(&[]).await.expect_err("403");
-    assert_eq!(
-        err.to_string(),
-        "GET /api/Organisation: 403 Forbidden: You do not have permission"
-    );
-    assert_eq!(mock.api_calls.load(Ordering::SeqCst), 2);
 }
 
 #[test]
@@ -568,63 +394,351 @@ fn halo_messages_are_extracted_and_shortened() {
 // ----- CRUD -----------------------------------------------------------------
 
 #[tokio::test]
-async fn crud_round_trip_with_single_and_array_answers() {
-    let (mock, c) = client().await;
-    for array in [false, true] {
-        mock.array_answers.store(array, Ordering::SeqCst);
-        let created = c
-            .create(&org(&format!("Acme {array}")), |_| false)
-            .await
-            .expect("create");
-        let id = created.id.expect("id");
-        assert_eq!(
-            created.name.as_deref(),
-            Some(format!("Acme {array}").as_str())
-        );
+async fn crud_round_trip() {
+    let sim = sim();
+    let c = client_for(&sim);
+    let created = c.create(&org("Acme"), |_| false).await.expect("create");
+    let id = created.id.expect("id");
+    assert_eq!(created.name.as_deref(), Some("Acme"));
 
-        let mut changed = created.clone();
-        changed.email = Some("it@acme.test".into());
-        let saved = c.update(&changed).await.expect("update");
-        assert_eq!(saved.id, Some(id));
-        assert_eq!(saved.email.as_deref(), Some("it@acme.test"));
+    let mut changed = created.clone();
+    changed.email = Some("it@acme.test".into());
+    let saved = c.update(&changed).await.expect("update");
+    assert_eq!(saved.id, Some(id));
+    assert_eq!(saved.email.as_deref(), Some("it@acme.test"));
 
-        let got = c.get::<Organisation>(id, true).await.expect("get");
-        assert_eq!(
-            got.as_ref().and_then(|o| o.email.as_deref()),
-            Some("it@acme.test")
-        );
+    let got = c.get::<Organisation>(id, true).await.expect("get");
+    assert_eq!(
+        got.as_ref().and_then(|o| o.email.as_deref()),
+        Some("it@acme.test")
+    );
 
-        c.delete::<Organisation>(id).await.expect("delete");
-        assert_eq!(c.get::<Organisation>(id, false).await.expect("get"), None);
-        // Already gone: still fine.
-        c.delete::<Organisation>(id).await.expect("delete again");
-    }
+    c.delete::<Organisation>(id).await.expect("delete");
+    assert_eq!(c.get::<Organisation>(id, false).await.expect("get"), None);
+    // Already gone: still fine.
+    c.delete::<Organisation>(id).await.expect("delete again");
     // Every POST body is an array; a create has no id; only set fields are sent.
-    let bodies = lock(&mock.post_bodies).clone();
-    assert_eq!(bodies[0], json!([{"name": "Acme false"}]));
-    assert!(bodies.iter().all(Value::is_array));
-    assert!(lock(&mock.log)
+    let posts: Vec<Value> = sim
+        .journal()
+        .into_iter()
+        .filter(|e| e.method == "POST" && e.path == "/api/Organisation")
+        .filter_map(|e| e.body)
+        .collect();
+    assert_eq!(posts[0], json!([{"name": "Acme"}]));
+    assert!(posts.iter().all(Value::is_array));
+    assert!(api_log(&sim)
         .iter()
         .any(|l| l.ends_with("?includedetails=true")));
 }
 
+#[test]
+fn array_and_empty_create_answers_are_read() {
+    let call = dummy_call("/api/Organisation");
+    let one: Option<Organisation> = call
+        .decode_single(r#"[{"id": 4, "name": "A"}, {"id": 5, "name": "B"}]"#)
+        .expect("array answer");
+    assert_eq!(one.and_then(|o| o.id), Some(4));
+    assert_eq!(
+        call.decode_single::<Organisation>("[]").expect("empty"),
+        None
+    );
+    assert_eq!(call.decode_single::<Organisation>("").expect("empty"), None);
+}
+
 #[tokio::test]
-async fn lists_are_read_bare_and_wrapped() {
-    let (mock, c) = client().await;
-    lock(&mock.orgs).push(json!({"id": "7", "name": "Seven", "unknown": {"x": 1}}));
-    lock(&mock.orgs).push(json!({"id": 8, "name": null}));
-    for wrapped in [false, true] {
-        mock.wrapped_lists.store(wrapped, Ordering::SeqCst);
-        let all = c
-            .list::<Organisation>(&[("search", "S")])
-            .await
-            .expect("list");
-        assert_eq!(all.len(), 2);
-        assert_eq!(all[0].id, Some(7));
-        assert_eq!(all[0].name.as_deref(), Some("Seven"));
-        assert_eq!(all[1].name, None);
+async fn lists_are_read_bare_and_wrapped_and_leniently() {
+    let sim = sim_with(SimOptions {
+        seed: false,
+        ..sim_options()
+    });
+    sim.insert(
+        Kind::Organisation,
+        json!({"id": "7", "name": "Seven", "unknown": {"x": 1}}),
+    );
+    sim.insert(
+        Kind::Organisation,
+        json!({"id": 8, "name": "Sso", "email": null}),
+    );
+    sim.insert(
+        Kind::Role,
+        json!({"id": "6f1c1f9e-0000-4000-8000-000000000001", "name": "Support", "id_int": "3"}),
+    );
+    let c = client_for(&sim);
+    // Organisations come wrapped, roles bare.
+    let all = c
+        .list::<Organisation>(&[("search", "S")])
+        .await
+        .expect("list");
+    assert_eq!(all.len(), 2);
+    assert_eq!(all[0].id, Some(7));
+    assert_eq!(all[0].name.as_deref(), Some("Seven"));
+    assert_eq!(all[1].email, None);
+    let roles = c.list::<Role>(&[]).await.expect("roles");
+    assert_eq!(roles[0].id_int, Some(3));
+    assert!(
+        api_log(&sim).iter().all(|l| l.contains(PAGE_1)),
+        "{:?}",
+        api_log(&sim)
+    );
+    assert!(api_log(&sim)[0].contains("search=S"));
+}
+
+// ----- paging ---------------------------------------------------------------
+
+#[tokio::test]
+async fn every_page_of_a_wrapped_list_is_read_and_record_count_ends_it() {
+    let sim = sim_with(SimOptions {
+        seed: false,
+        ..sim_options()
+    });
+    for i in 0..200 {
+        sim.insert(Kind::Organisation, json!({"name": format!("org {i:03}")}));
     }
-    assert!(lock(&mock.log).iter().all(|l| l.contains("search=S")));
+    let c = client_for(&sim);
+    let all = c.list::<Organisation>(&[]).await.expect("list");
+    assert_eq!(all.len(), 200);
+    let names: Vec<String> = all.iter().filter_map(|o| o.name.clone()).collect();
+    assert_eq!(names.first().map(String::as_str), Some("org 000"));
+    assert_eq!(names.last().map(String::as_str), Some("org 199"));
+    // Two full pages, and record_count says there is no third.
+    assert_eq!(
+        api_log(&sim),
+        [
+            format!("GET /api/Organisation?{PAGE_1}"),
+            "GET /api/Organisation?pageinate=true&page_size=100&page_no=2".to_owned(),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn bare_lists_are_read_until_a_page_is_not_full() {
+    let sim = sim_with(SimOptions {
+        seed: false,
+        ..sim_options()
+    });
+    for i in 0..250 {
+        sim.insert(Kind::Role, json!({"name": format!("role {i}")}));
+    }
+    let c = client_for(&sim);
+    assert_eq!(c.list::<Role>(&[]).await.expect("roles").len(), 250);
+    assert_eq!(api_calls(&sim), 3);
+    sim.clear_journal();
+    // Exactly two full pages of a bare list: the empty third page ends it.
+    for i in 250..300 {
+        sim.insert(Kind::Role, json!({"name": format!("role {i}")}));
+    }
+    sim.insert(Kind::Workday, json!({"name": "only"}));
+    assert_eq!(c.list::<Role>(&[]).await.expect("roles").len(), 300);
+    assert_eq!(api_calls(&sim), 4);
+}
+
+fn page(items: Vec<Value>, record_count: Option<u64>) -> Page {
+    Page {
+        items,
+        record_count,
+    }
+}
+
+#[tokio::test]
+async fn paging_stops_on_a_repeated_page_and_on_record_count() {
+    // An endpoint that ignores paging answers the same full page every time.
+    let fetched = AtomicU32::new(0);
+    let same: Vec<Value> = (0..3).map(|i| json!({"id": i})).collect();
+    let all = collect_pages(3, |_| {
+        fetched.fetch_add(1, Ordering::SeqCst);
+        let items = same.clone();
+        async move { Ok(page(items, None)) }
+    })
+    .await
+    .expect("pages");
+    assert_eq!(all, same);
+    assert_eq!(fetched.load(Ordering::SeqCst), 2);
+
+    // record_count reached on a full page: no further request.
+    let fetched = AtomicU32::new(0);
+    let all = collect_pages(2, |n| {
+        fetched.fetch_add(1, Ordering::SeqCst);
+        async move {
+            let items = vec![json!({"id": n * 10}), json!({"id": n * 10 + 1})];
+            Ok(page(items, Some(4)))
+        }
+    })
+    .await
+    .expect("pages");
+    assert_eq!(all.len(), 4);
+    assert_eq!(fetched.load(Ordering::SeqCst), 2);
+
+    // An error on a later page is the list's error.
+    let failed = collect_pages(1, |n| async move {
+        if n == 1 {
+            Ok(page(vec![json!({"id": 1})], None))
+        } else {
+            Err(HaloError::InvalidArgument("page 2 broke".into()))
+        }
+    })
+    .await;
+    assert!(matches!(failed, Err(HaloError::InvalidArgument(_))));
+}
+
+#[tokio::test]
+async fn hidden_objects_are_listed_with_the_include_flags() {
+    let sim = sim();
+    sim.insert(
+        Kind::Agent,
+        json!({"name": "gone", "isdisabled": true, "roles": [], "departments": []}),
+    );
+    sim.insert(
+        Kind::Agent,
+        json!({"name": "bot", "isapiagent": true, "roles": [], "departments": []}),
+    );
+    sim.insert(
+        Kind::Team,
+        json!({"name": "Closed", "department_id": 1, "inactive": true}),
+    );
+    sim.insert(Kind::Client, json!({"name": "Dormant", "inactive": true}));
+    sim.insert(Kind::Client, json!({"name": "Acme", "inactive": false}));
+    let c = client_for(&sim);
+    let agents = c.list_all::<Agent>(true).await.expect("agents");
+    let names: Vec<_> = agents.iter().filter_map(|a| a.name.as_deref()).collect();
+    assert_eq!(names, ["admin", "gone", "bot"]);
+    assert_eq!(c.list_all::<Team>(false).await.expect("teams").len(), 3);
+    assert_eq!(c.list_all::<Client>(false).await.expect("clients").len(), 2);
+    // `list` sends only what it is given: Halo's defaults hide them.
+    assert_eq!(c.list::<Agent>(&[]).await.expect("agents").len(), 1);
+    // A snapshot read finds a disabled agent.
+    let gone = agents[1].id.expect("id");
+    sim.clear_journal();
+    let read = c.read::<Agent>(gone, true).await.expect("read");
+    assert_eq!(read.and_then(|a| a.name), Some("gone".to_owned()));
+    assert_eq!(api_calls(&sim), 1);
+}
+
+#[tokio::test]
+async fn snapshots_hold_every_page() {
+    let sim = sim_with(SimOptions {
+        seed: false,
+        ..sim_options()
+    });
+    let mut ids = Vec::new();
+    for i in 0..230 {
+        let obj = sim.insert(Kind::Organisation, json!({"name": format!("org {i}")}));
+        ids.push(obj["id"].as_i64().expect("id"));
+    }
+    let c = client_for(&sim);
+    for id in &ids {
+        let found = c.read::<Organisation>(*id, false).await.expect("read");
+        assert_eq!(found.and_then(|o| o.id), Some(*id));
+    }
+    // Three pages for 230 reads; no GET by id.
+    assert_eq!(api_calls(&sim), 3, "{:?}", api_log(&sim));
+}
+
+#[tokio::test]
+async fn search_asks_halo_and_the_caller_matches_exactly() {
+    let sim = sim();
+    for name in ["Acme", "Acme Holdings", "Beta"] {
+        sim.insert(Kind::Organisation, json!({"name": name}));
+    }
+    let c = client_for(&sim);
+    let found = c.search::<Organisation>("acme").await.expect("search");
+    let names: Vec<_> = found.iter().filter_map(|o| o.name.as_deref()).collect();
+    assert_eq!(names, ["Acme", "Acme Holdings"]);
+    assert!(
+        api_log(&sim)[0].contains("search=acme"),
+        "{:?}",
+        api_log(&sim)
+    );
+    let agents = c.search::<Agent>("adm").await.expect("search");
+    assert_eq!(agents.len(), 1);
+    assert!(api_log(&sim)[1].contains("includeapiagents=true"));
+    assert!(api_log(&sim)[1].contains("includedisabled=true"));
+}
+
+// ----- memberships and raw values -------------------------------------------
+
+#[tokio::test]
+async fn membership_rows_keep_unknown_fields_and_inherited_rows_show_their_role() {
+    let sim = sim();
+    let role = sim.insert(
+        Kind::Role,
+        json!({"name": "Leads", "claims": [{"type": "custom:x", "value": "7"}],
+               "departments": [{"department_id": 1, "membershiplevel": 1}]}),
+    );
+    let agent = sim.insert(
+        Kind::Agent,
+        json!({"name": "lee", "roles": [{"id": role["id"]}],
+               "departments": [{"department_id": 1, "membershiplevel": 4, "includeteamsintree": true}]}),
+    );
+    let c = client_for(&sim);
+    let id = agent["id"].as_i64().expect("id");
+    let read = c.get::<Agent>(id, true).await.expect("get").expect("there");
+    let rows = read.departments.clone().unwrap_or_default();
+    assert_eq!(rows.len(), 2);
+    assert!(!rows[0].is_inherited());
+    assert_eq!(rows[0].membershiplevel, 4);
+    assert_eq!(rows[0].extra.get("includeteamsintree"), Some(&json!(true)));
+    assert!(rows[1].is_inherited());
+    assert_eq!(rows[1].role_id.as_deref(), role["id"].as_str());
+
+    // Writing back the own rows as read keeps every field of them.
+    let own: Vec<DepartmentMembership> = rows.into_iter().filter(|r| !r.is_inherited()).collect();
+    let update = Agent {
+        id: Some(id),
+        departments: Some(own),
+        ..Default::default()
+    };
+    c.update(&update).await.expect("update");
+    let stored = sim
+        .objects(Kind::Agent)
+        .into_iter()
+        .find(|a| a["name"] == json!("lee"))
+        .unwrap_or_default();
+    assert_eq!(
+        stored["departments"],
+        json!([{"department_id": 1, "membershiplevel": 4, "includeteamsintree": true}])
+    );
+
+    // Claims and application values outside the provider's tables read as they are.
+    let role_read = c
+        .get::<Role>(role["id"].as_str().unwrap_or_default().to_owned(), true)
+        .await
+        .expect("get")
+        .expect("there");
+    assert_eq!(
+        role_read.claims,
+        Some(vec![Claim {
+            kind: "custom:x".into(),
+            value: "7".into()
+        }])
+    );
+    let app = c
+        .create(
+            &Application {
+                display_name: Some("legacy".into()),
+                grant_type: Some("password".into()),
+                loginentity: Some(3),
+                organisation_id: Some(1),
+                ..Default::default()
+            },
+            |_| false,
+        )
+        .await
+        .expect("create");
+    assert_eq!(app.grant_type.as_deref(), Some("password"));
+    assert_eq!(app.loginentity, Some(3));
+    assert_eq!(app.organisation_id, Some(1));
+}
+
+#[test]
+fn membership_rows_round_trip_exactly() {
+    let row = json!({"id": 9, "department_id": 2, "membershiplevel": 1,
+                     "department_name": "IT", "includeteamsintree": false});
+    let read: DepartmentMembership = serde_json::from_value(row.clone()).expect("row");
+    assert_eq!(serde_json::to_value(&read).expect("encode"), row);
+    assert_eq!(
+        serde_json::to_value(DepartmentMembership::new(3, 0)).expect("encode"),
+        json!({"department_id": 3, "membershiplevel": 0})
+    );
 }
 
 fn dummy_call(path: &str) -> super::client::tests_support::CallForTests {
@@ -643,9 +757,19 @@ fn list_parsing_variants() {
     assert_eq!(roles[0].id_int, Some(3));
     assert_eq!(roles[0].claims, None);
     let other: Vec<Role> = call
-        .decode_list(r#"{"record_count":1,"items":[{"id":"x"}]}"#)
+        .decode_list(r#"{"record_count":1,"items":[{"id":"x"}],"page":2}"#)
         .expect("any array key");
     assert_eq!(other.len(), 1);
+    assert_eq!(
+        call.record_count(r#"{"record_count":"717","clients":[]}"#)
+            .expect("count"),
+        Some(717)
+    );
+    assert_eq!(call.record_count(r#"[{"id":"x"}]"#).expect("bare"), None);
+    let err = call
+        .decode_list::<Role>(r#"{"record_count":2,"roles":[],"columns":[]}"#)
+        .expect_err("two arrays");
+    assert!(err.to_string().contains("several arrays"), "{err}");
     let none: Vec<Role> = call.decode_list(r#"{"record_count":0}"#).expect("empty");
     assert!(none.is_empty());
     let bare: Vec<Role> = call.decode_list(r#"[{"id":"y"}]"#).expect("bare");
@@ -688,7 +812,11 @@ fn models_are_lenient_and_send_only_set_fields() {
         agent.departments,
         Some(vec![DepartmentMembership {
             department_id: 4,
-            membershiplevel: 1
+            membershiplevel: 1,
+            role_id: None,
+            extra: [("department_name".to_owned(), json!("IT"))]
+                .into_iter()
+                .collect(),
         }])
     );
 
@@ -733,59 +861,109 @@ fn models_are_lenient_and_send_only_set_fields() {
         json!({"name": "r", "claims": [{"type": "access:tickets", "value": "read"}]})
     );
     assert_eq!(<Role as HaloObject>::PATH, "Roles");
-    assert_eq!(<Department as HaloObject>::LIST_KEY, "tree");
+    assert_eq!(<Department as HaloObject>::PATH, "TopLevel");
 }
 
 // ----- creates with an unknown outcome ------------------------------------
 
 #[tokio::test]
 async fn create_with_unknown_outcome_finds_the_object_instead_of_duplicating() {
-    let (mock, c) = client().await;
-    script(&mock, &[Scripted::ApplyThen503]);
+    let sim = sim();
+    // The object to find sits beyond the first page of the look-up.
+    for i in 0..150 {
+        sim.insert(Kind::Organisation, json!({"name": format!("org {i}")}));
+    }
+    let c = client_for(&sim);
+    sim.inject(fault(
+        Some("POST"),
+        "/api/Organisation",
+        1,
+        FaultAction::CommitThenDrop,
+    ));
     let created = c
         .create(&org("Acme"), |o| o.name.as_deref() == Some("Acme"))
         .await
         .expect("create");
-    assert_eq!(created.id, Some(1));
-    assert_eq!(lock(&mock.orgs).len(), 1, "no duplicate");
+    let acmes: Vec<Value> = sim
+        .objects(Kind::Organisation)
+        .into_iter()
+        .filter(|o| o["name"] == json!("Acme"))
+        .collect();
+    assert_eq!(acmes.len(), 1, "no duplicate");
+    assert_eq!(created.id, acmes[0]["id"].as_i64());
+    let log = api_log(&sim);
     assert_eq!(
-        lock(&mock.post_bodies).len(),
+        log.iter().filter(|l| l.starts_with("POST")).count(),
         1,
-        "the POST was not repeated"
+        "{log:?}"
+    );
+    assert_eq!(
+        log.iter().filter(|l| l.starts_with("GET")).count(),
+        2,
+        "{log:?}"
     );
 }
 
 #[tokio::test]
 async fn create_that_did_not_happen_is_sent_again() {
-    let (mock, c) = client().await;
-    script(&mock, &[Scripted::Status(503, None, "busy")]);
+    let sim = sim();
+    let c = client_for(&sim);
+    sim.inject(fault(
+        Some("POST"),
+        "/api/Organisation",
+        1,
+        status(503, None),
+    ));
     let created = c
         .create(&org("Acme"), |o| o.name.as_deref() == Some("Acme"))
         .await
         .expect("create");
-    assert_eq!(created.id, Some(1));
-    assert_eq!(lock(&mock.orgs).len(), 1);
-    assert_eq!(lock(&mock.post_bodies).len(), 1);
-    // POST (503), GET list (not there), POST again.
-    let log = lock(&mock.log).clone();
+    assert!(created.id.is_some());
     assert_eq!(
-        log,
+        sim.objects(Kind::Organisation).len(),
+        2,
+        "the seed and Acme"
+    );
+    // POST (503), GET list (not there), POST again.
+    assert_eq!(
+        api_log(&sim),
         [
-            "POST /api/Organisation",
-            "GET /api/Organisation",
-            "POST /api/Organisation"
+            "POST /api/Organisation".to_owned(),
+            format!("GET /api/Organisation?{PAGE_1}"),
+            "POST /api/Organisation".to_owned(),
         ]
     );
 }
 
 #[tokio::test]
+async fn a_create_whose_every_attempt_is_lost_is_found_at_the_end() {
+    let sim = sim();
+    let c = client_for(&sim);
+    sim.inject(fault(
+        Some("POST"),
+        "/api/Organisation",
+        1000,
+        FaultAction::CommitThenDrop,
+    ));
+    // The first attempt commits; the later POSTs never go out, as each look-up
+    // before them finds it.
+    let created = c
+        .create(&org("Acme"), |o| o.name.as_deref() == Some("Acme"))
+        .await
+        .expect("create");
+    assert!(created.id.is_some());
+    assert_eq!(sim.objects(Kind::Organisation).len(), 2);
+}
+
+#[tokio::test]
 async fn create_refuses_an_object_with_an_id() {
-    let (mock, c) = client().await;
+    let sim = sim();
+    let c = client_for(&sim);
     let mut o = org("x");
     o.id = Some(3);
     let err = c.create(&o, |_| true).await.expect_err("has id");
     assert!(matches!(err, HaloError::InvalidArgument(_)));
-    assert_eq!(mock.api_calls.load(Ordering::SeqCst), 0);
+    assert_eq!(api_calls(&sim), 0);
     let err = c.update(&org("y")).await.expect_err("no id");
     assert!(matches!(err, HaloError::InvalidArgument(_)));
 }
@@ -794,9 +972,9 @@ async fn create_refuses_an_object_with_an_id() {
 
 #[tokio::test]
 async fn cancellation_stops_a_waiting_retry_promptly() {
-    let (mock, url) = spawn_mock().await;
-    *lock(&mock.always) = Some((503, "down"));
-    let mut cfg = test_config(url);
+    let sim = sim();
+    sim.inject(fault(None, "/api/Organisation", 1000, status(503, None)));
+    let mut cfg = test_config(&sim.url());
     cfg.backoff_base = Duration::from_secs(20);
     cfg.backoff_cap = Duration::from_secs(20);
     cfg.max_retries = 5;
@@ -821,8 +999,8 @@ async fn cancellation_stops_a_waiting_retry_promptly() {
 
 #[tokio::test]
 async fn cancellation_stops_a_rate_limiter_wait() {
-    let (_mock, url) = spawn_mock().await;
-    let mut cfg = test_config(url);
+    let sim = sim();
+    let mut cfg = test_config(&sim.url());
     // Three slots per hour: discovery, token and the first call take them.
     cfg.rate_limit = RateLimit {
         requests: 3,
@@ -845,6 +1023,41 @@ async fn cancellation_stops_a_rate_limiter_wait() {
     assert!(matches!(res, Err(HaloError::Cancelled)), "{res:?}");
     // The original handle is not cancelled.
     assert!(!base.cancel_token().is_cancelled());
+}
+
+#[tokio::test]
+async fn rate_limiter_is_shared_by_clones() {
+    let sim = sim();
+    let mut cfg = test_config(&sim.url());
+    cfg.rate_limit = RateLimit {
+        requests: 3,
+        per: Duration::from_secs(3600),
+    };
+    let a = HaloClient::new(cfg).expect("client");
+    let b = a.clone();
+    // authinfo + token + one list use the three slots.
+    a.list::<Organisation>(&[]).await.expect("first");
+    let res = tokio::time::timeout(Duration::from_millis(200), b.list::<Organisation>(&[])).await;
+    assert!(res.is_err(), "the clone must wait for the shared window");
+}
+
+#[tokio::test]
+async fn cached_token_never_shows_in_debug() {
+    let sim = sim();
+    let c = client_for(&sim);
+    c.authenticate().await.expect("auth");
+    let dump = format!("{:?}", c.inner_auth_for_tests());
+    for token in sim.issued_tokens() {
+        assert!(!dump.contains(&token), "{dump}");
+    }
+    assert!(!dump.contains(CLIENT_SECRET), "{dump}");
+}
+
+#[tokio::test]
+async fn construction_sends_nothing() {
+    // Nothing listens on this port; construction must still succeed.
+    let c = HaloClient::new(test_config("http://127.0.0.1:9"));
+    assert!(c.is_ok());
 }
 
 // ----- rate limiter (paused time) ------------------------------------------
@@ -905,22 +1118,6 @@ async fn rate_limiter_acquire_is_cancellable() {
     let res = limiter.acquire(&cancel).await;
     assert!(matches!(res, Err(HaloError::Cancelled)));
     assert_eq!(tokio::time::Instant::now() - start, Duration::from_secs(1));
-}
-
-#[tokio::test]
-async fn rate_limiter_is_shared_by_clones() {
-    let (_mock, url) = spawn_mock().await;
-    let mut cfg = test_config(url);
-    cfg.rate_limit = RateLimit {
-        requests: 3,
-        per: Duration::from_secs(3600),
-    };
-    let a = HaloClient::new(cfg).expect("client");
-    let b = a.clone();
-    // authinfo + token + one list use the three slots.
-    a.list::<Organisation>(&[]).await.expect("first");
-    let res = tokio::time::timeout(Duration::from_millis(200), b.list::<Organisation>(&[])).await;
-    assert!(res.is_err(), "the clone must wait for the shared window");
 }
 
 // ----- configuration and secrets -------------------------------------------
@@ -990,22 +1187,6 @@ fn secrets_never_show_in_debug_or_display() {
     assert_eq!(s.expose(), "tok-abc");
     let c = HaloClient::new(cfg).expect("client");
     assert!(!format!("{c:?}").contains(CLIENT_SECRET));
-}
-
-#[tokio::test]
-async fn cached_token_never_shows_in_debug() {
-    let (_mock, c) = client().await;
-    c.authenticate().await.expect("auth");
-    let dump = format!("{:?}", c.inner_auth_for_tests());
-    assert!(!dump.contains("token-1"), "{dump}");
-    assert!(!dump.contains(CLIENT_SECRET), "{dump}");
-}
-
-#[tokio::test]
-async fn construction_sends_nothing() {
-    // Nothing listens on this port; construction must still succeed.
-    let c = HaloClient::new(test_config(Url::parse("http://127.0.0.1:9").expect("url")));
-    assert!(c.is_ok());
 }
 
 proptest::proptest! {

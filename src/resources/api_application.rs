@@ -25,7 +25,7 @@ pub(crate) const METHODS: &[&str] = &[CLIENT_CREDENTIALS, AUTHORIZATION_CODE];
 /// Halo's `loginentity` for an application that logs in as an agent.
 pub(crate) const LOGIN_AS_AGENT: i64 = 0;
 
-/// Halo's scope names (CONTRACT.md): the only values `permissions` accepts.
+/// Halo's scope names (docs/halo-api.md): the only values `permissions` accepts.
 pub const SCOPES: &[&str] = &[
     "all",
     "all:standard",
@@ -184,6 +184,7 @@ impl ApiApplicationModel {
             loginas_agent_id: agent,
             scopes,
             inactive: Some(!self.active),
+            organisation_id: None,
             client_id: None,
             client_secret: None,
         })

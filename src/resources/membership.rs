@@ -33,7 +33,7 @@ use crate::halo::{DepartmentMembership, HaloClient, HaloObject};
 // ----- membership levels -----------------------------------------------------
 
 /// The membership levels: the provider's word and Halo's `membershiplevel`
-/// (an assumed encoding, see CONTRACT.md). The one place that mapping lives.
+/// (an assumed encoding, see docs/halo-api.md). The one place that mapping lives.
 const LEVELS: [(&str, i64); 2] = [("modify_all", 0), ("read_only", 1)];
 
 /// The provider's words for the membership levels, for the schema validator.
@@ -396,6 +396,23 @@ fn parent_missing<P: Parent>(m: &MembershipModel<P>) -> Diagnostic {
     )
 }
 
+/// The error for importing a membership the parent has only through one of its
+/// roles: it is not the parent's own, so there is nothing for this resource to own.
+fn inherited_import<P: Parent>(t: &Target<P>, row: &DepartmentMembership) -> Diagnostic {
+    let role = row.role_id.as_deref().unwrap_or_default();
+    Diagnostic::error(
+        "Cannot import an inherited membership",
+        format!(
+            "The {kind} {parent} is a member of department {department} only through its \
+             role {role}: the membership comes from role {role}, not from the {kind} itself. \
+             Import it as halopsa_role_department \"{role}/{department}\" instead.",
+            kind = <P::Object as HaloObject>::KIND,
+            parent = t.parent_text,
+            department = t.department_text,
+        ),
+    )
+}
+
 /// The halo fields a refused membership write may name, and their attributes.
 const WRITE_FIELDS: &[WriteField] = &[
     ("membershiplevel", "membership_level"),
@@ -405,10 +422,6 @@ const WRITE_FIELDS: &[WriteField] = &[
 /// Sets the entry of `department` in `list` to `level`, keeping its place (or
 /// appending it) and dropping any duplicate of it. Answers whether the list changed.
 fn set_entry(list: &mut Vec<DepartmentMembership>, department: i64, level: i64) -> bool {
-    let wanted = DepartmentMembership {
-        department_id: department,
-        membershiplevel: level,
-    };
     let before = list.clone();
     let mut placed = false;
     list.retain_mut(|entry| {
@@ -419,13 +432,20 @@ fn set_entry(list: &mut Vec<DepartmentMembership>, department: i64, level: i64) 
             return false;
         }
         placed = true;
-        *entry = wanted.clone();
+        // The row keeps every other field as Halo sent it.
+        entry.membershiplevel = level;
         true
     });
     if !placed {
-        list.push(wanted);
+        list.push(DepartmentMembership::new(department, level));
     }
     *list != before
+}
+
+/// The rows of a parent's list that are its own: an agent's rows that carry a
+/// `role_id` come from one of its roles [assumed].
+fn own_rows(list: Vec<DepartmentMembership>) -> impl Iterator<Item = DepartmentMembership> {
+    list.into_iter().filter(|row| !row.is_inherited())
 }
 
 /// Drops every entry of `department` from `list`; answers whether there was one.
@@ -460,7 +480,9 @@ async fn read_modify_write<P: Parent>(
     else {
         return Ok(Edited::ParentGone);
     };
-    let mut list = P::departments(current);
+    // Rows inherited from the parent's roles are not its own: they are neither
+    // edited nor written back (docs/halo-api.md, "Agents").
+    let mut list: Vec<_> = own_rows(P::departments(current)).collect();
     if !edit(&mut list) {
         return Ok(Edited::Unchanged);
     }
@@ -601,7 +623,7 @@ impl<P: Parent> Resource<HaloClient> for MembershipResource<P> {
             if !id_matches(filter.parent_id.as_deref(), Some(&parent_id)) {
                 continue;
             }
-            for entry in P::departments(parent) {
+            for entry in own_rows(P::departments(parent)) {
                 let department_id = entry.department_id.to_string();
                 if id_matches(filter.department_id.as_deref(), Some(&department_id)) {
                     found.push(MembershipModel::new(
@@ -627,15 +649,19 @@ impl<P: Parent> Resource<HaloClient> for MembershipResource<P> {
         &self,
         halo: &HaloClient,
         t: Target<P>,
-        _prior: Option<&Self::Model>,
+        prior: Option<&Self::Model>,
     ) -> Result<Option<Self::Model>, Diagnostics> {
-        let Some(parent) = halo.read::<P::Object>(t.parent, true).await? else {
+        let Some(parent) = halo.read::<P::Object>(t.parent.clone(), true).await? else {
             return Ok(None);
         };
-        let entry = P::departments(parent)
+        let (own, inherited): (Vec<_>, Vec<_>) = P::departments(parent)
             .into_iter()
-            .find(|e| e.department_id == t.department);
-        Ok(entry.map(|e| {
+            .filter(|e| e.department_id == t.department)
+            .partition(|e| !e.is_inherited());
+        if let (None, Some(row), None) = (own.first(), inherited.first(), prior) {
+            return Err(inherited_import::<P>(&t, row).into());
+        }
+        Ok(own.into_iter().next().map(|e| {
             MembershipModel::new(
                 t.parent_text,
                 t.department_text,
@@ -666,10 +692,7 @@ mod tests {
     use super::*;
 
     fn m(department_id: i64, membershiplevel: i64) -> DepartmentMembership {
-        DepartmentMembership {
-            department_id,
-            membershiplevel,
-        }
+        DepartmentMembership::new(department_id, membershiplevel)
     }
 
     #[test]
@@ -696,6 +719,21 @@ mod tests {
         let mut dup = vec![m(5, 1), m(6, 0), m(5, 0)];
         assert!(set_entry(&mut dup, 5, 1), "a duplicate is dropped");
         assert_eq!(dup, vec![m(5, 1), m(6, 0)]);
+    }
+
+    #[test]
+    fn a_level_change_keeps_the_rows_other_fields_and_inherited_rows_are_not_own() {
+        let mut row = m(1, 0);
+        row.extra
+            .insert("custom".into(), serde_json::json!({"x": 1}));
+        let mut list = vec![row];
+        assert!(set_entry(&mut list, 1, 1));
+        assert_eq!(list[0].membershiplevel, 1);
+        assert_eq!(list[0].extra["custom"], serde_json::json!({"x": 1}));
+        let mut inherited = m(2, 0);
+        inherited.role_id = Some("r".into());
+        let own: Vec<_> = own_rows(vec![m(3, 0), inherited]).collect();
+        assert_eq!(own, vec![m(3, 0)]);
     }
 
     #[test]

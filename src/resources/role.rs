@@ -1,7 +1,7 @@
 //! `halopsa_role`: an agent role and its permissions.
 //!
 //! Permissions travel to Halo as role claims `{"type", "value"}`. How each
-//! permission is encoded is an assumption (CONTRACT.md, "Assumed encodings") that a
+//! permission is encoded is an assumption (docs/halo-api.md, "Assumed encodings") that a
 //! live tenant may correct, so it lives in one place: [`PERMISSIONS`] and
 //! [`ACCESS_LEVELS`]. The role's department list belongs to
 //! `halopsa_role_department` and is never sent from here.

@@ -1,7 +1,7 @@
 //! Acceptance tests of `halopsa_role`: real Terraform, the provider under test and
 //! halo-sim. Arguments (SPEC.md): `name` required; `description` optional (Halo
 //! `notes`); `permissions` optional, one nested object whose attributes are role
-//! claims (CONTRACT.md, "Assumed encodings"); `id` computed (a GUID).
+//! claims (docs/halo-api.md, "Assumed encodings"); `id` computed (a GUID).
 
 use crate::support::{id_of, Action, Kind, TestEnv, Workdir};
 use serde_json::{json, Value};
