@@ -118,11 +118,12 @@ impl Field for Permissions {
         let mut perms = BTreeMap::new();
         for (name, _, kind, _) in PERMISSIONS {
             let v = attrs.get(*name).cloned().unwrap_or_default();
-            let fits = match (kind, &v) {
-                (_, Value::Null | Value::Unknown) => true,
-                (ClaimKind::Access, Value::String(_)) | (ClaimKind::Flag, Value::Bool(_)) => true,
-                _ => false,
-            };
+            let fits = matches!(
+                (kind, &v),
+                (_, Value::Null | Value::Unknown)
+                    | (ClaimKind::Access, Value::String(_))
+                    | (ClaimKind::Flag, Value::Bool(_))
+            );
             if !fits {
                 return Err(mismatch(&path.attr(name), format!("unexpected {v:?}")));
             }

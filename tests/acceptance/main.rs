@@ -29,6 +29,7 @@ mod examples;
 mod harness_smoke;
 mod plugin_handshake;
 mod provider_config;
+mod real_tenant;
 mod release_package;
 mod reliability;
 mod schema;

@@ -1,0 +1,145 @@
+//! Issue #10 against a halo-sim that follows real Halo: lists in pages of at most
+//! 100, disabled and API-only agents hidden without the include flags, and agent
+//! department rows inherited from roles (docs/halo-api.md, "Pages", "Agents").
+
+use crate::support::memberships::{insert_department, insert_member, pairs};
+use crate::support::{Kind, TestEnv};
+use serde_json::json;
+
+/// A tenant larger than one page of every kind: 250 agents (every fifth API-only,
+/// every seventh disabled), 130 roles, 120 organisations.
+fn big_tenant(env: &TestEnv) {
+    for i in 0..250 {
+        env.sim_insert(
+            Kind::Agent,
+            json!({"name": format!("agent-{i:03}"), "isapiagent": i % 5 == 0,
+                   "isdisabled": i % 7 == 0, "roles": []}),
+        );
+    }
+    for i in 0..130 {
+        env.sim_insert(
+            Kind::Role,
+            json!({"name": format!("role-{i:03}"), "claims": []}),
+        );
+    }
+    for i in 0..120 {
+        env.sim_insert(Kind::Organisation, json!({"name": format!("org-{i:03}")}));
+    }
+}
+
+#[test]
+fn objects_beyond_the_first_page_import_plan_clean_and_are_found() {
+    let env = TestEnv::new();
+    big_tenant(&env);
+    // agent-245: past page two, API-only and disabled: hidden from a plain list.
+    let agent = env.sim_id_named(Kind::Agent, "agent-245");
+    let org = env.sim_id_named(Kind::Organisation, "org-117");
+    let role = env.sim_id_named(Kind::Role, "role-129");
+    let wd = env.workdir();
+    wd.write_config(&format!(
+        r#"
+import {{
+  to = halopsa_agent.far
+  id = "{agent}"
+}}
+resource "halopsa_agent" "far" {{
+  name         = "agent-245"
+  is_api_agent = true
+  is_disabled  = true
+}}
+import {{
+  to = halopsa_organisation.far
+  id = "{org}"
+}}
+resource "halopsa_organisation" "far" {{
+  name = "org-117"
+}}
+import {{
+  to = halopsa_role.far
+  id = "{role}"
+}}
+resource "halopsa_role" "far" {{
+  name = "role-129"
+}}
+data "halopsa_agent" "found" {{
+  name = "agent-240"
+}}
+data "halopsa_organisation" "found" {{
+  name = "org-119"
+}}
+output "found_agent" {{
+  value = data.halopsa_agent.found.id
+}}
+output "found_org" {{
+  value = data.halopsa_organisation.found.id
+}}
+"#
+    ));
+    wd.apply();
+    assert_eq!(wd.resource_id("halopsa_agent.far"), agent);
+    assert_eq!(
+        wd.output("found_agent"),
+        env.sim_id_named(Kind::Agent, "agent-240").as_str()
+    );
+    assert_eq!(
+        wd.output("found_org"),
+        env.sim_id_named(Kind::Organisation, "org-119").as_str()
+    );
+    assert_eq!(env.halo_writes(), 0, "an import writes nothing");
+    wd.assert_plan_clean();
+}
+
+#[test]
+fn inherited_department_rows_are_neither_owned_nor_written_back() {
+    let env = TestEnv::new();
+    let from_role = insert_department(&env, "Service");
+    let own = insert_department(&env, "Projects");
+    let role = insert_member(
+        &env,
+        Kind::Role,
+        json!({"name": "CorkAPI", "claims": []}),
+        &[(&from_role, 0)],
+    );
+    let agent = env.sim_insert(
+        Kind::Agent,
+        json!({"name": "cork", "isapiagent": true, "isdisabled": false,
+               "roles": [{"id": role}], "departments": []}),
+    );
+    let config = format!(
+        r#"
+resource "halopsa_agent_department" "own" {{
+  agent_id         = "{agent}"
+  department_id    = "{own}"
+  membership_level = "modify_all"
+}}
+"#
+    );
+    let wd = env.applied(&config);
+    wd.assert_plan_clean();
+    // halo-sim refuses (400) a write that sends an inherited row back, so the apply
+    // passing shows none was sent; the agent's own list holds only its membership.
+    assert_eq!(
+        crate::support::memberships::halo_memberships(&env, Kind::Agent, &agent),
+        pairs(&[(&own, 0)])
+    );
+    wd.write_config(&format!(
+        r#"{config}
+resource "halopsa_agent_department" "inherited" {{
+  agent_id         = "{agent}"
+  department_id    = "{from_role}"
+  membership_level = "modify_all"
+}}
+"#
+    ));
+    let err = wd.import_err(
+        "halopsa_agent_department.inherited",
+        &format!("{agent}/{from_role}"),
+    );
+    assert!(
+        err.contains("comes from role") && err.contains(&role),
+        "the error names the role: {err}"
+    );
+    wd.write_config(&config);
+    wd.destroy();
+    assert!(crate::support::memberships::halo_memberships(&env, Kind::Agent, &agent).is_empty());
+}
