@@ -11,6 +11,7 @@ use async_trait::async_trait;
 use super::support::{guid_id, int_id, list_named, non_empty, write_error, NameFilter, WriteField};
 use crate::framework::{
     ApplyError, AttrPath, Diagnostic, Diagnostics, Resource, Semantic, Validator, Value,
+    HALO_PREFIX,
 };
 use crate::halo::{Application, HaloClient, Scope, Secret};
 
@@ -95,11 +96,12 @@ crate::model! {
             .description("The application's name (1 to 255 characters)."),
         authentication_method: String = optional_computed()
             .default(Value::string(CLIENT_CREDENTIALS))
-            .validate(Validator::OneOf(METHODS))
+            .validate(Validator::OneOfOrHalo(METHODS))
             .description(
                 "How the application authenticates: `client_credentials` (\"Client ID and \
                  Secret (Services)\", logging in as the agent `login_as_agent_id`; the \
-                 default) or `authorization_code` (\"Authorization Code\").",
+                 default) or `authorization_code` (\"Authorization Code\"). Another \
+                 method Halo holds reads as `halo:GRANT_TYPE` and is kept as it is.",
             ),
         login_as_agent_id: Option<String> = optional_computed()
             .validate(Validator::PositiveIntString)
@@ -131,6 +133,16 @@ crate::model! {
     }
 }
 
+/// `authentication_method` for Halo's `grant_type`: the provider's word, or
+/// `halo:GRANT_TYPE` for a method it has no word for (kept unchanged on import).
+fn method_from_halo(grant_type: Option<String>) -> String {
+    match non_empty(grant_type) {
+        None => CLIENT_CREDENTIALS.to_string(),
+        Some(g) if METHODS.contains(&g.as_str()) => g,
+        Some(g) => format!("{HALO_PREFIX}{g}"),
+    }
+}
+
 impl ApiApplicationModel {
     /// The state for Halo's answer. `known` is what the provider knew before (the
     /// prior state or the plan): it supplies the client secret Halo no longer
@@ -149,7 +161,7 @@ impl ApiApplicationModel {
         ApiApplicationModel {
             id: a.id,
             name: a.display_name.unwrap_or_default(),
-            authentication_method: non_empty(a.grant_type).unwrap_or_default(),
+            authentication_method: method_from_halo(a.grant_type),
             login_as_agent_id: a.loginas_agent_id.filter(|i| *i > 0).map(|i| i.to_string()),
             permissions,
             active: !a.inactive.unwrap_or(false),
@@ -166,6 +178,9 @@ impl ApiApplicationModel {
     /// them.
     fn to_halo(&self, id: Option<String>) -> Result<Application, Diagnostic> {
         let method = self.authentication_method.clone();
+        let grant_type = method
+            .strip_prefix(HALO_PREFIX)
+            .map_or_else(|| method.clone(), |raw| raw.trim().to_string());
         let clear = id.is_some();
         let agent = match &self.login_as_agent_id {
             Some(raw) => Some(int_id(Some(raw), "login_as_agent_id")?),
@@ -180,7 +195,7 @@ impl ApiApplicationModel {
             id,
             display_name: Some(self.name.clone()),
             loginentity: (method == CLIENT_CREDENTIALS).then_some(LOGIN_AS_AGENT),
-            grant_type: Some(method),
+            grant_type: Some(grant_type),
             loginas_agent_id: agent,
             scopes,
             inactive: Some(!self.active),

@@ -17,7 +17,7 @@ use super::support::{
 use crate::framework::model::{mismatch, object_attrs};
 use crate::framework::{
     default_object, ApplyError, AttrPath, Attribute, AttributeKind, Diagnostic, Diagnostics, Field,
-    Resource, Type, Validator, Value,
+    Resource, Type, Validator, Value, HALO_PREFIX,
 };
 use crate::halo::{Claim, HaloClient, Role};
 
@@ -39,19 +39,19 @@ pub const PERMISSIONS: &[(&str, &str, ClaimKind, &str)] = &[
         "tickets_access",
         "access:tickets",
         ClaimKind::Access,
-        "Access to tickets: `none` (default), `read_only` or `read_modify`.",
+        "Access to tickets: `none` (default), `read_only` or `read_modify` (`halo:VALUE` keeps a claim value Halo holds that has no such word).",
     ),
     (
         "clients_access",
         "access:clients",
         ClaimKind::Access,
-        "Access to clients (customers): `none` (default), `read_only` or `read_modify`.",
+        "Access to clients (customers): `none` (default), `read_only` or `read_modify` (`halo:VALUE` keeps a claim value Halo holds that has no such word).",
     ),
     (
         "users_access",
         "access:users",
         ClaimKind::Access,
-        "Access to users (end users): `none` (default), `read_only` or `read_modify`.",
+        "Access to users (end users): `none` (default), `read_only` or `read_modify` (`halo:VALUE` keeps a claim value Halo holds that has no such word).",
     ),
     (
         "can_add_tickets",
@@ -274,7 +274,7 @@ fn permission_attributes() -> Vec<(&'static str, Attribute)> {
             let attr = match kind {
                 ClaimKind::Access => Attribute::string()
                     .default(Value::string(ACCESS_LEVELS[0].0))
-                    .validate(Validator::OneOf(ACCESS_WORDS)),
+                    .validate(Validator::OneOfOrHalo(ACCESS_WORDS)),
                 ClaimKind::Flag => Attribute::bool().default(Value::Bool(false)),
             };
             (*name, attr.description(*description))
@@ -300,7 +300,10 @@ pub fn permissions_from_claims(claims: &[Claim]) -> Permissions {
                         Some(v) => ACCESS_LEVELS
                             .iter()
                             .find(|(_, halo)| halo.eq_ignore_ascii_case(v))
-                            .map_or_else(|| v.to_string(), |(word, _)| (*word).to_string()),
+                            .map_or_else(
+                                || format!("{HALO_PREFIX}{v}"),
+                                |(word, _)| (*word).to_string(),
+                            ),
                     };
                     Value::String(word)
                 }
@@ -323,11 +326,17 @@ pub fn claims_from_permissions(perms: Option<&Permissions>) -> Result<Vec<Claim>
         .map(|(name, claim_type, kind, _)| {
             let value = match (kind, get(name)) {
                 (ClaimKind::Access, None) => ACCESS_LEVELS[0].1.to_string(),
-                (ClaimKind::Access, Some(Value::String(word))) => ACCESS_LEVELS
-                    .iter()
-                    .find(|(w, _)| w == word)
-                    .map(|(_, halo)| (*halo).to_string())
-                    .ok_or_else(|| bad_permission(name, *kind, &format!("{word:?}")))?,
+                (ClaimKind::Access, Some(Value::String(word))) => {
+                    match word.strip_prefix(HALO_PREFIX) {
+                        // Halo's own value, kept as it is.
+                        Some(raw) => raw.trim().to_string(),
+                        None => ACCESS_LEVELS
+                            .iter()
+                            .find(|(w, _)| w == word)
+                            .map(|(_, halo)| (*halo).to_string())
+                            .ok_or_else(|| bad_permission(name, *kind, &format!("{word:?}")))?,
+                    }
+                }
                 (ClaimKind::Flag, None) => "false".to_string(),
                 (ClaimKind::Flag, Some(Value::Bool(b))) => b.to_string(),
                 (_, Some(other)) => return Err(bad_permission(name, *kind, &format!("{other:?}"))),
@@ -541,6 +550,8 @@ mod tests {
     #[test]
     fn unknown_halo_access_value_is_kept() {
         let perms = permissions_from_claims(&[claim("access:tickets", "admin")]);
-        assert_eq!(perms.0["tickets_access"], Value::string("admin"));
+        assert_eq!(perms.0["tickets_access"], Value::string("halo:admin"));
+        let back = claims_from_permissions(Some(&perms)).unwrap();
+        assert!(back.contains(&claim("access:tickets", "admin")));
     }
 }

@@ -80,7 +80,8 @@ named! {
     // `/api/TopLevel` documents `search` [spec].
     Department => name, search = true;
     Team => name;
-    Agent => name;
+    // `/api/Agent` documents `search` [spec].
+    Agent => name, search = true;
     Role => name;
     Application => display_name;
     Workday => name;

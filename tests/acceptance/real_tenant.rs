@@ -143,3 +143,111 @@ resource "halopsa_agent_department" "inherited" {{
     wd.destroy();
     assert!(crate::support::memberships::halo_memberships(&env, Kind::Agent, &agent).is_empty());
 }
+
+/// `terraform query` output lines of `list.TYPE.NAME`, one per object listed.
+fn listed(output: &str, type_name: &str, name: &str) -> usize {
+    let prefix = format!("list.{type_name}.{name} ");
+    output.lines().filter(|l| l.starts_with(&prefix)).count()
+}
+
+#[test]
+fn query_lists_every_agent_and_hand_made_values_import_clean() {
+    let env = TestEnv::new();
+    big_tenant(&env);
+    // Made in Halo by hand: a claim type the permissions table does not own, an
+    // access value it has no word for, a grant type it does not encode.
+    let role = env.sim_insert(
+        Kind::Role,
+        json!({"name": "hand-made", "claims": [
+            {"type": "custom:reports", "value": "7"},
+            {"type": "access:tickets", "value": "admin"},
+            {"type": "tickets:add", "value": "true"}]}),
+    );
+    env.sim_insert(
+        Kind::Application,
+        json!({"displayName": "Legacy", "grant_type": "password", "loginentity": 2,
+               "scopes": [{"name": "read:tickets"}], "inactive": false}),
+    );
+    let wd = env.workdir();
+    wd.write_config("");
+    wd.write_file(
+        "tenant.tfquery.hcl",
+        r#"
+list "halopsa_agent" "all" {
+  provider         = halopsa
+  include_resource = true
+  limit            = 1000
+}
+list "halopsa_role" "hand" {
+  provider         = halopsa
+  include_resource = true
+  config {
+    name = "hand-made"
+  }
+}
+list "halopsa_api_application" "legacy" {
+  provider         = halopsa
+  include_resource = true
+  config {
+    name = "Legacy"
+  }
+}
+"#,
+    );
+    let out = wd.run_ok(&["query", "-no-color", "-generate-config-out=generated.tf"]);
+    assert_eq!(
+        listed(&out, "halopsa_agent", "all"),
+        250,
+        "every agent, API-only and disabled ones and those past the first page\n{out}"
+    );
+    assert_eq!(listed(&out, "halopsa_role", "hand"), 1, "{out}");
+    assert_eq!(
+        listed(&out, "halopsa_api_application", "legacy"),
+        1,
+        "{out}"
+    );
+    let generated = std::fs::read_to_string(wd.path.join("generated.tf")).unwrap();
+    assert!(generated.contains("halo:admin"), "{generated}");
+    assert!(generated.contains("halo:password"), "{generated}");
+    wd.apply();
+    assert_eq!(env.halo_writes(), 0, "an import writes nothing");
+    wd.assert_plan_clean();
+
+    // One attribute changed: every claim stays as Halo had it.
+    let mut changed = std::fs::read_to_string(wd.path.join("generated.tf")).unwrap();
+    changed = if changed.contains("description  = null") {
+        changed.replacen("description  = null", "description  = \"Reports\"", 1)
+    } else {
+        changed.replacen(
+            "name         = \"hand-made\"",
+            "name         = \"hand-made\"\n  description  = \"Reports\"",
+            1,
+        )
+    };
+    assert!(changed.contains("description  = \"Reports\""), "{changed}");
+    wd.write_file("generated.tf", &changed);
+    wd.apply();
+    let stored = env.sim_object(Kind::Role, &role).expect("the role");
+    assert_eq!(stored["notes"], "Reports");
+    let mut claims: Vec<(String, String)> = stored["claims"]
+        .as_array()
+        .expect("claims")
+        .iter()
+        .map(|c| {
+            let text = |k: &str| c[k].as_str().unwrap_or_default().to_string();
+            (text("type"), text("value"))
+        })
+        .filter(|(_, v)| v != "none" && v != "false")
+        .collect();
+    claims.sort();
+    let pair = |t: &str, v: &str| (t.to_string(), v.to_string());
+    assert_eq!(
+        claims,
+        [
+            pair("access:tickets", "admin"),
+            pair("custom:reports", "7"),
+            pair("tickets:add", "true")
+        ]
+    );
+    wd.assert_plan_clean();
+}
