@@ -21,8 +21,4 @@ impl Lookup for AgentLookup {
     fn model(obj: &Agent) -> AgentModel {
         AgentModel::from_halo(obj.clone(), &AgentModel::default())
     }
-
-    fn extra(_: &Agent) -> NoExtra {
-        NoExtra {}
-    }
 }

@@ -32,8 +32,4 @@ impl Lookup for DepartmentLookup {
     fn model(obj: &Department) -> DepartmentModel {
         DepartmentModel::from_halo(obj.clone())
     }
-
-    fn extra(_: &Department) -> NoExtra {
-        NoExtra {}
-    }
 }

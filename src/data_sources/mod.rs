@@ -97,7 +97,10 @@ pub trait Lookup: Send + Sync + 'static {
 
     fn model(obj: &Self::Object) -> Self::Model;
 
-    fn extra(obj: &Self::Object) -> Self::Extra;
+    /// The extra attributes' values (none by default).
+    fn extra(_obj: &Self::Object) -> Self::Extra {
+        Self::Extra::default()
+    }
 }
 
 /// The data source of a [`Lookup`].

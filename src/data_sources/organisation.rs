@@ -18,8 +18,4 @@ impl Lookup for OrganisationLookup {
     fn model(obj: &Organisation) -> OrganisationModel {
         OrganisationModel::from_halo(obj.clone())
     }
-
-    fn extra(_: &Organisation) -> NoExtra {
-        NoExtra {}
-    }
 }

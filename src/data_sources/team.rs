@@ -31,8 +31,4 @@ impl Lookup for TeamLookup {
     fn model(obj: &Team) -> TeamModel {
         TeamModel::from_halo(obj.clone())
     }
-
-    fn extra(_: &Team) -> NoExtra {
-        NoExtra {}
-    }
 }

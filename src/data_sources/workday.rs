@@ -35,8 +35,4 @@ impl Lookup for WorkdayLookup {
             timezone: non_empty(w.timezone.clone()),
         }
     }
-
-    fn extra(_: &Workday) -> NoExtra {
-        NoExtra {}
-    }
 }
