@@ -1,12 +1,18 @@
 //! The HaloPSA Terraform provider as a library: the binary in `main.rs` serves it,
 //! and tests and tools (docs generator, benchmarks) use its parts directly.
 
-pub mod data_sources;
+//!
+//! The public surface is what those users need: the plugin server and logging
+//! (the binary), `doctor` (its subcommand), the framework's types and the provider's
+//! catalog (docs generator, tests), the Halo client. Resources and data sources are
+//! private to the crate.
+
+mod data_sources;
 pub mod doctor;
 pub mod framework;
 pub mod halo;
 pub mod logging;
 pub mod plugin;
 pub mod provider;
-pub mod resources;
+mod resources;
 pub mod server;
