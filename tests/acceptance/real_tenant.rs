@@ -251,3 +251,49 @@ list "halopsa_api_application" "legacy" {
     );
     wd.assert_plan_clean();
 }
+
+#[test]
+fn a_no_change_plan_of_many_agents_costs_few_requests() {
+    let env = TestEnv::new();
+    big_tenant(&env);
+    // 60 agents from the last pages, imported with for_each.
+    let entries: String = (190..250)
+        .map(|i| {
+            let name = format!("agent-{i:03}");
+            let id = env.sim_id_named(Kind::Agent, &name);
+            format!(
+                "    \"{name}\" = {{ id = \"{id}\", api = {}, disabled = {} }}\n",
+                i % 5 == 0,
+                i % 7 == 0
+            )
+        })
+        .collect();
+    let wd = env.applied(&format!(
+        r#"
+locals {{
+  agents = {{
+{entries}  }}
+}}
+import {{
+  for_each = local.agents
+  to       = halopsa_agent.a[each.key]
+  id       = each.value.id
+}}
+resource "halopsa_agent" "a" {{
+  for_each     = local.agents
+  name         = each.key
+  is_api_agent = each.value.api
+  is_disabled  = each.value.disabled
+}}
+"#
+    ));
+    assert_eq!(wd.resource_addresses().len(), 60);
+    env.sim.clear_journal();
+    wd.assert_plan_clean();
+    let requests = env.request_count("GET", "/api/");
+    assert!(
+        requests * 10 <= 60,
+        "{requests} requests for a no-change plan of 60 agents (goal: at most 0.1 each)\n{}",
+        env.journal_summary()
+    );
+}
