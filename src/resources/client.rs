@@ -152,10 +152,7 @@ impl Resource<HaloClient> for ClientResource {
             .map(ClientModel::from_halo)
             .filter(|c| {
                 name_matches(filter.name.as_deref(), Some(&c.name))
-                    && id_matches(
-                        filter.department_id.as_deref(),
-                        c.department_id.as_deref(),
-                    )
+                    && id_matches(filter.department_id.as_deref(), c.department_id.as_deref())
             })
             .collect())
     }
@@ -230,7 +227,10 @@ mod tests {
         assert_eq!(created.toplevel_id, Some(3));
         assert_eq!(created.notes, None, "a create leaves unset notes out");
         let updated = model.to_halo(Some(7), None);
-        assert_eq!(updated.toplevel_id, None, "no move: the department is left out");
+        assert_eq!(
+            updated.toplevel_id, None,
+            "no move: the department is left out"
+        );
         assert_eq!(updated.notes.as_deref(), Some(""), "an update clears notes");
 
         let read = ClientModel::from_halo(Client {

@@ -6,8 +6,8 @@ use reqwest::StatusCode;
 
 use crate::framework::{attr_error, ApplyError, Diagnostic, Diagnostics};
 use crate::halo::{
-    Agent, Application, Client, Department, HaloClient, HaloError, HaloObject, Organisation, Role, Secret,
-    Team, Workday,
+    Agent, Application, Client, Department, HaloClient, HaloError, HaloObject, Organisation, Role,
+    Secret, Team, Workday,
 };
 
 // ----- Halo errors as diagnostics --------------------------------------------------
