@@ -35,6 +35,7 @@ const OTHER_SCOPES: &[&str] = &[
     "all",
     "all:standard",
     "admin",
+    "all:teams",
     "editMine:timesheets",
     "access:chat",
     "access:adpasswordreset",

@@ -10,6 +10,7 @@
 //! errors.
 
 mod agent;
+mod client;
 mod department;
 mod organisation;
 mod role;
@@ -36,6 +37,7 @@ pub fn all() -> Vec<Box<dyn AnyDataSource<HaloClient>>> {
         LookupDataSource::<workday::WorkdayLookup>::boxed(),
         LookupDataSource::<agent::AgentLookup>::boxed(),
         LookupDataSource::<role::RoleLookup>::boxed(),
+        LookupDataSource::<client::ClientLookup>::boxed(),
     ]
 }
 

@@ -290,9 +290,14 @@ impl HaloObject for Workday {
 impl HaloObject for Client {
     const PATH: &'static str = "Client";
     const KIND: &'static str = "client";
-    /// `/api/Client` documents `includeactive` and `includeinactive` [spec].
-    const LIST_ALL_QUERY: &'static [(&'static str, &'static str)] =
-        &[("includeactive", "true"), ("includeinactive", "true")];
+    /// `/api/Client` documents `includeactive` and `includeinactive`, and
+    /// `includenotes` ("Include client notes in the response"), without which a
+    /// listed client would read as having no notes [spec].
+    const LIST_ALL_QUERY: &'static [(&'static str, &'static str)] = &[
+        ("includeactive", "true"),
+        ("includeinactive", "true"),
+        ("includenotes", "true"),
+    ];
     type Id = i64;
     fn id(&self) -> Option<i64> {
         self.id

@@ -8,12 +8,15 @@ use std::collections::BTreeSet;
 
 use async_trait::async_trait;
 
-use super::support::{guid_id, int_id, list_named, non_empty, write_error, NameFilter, WriteField};
+use super::support::{
+    guid_id, int_id, list_named, non_empty, write_error, write_error_checking, NameFilter,
+    Reference, WriteField,
+};
 use crate::framework::{
     ApplyError, AttrPath, Diagnostic, Diagnostics, Resource, Semantic, Validator, Value,
     HALO_PREFIX,
 };
-use crate::halo::{Application, HaloClient, Scope, Secret};
+use crate::halo::{Application, HaloClient, HaloError, Organisation, Scope, Secret};
 
 pub struct ApiApplicationResource;
 
@@ -26,11 +29,17 @@ pub(crate) const METHODS: &[&str] = &[CLIENT_CREDENTIALS, AUTHORIZATION_CODE];
 /// Halo's `loginentity` for an application that logs in as an agent.
 pub(crate) const LOGIN_AS_AGENT: i64 = 0;
 
+/// The scope Halo's screen shows as "All: Teams" (docs/halo-api.md, "The \"All:
+/// Teams\" permission"): an application restricted to an organisation should not
+/// hold it.
+const ALL_TEAMS: &str = "all:teams";
+
 /// Halo's scope names (docs/halo-api.md): the only values `permissions` accepts.
 pub const SCOPES: &[&str] = &[
     "all",
     "all:standard",
     "admin",
+    ALL_TEAMS,
     "read:tickets",
     "edit:tickets",
     "read:calendar",
@@ -81,6 +90,7 @@ const WRITE_FIELDS: &[WriteField] = &[
     ("displayName", "name"),
     ("grant_type", "authentication_method"),
     ("inactive", "active"),
+    ("organisation_id", "organisation_id"),
 ];
 
 crate::model! {
@@ -119,6 +129,16 @@ crate::model! {
         active: bool = optional_computed()
             .default(Value::Bool(true))
             .description("Whether the application may be used (default true)."),
+        organisation_id: Option<String> = optional_computed()
+            .use_state_for_unknown()
+            .validate(Validator::PositiveIntString)
+            .description(
+                "The id of the one organisation the application is restricted to (e.g. \
+                 `halopsa_organisation.example.id`; Halo's guide \"API Applications with \
+                 Organisation access\"). Can be changed in place. Left out, Halo's value is \
+                 kept and read back: removing it from the configuration does not lift a \
+                 restriction.",
+            ),
         client_id: Option<String> = computed()
             .use_state_for_unknown()
             .description("The OAuth client id Halo generated for the application."),
@@ -165,6 +185,7 @@ impl ApiApplicationModel {
             login_as_agent_id: a.loginas_agent_id.filter(|i| *i > 0).map(|i| i.to_string()),
             permissions,
             active: !a.inactive.unwrap_or(false),
+            organisation_id: a.organisation_id.filter(|i| *i > 0).map(|i| i.to_string()),
             client_id: non_empty(a.client_id),
             client_secret: a
                 .client_secret
@@ -199,10 +220,67 @@ impl ApiApplicationModel {
             loginas_agent_id: agent,
             scopes,
             inactive: Some(!self.active),
-            organisation_id: None,
+            organisation_id: organisation_id(self)?,
             client_id: None,
             client_secret: None,
         })
+    }
+}
+
+/// `organisation_id` as Halo's int; `None` when it is not configured (Halo's
+/// value is kept).
+fn organisation_id(model: &ApiApplicationModel) -> Result<Option<i64>, Diagnostic> {
+    model
+        .organisation_id
+        .as_deref()
+        .map(|o| int_id(Some(o), "organisation_id"))
+        .transpose()
+}
+
+/// The error for a refused create or update: on the attribute Halo's message
+/// names, or on `organisation_id` when the organisation does not exist; else
+/// Halo's own message.
+async fn explain(halo: &HaloClient, e: &HaloError, organisation_id: Option<i64>) -> Diagnostic {
+    match organisation_id {
+        Some(id) => {
+            let reference = Reference::<Organisation> {
+                attribute: "organisation_id",
+                id,
+            };
+            write_error_checking(halo, e, WRITE_FIELDS, reference).await
+        }
+        None => write_error(e, WRITE_FIELDS),
+    }
+}
+
+/// The guide "API Applications with Organisation access": an application
+/// restricted to an organisation must not hold the "All: Teams" permission, the
+/// scope `all:teams` (docs/halo-api.md), or it sees beyond that organisation. A
+/// warning on `permissions` when the configuration has both.
+fn warn_all_teams(config: &Value, diags: &mut Diagnostics) {
+    if config.attr("organisation_id").is_null() {
+        return;
+    }
+    let holds = match config.attr("permissions") {
+        Value::Set(items) | Value::List(items) => {
+            items.iter().any(|v| v.as_str() == Some(ALL_TEAMS))
+        }
+        _ => false,
+    };
+    if holds {
+        diags.push(
+            Diagnostic::warning(
+                "Organisation-restricted application with \"All: Teams\"",
+                format!(
+                    "This application is restricted to one organisation (organisation_id) \
+                     but holds the scope {ALL_TEAMS:?}, Halo's \"All: Teams\" permission. \
+                     Halo's guide \"API Applications with Organisation access\" says an \
+                     organisation-scoped application must not have it: remove \
+                     {ALL_TEAMS:?} from permissions."
+                ),
+            )
+            .at(AttrPath::root("permissions")),
+        );
     }
 }
 
@@ -228,6 +306,7 @@ impl Resource<HaloClient> for ApiApplicationResource {
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
+        warn_all_teams(config, diags);
         let method = config.attr("authentication_method");
         let agent = config.attr("login_as_agent_id");
         if method.is_unknown() || agent.is_unknown() {
@@ -277,8 +356,11 @@ impl Resource<HaloClient> for ApiApplicationResource {
             .create(&wanted, |a: &Application| {
                 a.display_name.as_deref() == Some(plan.name.as_str())
             })
-            .await
-            .map_err(|e| write_error(&e, WRITE_FIELDS))?;
+            .await;
+        let created = match created {
+            Ok(a) => a,
+            Err(e) => return Err(explain(halo, &e, wanted.organisation_id).await.into()),
+        };
         if created.client_secret.as_ref().is_none_or(Secret::is_empty) {
             tracing::warn!(
                 resource = Self::TYPE_NAME,
@@ -308,10 +390,10 @@ impl Resource<HaloClient> for ApiApplicationResource {
         plan: Self::Model,
     ) -> Result<Self::Model, ApplyError<Self::Model>> {
         let changed = plan.to_halo(Some(Self::key(&prior)?))?;
-        let saved = halo
-            .update(&changed)
-            .await
-            .map_err(|e| write_error(&e, WRITE_FIELDS))?;
+        let saved = match halo.update(&changed).await {
+            Ok(a) => a,
+            Err(e) => return Err(explain(halo, &e, changed.organisation_id).await.into()),
+        };
         let known = ApiApplicationModel {
             client_secret: prior.client_secret,
             ..plan
@@ -360,7 +442,7 @@ mod tests {
         sorted.sort_unstable();
         sorted.dedup();
         assert_eq!(sorted.len(), SCOPES.len());
-        assert_eq!(SCOPES.len(), 6 + 2 * areas.len());
+        assert_eq!(SCOPES.len(), 7 + 2 * areas.len());
     }
 
     #[test]

@@ -3,6 +3,7 @@
 mod agent;
 mod agent_department;
 mod api_application;
+mod client;
 mod department;
 mod membership;
 mod organisation;
@@ -12,6 +13,7 @@ pub(crate) mod support;
 mod team;
 
 pub(crate) use agent::AgentModel;
+pub(crate) use client::ClientModel;
 pub(crate) use department::DepartmentModel;
 pub(crate) use organisation::OrganisationModel;
 pub(crate) use role::{RawClaim, RoleModel};
@@ -37,6 +39,7 @@ pub fn all() -> Vec<Box<dyn AnyResource<HaloClient>>> {
         Box::new(role_department::RoleDepartmentResource::new()),
         Box::new(agent_department::AgentDepartmentResource::new()),
         Box::new(api_application::ApiApplicationResource),
+        Box::new(client::ClientResource),
     ]
 }
 

@@ -6,8 +6,8 @@ use reqwest::StatusCode;
 
 use crate::framework::{attr_error, ApplyError, Diagnostic, Diagnostics};
 use crate::halo::{
-    Agent, Application, Department, HaloClient, HaloError, HaloObject, Organisation, Role, Secret,
-    Team, Workday,
+    Agent, Application, Client, Department, HaloClient, HaloError, HaloObject, Organisation, Role,
+    Secret, Team, Workday,
 };
 
 // ----- Halo errors as diagnostics --------------------------------------------------
@@ -85,6 +85,9 @@ named! {
     Role => name;
     Application => display_name;
     Workday => name;
+    // `/api/Client` documents `search` ("Filter by Customers like your search
+    // string") [spec].
+    Client => name, search = true;
 }
 
 // ----- ids ---------------------------------------------------------------------------

@@ -316,3 +316,158 @@ fn bad_values_are_rejected_naming_the_attribute_and_nothing_is_created() {
     assert!(env.sim.objects(Kind::Application).is_empty());
     assert!(wd.try_resource(ADDR).is_none());
 }
+
+/// An organisation made in Halo by hand; answers its id.
+fn organisation(env: &TestEnv, name: &str) -> String {
+    env.sim_insert(Kind::Organisation, json!({"name": name}))
+}
+
+fn restricted_to(agent: &str, organisation: &str) -> String {
+    let mut args = basic(agent);
+    args.push(("organisation_id", s(organisation)));
+    app_config(&args)
+}
+
+#[test]
+fn an_application_restricted_to_an_organisation_moves_in_place_and_imports_clean() {
+    let env = TestEnv::new();
+    let agent = api_agent(&env, "tenant-api");
+    let acme = organisation(&env, "Acme Ltd");
+    let globex = organisation(&env, "Globex Corporation");
+
+    let wd = env.applied(&restricted_to(&agent, &acme));
+    let id = wd.resource_id(ADDR);
+    let app = halo_app(&env, "Integration");
+    assert_eq!(app["organisation_id"].to_string(), acme);
+    assert_eq!(wd.resource(ADDR)["organisation_id"], acme.as_str());
+    wd.assert_plan_clean();
+
+    // Another organisation: an in-place update of the same application.
+    wd.write_config(&restricted_to(&agent, &globex));
+    let plan = wd.plan_json();
+    plan.assert_only(ADDR, Action::Update);
+    assert_eq!(plan.changed_attributes(ADDR), ["organisation_id"]);
+    wd.apply();
+    let app = halo_app(&env, "Integration");
+    assert_eq!(id_of(&app), id, "the move replaced the application");
+    assert_eq!(app["organisation_id"].to_string(), globex);
+    wd.assert_plan_clean();
+
+    // Changed in Halo by hand: the next plan puts it back.
+    let acme_id: i64 = acme.parse().unwrap();
+    assert!(env
+        .sim
+        .patch(Kind::Application, &id, json!({"organisation_id": acme_id})));
+    let plan = wd.plan_json();
+    plan.assert_only(ADDR, Action::Update);
+    assert_eq!(plan.changed_attributes(ADDR), ["organisation_id"]);
+    wd.apply();
+    assert_eq!(
+        halo_app(&env, "Integration")["organisation_id"].to_string(),
+        globex
+    );
+
+    // Imported (the secret is null after an import), with a clean plan.
+    let mut expected = wd.resource(ADDR);
+    expected["client_secret"] = Value::Null;
+    env.assert_imports(
+        &restricted_to(&agent, &globex),
+        &[(ADDR, &id)],
+        ADDR,
+        &expected,
+    );
+}
+
+#[test]
+fn an_organisation_that_does_not_exist_is_refused_naming_organisation_id() {
+    let env = TestEnv::new();
+    let agent = api_agent(&env, "tenant-api");
+
+    // On create: one error on the attribute, nothing created.
+    let wd = env.workdir();
+    wd.write_config(&restricted_to(&agent, "987654"));
+    wd.assert_apply_rejects(ADDR, "organisation_id");
+    assert!(
+        env.sim.objects(Kind::Application).is_empty(),
+        "an application was created"
+    );
+
+    // Not a Halo id at all: refused at plan.
+    let wd = env.workdir();
+    wd.write_config(&restricted_to(&agent, "acme"));
+    wd.assert_plan_and_apply_reject(ADDR, "organisation_id");
+
+    // On update: the same error, and the application keeps its organisation.
+    let acme = organisation(&env, "Acme Ltd");
+    let wd = env.applied(&restricted_to(&agent, &acme));
+    wd.write_config(&restricted_to(&agent, "987654"));
+    let err = wd.apply_err();
+    let diagnostic = crate::support::diagnostic_text(&err);
+    assert!(
+        diagnostic.contains("Invalid organisation_id") && diagnostic.contains("987654"),
+        "expected an error naming organisation_id:\n{err}"
+    );
+    assert_eq!(
+        halo_app(&env, "Integration")["organisation_id"].to_string(),
+        acme
+    );
+    wd.write_config(&restricted_to(&agent, &acme));
+    wd.assert_plan_clean();
+}
+
+/// The warnings of `terraform plan -json` (which must succeed).
+fn plan_warnings(wd: &crate::support::Workdir) -> Vec<String> {
+    let out = wd.run(&["plan", "-json", "-input=false"], &[]);
+    assert!(out.success(), "{out}");
+    crate::support::diagnostics::parse_json_diagnostics(&out.stdout)
+        .into_iter()
+        .filter(|d| d.severity == "warning")
+        .map(|d| d.text())
+        .collect()
+}
+
+#[test]
+fn an_organisation_scoped_application_with_all_teams_is_warned_about_at_plan() {
+    let env = TestEnv::new();
+    let agent = api_agent(&env, "tenant-api");
+    let acme = organisation(&env, "Acme Ltd");
+    let with_scopes = |scopes: Value, org: Option<&str>| {
+        let mut args = vec![
+            ("name", s("Integration")),
+            ("login_as_agent_id", s(&agent)),
+            ("permissions", scopes.to_string()),
+        ];
+        if let Some(org) = org {
+            args.push(("organisation_id", s(org)));
+        }
+        app_config(&args)
+    };
+    let wd = env.workdir();
+
+    wd.write_config(&with_scopes(
+        json!(["read:tickets", "all:teams"]),
+        Some(&acme),
+    ));
+    let warnings = plan_warnings(&wd);
+    assert!(
+        warnings.iter().any(|w| w.contains("All: Teams")
+            && w.contains("all:teams")
+            && w.contains("organisation_id")),
+        "expected a warning about all:teams: {warnings:#?}"
+    );
+
+    // Without the restriction, or without the scope: no warning.
+    wd.write_config(&with_scopes(json!(["read:tickets", "all:teams"]), None));
+    assert!(plan_warnings(&wd).iter().all(|w| !w.contains("All: Teams")));
+    wd.write_config(&with_scopes(json!(["read:tickets"]), Some(&acme)));
+    assert!(plan_warnings(&wd).iter().all(|w| !w.contains("All: Teams")));
+
+    // The scope is one Halo knows: the application applies with it.
+    wd.write_config(&with_scopes(json!(["read:tickets", "all:teams"]), None));
+    wd.apply();
+    assert_eq!(
+        scope_names(&halo_app(&env, "Integration")),
+        ["all:teams", "read:tickets"]
+    );
+    wd.assert_plan_clean();
+}

@@ -105,14 +105,18 @@ fn cork_applies_plans_clean_and_destroys_clean() {
 }
 
 #[test]
-fn multi_tenant_gives_each_tenant_its_own_integration() {
+fn multi_tenant_follows_the_organisation_access_guide() {
     let env = TestEnv::new();
     let before = env.sim.state();
     let wd = env.workdir();
     use_example(&wd, "multi-tenant");
     wd.apply();
 
-    for (key, organisation) in [("acme", "Acme Ltd"), ("globex", "Globex Corporation")] {
+    let tenants = [
+        ("acme", "Acme Ltd", &["Acme Retail", "Acme Logistics"][..]),
+        ("globex", "Globex Corporation", &["Globex Research"][..]),
+    ];
+    for (key, organisation, customers) in tenants {
         let org = one_named(&env, Kind::Organisation, organisation);
         let dept = one_named(
             &env,
@@ -131,7 +135,25 @@ fn multi_tenant_gives_each_tenant_its_own_integration() {
             &format!("{organisation} integration"),
         );
         assert_eq!(app["loginas_agent_id"], agent["id"]);
+        // The application is restricted to its tenant's organisation, without
+        // "All: Teams".
+        assert_eq!(app["organisation_id"], org["id"]);
+        assert!(
+            app["scopes"]
+                .as_array()
+                .is_some_and(|s| s.iter().all(|scope| scope["name"] != "all:teams")),
+            "{app}"
+        );
         assert_eq!(wd.output("client_ids")[key], app["clientId"]);
+        // The tenant's customers sit in its department, so in its organisation.
+        for customer in customers {
+            let client = one_named(&env, Kind::Client, customer);
+            assert_eq!(client["toplevel_id"], dept["id"], "{customer}");
+            assert_eq!(
+                wd.output("customer_ids")[key][customer],
+                crate::support::id_of(&client).as_str()
+            );
+        }
     }
     wd.assert_plan_clean();
 
@@ -139,15 +161,32 @@ fn multi_tenant_gives_each_tenant_its_own_integration() {
     wd.write_file(
         "tenants.auto.tfvars",
         r#"tenants = {
-  acme   = { organisation = "Acme Ltd", scopes = ["read:tickets", "edit:tickets", "read:customers"] }
-  globex = { organisation = "Globex Corporation", scopes = ["read:tickets", "read:customers"] }
-  initech = { organisation = "Initech", scopes = ["read:tickets"] }
+  acme    = { organisation = "Acme Ltd", customers = ["Acme Retail", "Acme Logistics"], scopes = ["read:tickets", "edit:tickets", "read:customers"] }
+  globex  = { organisation = "Globex Corporation", customers = ["Globex Research"], scopes = ["read:tickets", "read:customers"] }
+  initech = { organisation = "Initech", customers = ["Initech Payroll"], scopes = ["read:tickets"] }
 }
 "#,
     );
     let out = wd.apply();
-    assert!(out.contains("7 added, 0 changed, 0 destroyed"), "{out}");
+    assert!(out.contains("8 added, 0 changed, 0 destroyed"), "{out}");
     wd.assert_plan_clean();
+    let initech = one_named(&env, Kind::Department, "Initech Service Desk");
+    assert_eq!(
+        one_named(&env, Kind::Client, "Initech Payroll")["toplevel_id"],
+        initech["id"]
+    );
+
+    // The example refuses "All: Teams" for any tenant.
+    wd.write_file(
+        "tenants.auto.tfvars",
+        r#"tenants = {
+  acme = { organisation = "Acme Ltd", customers = [], scopes = ["read:tickets", "all:teams"] }
+}
+"#,
+    );
+    let err = wd.run_err(&["plan", "-no-color", "-input=false"]);
+    assert!(err.contains("All: Teams"), "{err}");
+    wd.write_file("tenants.auto.tfvars", "");
     wd.destroy();
     assert_eq!(env.sim.state(), before, "destroy leaves Halo as it was");
 }

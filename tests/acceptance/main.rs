@@ -11,6 +11,7 @@ mod support;
 mod agent;
 mod agent_department;
 mod api_application;
+mod client;
 mod department;
 mod organisation;
 mod role;

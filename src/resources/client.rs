@@ -1,0 +1,247 @@
+//! `halopsa_client`: a customer (Halo's "client", `/api/Client`), which sits in one
+//! department ("top level"): that is how a customer becomes part of an
+//! organisation (guide "API Applications with Organisation access").
+
+use async_trait::async_trait;
+
+use super::support::{
+    id_matches, int_id, name_matches, non_empty, or_cleared, write_error, write_error_checking,
+    Reference, WriteField,
+};
+use crate::framework::{ApplyError, Diagnostic, Diagnostics, Resource, Validator, Value};
+use crate::halo::{Client, Department, HaloClient, HaloError, HaloObject};
+
+pub struct ClientResource;
+
+crate::model! {
+    #[derive(Debug, Clone, Default, PartialEq)]
+    pub struct ClientModel {
+        id: Option<String> = computed()
+            .use_state_for_unknown()
+            .description("The client's Halo id."),
+        name: String = required()
+            .validate(Validator::length(1, 255))
+            .description("The client's (customer's) name (1 to 255 characters)."),
+        department_id: Option<String> = optional_computed()
+            .use_state_for_unknown()
+            .validate(Validator::PositiveIntString)
+            .description(
+                "The id of the department (Halo's \"top level\") the client sits in (e.g. \
+                 `halopsa_department.example.id`): this makes the customer part of that \
+                 department's organisation. A client can move to another department in \
+                 place. Left out, Halo's choice is kept and read back.",
+            ),
+        inactive: bool = optional_computed().default(Value::Bool(false)).description(
+            "Whether the client is inactive (hidden from Halo's lists of customers). \
+             Defaults to `false`.",
+        ),
+        notes: Option<String> = optional().description("Free-text notes about the client."),
+    }
+}
+
+crate::model! {
+    /// The `list` block filters of `halopsa_client`.
+    #[derive(Debug, Clone, Default)]
+    pub struct ClientFilter {
+        name: Option<String> = optional()
+            .description("Only clients whose name contains this text (ignoring case)."),
+        department_id: Option<String> = optional()
+            .validate(Validator::PositiveIntString)
+            .description("Only the clients of the department with this Halo id."),
+    }
+}
+
+impl ClientModel {
+    pub fn from_halo(c: Client) -> Self {
+        ClientModel {
+            id: c.id.map(|i| i.to_string()),
+            name: c.name.unwrap_or_default(),
+            department_id: c.toplevel_id.filter(|i| *i > 0).map(|i| i.to_string()),
+            // Halo leaves the flag out (or null) for an active client.
+            inactive: c.inactive.unwrap_or(false),
+            notes: non_empty(c.notes),
+        }
+    }
+
+    /// The Halo object for a create (`id: None`) or an update; `department_id` is
+    /// `None` when it is to be left as Halo has it.
+    fn to_halo(&self, id: Option<i64>, department_id: Option<i64>) -> Client {
+        Client {
+            id,
+            name: Some(self.name.clone()),
+            toplevel_id: department_id,
+            inactive: Some(self.inactive),
+            // A create leaves unset notes out; an update clears them.
+            notes: if id.is_some() {
+                or_cleared(&self.notes)
+            } else {
+                self.notes.clone()
+            },
+        }
+    }
+
+    /// The configured department, parsed.
+    fn department(&self) -> Result<Option<i64>, Diagnostic> {
+        self.department_id
+            .as_deref()
+            .map(|d| int_id(Some(d), "department_id"))
+            .transpose()
+    }
+}
+
+/// Halo fields a refused write may name, and the attributes they come from.
+const WRITE_FIELDS: &[WriteField] = &[
+    ("toplevel_id", "department_id"),
+    ("inactive", "inactive"),
+    ("notes", "notes"),
+    ("name", "name"),
+];
+
+/// The error for a refused create or update: on `department_id` when that is what
+/// Halo refused (or the department does not exist), else Halo's own message.
+async fn explain(halo: &HaloClient, err: HaloError, department_id: Option<i64>) -> Diagnostics {
+    match department_id {
+        Some(id) => {
+            let reference = Reference::<Department> {
+                attribute: "department_id",
+                id,
+            };
+            write_error_checking(halo, &err, WRITE_FIELDS, reference)
+                .await
+                .into()
+        }
+        None => write_error(&err, WRITE_FIELDS).into(),
+    }
+}
+
+#[async_trait]
+impl Resource<HaloClient> for ClientResource {
+    const TYPE_NAME: &'static str = "halopsa_client";
+    const DESCRIPTION: &'static str =
+        "A client: one of the MSP's customers (Customers > Clients). A client sits in a \
+         department (Halo's \"top level\"), which ties it to that department's \
+         organisation; an API application restricted to an organisation sees its \
+         customers.";
+    type Model = ClientModel;
+    type Filter = ClientFilter;
+    type Key = i64;
+
+    fn key(state: &Self::Model) -> Result<i64, Diagnostic> {
+        int_id(state.id.as_deref(), "id")
+    }
+
+    fn parse_import_id(id: &str) -> Result<i64, Diagnostic> {
+        int_id(Some(id), "id")
+    }
+
+    async fn list(
+        &self,
+        halo: &HaloClient,
+        filter: ClientFilter,
+    ) -> Result<Vec<Self::Model>, Diagnostics> {
+        // Halo narrows by department itself (`toplevel_id` [spec]); the filter is
+        // applied here all the same.
+        let mut query: Vec<(&str, &str)> = Client::LIST_ALL_QUERY.to_vec();
+        if let Some(department) = filter.department_id.as_deref() {
+            query.push(("toplevel_id", department));
+        }
+        Ok(halo
+            .list::<Client>(&query)
+            .await?
+            .into_iter()
+            .map(ClientModel::from_halo)
+            .filter(|c| {
+                name_matches(filter.name.as_deref(), Some(&c.name))
+                    && id_matches(filter.department_id.as_deref(), c.department_id.as_deref())
+            })
+            .collect())
+    }
+
+    async fn create(
+        &self,
+        halo: &HaloClient,
+        plan: Self::Model,
+    ) -> Result<Self::Model, ApplyError<Self::Model>> {
+        let department_id = plan.department()?;
+        let created = halo
+            .create(&plan.to_halo(None, department_id), |c: &Client| {
+                c.name.as_deref() == Some(plan.name.as_str())
+                    && department_id.is_none_or(|d| c.toplevel_id == Some(d))
+            })
+            .await;
+        match created {
+            Ok(c) => Ok(ClientModel::from_halo(c)),
+            Err(e) => Err(explain(halo, e, department_id).await.into()),
+        }
+    }
+
+    async fn read(
+        &self,
+        halo: &HaloClient,
+        id: i64,
+        _prior: Option<&Self::Model>,
+    ) -> Result<Option<Self::Model>, Diagnostics> {
+        Ok(halo
+            .read::<Client>(id, false)
+            .await?
+            .map(ClientModel::from_halo))
+    }
+
+    async fn update(
+        &self,
+        halo: &HaloClient,
+        prior: Self::Model,
+        plan: Self::Model,
+    ) -> Result<Self::Model, ApplyError<Self::Model>> {
+        let id = Self::key(&prior)?;
+        let department_id = plan.department()?;
+        // The department is sent only when it changes (a move), so that a client
+        // whose department was deleted behind Terraform's back can still be edited.
+        let moved = department_id.filter(|_| prior.department_id != plan.department_id);
+        match halo.update(&plan.to_halo(Some(id), moved)).await {
+            Ok(c) => Ok(ClientModel::from_halo(c)),
+            Err(e) => Err(explain(halo, e, moved).await.into()),
+        }
+    }
+
+    async fn delete(&self, halo: &HaloClient, state: Self::Model) -> Result<(), Diagnostics> {
+        halo.delete::<Client>(Self::key(&state)?).await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_department_is_halos_top_level_and_notes_clear_on_update() {
+        let model = ClientModel {
+            id: Some("7".into()),
+            name: "Globex".into(),
+            department_id: Some("3".into()),
+            inactive: true,
+            notes: None,
+        };
+        let created = model.to_halo(None, Some(3));
+        assert_eq!(created.toplevel_id, Some(3));
+        assert_eq!(created.notes, None, "a create leaves unset notes out");
+        let updated = model.to_halo(Some(7), None);
+        assert_eq!(
+            updated.toplevel_id, None,
+            "no move: the department is left out"
+        );
+        assert_eq!(updated.notes.as_deref(), Some(""), "an update clears notes");
+
+        let read = ClientModel::from_halo(Client {
+            id: Some(7),
+            name: Some("Globex".into()),
+            toplevel_id: Some(3),
+            inactive: None,
+            notes: Some(String::new()),
+        });
+        assert_eq!(read.department_id.as_deref(), Some("3"));
+        assert!(!read.inactive, "an absent flag is an active client");
+        assert_eq!(read.notes, None, "empty notes are null");
+    }
+}

@@ -1,0 +1,540 @@
+//! Acceptance tests of `halopsa_client` (a customer) and its data source: real
+//! Terraform, the provider under test and halo-sim. Arguments (SPEC.md): `name`
+//! required; `department_id` optional (Halo's `toplevel_id`; a client moves between
+//! departments in place); `inactive` optional, default false; `notes` optional;
+//! `id` computed. Also: every field the provider sends for a client and for an API
+//! application is a field of that endpoint's schema in Halo's OpenAPI document.
+
+use std::collections::BTreeSet;
+
+use crate::support::{diagnostic_text, id_of, resource_block, Action, Kind, TestEnv, Workdir};
+use serde_json::{json, Value};
+
+const ADDR: &str = "halopsa_client.globex";
+
+/// An organisation with two departments (`north`, `south`) and a client "globex"
+/// whose arguments are given as HCL expressions.
+fn config(args: &[(&str, &str)]) -> String {
+    let mut hcl = String::from(
+        r#"resource "halopsa_organisation" "acme" {
+  name = "Acme Ltd"
+}
+
+resource "halopsa_department" "north" {
+  name            = "North"
+  organisation_id = halopsa_organisation.acme.id
+}
+
+resource "halopsa_department" "south" {
+  name            = "South"
+  organisation_id = halopsa_organisation.acme.id
+}
+
+"#,
+    );
+    hcl.push_str(&resource_block("halopsa_client", "globex", args));
+    hcl
+}
+
+const BASIC: &[(&str, &str)] = &[
+    ("name", "\"Globex\""),
+    ("department_id", "halopsa_department.north.id"),
+    ("notes", "\"Key account\""),
+];
+
+/// The one client in Halo with this name.
+fn halo_client(env: &TestEnv, name: &str) -> Value {
+    env.sim_one_named(Kind::Client, name)
+}
+
+fn department_id(env: &TestEnv, name: &str) -> String {
+    env.sim_id_named(Kind::Department, name)
+}
+
+fn create_globex(env: &TestEnv) -> (Workdir, String) {
+    let wd = env.applied(&config(BASIC));
+    let id = wd.resource_id(ADDR);
+    (wd, id)
+}
+
+#[test]
+fn created_in_a_department_updated_in_place_and_destroyed() {
+    let env = TestEnv::new();
+    let (wd, id) = create_globex(&env);
+    let north = department_id(&env, "North");
+
+    let halo = halo_client(&env, "Globex");
+    assert_eq!(id_of(&halo), id);
+    assert_eq!(
+        halo["toplevel_id"].to_string(),
+        north,
+        "the department is Halo's top level"
+    );
+    assert_eq!(halo["inactive"], false);
+    assert_eq!(halo["notes"], "Key account");
+    let state = wd.resource(ADDR);
+    assert_eq!(state["department_id"], north.as_str());
+    assert_eq!(state["inactive"], false);
+    assert_eq!(state["notes"], "Key account");
+    wd.assert_plan_clean();
+
+    // Renamed, moved, deactivated and re-noted: all in place, same id.
+    wd.write_config(&config(&[
+        ("name", "\"Globex Corporation\""),
+        ("department_id", "halopsa_department.south.id"),
+        ("inactive", "true"),
+        ("notes", "\"Former key account\""),
+    ]));
+    wd.plan_json().assert_only(ADDR, Action::Update);
+    wd.apply();
+    let south = department_id(&env, "South");
+    let halo = halo_client(&env, "Globex Corporation");
+    assert_eq!(id_of(&halo), id, "the update replaced the client");
+    assert_eq!(halo["toplevel_id"].to_string(), south);
+    assert_eq!(halo["inactive"], true);
+    assert_eq!(halo["notes"], "Former key account");
+    // Inactive clients are hidden from Halo's lists unless asked for: the refresh
+    // still finds it.
+    wd.assert_plan_clean();
+
+    // Notes and `inactive` left out: the notes are cleared, the client is active.
+    wd.write_config(&config(&[
+        ("name", "\"Globex Corporation\""),
+        ("department_id", "halopsa_department.south.id"),
+    ]));
+    wd.apply();
+    let halo = halo_client(&env, "Globex Corporation");
+    assert_eq!(halo["inactive"], false);
+    assert!(
+        halo["notes"].as_str().unwrap_or_default().is_empty(),
+        "notes left out should be cleared: {halo}"
+    );
+    assert!(wd.resource(ADDR)["notes"].is_null());
+    wd.assert_plan_clean();
+
+    wd.destroy();
+    assert!(env
+        .sim_objects_named(Kind::Client, "Globex Corporation")
+        .is_empty());
+    assert!(wd.try_resource(ADDR).is_none());
+}
+
+#[test]
+fn import_with_block_and_with_command() {
+    let env = TestEnv::new();
+    let (created, id) = create_globex(&env);
+    let expected = created.resource(ADDR);
+    let north = department_id(&env, "North");
+    let alone = format!(
+        "resource \"halopsa_client\" \"globex\" {{\n  name = \"Globex\"\n  \
+         department_id = {}\n  notes = \"Key account\"\n}}\n",
+        json!(north)
+    );
+
+    env.assert_imports(&alone, &[(ADDR, &id)], ADDR, &expected);
+
+    env.assert_import_fails(&alone, ADDR, "987654");
+}
+
+#[test]
+fn changes_made_in_halo_show_up_and_a_deleted_client_is_recreated() {
+    let env = TestEnv::new();
+    let (wd, id) = create_globex(&env);
+    let north = department_id(&env, "North");
+    let south: i64 = department_id(&env, "South").parse().unwrap();
+
+    assert!(env.sim.patch(
+        Kind::Client,
+        &id,
+        json!({"toplevel_id": south, "inactive": true, "notes": "edited"})
+    ));
+    let plan = wd.plan_json();
+    plan.assert_only(ADDR, Action::Update);
+    assert_eq!(
+        plan.changed_attributes(ADDR),
+        ["department_id", "inactive", "notes"],
+        "expected the hand edit to be undone"
+    );
+    wd.apply();
+    let halo = halo_client(&env, "Globex");
+    assert_eq!(id_of(&halo), id);
+    assert_eq!(halo["toplevel_id"].to_string(), north);
+    assert_eq!(halo["inactive"], false);
+    assert_eq!(halo["notes"], "Key account");
+    wd.assert_plan_clean();
+
+    // Deleted by hand: planned for re-creation, in its department.
+    assert!(env.sim.remove(Kind::Client, &id));
+    wd.plan_json().assert_only(ADDR, Action::Create);
+    wd.apply();
+    let recreated = halo_client(&env, "Globex");
+    assert_ne!(id_of(&recreated), id);
+    assert_eq!(wd.resource(ADDR)["id"], id_of(&recreated).as_str());
+    assert_eq!(recreated["toplevel_id"].to_string(), north);
+    wd.assert_plan_clean();
+}
+
+#[test]
+fn bad_values_are_rejected_and_nothing_is_created() {
+    let env = TestEnv::new();
+    let desk = department_id(&env, "Service Desk");
+    let cases = [
+        ("name", format!("name = \"\"\n  department_id = \"{desk}\"")),
+        (
+            "department_id",
+            "name = \"Globex\"\n  department_id = \"north\"".to_string(),
+        ),
+    ];
+    for (attribute, body) in &cases {
+        let wd = env.workdir();
+        wd.write_config(&format!(
+            "resource \"halopsa_client\" \"globex\" {{\n  {body}\n}}\n"
+        ));
+        wd.assert_plan_and_apply_reject(ADDR, attribute);
+    }
+    assert_eq!(
+        env.request_count("POST", "/api/"),
+        0,
+        "{}",
+        env.journal_summary()
+    );
+
+    // A department that does not exist: refused, named, nothing created.
+    let wd = env.workdir();
+    wd.write_config(
+        "resource \"halopsa_client\" \"globex\" {\n  name = \"Globex\"\n  \
+         department_id = \"987654\"\n}\n",
+    );
+    let err = wd.apply_err();
+    let diagnostic = diagnostic_text(&err);
+    assert!(
+        diagnostic.contains("Invalid department_id") && diagnostic.contains("987654"),
+        "expected an error naming department_id:\n{err}"
+    );
+    assert!(env.sim.objects(Kind::Client).is_empty());
+    assert!(wd.try_resource(ADDR).is_none());
+}
+
+/// 129 clients named "Customer NNN" and, last, an inactive one named just
+/// "Customer": Halo's `search=Customer` answers all 130, in pages of 100.
+fn seed_customers(env: &TestEnv, department: &str) -> String {
+    let department: i64 = department.parse().unwrap();
+    for i in 1..130 {
+        env.sim_insert(
+            Kind::Client,
+            json!({"name": format!("Customer {i:03}"), "toplevel_id": department, "inactive": false}),
+        );
+    }
+    env.sim_insert(
+        Kind::Client,
+        json!({"name": "Customer", "toplevel_id": department, "inactive": true, "notes": "the one"}),
+    )
+}
+
+#[test]
+fn the_data_source_finds_one_client_among_more_than_a_hundred() {
+    let env = TestEnv::new();
+    let desk = department_id(&env, "Service Desk");
+    let wanted = seed_customers(&env, &desk);
+
+    let wd = env.workdir();
+    wd.write_config(&format!(
+        r#"data "halopsa_client" "by_name" {{
+  name          = "Customer"
+  department_id = "{desk}"
+}}
+
+data "halopsa_client" "by_id" {{
+  id = "{wanted}"
+}}
+
+output "by_name" {{
+  value = data.halopsa_client.by_name
+}}
+
+output "by_id" {{
+  value = data.halopsa_client.by_id
+}}
+"#
+    ));
+    wd.apply();
+    let found = wd.output("by_name");
+    assert_eq!(found["id"], wanted.as_str(), "{found}");
+    assert_eq!(found["department_id"], desk.as_str());
+    assert_eq!(found["inactive"], true, "inactive clients are found too");
+    assert_eq!(found["notes"], "the one");
+    assert_eq!(wd.output("by_id")["name"], "Customer");
+    let pages = env
+        .sim
+        .journal()
+        .iter()
+        .filter(|e| e.method == "GET" && e.path == "/api/Client" && e.query.contains("page_no=2"))
+        .count();
+    assert!(
+        pages >= 1,
+        "the look-up never read page 2:\n{}",
+        env.journal_summary()
+    );
+
+    // The same name in another department: ambiguous without `department_id`,
+    // which tells them apart.
+    let org = env.sim_id_named(Kind::Organisation, "Main Organisation");
+    let other_department = env.sim_insert(
+        Kind::Department,
+        json!({"name": "Projects", "organisation_id": org.parse::<i64>().unwrap()}),
+    );
+    let other = env.sim_insert(
+        Kind::Client,
+        json!({"name": "Customer", "toplevel_id": other_department.parse::<i64>().unwrap()}),
+    );
+    let wd = env.workdir();
+    wd.write_config("data \"halopsa_client\" \"c\" {\n  name = \"Customer\"\n}\n");
+    let diagnostics = wd.plan_diagnostics();
+    let text: Vec<String> = diagnostics.iter().map(|d| d.text()).collect();
+    assert!(
+        text.iter()
+            .any(|t| t.contains("Several client objects found")
+                && t.contains(&wanted)
+                && t.contains(&other)),
+        "expected an ambiguity naming both ids: {text:#?}"
+    );
+    wd.write_config(&format!(
+        "data \"halopsa_client\" \"c\" {{\n  name = \"Customer\"\n  department_id = \"{other_department}\"\n}}\n\
+         output \"id\" {{\n  value = data.halopsa_client.c.id\n}}\n"
+    ));
+    wd.apply();
+    assert_eq!(wd.output("id"), other.as_str());
+
+    // None of that name: an error on `name`.
+    wd.write_config("data \"halopsa_client\" \"c\" {\n  name = \"Customer 999\"\n}\n");
+    let diagnostics = wd.plan_diagnostics();
+    assert!(
+        diagnostics.iter().any(|d| d.summary == "No client found"),
+        "{diagnostics:#?}"
+    );
+}
+
+/// Field names of Halo's `Area` schema (`/api/Client`), a subset copied from Halo's
+/// OpenAPI document ("Halo API", `components.schemas.Area.properties`; the schema
+/// has 446): the provider's fields and their neighbours.
+const AREA_FIELDS: &[&str] = &[
+    "id",
+    "name",
+    "toplevel_id",
+    "toplevel_name",
+    "inactive",
+    "notes",
+    "linked_organisation_id",
+    "all_organisations_allowed",
+    "allowed_organisations",
+];
+
+/// Every field name of Halo's `NHD_Identity_Application` schema
+/// (`/api/Application`), copied from Halo's OpenAPI document ("Halo API",
+/// `components.schemas.NHD_Identity_Application.properties`).
+const APPLICATION_FIELDS: &[&str] = &[
+    "grant_type",
+    "loginas_agent_id",
+    "loginas_agent_name",
+    "inactive",
+    "system_use",
+    "redirecturi",
+    "logoutredirecturi",
+    "cors_whitelist",
+    "redirecturi_list",
+    "postlogoutredirecturi_list",
+    "cors_whitelist_list",
+    "scopes",
+    "allowagents",
+    "allowusers",
+    "organisation_id",
+    "organisation_name",
+    "loginas_client_id",
+    "loginas_client_name",
+    "loginas_supplier_id",
+    "loginas_supplier_name",
+    "loginentity",
+    "language_id",
+    "language_name",
+    "disable_windowsauth",
+    "disable_azure",
+    "disable_adfs",
+    "disable_okta",
+    "disable_centrify",
+    "disable_google",
+    "button_config",
+    "assertion_consumer_service_index",
+    "disable_anon",
+    "_warning",
+    "_issystem",
+    "authorizations",
+    "clientId",
+    "clientSecret",
+    "concurrencyToken",
+    "consentType",
+    "displayName",
+    "id",
+    "permissions",
+    "postLogoutRedirectUris",
+    "properties",
+    "redirectUris",
+    "tokens",
+    "type",
+];
+
+/// The top-level field names of every object the provider POSTed to `path`.
+fn fields_sent(env: &TestEnv, path: &str) -> BTreeSet<String> {
+    env.sim
+        .journal()
+        .into_iter()
+        .filter(|e| e.method == "POST" && e.path == path)
+        .filter_map(|e| e.body)
+        .flat_map(|body| match body {
+            Value::Array(items) => items,
+            other => vec![other],
+        })
+        .filter_map(|item| {
+            item.as_object()
+                .map(|o| o.keys().cloned().collect::<Vec<_>>())
+        })
+        .flatten()
+        .collect()
+}
+
+#[test]
+fn every_field_sent_for_clients_and_applications_is_in_halos_schema() {
+    let env = TestEnv::new();
+    let agent = env.sim_insert(
+        Kind::Agent,
+        json!({"name": "tenant-api", "isapiagent": true, "roles": [], "departments": []}),
+    );
+    let tenant = |client_notes: &str, org: &str| {
+        format!(
+            r#"resource "halopsa_organisation" "a" {{
+  name = "Org A"
+}}
+
+resource "halopsa_organisation" "b" {{
+  name = "Org B"
+}}
+
+resource "halopsa_department" "d" {{
+  name            = "Desk"
+  organisation_id = halopsa_organisation.a.id
+}}
+
+resource "halopsa_client" "c" {{
+  name          = "Customer"
+  department_id = halopsa_department.d.id
+  inactive      = true
+  {client_notes}
+}}
+
+resource "halopsa_api_application" "app" {{
+  name              = "Tenant integration"
+  login_as_agent_id = "{agent}"
+  organisation_id   = halopsa_organisation.{org}.id
+  permissions       = ["read:customers"]
+  active            = false
+}}
+"#
+        )
+    };
+    let wd = env.applied(&tenant("notes = \"n\"", "a"));
+    // Updates: notes cleared, the application moved to the other organisation.
+    wd.write_config(&tenant("", "b"));
+    wd.apply();
+    wd.assert_plan_clean();
+
+    let client = fields_sent(&env, "/api/Client");
+    assert!(
+        client.contains("toplevel_id") && client.contains("notes"),
+        "{client:?}"
+    );
+    for field in &client {
+        assert!(
+            AREA_FIELDS.contains(&field.as_str()),
+            "the provider sent `{field}` to /api/Client, which is not in Halo's Area schema"
+        );
+    }
+    let application = fields_sent(&env, "/api/Application");
+    assert!(application.contains("organisation_id"), "{application:?}");
+    for field in &application {
+        assert!(
+            APPLICATION_FIELDS.contains(&field.as_str()),
+            "the provider sent `{field}` to /api/Application, which is not in Halo's \
+             NHD_Identity_Application schema"
+        );
+    }
+}
+
+/// A `list "halopsa_client"` block named `name` with the `config` body `config`.
+fn list_block(name: &str, config: &str) -> String {
+    format!(
+        "list \"halopsa_client\" \"{name}\" {{\n  provider         = halopsa\n  \
+         include_resource = true\n  limit            = 500\n  config {{\n{config}  }}\n}}\n\n"
+    )
+}
+
+/// The ids `terraform query` printed for `list.halopsa_client.NAME`, sorted.
+fn listed_ids(output: &str, name: &str) -> Vec<String> {
+    let prefix = format!("list.halopsa_client.{name} ");
+    let mut ids: Vec<String> = output
+        .lines()
+        .filter(|l| l.starts_with(&prefix))
+        .filter_map(|l| {
+            l.split_whitespace()
+                .find_map(|w| w.strip_prefix("id=").map(str::to_owned))
+        })
+        .collect();
+    ids.sort();
+    ids
+}
+
+#[test]
+fn list_blocks_filter_clients_by_name_and_department_over_every_page() {
+    let env = TestEnv::new();
+    let desk = department_id(&env, "Service Desk");
+    seed_customers(&env, &desk);
+    let org: i64 = env
+        .sim_id_named(Kind::Organisation, "Main Organisation")
+        .parse()
+        .unwrap();
+    let projects = env.sim_insert(
+        Kind::Department,
+        json!({"name": "Projects", "organisation_id": org}),
+    );
+    let mut in_projects: Vec<String> = ["Alpha", "Beta", "Gamma"]
+        .iter()
+        .map(|n| {
+            env.sim_insert(
+                Kind::Client,
+                json!({"name": format!("Project {n}"), "toplevel_id": projects.parse::<i64>().unwrap()}),
+            )
+        })
+        .collect();
+    in_projects.sort();
+
+    let wd = env.workdir();
+    wd.write_config("");
+    let mut blocks = list_block("all", "");
+    blocks.push_str(&list_block(
+        "of_projects",
+        &format!("    department_id = \"{projects}\"\n"),
+    ));
+    blocks.push_str(&list_block("named", "    name = \"customer 12\"\n"));
+    wd.write_file("clients.tfquery.hcl", &blocks);
+    let out = wd.run_ok(&["query", "-no-color"]);
+
+    assert_eq!(
+        listed_ids(&out, "all").len(),
+        133,
+        "every page, inactive too:\n{out}"
+    );
+    assert_eq!(listed_ids(&out, "of_projects"), in_projects, "{out}");
+    let mut named: Vec<String> = (120..130)
+        .map(|i| id_of(&halo_client(&env, &format!("Customer {i}"))))
+        .collect();
+    named.sort();
+    assert_eq!(listed_ids(&out, "named"), named, "{out}");
+}
