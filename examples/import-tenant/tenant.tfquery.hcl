@@ -59,3 +59,10 @@ list "halopsa_agent_department" "all" {
   include_resource = true
   limit            = 1000
 }
+
+# Customers (clients), inactive ones included.
+list "halopsa_client" "all" {
+  provider         = halopsa
+  include_resource = true
+  limit            = 1000
+}

@@ -6,13 +6,14 @@ use crate::support::{id_of, Kind, TestEnv, Workdir};
 use serde_json::{json, Value};
 
 /// Every listable resource type.
-const TYPES: [&str; 8] = [
+const TYPES: [&str; 9] = [
     "halopsa_organisation",
     "halopsa_department",
     "halopsa_team",
     "halopsa_agent",
     "halopsa_role",
     "halopsa_api_application",
+    "halopsa_client",
     "halopsa_role_department",
     "halopsa_agent_department",
 ];
@@ -191,6 +192,18 @@ fn seed(env: &TestEnv) -> Tenant {
         app["clientSecret"] = json!(SECRET);
         env.sim.insert(Kind::Application, app);
     }
+    // Customers: one per department, every other one inactive, some with notes.
+    for (i, d) in t.departments.clone().iter().enumerate() {
+        let mut client = json!({
+            "name": format!("Customer {i}"),
+            "toplevel_id": d.parse::<i64>().unwrap(),
+            "inactive": i % 2 == 1,
+        });
+        if i % 2 == 0 {
+            client["notes"] = json!(format!("Account {i}"));
+        }
+        env.sim.insert(Kind::Client, client);
+    }
     t
 }
 
@@ -220,6 +233,7 @@ fn halo_counts(env: &TestEnv) -> Vec<(&'static str, usize)> {
             "halopsa_api_application",
             env.sim.objects(Kind::Application).len(),
         ),
+        ("halopsa_client", env.sim.objects(Kind::Client).len()),
         ("halopsa_role_department", entries(Kind::Role)),
         ("halopsa_agent_department", entries(Kind::Agent)),
     ]
