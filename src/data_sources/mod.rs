@@ -14,6 +14,7 @@ mod department;
 mod organisation;
 mod role;
 mod team;
+mod webhook;
 mod workday;
 
 use std::marker::PhantomData;
@@ -36,6 +37,7 @@ pub fn all() -> Vec<Box<dyn AnyDataSource<HaloClient>>> {
         LookupDataSource::<workday::WorkdayLookup>::boxed(),
         LookupDataSource::<agent::AgentLookup>::boxed(),
         LookupDataSource::<role::RoleLookup>::boxed(),
+        LookupDataSource::<webhook::WebhookLookup>::boxed(),
     ]
 }
 
