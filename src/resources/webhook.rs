@@ -17,7 +17,9 @@ use std::collections::BTreeSet;
 use async_trait::async_trait;
 use url::Url;
 
-use super::support::{guid_id, list_named, non_empty, or_cleared, write_error, Named, NameFilter, WriteField};
+use super::support::{
+    guid_id, list_named, non_empty, or_cleared, write_error, NameFilter, Named, WriteField,
+};
 use crate::framework::{
     ApplyError, AttrPath, Diagnostic, Diagnostics, Resource, Semantic, Validator, Value,
     HALO_PREFIX,
@@ -224,8 +226,8 @@ impl WebhookModel {
             (None, _) => None,
             (Some(s), None) => Some(s.clone()),
             (Some(s), Some(p)) => {
-                let changed = before != Some(now)
-                    || p.basic_password_version != self.basic_password_version;
+                let changed =
+                    before != Some(now) || p.basic_password_version != self.basic_password_version;
                 changed.then(|| s.clone())
             }
         };
@@ -321,7 +323,11 @@ impl Resource<HaloClient> for WebhookResource {
             needs("basic_username", "Missing basic_username", diags);
         }
         if auth == AUTH_HEADER {
-            needs("authentication_header", "Missing authentication_header", diags);
+            needs(
+                "authentication_header",
+                "Missing authentication_header",
+                diags,
+            );
         }
     }
 
@@ -433,7 +439,12 @@ mod tests {
         ] {
             assert_eq!(url_problem(ok), None, "{ok}");
         }
-        for bad in ["http://hooks.example.com/x", "ftp://x.example", "not a url", ""] {
+        for bad in [
+            "http://hooks.example.com/x",
+            "ftp://x.example",
+            "not a url",
+            "",
+        ] {
             assert!(url_problem(bad).is_some(), "{bad}");
         }
     }
@@ -456,7 +467,9 @@ mod tests {
         };
         let sent = bumped.to_halo(Some("g".into()), Some(&prior), &[]).ok();
         assert_eq!(
-            sent.and_then(|w| w.basic_password).as_ref().map(Secret::expose),
+            sent.and_then(|w| w.basic_password)
+                .as_ref()
+                .map(Secret::expose),
             Some("pw")
         );
         let created = prior.to_halo(None, None, &[]).ok();
