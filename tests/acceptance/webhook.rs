@@ -244,3 +244,52 @@ output "found" {
         json!({"id": id, "url": URL, "events": [1, 2]})
     );
 }
+
+#[test]
+fn terraform_query_lists_webhooks_filtered_by_name() {
+    let env = TestEnv::new();
+    let (_wd, id) = created(&env);
+    let other = env.sim_insert(
+        Kind::Webhook,
+        json!({"name": "Chat", "url": "https://chat.example.com", "events": [],
+               "basic_password": "never-listed"}),
+    );
+    let wd = env.workdir();
+    wd.write_config("");
+    wd.write_file(
+        "hooks.tfquery.hcl",
+        r#"
+list "halopsa_webhook" "all" {
+  provider         = halopsa
+  include_resource = true
+}
+
+list "halopsa_webhook" "sync" {
+  provider         = halopsa
+  include_resource = true
+  config {
+    name = "SYNC"
+  }
+}
+"#,
+    );
+    let out = wd.run_ok(&["query", "-no-color"]);
+    let ids = |block: &str| -> Vec<String> {
+        let prefix = format!("list.halopsa_webhook.{block} ");
+        let mut ids: Vec<String> = out
+            .lines()
+            .filter(|l| l.starts_with(&prefix))
+            .filter_map(|l| {
+                l.split_whitespace()
+                    .find_map(|w| w.strip_prefix("id=").map(str::to_owned))
+            })
+            .collect();
+        ids.sort();
+        ids
+    };
+    let mut all = vec![id.clone(), other];
+    all.sort();
+    assert_eq!(ids("all"), all, "{out}");
+    assert_eq!(ids("sync"), [id], "{out}");
+    assert!(!out.contains("never-listed"));
+}
