@@ -66,3 +66,10 @@ list "halopsa_client" "all" {
   include_resource = true
   limit            = 1000
 }
+
+# Webhooks come without their secrets (basic_password, authentication_header).
+list "halopsa_webhook" "all" {
+  provider         = halopsa
+  include_resource = true
+  limit            = 1000
+}

@@ -35,6 +35,8 @@ const SECRET_KEYS: &[&str] = &[
     "access_token",
     "refresh_token",
     "password",
+    "basic_password",
+    "authentication_header",
 ];
 
 const REDACTED: &str = "REDACTED";

@@ -15,6 +15,7 @@ pub enum Kind {
     Role,
     Application,
     Client,
+    Webhook,
 }
 
 /// How a kind's `id` is made.
@@ -116,12 +117,21 @@ const TABLE: [KindInfo; Kind::COUNT] = [
         details: &[],
         writable: true,
     },
+    KindInfo {
+        path: "Webhook",
+        plural: "webhooks",
+        list_key: None,
+        id: IdStyle::Guid,
+        name_field: "name",
+        details: &["events"],
+        writable: true,
+    },
 ];
 
 impl Kind {
     /// Every kind, in table order.
     /// How many kinds there are.
-    pub const COUNT: usize = 8;
+    pub const COUNT: usize = 9;
 
     pub const ALL: [Kind; Kind::COUNT] = [
         Kind::Organisation,
@@ -132,6 +142,7 @@ impl Kind {
         Kind::Role,
         Kind::Application,
         Kind::Client,
+        Kind::Webhook,
     ];
 
     fn info(self) -> &'static KindInfo {
@@ -189,7 +200,7 @@ impl fmt::Display for Kind {
 
 /// The error for a string that names no kind.
 #[derive(Debug, thiserror::Error)]
-#[error("unknown kind `{0}` (expected one of organisations, departments, teams, workdays, agents, roles, applications, clients)")]
+#[error("unknown kind `{0}` (expected one of organisations, departments, teams, workdays, agents, roles, applications, clients, webhooks)")]
 pub struct UnknownKind(pub String);
 
 impl FromStr for Kind {

@@ -179,6 +179,10 @@ impl Store {
                 obj.insert("id_int".into(), Value::from(id_int));
                 None
             }
+            IdStyle::Guid if kind == Kind::Webhook => {
+                obj.insert("id".into(), Value::String(ids::new_guid()));
+                None
+            }
             IdStyle::Guid => {
                 obj.insert("id".into(), Value::String(ids::new_guid()));
                 obj.insert("clientId".into(), Value::String(ids::new_guid()));
@@ -284,6 +288,10 @@ fn apply_defaults(kind: Kind, obj: &mut Object) {
             ("claims", || Value::Array(Vec::new())),
             ("departments", || Value::Array(Vec::new())),
         ],
+        Kind::Webhook => &[
+            ("active", || Value::Bool(true)),
+            ("events", || Value::Array(Vec::new())),
+        ],
         Kind::Application => &[
             ("inactive", || Value::Bool(false)),
             ("loginentity", || Value::from(0)),
@@ -358,6 +366,7 @@ fn render(kind: Kind, obj: &Object, details: bool) -> Value {
     if kind == Kind::Application && !shown.get("clientSecret").is_some_and(Value::is_string) {
         shown.insert("clientSecret".into(), Value::Null);
     }
+    hide_webhook_secrets(kind, &mut shown);
     Value::Object(shown)
 }
 
@@ -367,8 +376,24 @@ pub fn render_state(kind: Kind, obj: &Object) -> Value {
     if kind == Kind::Application {
         shown.insert("clientSecret".into(), Value::Null);
     }
+    hide_webhook_secrets(kind, &mut shown);
     Value::Object(shown)
 }
+
+/// A webhook's password and authentication header are stored but never shown
+/// again (docs/halo-api.md, "Webhook" [assumed]).
+fn hide_webhook_secrets(kind: Kind, shown: &mut Object) {
+    if kind == Kind::Webhook {
+        for field in WEBHOOK_SECRETS {
+            if shown.contains_key(*field) {
+                shown.insert((*field).to_owned(), Value::Null);
+            }
+        }
+    }
+}
+
+/// The webhook fields that hold secrets.
+pub(crate) const WEBHOOK_SECRETS: &[&str] = &["basic_password", "authentication_header"];
 
 #[cfg(test)]
 mod tests {

@@ -125,6 +125,18 @@ fn field_types(kind: Kind) -> &'static [(&'static str, Type)] {
             ("inactive", Bool),
             ("notes", Str),
         ],
+        Kind::Webhook => &[
+            ("name", Str),
+            ("url", Str),
+            ("method", Int),
+            ("content_type", Str),
+            ("authentication_type", Int),
+            ("basic_username", Str),
+            ("basic_password", Str),
+            ("authentication_header", Str),
+            ("active", Bool),
+            ("events", Array),
+        ],
     }
 }
 
@@ -182,6 +194,7 @@ pub fn check(kind: Kind, merged: &Object, changes: &Object, store: &dyn Refs) ->
                 exists(store, Kind::Department, "toplevel_id", department)?;
             }
         }
+        Kind::Webhook => check_webhook(merged, changes)?,
         Kind::Organisation | Kind::Workday => {}
     }
     Ok(())
@@ -307,6 +320,24 @@ fn check_application(merged: &Object, changes: &Object, store: &dyn Refs) -> Che
                 .ok_or("field `scopes[].name` must be a string")?;
             if !is_scope(name) {
                 return Err(format!("field `scopes[].name`: unknown scope `{name}`"));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A webhook needs a URL; its events are `UnameNotification` objects whose
+/// `eventno` says which event (docs/halo-api.md, "Webhook"). The ints of `method`
+/// and `authentication_type` are kept whatever their value.
+fn check_webhook(merged: &Object, changes: &Object) -> Check {
+    match merged.get("url").and_then(Value::as_str).map(str::trim) {
+        None | Some("") => return Err("field `url` is required and must not be empty".into()),
+        Some(_) => {}
+    }
+    if let Some(events) = changes.get("events").and_then(Value::as_array) {
+        for event in events {
+            if !event.get("eventno").is_some_and(Value::is_i64) {
+                return Err("field `events[].eventno` must be an integer".into());
             }
         }
     }

@@ -15,6 +15,7 @@ mod department;
 mod organisation;
 mod role;
 mod team;
+mod webhook;
 mod workday;
 
 use std::marker::PhantomData;
@@ -38,6 +39,7 @@ pub fn all() -> Vec<Box<dyn AnyDataSource<HaloClient>>> {
         LookupDataSource::<agent::AgentLookup>::boxed(),
         LookupDataSource::<role::RoleLookup>::boxed(),
         LookupDataSource::<client::ClientLookup>::boxed(),
+        LookupDataSource::<webhook::WebhookLookup>::boxed(),
     ]
 }
 

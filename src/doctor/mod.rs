@@ -149,6 +149,7 @@ async fn doctor(
         tables::membership_levels(&scan),
         tables::application_methods(&scan),
         tables::scopes(&scan),
+        tables::webhook_encodings(&scan),
     ];
     Ok((probe, instance, checks))
 }

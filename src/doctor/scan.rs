@@ -5,7 +5,9 @@
 use serde_json::Value;
 
 use super::probe::{Miss, Probe};
-use crate::halo::{Agent, Application, Department, HaloObject, Organisation, Role, Team, Workday};
+use crate::halo::{
+    Agent, Application, Department, HaloObject, Organisation, Role, Team, Webhook, Workday,
+};
 
 /// The page size the doctor asks for (Halo's page cap as seen).
 pub const PAGE_SIZE: usize = 100;
@@ -40,6 +42,7 @@ fn expected_list_key(path: &str) -> &'static str {
         "Roles" => "roles",
         "Application" => "applications",
         "Client" => "clients",
+        "Webhook" => "webhooks",
         _ => "records",
     }
 }
@@ -60,7 +63,7 @@ fn spec<T: HaloObject>() -> KindSpec {
 
 /// The kinds, most telling first: when the budget runs short, the later ones
 /// are the ones cut.
-pub fn kinds() -> [KindSpec; 7] {
+pub fn kinds() -> [KindSpec; 8] {
     [
         spec::<Role>(),
         spec::<Application>(),
@@ -69,6 +72,7 @@ pub fn kinds() -> [KindSpec; 7] {
         spec::<Team>(),
         spec::<Workday>(),
         spec::<Organisation>(),
+        spec::<Webhook>(),
     ]
 }
 

@@ -8,10 +8,10 @@ use serde_json::{json, Value};
 
 use super::report::{Check, Verdict};
 use super::scan::{KindScan, Scan};
-use crate::halo::{Agent, Application, HaloObject, Role};
+use crate::halo::{Agent, Application, HaloObject, Role, Webhook};
 use crate::resources::{
-    level_to_halo, ClaimKind, ACCESS_LEVELS, LEVEL_NAMES, LOGIN_AS_AGENT, METHODS, PERMISSIONS,
-    SCOPES,
+    level_to_halo, ClaimKind, ACCESS_LEVELS, AUTHENTICATION_CODES, EVENT_NUMBER_FIELD, LEVEL_NAMES,
+    LOGIN_AS_AGENT, METHODS, METHOD_CODES, PERMISSIONS, SCOPES,
 };
 
 /// A JSON value as text, the way the provider reads lenient strings.
@@ -325,6 +325,87 @@ pub fn scopes(scan: &Scan) -> Check {
             format!(
                 "{} scope names seen, all in the provider's list",
                 seen.len()
+            ),
+        )
+    }
+}
+
+/// The webhook encodings: every `method` and `authentication_type` int seen is in
+/// the provider's table, and every event row carries its number in
+/// `EVENT_NUMBER_FIELD`. What each int means is only on Halo's screen: a value
+/// outside the tables contradicts, one inside only fails to contradict.
+pub fn webhook_encodings(scan: &Scan) -> Check {
+    let check = Check::new(
+        "webhook_encodings",
+        "METHOD_CODES, AUTHENTICATION_CODES and EVENT_NUMBER_FIELD in src/resources/webhook.rs",
+    );
+    let hooks = objects(scan, Webhook::PATH);
+    let mut methods: BTreeMap<String, usize> = BTreeMap::new();
+    let mut auths: BTreeMap<String, usize> = BTreeMap::new();
+    let (mut events, mut events_without_number) = (0usize, 0usize);
+    for w in &hooks {
+        if let Some(m) = w.get("method").filter(|v| !v.is_null()) {
+            *methods.entry(text_of(m)).or_insert(0) += 1;
+        }
+        if let Some(a) = w.get("authentication_type").filter(|v| !v.is_null()) {
+            *auths.entry(text_of(a)).or_insert(0) += 1;
+        }
+        for e in w
+            .get("events")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            events += 1;
+            if e.get(EVENT_NUMBER_FIELD).is_none_or(Value::is_null) {
+                events_without_number += 1;
+            }
+        }
+    }
+    let outside = |seen: &BTreeMap<String, usize>, table: &[(&str, i64)]| -> Vec<String> {
+        seen.keys()
+            .filter(|v| !table.iter().any(|(_, c)| c.to_string() == **v))
+            .cloned()
+            .collect()
+    };
+    let mut wrong = Vec::new();
+    let bad_methods = outside(&methods, METHOD_CODES);
+    if !bad_methods.is_empty() {
+        wrong.push(format!(
+            "method values the provider does not know: {}",
+            bad_methods.join(", ")
+        ));
+    }
+    let bad_auths = outside(&auths, AUTHENTICATION_CODES);
+    if !bad_auths.is_empty() {
+        wrong.push(format!(
+            "authentication_type values the provider does not know: {}",
+            bad_auths.join(", ")
+        ));
+    }
+    if events_without_number > 0 {
+        wrong.push(format!(
+            "{events_without_number} of {events} webhook events have no {EVENT_NUMBER_FIELD:?}"
+        ));
+    }
+    let check = check
+        .with("webhooks", hooks.len())
+        .with("methods_seen", json!(methods))
+        .with("authentication_types_seen", json!(auths))
+        .with("events_seen", events)
+        .with("provider_methods", json!(METHOD_CODES))
+        .with("provider_authentication_types", json!(AUTHENTICATION_CODES));
+    if !wrong.is_empty() {
+        check.verdict(Verdict::Contradicted, wrong.join("; "))
+    } else if hooks.is_empty() {
+        check.verdict(Verdict::Unchecked, "no webhook could be read")
+    } else {
+        check.verdict(
+            Verdict::Confirmed,
+            format!(
+                "{} webhooks, every method and authentication type in the provider's tables \
+                 ({events} events, each with {EVENT_NUMBER_FIELD:?})",
+                hooks.len()
             ),
         )
     }

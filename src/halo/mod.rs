@@ -28,6 +28,6 @@ pub use config::{
 pub use error::HaloError;
 pub use models::{
     Agent, Application, Claim, Client, Department, DepartmentMembership, HaloObject, Organisation,
-    Role, RoleRef, Scope, Team, Workday,
+    Role, RoleRef, Scope, Team, Webhook, WebhookEvent, Workday,
 };
 pub use ratelimit::RateLimiter;

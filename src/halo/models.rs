@@ -239,6 +239,41 @@ halo_model! {
     }
 }
 
+/// An event a webhook is subscribed to: an element of `events` (schema
+/// `UnameNotification`). Which event it is is held in `eventno` [assumed]
+/// (docs/halo-api.md, "Webhook"). Every other field Halo sends is kept in
+/// `extra` and written back as read, so changing a webhook's events leaves the
+/// rows it keeps exactly as they were.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct WebhookEvent {
+    #[serde(default, deserialize_with = "lenient::int")]
+    pub eventno: i64,
+    /// Every other field of the row, as Halo sent it.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+halo_model! {
+    /// `/api/Webhook` (schema `Webhook`): an outgoing webhook. `method` and
+    /// `authentication_type` are Halo's raw ints: any value reads and writes back
+    /// as it is (the provider's words for them are in `src/resources/webhook.rs`).
+    pub struct Webhook {
+        /// The webhook's GUID.
+        id: String,
+        name: String,
+        url: String,
+        method: i64,
+        content_type: String,
+        authentication_type: i64,
+        basic_username: String,
+        /// Sent, never shown back [assumed].
+        basic_password: Secret,
+        authentication_header: Secret,
+        active: bool,
+        events: Vec<WebhookEvent>,
+    }
+}
+
 fn non_empty(id: &Option<String>) -> Option<String> {
     id.as_ref().filter(|s| !s.trim().is_empty()).cloned()
 }
@@ -344,6 +379,18 @@ impl HaloObject for Application {
     }
     fn has_details(&self) -> bool {
         self.scopes.is_some()
+    }
+}
+
+impl HaloObject for Webhook {
+    const PATH: &'static str = "Webhook";
+    const KIND: &'static str = "webhook";
+    type Id = String;
+    fn id(&self) -> Option<String> {
+        non_empty(&self.id)
+    }
+    fn has_details(&self) -> bool {
+        self.events.is_some()
     }
 }
 

@@ -11,6 +11,7 @@ mod role;
 mod role_department;
 pub(crate) mod support;
 mod team;
+mod webhook;
 
 pub(crate) use agent::AgentModel;
 pub(crate) use client::ClientModel;
@@ -18,12 +19,14 @@ pub(crate) use department::DepartmentModel;
 pub(crate) use organisation::OrganisationModel;
 pub(crate) use role::{RawClaim, RoleModel};
 pub(crate) use team::TeamModel;
+pub(crate) use webhook::WebhookModel;
 
 // The tables of assumed Halo encodings (docs/halo-api.md), for `doctor` to check a
 // live tenant against.
 pub(crate) use api_application::{LOGIN_AS_AGENT, METHODS, SCOPES};
 pub(crate) use membership::{level_to_halo, LEVEL_NAMES};
 pub(crate) use role::{ClaimKind, ACCESS_LEVELS, PERMISSIONS};
+pub(crate) use webhook::{AUTHENTICATION_CODES, EVENT_NUMBER_FIELD, METHOD_CODES};
 
 use crate::framework::AnyResource;
 use crate::halo::HaloClient;
@@ -40,6 +43,7 @@ pub fn all() -> Vec<Box<dyn AnyResource<HaloClient>>> {
         Box::new(agent_department::AgentDepartmentResource::new()),
         Box::new(api_application::ApiApplicationResource),
         Box::new(client::ClientResource),
+        Box::new(webhook::WebhookResource),
     ]
 }
 

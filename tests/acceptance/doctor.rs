@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 
 const APP_SECRET: &str = "seeded-application-secret-7f3a91";
 
-const CHECK_IDS: [&str; 9] = [
+const CHECK_IDS: [&str; 10] = [
     "auth",
     "list_shape",
     "pagination",
@@ -17,6 +17,7 @@ const CHECK_IDS: [&str; 9] = [
     "membership_levels",
     "application_methods",
     "scopes",
+    "webhook_encodings",
 ];
 
 fn start() -> Sim {
@@ -340,6 +341,37 @@ fn roles_without_claims_leave_the_claims_unchecked() {
     seed(&sim, json!([]));
     let c = check(&report(&sim), "role_claims").clone();
     assert_eq!(c["verdict"], "unchecked", "{c:#}");
+}
+
+#[test]
+fn webhook_encodings_are_checked_against_the_tables() {
+    let sim = start();
+    seed(&sim, table_claims());
+    let unchecked = check(&report(&sim), "webhook_encodings").clone();
+    assert_eq!(unchecked["verdict"], "unchecked", "{unchecked:#}");
+
+    sim.insert(
+        Kind::Webhook,
+        json!({"name": "Known", "url": "https://a.example", "method": 1,
+               "authentication_type": 1, "basic_password": "hook-pw-123",
+               "events": [{"eventno": 3}]}),
+    );
+    let known = check(&report(&sim), "webhook_encodings").clone();
+    assert_eq!(known["verdict"], "confirmed", "{known:#}");
+    assert!(!known.to_string().contains("hook-pw-123"));
+
+    sim.insert(
+        Kind::Webhook,
+        json!({"name": "Odd", "url": "https://b.example", "method": 9,
+               "authentication_type": 5, "events": [{"name": "no number"}]}),
+    );
+    let odd = check(&report(&sim), "webhook_encodings").clone();
+    assert_eq!(odd["verdict"], "contradicted", "{odd:#}");
+    let summary = odd["evidence"]["summary"].as_str().unwrap_or_default();
+    assert!(
+        summary.contains("method values") && summary.contains('9') && summary.contains("eventno"),
+        "{summary}"
+    );
 }
 
 #[test]

@@ -7,7 +7,8 @@ use std::path::Path;
 use crate::support::{Kind, TestEnv, Workdir};
 use serde_json::{json, Value};
 
-/// Copies every `.tf` file of an example into the workdir, unchanged.
+/// Copies every `.tf` file of an example into the workdir, unchanged but for the
+/// path of the modules it calls (copied beside it, see `Workdir::use_module`).
 fn use_example(wd: &Workdir, name: &str) {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("examples")
@@ -17,8 +18,25 @@ fn use_example(wd: &Workdir, name: &str) {
         let path = entry.path();
         if path.extension().is_some_and(|e| e == "tf") {
             let text = std::fs::read_to_string(&path).expect("read example file");
-            wd.write_file(&entry.file_name().to_string_lossy(), &text);
+            wd.write_file(
+                &entry.file_name().to_string_lossy(),
+                &text.replace("\"../../modules/", "\"./modules/"),
+            );
         }
+    }
+    let mut modules = Vec::new();
+    for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+        let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+        for part in text.split("\"../../modules/").skip(1) {
+            if let Some(module) = part.split('"').next() {
+                modules.push(module.to_string());
+            }
+        }
+    }
+    modules.sort();
+    modules.dedup();
+    for module in modules {
+        wd.use_module(&module);
     }
 }
 
@@ -75,7 +93,8 @@ fn cork_applies_plans_clean_and_destroys_clean() {
         json!([{"department_id": service["id"], "membershiplevel": 0}])
     );
 
-    let app = env.sim_one_where(Kind::Application, "displayName", "Cork API");
+    // The module names the agent, the role and the application alike.
+    let app = env.sim_one_where(Kind::Application, "displayName", "CorkAPI");
     assert_eq!(app["grant_type"], "client_credentials");
     assert_eq!(app["loginas_agent_id"], agent["id"]);
     let mut scopes: Vec<&str> = app["scopes"]

@@ -17,11 +17,15 @@ mod organisation;
 mod role;
 mod role_department;
 mod team;
+mod webhook;
 
 // Data sources, list resources and whole-tenant import.
 mod data_sources;
 mod data_sources_agent_role;
 mod import_tenant;
+
+// Modules.
+mod integration_module;
 
 // The provider as a whole.
 mod bad_input;

@@ -43,14 +43,14 @@ fn every_attribute_is_described_and_secrets_are_sensitive() {
         .expect("data sources");
     assert_eq!(
         resources.len(),
-        9,
-        "nine resource types: {:?}",
+        10,
+        "ten resource types: {:?}",
         resources.keys()
     );
     assert_eq!(
         data_sources.len(),
-        7,
-        "seven data sources: {:?}",
+        8,
+        "eight data sources: {:?}",
         data_sources.keys()
     );
     for (name, schema) in resources.iter().chain(data_sources) {
@@ -75,4 +75,10 @@ fn every_attribute_is_described_and_secrets_are_sensitive() {
         resources["halopsa_api_application"]["block"]["attributes"]["client_secret"]["sensitive"],
         true
     );
+    for secret in ["basic_password", "authentication_header"] {
+        assert_eq!(
+            resources["halopsa_webhook"]["block"]["attributes"][secret]["sensitive"], true,
+            "halopsa_webhook {secret}"
+        );
+    }
 }

@@ -317,6 +317,29 @@ impl Workdir {
         write(&self.path.join(name), contents);
     }
 
+    /// Copy the repository's `modules/NAME` into `./modules/NAME` here, so that a
+    /// configuration calls it as `source = "./modules/NAME"`, and run `terraform init`
+    /// (which installs modules; the provider stays the dev override).
+    pub fn use_module(&self, name: &str) {
+        let from = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("modules")
+            .join(name);
+        let to = self.path.join("modules").join(name);
+        std::fs::create_dir_all(&to)
+            .unwrap_or_else(|e| panic!("could not create {}: {e}", to.display()));
+        let entries = std::fs::read_dir(&from)
+            .unwrap_or_else(|e| panic!("could not read {}: {e}", from.display()));
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.extension().is_some_and(|e| e == "tf") {
+                let text = std::fs::read_to_string(&path)
+                    .unwrap_or_else(|e| panic!("could not read {}: {e}", path.display()));
+                write(&to.join(entry.file_name()), &text);
+            }
+        }
+        self.run_ok(&["init", "-backend=false", "-input=false", "-no-color"]);
+    }
+
     /// Run `terraform ARGS` here and return what it did, whatever the exit code.
     /// `extra_env` is set last, so it can override the harness's variables.
     pub fn run(&self, args: &[&str], extra_env: &[(&str, &str)]) -> TfOutput {
