@@ -3,7 +3,9 @@
 
 pub mod data_sources;
 pub mod doctor;
+pub mod ephemeral;
 pub mod framework;
+pub mod functions;
 pub mod halo;
 pub mod logging;
 pub mod plugin;

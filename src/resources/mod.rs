@@ -4,7 +4,7 @@ mod agent;
 mod agent_department;
 mod api_application;
 mod department;
-mod membership;
+pub(crate) mod membership;
 mod organisation;
 mod role;
 mod role_department;
