@@ -12,3 +12,13 @@ pub use access_token::{AccessTokenModel, AccessTokenResource};
 pub fn all() -> Vec<Box<dyn AnyEphemeral<HaloClient>>> {
     vec![Box::new(AccessTokenResource)]
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_model_fits_its_schema() {
+        for e in super::all() {
+            assert_eq!(e.check_model(), Ok(()), "{}", e.type_name());
+        }
+    }
+}

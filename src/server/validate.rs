@@ -180,6 +180,43 @@ mod tests {
     }
 
     #[test]
+    fn a_write_only_attribute_needs_a_client_that_allows_them() {
+        let svc = ProviderService::new();
+        let ty = &svc.resource("halopsa_api_application").expect("a type").ty;
+        let config = object(
+            ty,
+            &[
+                ("name", Value::string("ci")),
+                ("login_as_agent_id", Value::string("3")),
+                ("client_secret_wo", Value::string("hush")),
+                ("client_secret_wo_version", Value::Number(crate::framework::Number::Int(1))),
+            ],
+        );
+        let ask = |allowed: bool| {
+            resource_config(
+                &svc,
+                pb::validate_resource_config::Request {
+                    type_name: "halopsa_api_application".to_string(),
+                    config: dv(&config, ty),
+                    client_capabilities: Some(pb::ClientCapabilities {
+                        write_only_attributes_allowed: allowed,
+                        ..Default::default()
+                    }),
+                },
+            )
+            .expect("answers")
+            .into_inner()
+            .diagnostics
+        };
+        let refused = ask(false);
+        assert_eq!(refused.len(), 1, "{refused:?}");
+        assert_eq!(path_of(&refused[0]).as_deref(), Some("client_secret_wo"));
+        assert!(refused[0].summary.contains("Terraform 1.11"), "{refused:?}");
+        assert!(!refused[0].detail.contains("hush"));
+        assert!(ask(true).is_empty());
+    }
+
+    #[test]
     fn an_unknown_resource_type_is_not_found() {
         let svc = ProviderService::new();
         let err = resource_config(
