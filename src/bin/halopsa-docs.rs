@@ -777,7 +777,9 @@ fn attribute_list(
         .iter()
         .any(|phrase| lower.contains(phrase));
         if attr.write_only && !text.contains("Terraform 1.11") {
-            notes.push("Write-only: never stored in plan or state; requires Terraform 1.11+.".into());
+            notes.push(
+                "Write-only: never stored in plan or state; requires Terraform 1.11+.".into(),
+            );
         }
         if is_resource && attr.has(PlanModifier::RequiresReplace) && !says_replace {
             notes.push("Changing this forces a new resource.".into());

@@ -52,7 +52,8 @@ struct Private {
 fn rfc3339(t: SystemTime) -> String {
     let t = OffsetDateTime::from(t);
     let t = t.replace_nanosecond(0).unwrap_or(t);
-    t.format(&Rfc3339).unwrap_or_else(|_| t.unix_timestamp().to_string())
+    t.format(&Rfc3339)
+        .unwrap_or_else(|_| t.unix_timestamp().to_string())
 }
 
 /// When Terraform should renew a token that lives `lifetime` from `now`.

@@ -43,8 +43,11 @@ pub trait EphemeralResource<C: Sync>: Send + Sync + 'static {
     /// Checks beyond single-attribute validators.
     fn validate(&self, _config: &Value, _diags: &mut Diagnostics) {}
 
-    async fn open(&self, client: &C, config: Self::Model)
-        -> Result<Opened<Self::Model>, Diagnostics>;
+    async fn open(
+        &self,
+        client: &C,
+        config: Self::Model,
+    ) -> Result<Opened<Self::Model>, Diagnostics>;
 
     /// Called at `renew_at` while Terraform still uses the value. The default
     /// schedules no further renewal.

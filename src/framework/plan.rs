@@ -156,7 +156,10 @@ mod tests {
         let mut proposed = prior.clone();
         proposed.set_attr("token_wo", Value::string("hush"));
         let unchanged = plan_resource(&schema, &prior, &proposed, &config);
-        assert_eq!(unchanged.state, prior, "a write-only value alone is no change");
+        assert_eq!(
+            unchanged.state, prior,
+            "a write-only value alone is no change"
+        );
     }
 
     #[test]

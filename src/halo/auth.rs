@@ -431,9 +431,7 @@ impl Auth {
             message.to_owned()
         };
         if message.starts_with("invalid_scope") {
-            format!(
-                "Halo rejected the requested scope {scope:?} (scope/HALOPSA_SCOPE): {detail}"
-            )
+            format!("Halo rejected the requested scope {scope:?} (scope/HALOPSA_SCOPE): {detail}")
         } else if message.starts_with("invalid_tenant") || message.contains("tenant") {
             format!("Halo rejected the token request (tenant/HALOPSA_TENANT): {detail}")
         } else {

@@ -13,9 +13,9 @@ use tokio_util::sync::CancellationToken;
 use url::Url;
 
 use super::auth::{elapsed_ms, join_segments, Auth};
-use super::config::Secret;
 use super::backoff::{self, parse_retry_after, Backoff};
 use super::config::ClientConfig;
+use super::config::Secret;
 use super::error::{describe_reqwest, halo_message, Failure, HaloError};
 use super::models::HaloObject;
 use super::ratelimit::RateLimiter;

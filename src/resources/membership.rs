@@ -328,7 +328,10 @@ fn target<P: Parent>(m: &MembershipModel<P>) -> Result<Target<P>, Diagnostic> {
 /// The two halves of a membership id `PARENT/DEPARTMENT`, trimmed; or why it is
 /// not one (`parent_kind` names the parent in the message, e.g. "role"). Import
 /// ids and the `parse_membership_id` function both read ids with this.
-pub fn split_membership_id<'a>(id: &'a str, parent_kind: &str) -> Result<(&'a str, &'a str), String> {
+pub fn split_membership_id<'a>(
+    id: &'a str,
+    parent_kind: &str,
+) -> Result<(&'a str, &'a str), String> {
     let id = id.trim();
     let (parent_text, department_text) = id
         .split_once('/')
@@ -345,9 +348,10 @@ pub fn split_membership_id<'a>(id: &'a str, parent_kind: &str) -> Result<(&'a st
 
 /// The department id of a membership id: a whole number of at least 1.
 pub fn department_number(text: &str) -> Result<i64, String> {
-    text.parse::<i64>().ok().filter(|d| *d > 0).ok_or_else(|| {
-        format!("the department id {text:?} is not a whole number of at least 1")
-    })
+    text.parse::<i64>()
+        .ok()
+        .filter(|d| *d > 0)
+        .ok_or_else(|| format!("the department id {text:?} is not a whole number of at least 1"))
 }
 
 /// The target an import id `PARENT/DEPARTMENT` names.

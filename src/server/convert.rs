@@ -234,7 +234,10 @@ mod tests {
             .attribute("name", Attribute::string().required())
             .attribute("secret", Attribute::string().optional().sensitive())
             .attribute("old", old)
-            .attribute("token_wo", Attribute::string().optional().sensitive().write_only())
+            .attribute(
+                "token_wo",
+                Attribute::string().optional().sensitive().write_only(),
+            )
             .attribute(
                 "inner",
                 Attribute::nested(vec![("n", Attribute::number().optional_computed())]),

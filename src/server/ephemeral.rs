@@ -136,7 +136,11 @@ mod tests {
     #[test]
     fn a_bad_scope_is_reported_and_unknown_types_are_not_found() {
         let svc = ProviderService::new();
-        let ty = svc.ephemeral("halopsa_access_token").expect("a type").ty.clone();
+        let ty = svc
+            .ephemeral("halopsa_access_token")
+            .expect("a type")
+            .ty
+            .clone();
         let answer = validate(
             &svc,
             pb::validate_ephemeral_resource_config::Request {
@@ -153,7 +157,11 @@ mod tests {
     #[tokio::test]
     async fn without_a_client_open_fails_with_no_result() {
         let svc = ProviderService::new();
-        let ty = svc.ephemeral("halopsa_access_token").expect("a type").ty.clone();
+        let ty = svc
+            .ephemeral("halopsa_access_token")
+            .expect("a type")
+            .ty
+            .clone();
         let answer = open(
             &svc,
             pb::open_ephemeral_resource::Request {

@@ -33,7 +33,9 @@ pub(super) fn function_to_pb(f: &Function) -> pb::Function {
     }
 }
 
-pub(super) fn functions_to_pb(svc: &ProviderService) -> std::collections::HashMap<String, pb::Function> {
+pub(super) fn functions_to_pb(
+    svc: &ProviderService,
+) -> std::collections::HashMap<String, pb::Function> {
     svc.catalog()
         .functions
         .iter()

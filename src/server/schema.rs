@@ -169,7 +169,10 @@ mod tests {
         assert_eq!(names.len(), provider::resources().len());
         assert_eq!(answer.data_sources.len(), provider::data_sources().len());
         assert_eq!(answer.list_resources.len(), provider::resources().len());
-        assert_eq!(answer.ephemeral_resources[0].type_name, "halopsa_access_token");
+        assert_eq!(
+            answer.ephemeral_resources[0].type_name,
+            "halopsa_access_token"
+        );
         assert_eq!(answer.functions.len(), 2);
         assert!(answer
             .list_resources

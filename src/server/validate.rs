@@ -189,7 +189,10 @@ mod tests {
                 ("name", Value::string("ci")),
                 ("login_as_agent_id", Value::string("3")),
                 ("client_secret_wo", Value::string("hush")),
-                ("client_secret_wo_version", Value::Number(crate::framework::Number::Int(1))),
+                (
+                    "client_secret_wo_version",
+                    Value::Number(crate::framework::Number::Int(1)),
+                ),
             ],
         );
         let ask = |allowed: bool| {

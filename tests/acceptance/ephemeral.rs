@@ -39,7 +39,8 @@ resource "halopsa_api_application" "app" {{
 
 #[test]
 fn an_ephemeral_token_feeds_a_write_only_secret_and_lands_nowhere() {
-    if !crate::version_matrix::requires(1, 11, "ephemeral resources fed into write-only attributes") {
+    if !crate::version_matrix::requires(1, 11, "ephemeral resources fed into write-only attributes")
+    {
         return;
     }
     let env = TestEnv::new();
@@ -55,7 +56,10 @@ fn an_ephemeral_token_feeds_a_write_only_secret_and_lands_nowhere() {
     );
     let state = wd.resource(ADDR);
     assert_eq!(state["client_secret"], serde_json::Value::Null);
-    let client_id = state["client_id"].as_str().expect("a client id").to_string();
+    let client_id = state["client_id"]
+        .as_str()
+        .expect("a client id")
+        .to_string();
 
     // Halo issued the token (halo-sim's list of tokens), and the application
     // now has it as its secret: its credentials work.
@@ -88,7 +92,8 @@ fn an_ephemeral_token_feeds_a_write_only_secret_and_lands_nowhere() {
 
 #[test]
 fn a_token_is_refused_a_bad_scope_before_halo_is_asked() {
-    if !crate::version_matrix::requires(1, 11, "ephemeral resources fed into write-only attributes") {
+    if !crate::version_matrix::requires(1, 11, "ephemeral resources fed into write-only attributes")
+    {
         return;
     }
     let env = TestEnv::new();

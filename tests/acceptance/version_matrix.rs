@@ -61,9 +61,16 @@ fn smoke_organisation_applies_plans_clean_imports_and_destroys() {
     wd.assert_plan_clean();
     let state = wd.resource("halopsa_organisation.o");
     let id = state["id"].as_str().expect("an id").to_string();
-    env.assert_imports(&config, &[("halopsa_organisation.o", &id)], "halopsa_organisation.o", &state);
+    env.assert_imports(
+        &config,
+        &[("halopsa_organisation.o", &id)],
+        "halopsa_organisation.o",
+        &state,
+    );
     wd.destroy();
-    assert!(env.sim_objects_named(Kind::Organisation, "Smoke Ltd").is_empty());
+    assert!(env
+        .sim_objects_named(Kind::Organisation, "Smoke Ltd")
+        .is_empty());
 }
 
 #[test]
@@ -90,7 +97,9 @@ fn smoke_cork_example_applies_plans_clean_imports_and_destroys() {
     let role_id = role["id"].as_str().expect("a role id").to_string();
     let membership_id = format!(
         "{role_id}/{}",
-        membership["department_id"].as_str().expect("a department id")
+        membership["department_id"]
+            .as_str()
+            .expect("a department id")
     );
     wd.import("halopsa_role.cork", &role_id);
     wd.import("halopsa_role_department.cork", &membership_id);

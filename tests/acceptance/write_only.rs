@@ -59,16 +59,25 @@ fn app(agent: &str, version: i64) -> String {
 
 /// Supplies the ephemeral variable, as a user's `*.auto.tfvars` would.
 fn supply(wd: &Workdir, secret: &str) {
-    wd.write_file("secret.auto.tfvars", &format!("app_secret = {}\n", json!(secret)));
+    wd.write_file(
+        "secret.auto.tfvars",
+        &format!("app_secret = {}\n", json!(secret)),
+    );
 }
 
 /// Everything Terraform keeps or prints about the working directory: the state
 /// file, every saved plan's JSON, and the given outputs and logs.
 pub(crate) fn assert_nowhere(wd: &Workdir, secret: &str, texts: &[(&str, &str)]) {
     let state = std::fs::read_to_string(wd.path.join("terraform.tfstate")).expect("a state file");
-    assert!(!state.contains(secret), "the secret is in the state:\n{state}");
+    assert!(
+        !state.contains(secret),
+        "the secret is in the state:\n{state}"
+    );
     let show = wd.run_ok(&["show", "-json", "-no-color"]);
-    assert!(!show.contains(secret), "the secret is in `terraform show -json`");
+    assert!(
+        !show.contains(secret),
+        "the secret is in `terraform show -json`"
+    );
     for (what, text) in texts {
         assert!(!text.contains(secret), "the secret is in {what}");
     }
@@ -114,16 +123,27 @@ fn a_supplied_secret_reaches_halo_lands_nowhere_and_rotates_in_place() {
     );
     let state = wd.resource(ADDR);
     assert_eq!(state["client_secret_wo"], json!(null));
-    assert_eq!(state["client_secret"], json!(null), "client_secret stays null");
+    assert_eq!(
+        state["client_secret"],
+        json!(null),
+        "client_secret stays null"
+    );
     assert_eq!(state["client_secret_wo_version"], json!(1));
-    let client_id = state["client_id"].as_str().expect("a client id").to_string();
+    let client_id = state["client_id"]
+        .as_str()
+        .expect("a client id")
+        .to_string();
     let id = state["id"].as_str().expect("an id").to_string();
     assert_eq!(
         token_status(&env, &client_id, first),
         200,
         "Halo should hold the supplied secret"
     );
-    assert_nowhere(&wd, first, &[("apply output", &out), ("the trace log", &log)]);
+    assert_nowhere(
+        &wd,
+        first,
+        &[("apply output", &out), ("the trace log", &log)],
+    );
     wd.assert_plan_clean();
 
     // Another secret under the same version: Terraform cannot see it, nothing is sent.
@@ -150,7 +170,11 @@ fn a_supplied_secret_reaches_halo_lands_nowhere_and_rotates_in_place() {
         401,
         "the old secret no longer works"
     );
-    assert_nowhere(&wd, second, &[("apply output", &out), ("the trace log", &log)]);
+    assert_nowhere(
+        &wd,
+        second,
+        &[("apply output", &out), ("the trace log", &log)],
+    );
     wd.assert_plan_clean();
 
     // Halo's journal of writes shows the secret field was sent (redacted).
