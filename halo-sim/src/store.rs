@@ -445,6 +445,57 @@ mod tests {
     }
 
     #[test]
+    fn an_application_secret_is_generated_or_supplied_and_never_rendered() {
+        let mut store = Store::default();
+        let app = |extra: Value| {
+            let mut body = json!({"displayName": "A", "grant_type": "authorization_code"});
+            if let (Value::Object(b), Value::Object(e)) = (&mut body, extra) {
+                b.extend(e);
+            }
+            body
+        };
+        let saved = store
+            .save_all(Kind::Application, &[app(json!({"clientSecret": "mine"}))])
+            .map_err(|e| e.to_string());
+        let saved = saved.as_deref().unwrap_or_default();
+        assert_eq!(saved.len(), 1, "the create succeeds");
+        let answer = &saved[0].answer;
+        assert_eq!(answer["clientSecret"], json!("mine"));
+        let (id, client_id) = (
+            answer["id"].as_str().unwrap_or_default().to_string(),
+            answer["clientId"].as_str().unwrap_or_default().to_string(),
+        );
+        assert!(store.application_credentials(&client_id, "mine"));
+        let stored = store
+            .get(Kind::Application, &id)
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(
+            store.render(Kind::Application, &stored, true)["clientSecret"],
+            Value::Null
+        );
+
+        let rotated = store.save_all(
+            Kind::Application,
+            &[json!({"id": id, "clientSecret": "next"})],
+        );
+        assert!(rotated.is_ok());
+        assert!(store.application_credentials(&client_id, "next"));
+        assert!(!store.application_credentials(&client_id, "mine"));
+        assert!(!store.application_credentials(&client_id, ""));
+
+        let generated = store
+            .save_all(Kind::Application, &[app(json!({}))])
+            .map_err(|e| e.to_string());
+        let generated = generated.as_deref().unwrap_or_default();
+        let secret = generated[0].answer["clientSecret"]
+            .as_str()
+            .unwrap_or_default();
+        let client_id = generated[0].answer["clientId"].as_str().unwrap_or_default();
+        assert!(!secret.is_empty() && store.application_credentials(client_id, secret));
+    }
+
+    #[test]
     fn batch_is_all_or_nothing() {
         let mut store = Store::default();
         let result = store.save_all(
