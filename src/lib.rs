@@ -9,7 +9,9 @@
 
 mod data_sources;
 pub mod doctor;
+pub mod ephemeral;
 pub mod framework;
+pub mod functions;
 pub mod halo;
 pub mod logging;
 pub mod plugin;

@@ -243,3 +243,13 @@ pub fn resources() -> Vec<Box<dyn AnyResource<HaloClient>>> {
 pub fn data_sources() -> Vec<Box<dyn AnyDataSource<HaloClient>>> {
     data_sources::all()
 }
+
+/// Every ephemeral resource type.
+pub fn ephemeral_resources() -> Vec<Box<dyn crate::framework::AnyEphemeral<HaloClient>>> {
+    crate::ephemeral::all()
+}
+
+/// Every provider function.
+pub fn functions() -> Vec<crate::framework::Function> {
+    crate::functions::all()
+}

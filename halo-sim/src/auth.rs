@@ -66,7 +66,11 @@ pub(crate) async fn token(
             "grant_type must be client_credentials",
         );
     }
-    if field("client_id") != creds.client_id || field("client_secret") != creds.client_secret {
+    let provider =
+        field("client_id") == creds.client_id && field("client_secret") == creds.client_secret;
+    let application =
+        || lock(&shared.store).application_credentials(field("client_id"), field("client_secret"));
+    if !provider && !application() {
         return oauth_error(
             StatusCode::UNAUTHORIZED,
             "invalid_client",

@@ -35,6 +35,10 @@ pub struct Store {
     objects: [Vec<Object>; Kind::COUNT],
     /// The next integer id per kind (`id_int` for roles).
     next_id: [i64; Kind::COUNT],
+    /// Each application's client secret by client id: generated at create, or
+    /// the `clientSecret` a create or update supplied. Never rendered; the
+    /// token endpoint accepts these credentials.
+    app_secrets: std::collections::HashMap<String, String>,
 }
 
 impl Default for Store {
@@ -42,6 +46,7 @@ impl Default for Store {
         Store {
             objects: Default::default(),
             next_id: [1; Kind::COUNT],
+            app_secrets: Default::default(),
         }
     }
 }
@@ -94,7 +99,12 @@ impl Store {
         let mut obj = writable_fields(kind, element);
         apply_defaults(kind, &mut obj);
         validate::check(kind, &obj, &obj, self).map_err(StoreError::Invalid)?;
-        let secret = self.assign_ids(kind, &mut obj);
+        let secret = self
+            .assign_ids(kind, &mut obj)
+            .map(|generated| supplied_secret(element).unwrap_or(generated));
+        if let (Some(secret), Some(Value::String(client_id))) = (&secret, obj.get("clientId")) {
+            self.app_secrets.insert(client_id.clone(), secret.clone());
+        }
         self.objects[kind.index()].push(obj.clone());
         let mut answer = obj;
         if let Some(secret) = secret {
@@ -117,6 +127,13 @@ impl Store {
         let mut merged = self.objects[kind.index()][index].clone();
         merged.extend(changes.clone());
         validate::check(kind, &merged, &changes, self).map_err(StoreError::Invalid)?;
+        if kind == Kind::Application {
+            if let (Some(secret), Some(Value::String(client_id))) =
+                (supplied_secret(element), merged.get("clientId"))
+            {
+                self.app_secrets.insert(client_id.clone(), secret);
+            }
+        }
         self.objects[kind.index()][index] = merged.clone();
         Ok(Saved {
             answer: merged,
@@ -127,7 +144,21 @@ impl Store {
     /// Deletes the object of `kind` with id `id`, answering it.
     pub fn delete(&mut self, kind: Kind, id: &str) -> Option<Object> {
         let index = self.position(kind, id)?;
-        Some(self.objects[kind.index()].remove(index))
+        let removed = self.objects[kind.index()].remove(index);
+        if let Some(Value::String(client_id)) = removed.get("clientId") {
+            self.app_secrets.remove(client_id);
+        }
+        Some(removed)
+    }
+
+    /// Whether `client_id` and `secret` are the credentials of a stored
+    /// application (its generated or last supplied client secret).
+    pub fn application_credentials(&self, client_id: &str, secret: &str) -> bool {
+        !secret.is_empty()
+            && self
+                .app_secrets
+                .get(client_id)
+                .is_some_and(|s| s.as_str() == secret)
     }
 
     /// Inserts an object out of band, without validation; ids the object
@@ -254,6 +285,16 @@ fn element_id(kind: Kind, element: &Object) -> Result<Option<String>, StoreError
         (IdStyle::Counter, Some(_)) => Err(invalid("an integer")),
         (IdStyle::Guid, Some(_)) => Err(invalid("a string GUID")),
     }
+}
+
+/// The client secret an application's `POST` element supplies (Halo's
+/// `clientSecret`, docs/halo-api.md): a non-empty string.
+fn supplied_secret(element: &Object) -> Option<String> {
+    element
+        .get("clientSecret")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
 }
 
 /// The fields of a `POST` element that a client may set: everything but
@@ -426,6 +467,57 @@ mod tests {
             Value::Object(stored),
             json!({"id": 1, "name": "A", "email": "a@x", "phone": "1"})
         );
+    }
+
+    #[test]
+    fn an_application_secret_is_generated_or_supplied_and_never_rendered() {
+        let mut store = Store::default();
+        let app = |extra: Value| {
+            let mut body = json!({"displayName": "A", "grant_type": "authorization_code"});
+            if let (Value::Object(b), Value::Object(e)) = (&mut body, extra) {
+                b.extend(e);
+            }
+            body
+        };
+        let saved = store
+            .save_all(Kind::Application, &[app(json!({"clientSecret": "mine"}))])
+            .map_err(|e| e.to_string());
+        let saved = saved.as_deref().unwrap_or_default();
+        assert_eq!(saved.len(), 1, "the create succeeds");
+        let answer = &saved[0].answer;
+        assert_eq!(answer["clientSecret"], json!("mine"));
+        let (id, client_id) = (
+            answer["id"].as_str().unwrap_or_default().to_string(),
+            answer["clientId"].as_str().unwrap_or_default().to_string(),
+        );
+        assert!(store.application_credentials(&client_id, "mine"));
+        let stored = store
+            .get(Kind::Application, &id)
+            .cloned()
+            .unwrap_or_default();
+        assert_eq!(
+            store.render(Kind::Application, &stored, true)["clientSecret"],
+            Value::Null
+        );
+
+        let rotated = store.save_all(
+            Kind::Application,
+            &[json!({"id": id, "clientSecret": "next"})],
+        );
+        assert!(rotated.is_ok());
+        assert!(store.application_credentials(&client_id, "next"));
+        assert!(!store.application_credentials(&client_id, "mine"));
+        assert!(!store.application_credentials(&client_id, ""));
+
+        let generated = store
+            .save_all(Kind::Application, &[app(json!({}))])
+            .map_err(|e| e.to_string());
+        let generated = generated.as_deref().unwrap_or_default();
+        let secret = generated[0].answer["clientSecret"]
+            .as_str()
+            .unwrap_or_default();
+        let client_id = generated[0].answer["clientId"].as_str().unwrap_or_default();
+        assert!(!secret.is_empty() && store.application_credentials(client_id, secret));
     }
 
     #[test]

@@ -8,10 +8,14 @@
 //! cargo run --bin halopsa-docs -- --root DIR   # another checkout
 //! ```
 //!
-//! Pages: `docs/index.md` (the provider), `docs/resources/<name>.md` and
-//! `docs/data-sources/<name>.md`, where `<name>` is the type name without the
-//! `halopsa_` prefix. Every type needs its example: `examples/resources/<type>/resource.tf`
-//! and `import.sh`, `examples/data-sources/<type>/data-source.tf`, and
+//! Pages: `docs/index.md` (the provider), `docs/resources/<name>.md`,
+//! `docs/data-sources/<name>.md` and `docs/ephemeral-resources/<name>.md`, where
+//! `<name>` is the type name without the `halopsa_` prefix, and
+//! `docs/functions/<function>.md`. Every type needs its example:
+//! `examples/resources/<type>/resource.tf` and `import.sh`,
+//! `examples/data-sources/<type>/data-source.tf`,
+//! `examples/ephemeral-resources/<type>/ephemeral-resource.tf`,
+//! `examples/functions/<function>/function.tf`, and
 //! `examples/provider/provider.tf` for the provider. The output is deterministic:
 //! attributes are sorted by name and nothing depends on the time or the machine.
 
@@ -21,7 +25,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use terraform_provider_halopsa::framework::{
-    Attribute, AttributeKind, Number, PlanModifier, Presence, Schema, Type, Validator, Value,
+    Attribute, AttributeKind, Function, Number, PlanModifier, Presence, Schema, Type, Validator,
+    Value,
 };
 use terraform_provider_halopsa::provider;
 
@@ -109,6 +114,13 @@ fn render_all(root: &Path) -> Result<Pages, Vec<String>> {
         .map(|d| (d.type_name(), d.schema()))
         .collect();
     data_sources.sort_by_key(|(name, _)| *name);
+    let mut ephemerals: Vec<(&'static str, Schema)> = provider::ephemeral_resources()
+        .iter()
+        .map(|e| (e.type_name(), e.schema()))
+        .collect();
+    ephemerals.sort_by_key(|(name, _)| *name);
+    let mut functions = provider::functions();
+    functions.sort_by_key(|f| f.name);
 
     match read_example(&examples.join("provider/provider.tf")) {
         Ok(example) => {
@@ -121,6 +133,8 @@ fn render_all(root: &Path) -> Result<Pages, Vec<String>> {
                     &example,
                     &resource_names,
                     &data_source_names,
+                    &ephemerals.iter().map(|e| e.0).collect::<Vec<_>>(),
+                    &functions.iter().map(|f| f.name).collect::<Vec<_>>(),
                 ),
             );
         }
@@ -158,9 +172,46 @@ fn render_all(root: &Path) -> Result<Pages, Vec<String>> {
         }
     }
 
+    for (name, schema) in &ephemerals {
+        let path = examples
+            .join("ephemeral-resources")
+            .join(name)
+            .join("ephemeral-resource.tf");
+        match read_example(&path) {
+            Ok(example) => {
+                pages.insert(
+                    format!("ephemeral-resources/{}.md", short_name(name)),
+                    ephemeral_page(name, schema, &example),
+                );
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+
+    for f in &functions {
+        let path = examples.join("functions").join(f.name).join("function.tf");
+        match read_example(&path) {
+            Ok(example) => {
+                pages.insert(
+                    format!("functions/{}.md", f.name),
+                    function_page(f, &example),
+                );
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+
     // Example directories for types the provider does not serve are mistakes too
     // (a renamed type, a typo): they would never reach the docs.
     for (kind, known) in [
+        (
+            "ephemeral-resources",
+            ephemerals.iter().map(|e| e.0).collect::<Vec<_>>(),
+        ),
+        (
+            "functions",
+            functions.iter().map(|f| f.name).collect::<Vec<_>>(),
+        ),
         (
             "resources",
             resources.iter().map(|r| r.0).collect::<Vec<_>>(),
@@ -178,10 +229,11 @@ fn render_all(root: &Path) -> Result<Pages, Vec<String>> {
                         errors.push(format!(
                             "{}: the provider has no {} type {name:?}",
                             dir.join(&name).display(),
-                            if kind == "resources" {
-                                "resource"
-                            } else {
-                                "data source"
+                            match kind {
+                                "resources" => "resource",
+                                "ephemeral-resources" => "ephemeral resource",
+                                "functions" => "function",
+                                _ => "data source",
                             }
                         ));
                     }
@@ -267,7 +319,11 @@ fn existing_pages(docs: &Path) -> Result<Vec<String>, String> {
     let mut found = Vec::new();
     walk(docs, docs, &mut found)?;
     found.retain(|rel| {
-        rel == "index.md" || rel.starts_with("resources/") || rel.starts_with("data-sources/")
+        rel == "index.md"
+            || rel.starts_with("resources/")
+            || rel.starts_with("data-sources/")
+            || rel.starts_with("ephemeral-resources/")
+            || rel.starts_with("functions/")
     });
     found.sort();
     Ok(found)
@@ -358,6 +414,8 @@ fn provider_page(
     example: &str,
     resources: &[&str],
     data_sources: &[&str],
+    ephemerals: &[&str],
+    functions: &[&str],
 ) -> String {
     let mut out = String::new();
     front_matter(
@@ -404,6 +462,19 @@ fn provider_page(
                 out,
                 "- [`{name}`](data-sources/{}.md) (data source)",
                 short_name(name)
+            );
+        }
+        for name in ephemerals {
+            let _ = writeln!(
+                out,
+                "- [`{name}`](ephemeral-resources/{}.md) (ephemeral resource, Terraform 1.10+)",
+                short_name(name)
+            );
+        }
+        for name in functions {
+            let _ = writeln!(
+                out,
+                "- [`provider::{PROVIDER}::{name}`](functions/{name}.md) (function, Terraform 1.8+)"
             );
         }
         out.push('\n');
@@ -500,6 +571,82 @@ fn data_source_page(name: &str, schema: &Schema, example: &str) -> String {
     finish(out)
 }
 
+fn ephemeral_page(name: &str, schema: &Schema, example: &str) -> String {
+    let mut out = String::new();
+    front_matter(
+        &mut out,
+        &format!("{name} Ephemeral Resource - terraform-provider-{PROVIDER}"),
+        schema.description,
+    );
+    let _ = writeln!(out, "# {name} (Ephemeral Resource)\n");
+    let _ = writeln!(out, "{}\n", schema.description);
+    out.push_str(
+        "Ephemeral resources require Terraform 1.10+; feeding one into a write-only \
+         argument requires Terraform 1.11+. Their values are never stored in plan or state.\n\n",
+    );
+    out.push_str("## Example Usage\n\n");
+    fence(&mut out, "terraform", example);
+    schema_section(&mut out, schema, false);
+    finish(out)
+}
+
+fn function_page(f: &Function, example: &str) -> String {
+    let mut out = String::new();
+    front_matter(
+        &mut out,
+        &format!("{} function - terraform-provider-{PROVIDER}", f.name),
+        f.summary,
+    );
+    let _ = writeln!(out, "# function: {}\n", f.name);
+    let _ = writeln!(out, "{}\n", f.description);
+    out.push_str("## Example Usage\n\n");
+    fence(&mut out, "terraform", example);
+    out.push_str("## Signature\n\n");
+    let params: Vec<String> = f
+        .parameters
+        .iter()
+        .map(|p| format!("{} {}", p.name, hcl_type(&p.ty)))
+        .collect();
+    fence(
+        &mut out,
+        "text",
+        &format!("{}({}) {}", f.name, params.join(", "), hcl_type(&f.returns)),
+    );
+    out.push_str("## Arguments\n\n");
+    for (i, p) in f.parameters.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            "{}. `{}` ({}) {}",
+            i + 1,
+            p.name,
+            type_name(&p.ty),
+            p.description
+        );
+    }
+    finish(out)
+}
+
+/// A type as Terraform's type constraint syntax (`string`, `object({...})`).
+fn hcl_type(t: &Type) -> String {
+    match t {
+        Type::Bool => "bool".into(),
+        Type::Number => "number".into(),
+        Type::String => "string".into(),
+        Type::Dynamic => "any".into(),
+        Type::List(e) => format!("list({})", hcl_type(e)),
+        Type::Set(e) => format!("set({})", hcl_type(e)),
+        Type::Map(e) => format!("map({})", hcl_type(e)),
+        Type::Object(attrs) => format!(
+            "object({{{}}})",
+            attrs
+                .iter()
+                .map(|(n, t)| format!("{n} = {}", hcl_type(t)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
 /// One trailing newline, no trailing blank lines.
 fn finish(out: String) -> String {
     format!("{}\n", out.trim_end())
@@ -594,6 +741,9 @@ fn attribute_list(
         if attr.sensitive {
             kind.push_str(", Sensitive");
         }
+        if attr.write_only {
+            kind.push_str(", Write-only");
+        }
         let mut text = attr.description.trim().to_string();
         if !text.is_empty() && !text.ends_with(['.', '!', '?', ')', '`']) {
             text.push('.');
@@ -626,6 +776,11 @@ fn attribute_list(
         ]
         .iter()
         .any(|phrase| lower.contains(phrase));
+        if attr.write_only && !text.contains("Terraform 1.11") {
+            notes.push(
+                "Write-only: never stored in plan or state; requires Terraform 1.11+.".into(),
+            );
+        }
         if is_resource && attr.has(PlanModifier::RequiresReplace) && !says_replace {
             notes.push("Changing this forces a new resource.".into());
         }

@@ -1,11 +1,13 @@
 //! A small schema-driven framework for Terraform providers: values and their
 //! msgpack codec, models declared once ([`model!`](crate::model)) with the schema
 //! they imply, diagnostics, planning, validation and the traits that resources and
-//! data sources implement. It knows nothing of Halo: the API client is a type
+//! data sources implement, ephemeral resources and functions. It knows nothing of Halo: the API client is a type
 //! parameter of [`Resource`] and [`AnyDataSource`].
 
 pub mod codec;
 mod diag;
+mod ephemeral;
+mod function;
 mod lookup;
 pub mod model;
 mod plan;
@@ -15,6 +17,8 @@ mod validate;
 mod value;
 
 pub use diag::{AttrPath, Diagnostic, Diagnostics, Severity, Step};
+pub use ephemeral::{AnyEphemeral, EphemeralResource, Opened, OpenedValue, Renewed};
+pub use function::{Function, FunctionError, Parameter};
 pub use lookup::lookup_schema;
 pub use model::{Field, Model};
 pub use plan::{default_object, plan_resource, Planned};

@@ -79,6 +79,16 @@ pub fn check_model<M: Model>() -> Result<(), String> {
                 attr.presence
             ));
         }
+        if attr.write_only && (attr.presence != Presence::Optional || attr.default.is_some()) {
+            return Err(format!(
+                "attribute {name} is write-only, so it must be optional, without a default"
+            ));
+        }
+        if attr.write_only && !nullable {
+            return Err(format!(
+                "attribute {name} is write-only: it is null outside an apply, so its field must be an Option"
+            ));
+        }
         if attr.presence == Presence::Required && nullable {
             return Err(format!(
                 "attribute {name} is required but its field is an Option"

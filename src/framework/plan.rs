@@ -21,7 +21,8 @@ pub fn plan_resource(schema: &Schema, prior: &Value, proposed: &Value, config: &
             requires_replace: Vec::new(),
         };
     }
-    let mut state = proposed.clone();
+    // Write-only values are never planned (Terraform requires them null).
+    let mut state = super::schema::without(proposed, schema.write_only_attributes());
     apply_defaults(&schema.attributes, &mut state, config);
 
     let creating = prior.is_null();
@@ -133,6 +134,32 @@ mod tests {
         let config = obj(&[("name", Value::string("a")), ("parent", Value::string("1"))]);
         let p = plan_resource(&schema(), &prior, &prior, &config);
         assert_eq!(p.state, prior);
+    }
+
+    #[test]
+    fn write_only_values_are_never_planned() {
+        let schema = schema().attribute("token_wo", Attribute::string().write_only());
+        let mut config = obj(&[("name", Value::string("a")), ("parent", Value::string("1"))]);
+        config.set_attr("token_wo", Value::string("hush"));
+        let created = plan_resource(&schema, &Value::Null, &config, &config);
+        assert_eq!(created.state.attr("token_wo"), &Value::Null);
+        assert_eq!(created.state.attr("name"), &Value::string("a"));
+
+        let mut prior = obj(&[
+            ("id", Value::string("7")),
+            ("name", Value::string("a")),
+            ("parent", Value::string("1")),
+            ("active", Value::Bool(true)),
+            ("secret", Value::string("s")),
+        ]);
+        prior.set_attr("token_wo", Value::Null);
+        let mut proposed = prior.clone();
+        proposed.set_attr("token_wo", Value::string("hush"));
+        let unchanged = plan_resource(&schema, &prior, &proposed, &config);
+        assert_eq!(
+            unchanged.state, prior,
+            "a write-only value alone is no change"
+        );
     }
 
     #[test]

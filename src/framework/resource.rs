@@ -9,7 +9,7 @@ use async_trait::async_trait;
 use super::diag::{AttrPath, Diagnostic, Diagnostics};
 use super::model::Model;
 use super::plan::Planned;
-use super::schema::{Attribute, Schema};
+use super::schema::{without, write_only_names, Attribute, Schema};
 use super::value::Value;
 
 /// A failed create or update. When the object exists despite the failure (a later
@@ -91,6 +91,9 @@ pub trait Resource<C: Sync>: Send + Sync + 'static {
     async fn list(&self, client: &C, filter: Self::Filter)
         -> Result<Vec<Self::Model>, Diagnostics>;
 
+    /// Creates the object. `plan` holds the configured value of each write-only
+    /// attribute (null everywhere else); the answer's write-only values are
+    /// dropped, so the resource need not clear them.
     async fn create(
         &self,
         client: &C,
@@ -107,6 +110,8 @@ pub trait Resource<C: Sync>: Send + Sync + 'static {
         prior: Option<&Self::Model>,
     ) -> Result<Option<Self::Model>, Diagnostics>;
 
+    /// Updates the object; write-only values as for [`Resource::create`] (`prior`
+    /// never holds one).
     async fn update(
         &self,
         client: &C,
@@ -150,12 +155,30 @@ pub trait AnyResource<C: Sync>: Send + Sync {
         state: serde_json::Value,
     ) -> Result<serde_json::Value, Diagnostic>;
     async fn list(&self, client: &C, filter: &Value) -> Result<Vec<Value>, Diagnostics>;
-    async fn create(&self, client: &C, plan: &Value) -> Applied;
+    /// Creates the object of `plan`. `config` is the apply's configuration: the
+    /// only place write-only values are (see [`with_write_only`]).
+    async fn create(&self, client: &C, plan: &Value, config: &Value) -> Applied;
     async fn read(&self, client: &C, state: &Value) -> Applied;
     /// The whole state of the object an import id names; an error when there is none.
     async fn import(&self, client: &C, id: &str) -> Applied;
-    async fn update(&self, client: &C, prior: &Value, plan: &Value) -> Applied;
+    /// Updates the object of `prior` to `plan`; `config` as for [`AnyResource::create`].
+    async fn update(&self, client: &C, prior: &Value, plan: &Value, config: &Value) -> Applied;
     async fn delete(&self, client: &C, state: &Value) -> Diagnostics;
+}
+
+/// The plan a resource's `create` or `update` decodes: `plan` with the value of
+/// each write-only attribute taken from `config`. Terraform (1.11+) sends
+/// write-only values in the apply's configuration only, null in the plan, so
+/// the model the resource receives holds them for this one call; every answer
+/// nulls them again ([`settle`], [`AnyResource::read`]).
+pub fn with_write_only(plan: &Value, config: &Value, attrs: &[(&'static str, Attribute)]) -> Value {
+    let mut out = plan.clone();
+    if matches!(out, Value::Object(_)) {
+        for name in write_only_names(attrs) {
+            out.set_attr(name, config.attr(name).clone());
+        }
+    }
+    out
 }
 
 /// The state of an applied model: where the resource's answer differs from the plan
@@ -174,7 +197,7 @@ fn settle<M: Model>(
     let Some(model) = model else {
         return Applied::failed(fallback.clone(), diagnostics);
     };
-    let mut state = model.to_value();
+    let mut state = without(&model.to_value(), write_only_names(attrs));
     for (name, attr) in attrs {
         let Some(semantic) = attr.semantic else {
             continue;
@@ -185,6 +208,11 @@ fn settle<M: Model>(
         }
     }
     Applied { state, diagnostics }
+}
+
+/// A model as state: its value with every write-only attribute null.
+fn stored<M: Model>(m: &M) -> Value {
+    without(&m.to_value(), write_only_names(&M::attributes()))
 }
 
 #[async_trait]
@@ -229,12 +257,12 @@ impl<C: Sync, R: Resource<C>> AnyResource<C> for R {
         Ok(models.iter().map(Model::to_value).collect())
     }
 
-    async fn create(&self, client: &C, plan: &Value) -> Applied {
-        let model = match R::Model::from_value(plan) {
+    async fn create(&self, client: &C, plan: &Value, config: &Value) -> Applied {
+        let attrs = <R::Model as Model>::attributes();
+        let model = match R::Model::from_value(&with_write_only(plan, config, &attrs)) {
             Ok(m) => m,
             Err(d) => return Applied::failed(Value::Null, d),
         };
-        let attrs = <R::Model as Model>::attributes();
         settle(
             Resource::create(self, client, model).await,
             plan,
@@ -251,7 +279,7 @@ impl<C: Sync, R: Resource<C>> AnyResource<C> for R {
         };
         match read.await {
             Ok(Some(m)) => Applied {
-                state: m.to_value(),
+                state: stored(&m),
                 diagnostics: Diagnostics::new(),
             },
             Ok(None) => Applied::failed(Value::Null, Diagnostics::new()),
@@ -266,7 +294,7 @@ impl<C: Sync, R: Resource<C>> AnyResource<C> for R {
         };
         match read.await {
             Ok(Some(m)) => Applied {
-                state: m.to_value(),
+                state: stored(&m),
                 diagnostics: Diagnostics::new(),
             },
             Ok(None) => Applied::failed(
@@ -284,13 +312,15 @@ impl<C: Sync, R: Resource<C>> AnyResource<C> for R {
         }
     }
 
-    async fn update(&self, client: &C, prior: &Value, plan: &Value) -> Applied {
-        let models = R::Model::from_value(prior).and_then(|p| Ok((p, R::Model::from_value(plan)?)));
+    async fn update(&self, client: &C, prior: &Value, plan: &Value, config: &Value) -> Applied {
+        let attrs = <R::Model as Model>::attributes();
+        let plan_in = with_write_only(plan, config, &attrs);
+        let models =
+            R::Model::from_value(prior).and_then(|p| Ok((p, R::Model::from_value(&plan_in)?)));
         let (prior_model, plan_model) = match models {
             Ok(m) => m,
             Err(d) => return Applied::failed(prior.clone(), d),
         };
-        let attrs = <R::Model as Model>::attributes();
         settle(
             Resource::update(self, client, prior_model, plan_model).await,
             plan,

@@ -79,6 +79,11 @@ pub struct Attribute {
     pub presence: Presence,
     pub description: Cow<'static, str>,
     pub sensitive: bool,
+    /// A write-only attribute (Terraform 1.11+): configuration may set it, but
+    /// its value is never in a plan, a state or an apply's answer. The resource
+    /// sees it only in the configuration of the apply that creates or updates
+    /// the object (see [`AnyResource`](super::AnyResource)).
+    pub write_only: bool,
     pub default: Option<Value>,
     pub semantic: Option<Semantic>,
     pub modifiers: Vec<PlanModifier>,
@@ -92,6 +97,7 @@ impl Attribute {
             presence,
             description: Cow::Borrowed(""),
             sensitive: false,
+            write_only: false,
             default: None,
             semantic: None,
             modifiers: Vec::new(),
@@ -167,6 +173,15 @@ impl Attribute {
         self
     }
 
+    /// Makes the attribute write-only (see [`Attribute::write_only`]). Only a
+    /// top-level attribute that configuration sets (required or optional, no
+    /// default) can be write-only; [`check_model`](super::model::check_model)
+    /// refuses any other.
+    pub fn write_only(mut self) -> Self {
+        self.write_only = true;
+        self
+    }
+
     /// A value used when configuration leaves the attribute out. Makes the attribute
     /// optional-and-computed, since the provider then sets it.
     pub fn default(mut self, value: Value) -> Self {
@@ -212,6 +227,25 @@ pub(crate) fn object_type(attrs: &[(&'static str, Attribute)]) -> Type {
             .map(|(n, a)| (n.to_string(), a.value_type()))
             .collect::<BTreeMap<_, _>>(),
     )
+}
+
+/// The names of the write-only attributes among `attrs`.
+pub(crate) fn write_only_names<'a>(
+    attrs: &'a [(&'static str, Attribute)],
+) -> impl Iterator<Item = &'static str> + 'a {
+    attrs.iter().filter(|(_, a)| a.write_only).map(|(n, _)| *n)
+}
+
+/// `value` with every attribute in `names` null: what plan, state and apply
+/// answers hold for write-only attributes.
+pub(crate) fn without<'a>(value: &Value, names: impl IntoIterator<Item = &'a str>) -> Value {
+    let mut out = value.clone();
+    if matches!(out, Value::Object(_)) {
+        for name in names {
+            out.set_attr(name, Value::Null);
+        }
+    }
+    out
 }
 
 /// The schema of a resource, data source, list resource or the provider block.
@@ -260,5 +294,10 @@ impl Schema {
     /// The object type of the whole resource value.
     pub fn value_type(&self) -> Type {
         object_type(&self.attributes)
+    }
+
+    /// The names of the write-only attributes.
+    pub fn write_only_attributes(&self) -> impl Iterator<Item = &'static str> + '_ {
+        write_only_names(&self.attributes)
     }
 }

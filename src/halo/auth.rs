@@ -141,7 +141,9 @@ impl Auth {
             }
         };
         let obtained = Instant::now();
-        let (value, lifetime) = self.fetch(http, limiter, cancel, &auth_url).await?;
+        let (value, lifetime) = self
+            .fetch(http, limiter, cancel, &auth_url, &self.scope)
+            .await?;
         state.generation += 1;
         let generation = state.generation;
         state.token = Some(CachedToken {
@@ -150,6 +152,35 @@ impl Auth {
             generation,
         });
         Ok(Token { value, generation })
+    }
+
+    /// The configured scope (`scope`/`HALOPSA_SCOPE`).
+    pub(crate) fn scope(&self) -> &str {
+        &self.scope
+    }
+
+    /// A new token for the configured client credentials and `scope`, never
+    /// cached or shared (the `halopsa_access_token` ephemeral resource hands it
+    /// to other tools). Answers the token and its lifetime.
+    pub(crate) async fn issue(
+        &self,
+        http: &reqwest::Client,
+        limiter: &RateLimiter,
+        cancel: &CancellationToken,
+        scope: &str,
+    ) -> Result<(Secret, Duration), Failure> {
+        let known = self.state.lock().await.auth_url.clone();
+        let auth_url = match known {
+            Some(u) => u,
+            None => {
+                let (url, definitive) = self.discover(http, limiter, cancel).await?;
+                if definitive {
+                    self.state.lock().await.auth_url = Some(url.clone());
+                }
+                url
+            }
+        };
+        self.fetch(http, limiter, cancel, &auth_url, scope).await
     }
 
     /// Forget the token of `generation` (Halo refused it). A newer token,
@@ -242,6 +273,7 @@ impl Auth {
         limiter: &RateLimiter,
         cancel: &CancellationToken,
         auth_url: &Url,
+        scope: &str,
     ) -> Result<(Secret, Duration), Failure> {
         let token_url = join_segments(auth_url, &["token"])?;
         let path = token_url.path().to_owned();
@@ -252,7 +284,7 @@ impl Auth {
                 ("grant_type", "client_credentials"),
                 ("client_id", self.client_id.as_str()),
                 ("client_secret", self.client_secret.expose()),
-                ("scope", self.scope.as_str()),
+                ("scope", scope),
             ]);
         if let Some(tenant) = &self.tenant {
             request = request.query(&[("tenant", tenant.as_str())]);
@@ -364,7 +396,7 @@ impl Auth {
             }),
             StatusCode::BAD_REQUEST | StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => {
                 Err(HaloError::Auth {
-                    message: self.rejection(status, &message),
+                    message: self.rejection(status, &message, scope),
                 }
                 .into())
             }
@@ -392,17 +424,14 @@ impl Auth {
         }
     }
 
-    fn rejection(&self, status: StatusCode, message: &str) -> String {
+    fn rejection(&self, status: StatusCode, message: &str, scope: &str) -> String {
         let detail = if message.is_empty() {
             status.to_string()
         } else {
             message.to_owned()
         };
         if message.starts_with("invalid_scope") {
-            format!(
-                "Halo rejected the requested scope {:?} (scope/HALOPSA_SCOPE): {detail}",
-                self.scope
-            )
+            format!("Halo rejected the requested scope {scope:?} (scope/HALOPSA_SCOPE): {detail}")
         } else if message.starts_with("invalid_tenant") || message.contains("tenant") {
             format!("Halo rejected the token request (tenant/HALOPSA_TENANT): {detail}")
         } else {

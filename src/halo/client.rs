@@ -15,6 +15,7 @@ use url::Url;
 use super::auth::{elapsed_ms, join_segments, Auth};
 use super::backoff::{self, parse_retry_after, Backoff};
 use super::config::ClientConfig;
+use super::config::Secret;
 use super::error::{describe_reqwest, halo_message, Failure, HaloError};
 use super::models::HaloObject;
 use super::ratelimit::RateLimiter;
@@ -229,6 +230,25 @@ impl HaloClient {
         })
         .await
         .map(|_| ())
+    }
+
+    /// A fresh access token for the configured client credentials and `scope`
+    /// (the configured scope when `None`), apart from the token this client
+    /// itself uses. Answers the token, its lifetime and the scope asked for.
+    pub async fn issue_token(
+        &self,
+        scope: Option<&str>,
+    ) -> Result<(Secret, std::time::Duration, String)> {
+        let inner = &*self.inner;
+        let scope = scope.unwrap_or(inner.auth.scope()).to_owned();
+        let (token, lifetime) = self
+            .retrying("POST", "token", |_| {
+                inner
+                    .auth
+                    .issue(&inner.http, &inner.limiter, &self.cancel, &scope)
+            })
+            .await?;
+        Ok((token, lifetime, scope))
     }
 
     // ----- generic CRUD -------------------------------------------------

@@ -13,7 +13,7 @@ use super::support::{
     Reference, WriteField,
 };
 use crate::framework::{
-    ApplyError, AttrPath, Diagnostic, Diagnostics, Resource, Semantic, Validator, Value,
+    ApplyError, AttrPath, Diagnostic, Diagnostics, Planned, Resource, Semantic, Validator, Value,
     HALO_PREFIX,
 };
 use crate::halo::{Application, HaloClient, HaloError, Organisation, Scope, Secret};
@@ -148,7 +148,24 @@ crate::model! {
             .description(
                 "The OAuth client secret Halo generated for the application. Halo shows \
                  it once, when the application is created; it is null for an imported \
-                 application.",
+                 application. Null when `client_secret_wo` is set.",
+            ),
+        client_secret_wo: Option<Secret> = optional()
+            .sensitive()
+            .write_only()
+            .validate(Validator::length(1, 255))
+            .description(
+                "A client secret you supply instead of Halo's (e.g. an ephemeral \
+                 `random_password`): sent to Halo as the application's secret and never \
+                 stored in plan or state. Write-only: requires Terraform 1.11+. Halo gets \
+                 it on create and whenever `client_secret_wo_version` changes; \
+                 `client_secret` is then null.",
+            ),
+        client_secret_wo_version: Option<i64> = optional()
+            .description(
+                "Any number; change it to send `client_secret_wo` to Halo again (an \
+                 in-place update that rotates the secret). Terraform cannot see a change \
+                 of a write-only value itself.",
             ),
     }
 }
@@ -179,6 +196,8 @@ impl ApiApplicationModel {
             Some(scopes) => Some(scopes.into_iter().map(|s| s.name).collect()),
         };
         ApiApplicationModel {
+            client_secret_wo: None,
+            client_secret_wo_version: known.client_secret_wo_version,
             id: a.id,
             name: a.display_name.unwrap_or_default(),
             authentication_method: method_from_halo(a.grant_type),
@@ -190,7 +209,8 @@ impl ApiApplicationModel {
             client_secret: a
                 .client_secret
                 .filter(|s| !s.is_empty())
-                .or_else(|| known.client_secret.clone()),
+                .or_else(|| known.client_secret.clone())
+                .filter(|_| known.client_secret_wo.is_none()),
         }
     }
 
@@ -316,6 +336,15 @@ impl Resource<HaloClient> for ApiApplicationResource {
             None => method.is_null(),
             Some(m) => m == CLIENT_CREDENTIALS,
         };
+        let version = config.attr("client_secret_wo_version");
+        if !version.is_null() && config.attr("client_secret_wo").is_null() {
+            diags.attribute_error(
+                AttrPath::root("client_secret_wo_version"),
+                "client_secret_wo_version without client_secret_wo",
+                "client_secret_wo_version says when to send client_secret_wo to Halo again; \
+                 set client_secret_wo too, or leave the version unset.",
+            );
+        }
         if services && agent.is_null() {
             diags.attribute_error(
                 AttrPath::root("login_as_agent_id"),
@@ -324,6 +353,14 @@ impl Resource<HaloClient> for ApiApplicationResource {
                  \"client_credentials\" (the default): the application acts as that agent. \
                  Set it to the agent's Halo id, e.g. halopsa_agent.x.id.",
             );
+        }
+    }
+
+    /// With `client_secret_wo` configured, `client_secret` is null: Halo holds the
+    /// supplied secret, which is never stored.
+    fn modify_plan(&self, _prior: &Value, config: &Value, plan: &mut Planned) {
+        if !config.attr("client_secret_wo").is_null() && !plan.state.is_null() {
+            plan.state.set_attr("client_secret", Value::Null);
         }
     }
 
@@ -351,7 +388,8 @@ impl Resource<HaloClient> for ApiApplicationResource {
         halo: &HaloClient,
         plan: Self::Model,
     ) -> Result<Self::Model, ApplyError<Self::Model>> {
-        let wanted = plan.to_halo(None)?;
+        let mut wanted = plan.to_halo(None)?;
+        wanted.client_secret = plan.client_secret_wo.clone();
         let created = halo
             .create(&wanted, |a: &Application| {
                 a.display_name.as_deref() == Some(plan.name.as_str())
@@ -361,7 +399,9 @@ impl Resource<HaloClient> for ApiApplicationResource {
             Ok(a) => a,
             Err(e) => return Err(explain(halo, &e, wanted.organisation_id).await.into()),
         };
-        if created.client_secret.as_ref().is_none_or(Secret::is_empty) {
+        if plan.client_secret_wo.is_none()
+            && created.client_secret.as_ref().is_none_or(Secret::is_empty)
+        {
             tracing::warn!(
                 resource = Self::TYPE_NAME,
                 "Halo's answer to the create carried no client secret; client_secret stays null"
@@ -389,7 +429,11 @@ impl Resource<HaloClient> for ApiApplicationResource {
         prior: Self::Model,
         plan: Self::Model,
     ) -> Result<Self::Model, ApplyError<Self::Model>> {
-        let changed = plan.to_halo(Some(Self::key(&prior)?))?;
+        let mut changed = plan.to_halo(Some(Self::key(&prior)?))?;
+        if plan.client_secret_wo_version != prior.client_secret_wo_version {
+            // A new version: send the write-only secret again (rotation).
+            changed.client_secret = plan.client_secret_wo.clone();
+        }
         let saved = match halo.update(&changed).await {
             Ok(a) => a,
             Err(e) => return Err(explain(halo, &e, changed.organisation_id).await.into()),

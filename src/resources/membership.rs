@@ -325,6 +325,35 @@ fn target<P: Parent>(m: &MembershipModel<P>) -> Result<Target<P>, Diagnostic> {
     })
 }
 
+/// The two halves of a membership id `PARENT/DEPARTMENT`, trimmed; or why it is
+/// not one (`parent_kind` names the parent in the message, e.g. "role"). Import
+/// ids and the `parse_membership_id` function both read ids with this.
+pub fn split_membership_id<'a>(
+    id: &'a str,
+    parent_kind: &str,
+) -> Result<(&'a str, &'a str), String> {
+    let id = id.trim();
+    let (parent_text, department_text) = id
+        .split_once('/')
+        .ok_or_else(|| format!("{id:?} has no \"/\""))?;
+    let (parent_text, department_text) = (parent_text.trim(), department_text.trim());
+    if parent_text.is_empty() {
+        return Err(format!("the {parent_kind} id before \"/\" is empty"));
+    }
+    if department_text.is_empty() {
+        return Err("the department id after \"/\" is empty".into());
+    }
+    Ok((parent_text, department_text))
+}
+
+/// The department id of a membership id: a whole number of at least 1.
+pub fn department_number(text: &str) -> Result<i64, String> {
+    text.parse::<i64>()
+        .ok()
+        .filter(|d| *d > 0)
+        .ok_or_else(|| format!("the department id {text:?} is not a whole number of at least 1"))
+}
+
 /// The target an import id `PARENT/DEPARTMENT` names.
 fn parse_import<P: Parent>(id: &str) -> Result<Target<P>, Diagnostic> {
     let kind = <P::Object as HaloObject>::KIND;
@@ -339,28 +368,10 @@ fn parse_import<P: Parent>(id: &str) -> Result<Target<P>, Diagnostic> {
             ),
         )
     };
-    let id = id.trim();
-    let (parent_text, department_text) = id
-        .split_once('/')
-        .ok_or_else(|| malformed(format!("{id:?} has no \"/\"")))?;
-    let (parent_text, department_text) = (parent_text.trim(), department_text.trim());
-    if parent_text.is_empty() {
-        return Err(malformed(format!("the {kind} id before \"/\" is empty")));
-    }
-    if department_text.is_empty() {
-        return Err(malformed("the department id after \"/\" is empty".into()));
-    }
+    let (parent_text, department_text) = split_membership_id(id, kind).map_err(malformed)?;
     let parent = P::parse_id(parent_text)
         .ok_or_else(|| malformed(format!("{parent_text:?} is not a Halo {kind} id")))?;
-    let department = department_text
-        .parse::<i64>()
-        .ok()
-        .filter(|d| *d > 0)
-        .ok_or_else(|| {
-            malformed(format!(
-                "the department id {department_text:?} is not a whole number of at least 1"
-            ))
-        })?;
+    let department = department_number(department_text).map_err(malformed)?;
     Ok(Target {
         parent,
         department,

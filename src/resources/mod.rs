@@ -5,7 +5,7 @@ mod agent_department;
 mod api_application;
 mod client;
 mod department;
-mod membership;
+pub(crate) mod membership;
 mod organisation;
 mod role;
 mod role_department;

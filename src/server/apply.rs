@@ -1,6 +1,8 @@
 //! ApplyResourceChange: create, update or delete against Halo. The state
 //! Terraform receives is the resource's model as it answered (no value is
 //! rewritten here; see `framework::resource` for declared semantic equality).
+//! The configuration goes to the resource too: it alone carries the values of
+//! write-only attributes, which the answer never holds.
 
 use tonic::Response;
 
@@ -25,9 +27,14 @@ pub(super) async fn apply_resource_change(
             ..Default::default()
         }
     };
-    let decoded = decode(r.prior_state.as_ref(), &e.ty)
-        .and_then(|prior| Ok((prior, decode(r.planned_state.as_ref(), &e.ty)?)));
-    let (prior, planned) = match decoded {
+    let decoded = decode(r.prior_state.as_ref(), &e.ty).and_then(|prior| {
+        Ok((
+            prior,
+            decode(r.planned_state.as_ref(), &e.ty)?,
+            decode(r.config.as_ref(), &e.ty)?,
+        ))
+    });
+    let (prior, planned, config) = match decoded {
         Ok(v) => v,
         Err(d) => return Ok(Response::new(respond(&Value::Null, &d, Vec::new()))),
     };
@@ -46,9 +53,9 @@ pub(super) async fn apply_resource_change(
     }
     let work = async {
         if prior.is_null() {
-            e.imp.create(&client, &planned).await
+            e.imp.create(&client, &planned, &config).await
         } else {
-            e.imp.update(&client, &prior, &planned).await
+            e.imp.update(&client, &prior, &planned, &config).await
         }
     };
     let applied = cancellable(&token, work, || crate::framework::Applied {

@@ -88,7 +88,7 @@ fn attribute_to_pb(name: &str, a: &Attribute) -> pb::schema::Attribute {
         sensitive: a.sensitive,
         description_kind: pb::StringKind::Markdown as i32,
         deprecated: false,
-        write_only: false,
+        write_only: a.write_only,
         deprecation_message: String::new(),
     }
 }
@@ -235,6 +235,10 @@ mod tests {
             .attribute("secret", Attribute::string().optional().sensitive())
             .attribute("old", old)
             .attribute(
+                "token_wo",
+                Attribute::string().optional().sensitive().write_only(),
+            )
+            .attribute(
                 "inner",
                 Attribute::nested(vec![("n", Attribute::number().optional_computed())]),
             );
@@ -254,6 +258,8 @@ mod tests {
         assert_eq!(attr("name").r#type, br#""string""#.to_vec());
         assert!(attr("secret").sensitive && attr("secret").optional);
         assert!(!attr("name").sensitive);
+        assert!(attr("token_wo").write_only && attr("token_wo").optional);
+        assert!(!attr("secret").write_only);
         let nested = attr("inner").nested_type.as_ref().expect("nested");
         assert!(attr("inner").r#type.is_empty());
         assert_eq!(

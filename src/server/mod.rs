@@ -15,11 +15,15 @@
 //! - `list`: ListResource, ValidateListResourceConfig;
 //! - `identity`: resource identity schemas, data and upgrades;
 //! - `data`: ReadDataSource;
+//! - `ephemeral`: ValidateEphemeralResourceConfig, Open/Renew/CloseEphemeralResource;
+//! - `functions`: GetFunctions, CallFunction;
 //! - `unsupported`: every RPC the provider does not implement.
 
 mod apply;
 mod convert;
 mod data;
+mod ephemeral;
+mod functions;
 mod identity;
 mod list;
 mod plan;
@@ -39,7 +43,7 @@ use tonic::{Request, Response, Status};
 
 use crate::framework::Schema;
 use crate::framework::Type;
-use crate::framework::{AnyDataSource, AnyResource};
+use crate::framework::{AnyDataSource, AnyEphemeral, AnyResource, Function};
 use crate::framework::{Diagnostic, Diagnostics};
 use crate::halo::HaloClient;
 use crate::plugin::proto::tfplugin6 as pb;
@@ -63,12 +67,20 @@ struct DataSourceEntry {
     ty: Type,
 }
 
+struct EphemeralEntry {
+    imp: Box<dyn AnyEphemeral<HaloClient>>,
+    schema: Schema,
+    ty: Type,
+}
+
 /// Schemas and types, built on first use (Terraform may never ask).
 struct Catalog {
     provider: Schema,
     provider_ty: Type,
     resources: HashMap<&'static str, ResourceEntry>,
     data_sources: HashMap<&'static str, DataSourceEntry>,
+    ephemerals: HashMap<&'static str, EphemeralEntry>,
+    functions: HashMap<&'static str, Function>,
 }
 
 impl Catalog {
@@ -103,11 +115,25 @@ impl Catalog {
                 (imp.type_name(), DataSourceEntry { imp, schema, ty })
             })
             .collect();
+        let ephemerals = provider::ephemeral_resources()
+            .into_iter()
+            .map(|imp| {
+                let schema = imp.schema();
+                let ty = schema.value_type();
+                (imp.type_name(), EphemeralEntry { imp, schema, ty })
+            })
+            .collect();
+        let functions = provider::functions()
+            .into_iter()
+            .map(|f| (f.name, f))
+            .collect();
         Catalog {
             provider,
             provider_ty,
             resources,
             data_sources,
+            ephemerals,
+            functions,
         }
     }
 }
@@ -155,6 +181,13 @@ impl ProviderService {
             .data_sources
             .get(name)
             .ok_or_else(|| Status::not_found(format!("unknown data source type {name:?}")))
+    }
+
+    fn ephemeral(&self, name: &str) -> std::result::Result<&EphemeralEntry, Status> {
+        self.catalog()
+            .ephemerals
+            .get(name)
+            .ok_or_else(|| Status::not_found(format!("unknown ephemeral resource type {name:?}")))
     }
 
     fn stop_token(&self) -> CancellationToken {
@@ -359,33 +392,30 @@ impl pb::provider_server::Provider for ProviderService {
 
     async fn validate_ephemeral_resource_config(
         &self,
-        _r: Request<pb::validate_ephemeral_resource_config::Request>,
+        r: Request<pb::validate_ephemeral_resource_config::Request>,
     ) -> RpcResult<pb::validate_ephemeral_resource_config::Response> {
-        unsupported::rpc(
-            "ValidateEphemeralResourceConfig",
-            Missing::EphemeralResources,
-        )
+        ephemeral::validate(self, r.into_inner())
     }
 
     async fn open_ephemeral_resource(
         &self,
-        _r: Request<pb::open_ephemeral_resource::Request>,
+        r: Request<pb::open_ephemeral_resource::Request>,
     ) -> RpcResult<pb::open_ephemeral_resource::Response> {
-        unsupported::rpc("OpenEphemeralResource", Missing::EphemeralResources)
+        ephemeral::open(self, r.into_inner()).await
     }
 
     async fn renew_ephemeral_resource(
         &self,
-        _r: Request<pb::renew_ephemeral_resource::Request>,
+        r: Request<pb::renew_ephemeral_resource::Request>,
     ) -> RpcResult<pb::renew_ephemeral_resource::Response> {
-        unsupported::rpc("RenewEphemeralResource", Missing::EphemeralResources)
+        ephemeral::renew(self, r.into_inner()).await
     }
 
     async fn close_ephemeral_resource(
         &self,
-        _r: Request<pb::close_ephemeral_resource::Request>,
+        r: Request<pb::close_ephemeral_resource::Request>,
     ) -> RpcResult<pb::close_ephemeral_resource::Response> {
-        unsupported::rpc("CloseEphemeralResource", Missing::EphemeralResources)
+        ephemeral::close(self, r.into_inner()).await
     }
 
     type ListResourceStream = EventStream<pb::list_resource::Event>;
@@ -408,14 +438,14 @@ impl pb::provider_server::Provider for ProviderService {
         &self,
         _r: Request<pb::get_functions::Request>,
     ) -> RpcResult<pb::get_functions::Response> {
-        unsupported::get_functions()
+        functions::get_functions(self)
     }
 
     async fn call_function(
         &self,
-        _r: Request<pb::call_function::Request>,
+        r: Request<pb::call_function::Request>,
     ) -> RpcResult<pb::call_function::Response> {
-        unsupported::rpc("CallFunction", Missing::Functions)
+        functions::call_function(self, r.into_inner())
     }
 
     async fn validate_state_store_config(
@@ -633,38 +663,6 @@ mod dispatch_tests {
                     svc.generate_resource_config(Request::new(Default::default()))
                         .await,
                 ),
-            ),
-            (
-                "ValidateEphemeralResourceConfig",
-                unsupported(
-                    svc.validate_ephemeral_resource_config(Request::new(Default::default()))
-                        .await,
-                ),
-            ),
-            (
-                "OpenEphemeralResource",
-                unsupported(
-                    svc.open_ephemeral_resource(Request::new(Default::default()))
-                        .await,
-                ),
-            ),
-            (
-                "RenewEphemeralResource",
-                unsupported(
-                    svc.renew_ephemeral_resource(Request::new(Default::default()))
-                        .await,
-                ),
-            ),
-            (
-                "CloseEphemeralResource",
-                unsupported(
-                    svc.close_ephemeral_resource(Request::new(Default::default()))
-                        .await,
-                ),
-            ),
-            (
-                "CallFunction",
-                unsupported(svc.call_function(Request::new(Default::default())).await),
             ),
             (
                 "ValidateStateStoreConfig",

@@ -26,9 +26,13 @@ pub(super) fn get_metadata(svc: &ProviderService) -> RpcResult<pb::get_metadata:
         .filter(|(_, e)| e.list.is_some())
         .map(|(n, _)| n.to_string())
         .collect();
+    let mut ephemerals: Vec<_> = c.ephemerals.keys().map(|n| n.to_string()).collect();
+    let mut functions: Vec<_> = c.functions.keys().map(|n| n.to_string()).collect();
     resources.sort();
     data_sources.sort();
     lists.sort();
+    ephemerals.sort();
+    functions.sort();
     Ok(Response::new(pb::get_metadata::Response {
         server_capabilities: capabilities(),
         diagnostics: Vec::new(),
@@ -43,6 +47,14 @@ pub(super) fn get_metadata(svc: &ProviderService) -> RpcResult<pb::get_metadata:
         list_resources: lists
             .into_iter()
             .map(|type_name| pb::get_metadata::ListResourceMetadata { type_name })
+            .collect(),
+        ephemeral_resources: ephemerals
+            .into_iter()
+            .map(|type_name| pb::get_metadata::EphemeralMetadata { type_name })
+            .collect(),
+        functions: functions
+            .into_iter()
+            .map(|name| pb::get_metadata::FunctionMetadata { name })
             .collect(),
         ..Default::default()
     }))
@@ -73,6 +85,12 @@ pub(super) fn get_provider_schema(
                     .map(|(s, _)| (n.to_string(), schema_to_pb(s)))
             })
             .collect(),
+        ephemeral_resource_schemas: c
+            .ephemerals
+            .iter()
+            .map(|(n, e)| (n.to_string(), schema_to_pb(&e.schema)))
+            .collect(),
+        functions: super::functions::functions_to_pb(svc),
         server_capabilities: capabilities(),
         ..Default::default()
     }))
@@ -123,6 +141,13 @@ mod tests {
         assert!(answer
             .list_resource_schemas
             .contains_key("halopsa_organisation"));
+        let app = &answer.resource_schemas["halopsa_api_application"];
+        let wo = attribute(app, "client_secret_wo");
+        assert!(wo.write_only && wo.sensitive && wo.optional);
+        assert!(!attribute(app, "client_secret_wo_version").write_only);
+        let token = &answer.ephemeral_resource_schemas["halopsa_access_token"];
+        assert!(attribute(token, "access_token").sensitive);
+        assert!(answer.functions.contains_key("parse_membership_id"));
         let caps = answer.server_capabilities.expect("capabilities");
         assert!(caps.get_provider_schema_optional);
         assert!(!caps.move_resource_state);
@@ -144,6 +169,11 @@ mod tests {
         assert_eq!(names.len(), provider::resources().len());
         assert_eq!(answer.data_sources.len(), provider::data_sources().len());
         assert_eq!(answer.list_resources.len(), provider::resources().len());
+        assert_eq!(
+            answer.ephemeral_resources[0].type_name,
+            "halopsa_access_token"
+        );
+        assert_eq!(answer.functions.len(), 2);
         assert!(answer
             .list_resources
             .iter()

@@ -6,7 +6,7 @@ use tonic::Response;
 use super::convert::{decode, diags_to_pb};
 use super::{ProviderService, RpcResult};
 use crate::framework::validate_config;
-use crate::framework::Diagnostics;
+use crate::framework::{AttrPath, Diagnostics, Schema, Value};
 use crate::plugin::proto::tfplugin6 as pb;
 
 pub(super) fn provider_config(
@@ -44,12 +44,37 @@ pub(super) fn resource_config(
                 &mut diags,
             );
             e.imp.validate(&config, &mut diags);
+            let allowed = r
+                .client_capabilities
+                .as_ref()
+                .is_some_and(|c| c.write_only_attributes_allowed);
+            if !allowed {
+                write_only_refused(&e.schema, &config, &mut diags);
+            }
         }
         Err(d) => diags.extend(d),
     }
     Ok(Response::new(pb::validate_resource_config::Response {
         diagnostics: diags_to_pb(&diags),
     }))
+}
+
+/// An error for each write-only attribute `config` sets, for a Terraform that
+/// does not announce `write_only_attributes_allowed` (older than 1.11): it would
+/// treat the attribute as an ordinary one and store its value in plan and state.
+fn write_only_refused(schema: &Schema, config: &Value, diags: &mut Diagnostics) {
+    for name in schema.write_only_attributes() {
+        if config.attr(name).is_null() {
+            continue;
+        }
+        diags.attribute_error(
+            AttrPath::root(name),
+            format!("{name} needs Terraform 1.11 or later"),
+            format!(
+                "{name} is a write-only attribute: its value is sent to Halo and never stored.                  This Terraform does not support write-only attributes (it does not announce                  write_only_attributes_allowed; they came with Terraform 1.11), so it would keep                  the value in plan and state. Upgrade Terraform, or leave {name} unset."
+            ),
+        );
+    }
 }
 
 pub(super) fn data_resource_config(
@@ -152,6 +177,46 @@ mod tests {
                 .any(|d| path_of(d).as_deref() == Some("login_as_agent_id")),
             "{d:?}"
         );
+    }
+
+    #[test]
+    fn a_write_only_attribute_needs_a_client_that_allows_them() {
+        let svc = ProviderService::new();
+        let ty = &svc.resource("halopsa_api_application").expect("a type").ty;
+        let config = object(
+            ty,
+            &[
+                ("name", Value::string("ci")),
+                ("login_as_agent_id", Value::string("3")),
+                ("client_secret_wo", Value::string("hush")),
+                (
+                    "client_secret_wo_version",
+                    Value::Number(crate::framework::Number::Int(1)),
+                ),
+            ],
+        );
+        let ask = |allowed: bool| {
+            resource_config(
+                &svc,
+                pb::validate_resource_config::Request {
+                    type_name: "halopsa_api_application".to_string(),
+                    config: dv(&config, ty),
+                    client_capabilities: Some(pb::ClientCapabilities {
+                        write_only_attributes_allowed: allowed,
+                        ..Default::default()
+                    }),
+                },
+            )
+            .expect("answers")
+            .into_inner()
+            .diagnostics
+        };
+        let refused = ask(false);
+        assert_eq!(refused.len(), 1, "{refused:?}");
+        assert_eq!(path_of(&refused[0]).as_deref(), Some("client_secret_wo"));
+        assert!(refused[0].summary.contains("Terraform 1.11"), "{refused:?}");
+        assert!(!refused[0].detail.contains("hush"));
+        assert!(ask(true).is_empty());
     }
 
     #[test]

@@ -38,3 +38,9 @@ mod real_tenant;
 mod release_package;
 mod reliability;
 mod schema;
+
+// Newer Terraform features and the versions tested.
+mod ephemeral;
+mod functions;
+mod version_matrix;
+mod write_only;

@@ -27,3 +27,19 @@ resource "halopsa_api_application" "portal" {
   permissions           = ["read:tickets"]
   active                = false
 }
+
+# A secret you supply, kept out of plan and state (write-only, Terraform 1.11+):
+# from an ephemeral variable here; bump the version to send a new one.
+variable "reporting_secret" {
+  type      = string
+  sensitive = true
+  ephemeral = true
+}
+
+resource "halopsa_api_application" "reporting" {
+  name                     = "Reporting"
+  login_as_agent_id        = halopsa_agent.integration.id
+  permissions              = ["read:reporting"]
+  client_secret_wo         = var.reporting_secret
+  client_secret_wo_version = 1
+}

@@ -1,0 +1,186 @@
+//! ValidateEphemeralResourceConfig, OpenEphemeralResource, RenewEphemeralResource,
+//! CloseEphemeralResource: the provider's ephemeral resources (Terraform 1.10+).
+//! Their values go back to Terraform only in Open's answer, which Terraform keeps
+//! in memory for the run and never writes to plan or state.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use tonic::Response;
+
+use super::convert::{decode, diags_to_pb, encode};
+use super::{cancellable, cancelled_diag, ProviderService, RpcResult};
+use crate::framework::{validate_config, Diagnostics, OpenedValue, Value};
+use crate::plugin::proto::google::protobuf::Timestamp;
+use crate::plugin::proto::tfplugin6 as pb;
+
+fn timestamp(t: SystemTime) -> Timestamp {
+    let d = t.duration_since(UNIX_EPOCH).unwrap_or_default();
+    Timestamp {
+        seconds: i64::try_from(d.as_secs()).unwrap_or(i64::MAX),
+        nanos: i32::try_from(d.subsec_nanos()).unwrap_or(0),
+    }
+}
+
+pub(super) fn validate(
+    svc: &ProviderService,
+    r: pb::validate_ephemeral_resource_config::Request,
+) -> RpcResult<pb::validate_ephemeral_resource_config::Response> {
+    let e = svc.ephemeral(&r.type_name)?;
+    let mut diags = Diagnostics::new();
+    match decode(r.config.as_ref(), &e.ty) {
+        Ok(config) => {
+            validate_config(
+                &e.schema.attributes,
+                &config,
+                &Default::default(),
+                &mut diags,
+            );
+            e.imp.validate(&config, &mut diags);
+        }
+        Err(d) => diags.extend(d),
+    }
+    Ok(Response::new(
+        pb::validate_ephemeral_resource_config::Response {
+            diagnostics: diags_to_pb(&diags),
+        },
+    ))
+}
+
+pub(super) async fn open(
+    svc: &ProviderService,
+    r: pb::open_ephemeral_resource::Request,
+) -> RpcResult<pb::open_ephemeral_resource::Response> {
+    let e = svc.ephemeral(&r.type_name)?;
+    let failed = |d: &Diagnostics| pb::open_ephemeral_resource::Response {
+        diagnostics: diags_to_pb(d),
+        ..Default::default()
+    };
+    let config = match decode(r.config.as_ref(), &e.ty) {
+        Ok(c) => c,
+        Err(d) => return Ok(Response::new(failed(&d))),
+    };
+    let (client, token) = match svc.client().await {
+        Ok(c) => c,
+        Err(d) => return Ok(Response::new(failed(&d))),
+    };
+    let opened = cancellable(&token, e.imp.open(&client, &config), || OpenedValue {
+        result: Value::Null,
+        renew_at: None,
+        private: Vec::new(),
+        diagnostics: cancelled_diag(),
+    })
+    .await;
+    if opened.diagnostics.has_errors() {
+        return Ok(Response::new(failed(&opened.diagnostics)));
+    }
+    Ok(Response::new(pb::open_ephemeral_resource::Response {
+        diagnostics: diags_to_pb(&opened.diagnostics),
+        renew_at: opened.renew_at.map(timestamp),
+        result: encode(&opened.result, &e.ty),
+        private: Some(opened.private),
+        deferred: None,
+    }))
+}
+
+pub(super) async fn renew(
+    svc: &ProviderService,
+    r: pb::renew_ephemeral_resource::Request,
+) -> RpcResult<pb::renew_ephemeral_resource::Response> {
+    let e = svc.ephemeral(&r.type_name)?;
+    let private = r.private.unwrap_or_default();
+    let outcome = match svc.client().await {
+        Ok((client, token)) => {
+            cancellable(&token, e.imp.renew(&client, &private), || {
+                Err(cancelled_diag())
+            })
+            .await
+        }
+        Err(d) => Err(d),
+    };
+    Ok(Response::new(match outcome {
+        Ok(renewed) => pb::renew_ephemeral_resource::Response {
+            diagnostics: diags_to_pb(&renewed.diagnostics),
+            renew_at: renewed.renew_at.map(timestamp),
+            private: Some(renewed.private),
+        },
+        Err(d) => pb::renew_ephemeral_resource::Response {
+            diagnostics: diags_to_pb(&d),
+            renew_at: None,
+            private: Some(private),
+        },
+    }))
+}
+
+pub(super) async fn close(
+    svc: &ProviderService,
+    r: pb::close_ephemeral_resource::Request,
+) -> RpcResult<pb::close_ephemeral_resource::Response> {
+    let e = svc.ephemeral(&r.type_name)?;
+    let private = r.private.unwrap_or_default();
+    let diags = match svc.client().await {
+        Ok((client, token)) => {
+            cancellable(&token, e.imp.close(&client, &private), cancelled_diag).await
+        }
+        Err(d) => d,
+    };
+    Ok(Response::new(pb::close_ephemeral_resource::Response {
+        diagnostics: diags_to_pb(&diags),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::server::testing::{dv, object};
+
+    #[test]
+    fn a_bad_scope_is_reported_and_unknown_types_are_not_found() {
+        let svc = ProviderService::new();
+        let ty = svc
+            .ephemeral("halopsa_access_token")
+            .expect("a type")
+            .ty
+            .clone();
+        let answer = validate(
+            &svc,
+            pb::validate_ephemeral_resource_config::Request {
+                type_name: "halopsa_access_token".into(),
+                config: dv(&object(&ty, &[("scope", Value::string(""))]), &ty),
+            },
+        )
+        .expect("answers")
+        .into_inner();
+        assert_eq!(answer.diagnostics.len(), 1, "{:?}", answer.diagnostics);
+        assert!(svc.ephemeral("halopsa_nothing").is_err());
+    }
+
+    #[tokio::test]
+    async fn without_a_client_open_fails_with_no_result() {
+        let svc = ProviderService::new();
+        let ty = svc
+            .ephemeral("halopsa_access_token")
+            .expect("a type")
+            .ty
+            .clone();
+        let answer = open(
+            &svc,
+            pb::open_ephemeral_resource::Request {
+                type_name: "halopsa_access_token".into(),
+                config: dv(&object(&ty, &[]), &ty),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("answers")
+        .into_inner();
+        assert_eq!(answer.diagnostics[0].summary, "Provider not configured");
+        assert!(answer.result.is_none());
+    }
+
+    #[test]
+    fn timestamps_are_seconds_since_the_epoch() {
+        let t = UNIX_EPOCH + std::time::Duration::from_millis(1500);
+        assert_eq!(timestamp(t).seconds, 1);
+        assert_eq!(timestamp(t).nanos, 500_000_000);
+    }
+}

@@ -1,0 +1,156 @@
+//! GetFunctions and CallFunction: the provider's functions (Terraform 1.8+),
+//! `provider::halopsa::NAME(...)`.
+
+use tonic::{Response, Status};
+
+use super::convert::{decode, encode};
+use super::{ProviderService, RpcResult};
+use crate::framework::Function;
+use crate::plugin::proto::tfplugin6 as pb;
+
+pub(super) fn function_to_pb(f: &Function) -> pb::Function {
+    pb::Function {
+        parameters: f
+            .parameters
+            .iter()
+            .map(|p| pb::function::Parameter {
+                name: p.name.to_string(),
+                r#type: p.ty.to_json().to_string().into_bytes(),
+                allow_null_value: false,
+                allow_unknown_values: false,
+                description: p.description.to_string(),
+                description_kind: pb::StringKind::Markdown as i32,
+            })
+            .collect(),
+        variadic_parameter: None,
+        r#return: Some(pb::function::Return {
+            r#type: f.returns.to_json().to_string().into_bytes(),
+        }),
+        summary: f.summary.to_string(),
+        description: f.description.to_string(),
+        description_kind: pb::StringKind::Markdown as i32,
+        deprecation_message: String::new(),
+    }
+}
+
+pub(super) fn functions_to_pb(
+    svc: &ProviderService,
+) -> std::collections::HashMap<String, pb::Function> {
+    svc.catalog()
+        .functions
+        .iter()
+        .map(|(n, f)| (n.to_string(), function_to_pb(f)))
+        .collect()
+}
+
+pub(super) fn get_functions(svc: &ProviderService) -> RpcResult<pb::get_functions::Response> {
+    Ok(Response::new(pb::get_functions::Response {
+        functions: functions_to_pb(svc),
+        diagnostics: Vec::new(),
+    }))
+}
+
+pub(super) fn call_function(
+    svc: &ProviderService,
+    r: pb::call_function::Request,
+) -> RpcResult<pb::call_function::Response> {
+    let f = svc
+        .catalog()
+        .functions
+        .get(r.name.as_str())
+        .ok_or_else(|| Status::not_found(format!("unknown function {:?}", r.name)))?;
+    let error = |text: String, argument: Option<i64>| pb::call_function::Response {
+        result: None,
+        error: Some(pb::FunctionError {
+            text,
+            function_argument: argument,
+        }),
+    };
+    if r.arguments.len() != f.parameters.len() {
+        return Ok(Response::new(error(
+            format!(
+                "{} takes {} arguments, got {}",
+                f.name,
+                f.parameters.len(),
+                r.arguments.len()
+            ),
+            None,
+        )));
+    }
+    let mut args = Vec::with_capacity(r.arguments.len());
+    for (i, (dv, p)) in r.arguments.iter().zip(&f.parameters).enumerate() {
+        match decode(Some(dv), &p.ty) {
+            Ok(v) => args.push(v),
+            Err(d) => {
+                let text = d.0.first().map(|d| d.detail.clone()).unwrap_or_default();
+                return Ok(Response::new(error(
+                    format!("{}: {text}", p.name),
+                    Some(i as i64),
+                )));
+            }
+        }
+    }
+    Ok(Response::new(match f.invoke(&args) {
+        Ok(v) => pb::call_function::Response {
+            result: encode(&v, &f.returns),
+            error: None,
+        },
+        Err(e) => error(e.text, e.argument),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::framework::{Type, Value};
+
+    fn call(svc: &ProviderService, name: &str, args: &[&str]) -> pb::call_function::Response {
+        call_function(
+            svc,
+            pb::call_function::Request {
+                name: name.into(),
+                arguments: args
+                    .iter()
+                    .map(|a| encode(&Value::string(*a), &Type::String).expect("encodes"))
+                    .collect(),
+            },
+        )
+        .expect("answers")
+        .into_inner()
+    }
+
+    #[test]
+    fn both_functions_are_announced_and_answer() {
+        let svc = ProviderService::new();
+        let fs = get_functions(&svc).expect("answers").into_inner().functions;
+        assert_eq!(fs.len(), 2);
+        assert_eq!(fs["membership_id"].parameters.len(), 2);
+        let joined = call(&svc, "membership_id", &["abc", "4"]);
+        assert_eq!(
+            decode(joined.result.as_ref(), &Type::String),
+            Ok(Value::string("abc/4"))
+        );
+        let f = &svc.catalog().functions["parse_membership_id"];
+        let parsed = call(&svc, "parse_membership_id", &["abc/4"]);
+        let v = decode(parsed.result.as_ref(), &f.returns).expect("an object");
+        assert_eq!(v.attr("department_id"), &Value::string("4"));
+        let bad = call(&svc, "parse_membership_id", &["abc"]);
+        let e = bad.error.expect("an error");
+        assert_eq!(e.function_argument, Some(0));
+        assert!(bad.result.is_none());
+    }
+
+    #[test]
+    fn an_unknown_function_is_not_found() {
+        let svc = ProviderService::new();
+        let err = call_function(
+            &svc,
+            pb::call_function::Request {
+                name: "nothing".into(),
+                arguments: Vec::new(),
+            },
+        )
+        .expect_err("unknown");
+        assert_eq!(err.code(), tonic::Code::NotFound);
+    }
+}
