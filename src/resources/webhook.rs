@@ -115,10 +115,11 @@ crate::model! {
             .description("The user name of `basic` authentication."),
         basic_password: Option<Secret> = optional()
             .sensitive()
+            .write_only()
             .description(
-                "The password of `basic` authentication. Sensitive; Halo does not show \
-                 it again, so a change made in Halo is not detected (null after an \
-                 import): change `basic_password_version` to send it again.",
+                "The password of `basic` authentication: write-only (Terraform 1.11+), \
+                 sent to Halo and never stored in plan or state. It is sent on create \
+                 and whenever `basic_password_version` changes.",
             ),
         basic_password_version: Option<i64> = optional().description(
             "Any number: changing it sends `basic_password` (and \
@@ -263,7 +264,14 @@ impl WebhookModel {
                 "authentication_type",
             )?),
             basic_username: or_cleared(&self.basic_username),
-            basic_password: resend(&self.basic_password, prior.map(|p| &p.basic_password)),
+            // Write-only: never in prior state, so sent on create and on a new version.
+            basic_password: match prior {
+                None => self.basic_password.clone(),
+                Some(p) => self
+                    .basic_password
+                    .clone()
+                    .filter(|_| p.basic_password_version != self.basic_password_version),
+            },
             authentication_header: resend(
                 &self.authentication_header,
                 prior.map(|p| &p.authentication_header),

@@ -190,6 +190,17 @@ fn the_password_is_sent_once_never_shown_and_resent_on_a_new_version() {
     );
     wd.assert_plan_clean();
     assert!(!wd.plan_text().contains(secret));
+    let state = wd.show_json().to_string();
+    assert!(
+        !state.contains(secret),
+        "the write-only password reached the state"
+    );
+    assert!(
+        !std::fs::read_to_string(wd.path.join("terraform.tfstate"))
+            .unwrap_or_default()
+            .contains(secret),
+        "the write-only password is in terraform.tfstate"
+    );
 
     // Another user name: the password is not sent again.
     env.sim.clear_journal();
