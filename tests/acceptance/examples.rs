@@ -2,43 +2,8 @@
 //! (the Cork integration guide as HCL) and `examples/multi-tenant`. Each applies,
 //! plans clean, and destroys back to Halo's seed data.
 
-use std::path::Path;
-
-use crate::support::{Kind, TestEnv, Workdir};
+use crate::support::{use_example, Kind, TestEnv};
 use serde_json::{json, Value};
-
-/// Copies every `.tf` file of an example into the workdir, unchanged but for the
-/// path of the modules it calls (copied beside it, see `Workdir::use_module`).
-fn use_example(wd: &Workdir, name: &str) {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("examples")
-        .join(name);
-    let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("read {}: {e}", dir.display()));
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.extension().is_some_and(|e| e == "tf") {
-            let text = std::fs::read_to_string(&path).expect("read example file");
-            wd.write_file(
-                &entry.file_name().to_string_lossy(),
-                &text.replace("\"../../modules/", "\"./modules/"),
-            );
-        }
-    }
-    let mut modules = Vec::new();
-    for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
-        let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
-        for part in text.split("\"../../modules/").skip(1) {
-            if let Some(module) = part.split('"').next() {
-                modules.push(module.to_string());
-            }
-        }
-    }
-    modules.sort();
-    modules.dedup();
-    for module in modules {
-        wd.use_module(&module);
-    }
-}
 
 fn one_named(env: &TestEnv, kind: Kind, name: &str) -> Value {
     env.sim_one_named(kind, name)

@@ -77,21 +77,20 @@ fn smoke_organisation_applies_plans_clean_imports_and_destroys() {
 fn smoke_cork_example_applies_plans_clean_imports_and_destroys() {
     let env = TestEnv::new();
     let wd = env.workdir();
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/cork");
-    for entry in std::fs::read_dir(&dir).expect("examples/cork").flatten() {
-        let path = entry.path();
-        if path.extension().is_some_and(|e| e == "tf") {
-            let text = std::fs::read_to_string(&path).expect("read example file");
-            wd.write_file(&entry.file_name().to_string_lossy(), &text);
-        }
-    }
+    crate::support::use_example(&wd, "cork");
     wd.apply();
     wd.assert_plan_clean();
 
     // Forget the role and its membership, import them back by id, plan clean.
-    let role = wd.resource("halopsa_role.cork");
-    let membership = wd.resource("halopsa_role_department.cork");
-    for addr in ["halopsa_role_department.cork", "halopsa_role.cork"] {
+    let role_addr = "module.cork.halopsa_role.this";
+    let membership_addr = wd
+        .resource_addresses()
+        .into_iter()
+        .find(|a| a.starts_with("module.cork.halopsa_role_department.this"))
+        .expect("the role's membership");
+    let role = wd.resource(role_addr);
+    let membership = wd.resource(&membership_addr);
+    for addr in [membership_addr.as_str(), role_addr] {
         wd.run_ok(&["state", "rm", "-no-color", addr]);
     }
     let role_id = role["id"].as_str().expect("a role id").to_string();
@@ -101,10 +100,10 @@ fn smoke_cork_example_applies_plans_clean_imports_and_destroys() {
             .as_str()
             .expect("a department id")
     );
-    wd.import("halopsa_role.cork", &role_id);
-    wd.import("halopsa_role_department.cork", &membership_id);
-    assert_eq!(wd.resource("halopsa_role.cork"), role);
-    assert_eq!(wd.resource("halopsa_role_department.cork"), membership);
+    wd.import(role_addr, &role_id);
+    wd.import(&membership_addr, &membership_id);
+    assert_eq!(wd.resource(role_addr), role);
+    assert_eq!(wd.resource(&membership_addr), membership);
     wd.assert_plan_clean();
 
     wd.destroy();

@@ -337,7 +337,9 @@ impl Workdir {
                 write(&to.join(entry.file_name()), &text);
             }
         }
-        self.run_ok(&["init", "-backend=false", "-input=false", "-no-color"]);
+        // `get` installs modules only: `init` would also look the provider up in the
+        // registry, which older Terraform does even under dev_overrides.
+        self.run_ok(&["get", "-no-color"]);
     }
 
     /// Run `terraform ARGS` here and return what it did, whatever the exit code.
@@ -684,4 +686,37 @@ fn path_string(path: &Path) -> String {
 fn write(path: &Path, contents: &str) {
     std::fs::write(path, contents)
         .unwrap_or_else(|e| panic!("could not write {}: {e}", path.display()));
+}
+
+/// Copies every `.tf` file of an example into the workdir, unchanged but for the
+/// path of the modules it calls (copied beside it, see `Workdir::use_module`).
+pub fn use_example(wd: &Workdir, name: &str) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("examples")
+        .join(name);
+    let entries = std::fs::read_dir(&dir).unwrap_or_else(|e| panic!("read {}: {e}", dir.display()));
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.extension().is_some_and(|e| e == "tf") {
+            let text = std::fs::read_to_string(&path).expect("read example file");
+            wd.write_file(
+                &entry.file_name().to_string_lossy(),
+                &text.replace("\"../../modules/", "\"./modules/"),
+            );
+        }
+    }
+    let mut modules = Vec::new();
+    for entry in std::fs::read_dir(&dir).into_iter().flatten().flatten() {
+        let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
+        for part in text.split("\"../../modules/").skip(1) {
+            if let Some(module) = part.split('"').next() {
+                modules.push(module.to_string());
+            }
+        }
+    }
+    modules.sort();
+    modules.dedup();
+    for module in modules {
+        wd.use_module(&module);
+    }
 }
