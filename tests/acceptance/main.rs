@@ -24,6 +24,7 @@ mod import_tenant;
 
 // The provider as a whole.
 mod bad_input;
+mod batch_creates;
 mod doctor;
 mod examples;
 mod harness_smoke;
@@ -33,3 +34,5 @@ mod real_tenant;
 mod release_package;
 mod reliability;
 mod schema;
+mod shared_budget;
+mod soak;
