@@ -41,7 +41,7 @@ impl RateLimiter {
         let requests = usize::try_from(limit.requests.max(1)).unwrap_or(usize::MAX);
         RateLimiter {
             limit: requests,
-            per: limit.per,
+            per: limit.per + margin(limit.per),
             log: Mutex::new(VecDeque::with_capacity(requests.min(4096))),
             file: None,
         }
@@ -133,6 +133,14 @@ impl RateLimiter {
             log.front().map(|&oldest| oldest + self.per).or(Some(now))
         }
     }
+}
+
+/// Halo counts a request when it arrives, the limiter when it starts: a
+/// request that took longer to arrive than the one a window later would let
+/// Halo see `limit + 1` in its window. The limiter's window is this much
+/// longer (1/20 of the window, at most 1 s).
+fn margin(per: Duration) -> Duration {
+    (per / 20).min(Duration::from_secs(1))
 }
 
 /// The shared log: request start times as Unix milliseconds, 8 bytes each
