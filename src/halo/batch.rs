@@ -92,16 +92,16 @@ fn batch_name(body: &Value) -> Option<String> {
         .map(str::to_owned)
 }
 
-enum Joined {
+enum Join {
     /// The batch was opened by this create: send it.
     Opened(oneshot::Receiver<Outcome>),
-    Joined(oneshot::Receiver<Outcome>),
+    Member(oneshot::Receiver<Outcome>),
     /// Go alone (a member has the same name, or the batch is full).
     Alone,
 }
 
 impl Batcher {
-    fn join(&self, path: &'static str, body: Value) -> Joined {
+    fn join(&self, path: &'static str, body: Value) -> Join {
         let name = batch_name(&body);
         let (tx, rx) = oneshot::channel();
         let member = Member { body, reply: tx };
@@ -111,12 +111,12 @@ impl Batcher {
                 if g.members.len() >= MAX_BATCH
                     || name.as_ref().is_some_and(|n| g.names.contains(n))
                 {
-                    return Joined::Alone;
+                    return Join::Alone;
                 }
                 g.names.extend(name);
                 g.members.push(member);
                 g.last_join = Instant::now();
-                Joined::Joined(rx)
+                Join::Member(rx)
             }
             None => {
                 open.insert(
@@ -127,7 +127,7 @@ impl Batcher {
                         last_join: Instant::now(),
                     },
                 );
-                Joined::Opened(rx)
+                Join::Opened(rx)
             }
         }
     }
@@ -202,9 +202,9 @@ impl HaloClient {
             HaloError::InvalidArgument(format!("cannot encode the {} as JSON: {e}", T::KIND))
         })?;
         let rx = match self.batcher().join(T::PATH, body) {
-            Joined::Alone => return Ok(Outcome::Alone { unknown: false }),
-            Joined::Joined(rx) => rx,
-            Joined::Opened(rx) => {
+            Join::Alone => return Ok(Outcome::Alone { unknown: false }),
+            Join::Member(rx) => rx,
+            Join::Opened(rx) => {
                 let client = self.clone();
                 tokio::spawn(async move { client.send_batch::<T>().await });
                 rx
@@ -424,24 +424,24 @@ mod tests {
         let b = Batcher::default();
         assert!(matches!(
             b.join("Organisation", json!({"name": "A"})),
-            Joined::Opened(_)
+            Join::Opened(_)
         ));
         assert!(matches!(
             b.join("Organisation", json!({"name": "B"})),
-            Joined::Joined(_)
+            Join::Member(_)
         ));
         assert!(matches!(
             b.join("Organisation", json!({"name": "A"})),
-            Joined::Alone
+            Join::Alone
         ));
         assert!(matches!(
             b.join("Team", json!({"name": "A"})),
-            Joined::Opened(_)
+            Join::Opened(_)
         ));
         assert_eq!(b.close("Organisation").len(), 2);
         assert!(matches!(
             b.join("Organisation", json!({"name": "A"})),
-            Joined::Opened(_)
+            Join::Opened(_)
         ));
     }
 }
