@@ -15,9 +15,12 @@
 //!   which the batch fetched once for all its members;
 //! - an answer lost after it was sent (timeout, broken connection, 502/503/504):
 //!   the fresh list too; a member not in it was not created;
-//! - a batch of one, a batch Halo refused (400 and any other error answer), or a
-//!   member found nowhere: the create goes alone through the one-object path,
-//!   so an error names the right resource and nothing is created twice.
+//! - a member the lost batch surely did not create joins the next batch (at
+//!   most [`MAX_BATCH_ROUNDS`] batches in all);
+//! - a batch of one, a batch Halo refused (400 and any other error answer), or
+//!   an outcome still unknown: the create goes alone through the one-object
+//!   path (which looks before it sends when the outcome is unknown), so an
+//!   error names the right resource and nothing is created twice.
 //!
 //! Two creates whose objects have the same name never share a batch (the
 //! second goes alone), so matching by name is never ambiguous.
@@ -38,6 +41,8 @@ use super::models::HaloObject;
 
 /// The most objects one batch holds.
 pub(super) const MAX_BATCH: usize = 100;
+/// How many batches one create joins (after a lost answer) before it goes alone.
+pub(super) const MAX_BATCH_ROUNDS: u32 = 3;
 /// A batch stops gathering after this many windows, however busy.
 pub(super) const MAX_GATHER_WINDOWS: u32 = 4;
 
@@ -62,7 +67,12 @@ pub(super) enum Outcome {
 #[derive(Debug)]
 pub(super) enum Settled<T> {
     Created(T),
-    Alone { unknown: bool },
+    /// Surely not created by the batch (its answer was lost and the fresh
+    /// list does not hold it): it may join another batch.
+    Again,
+    Alone {
+        unknown: bool,
+    },
 }
 
 /// One create waiting in a batch.
@@ -179,7 +189,7 @@ pub(super) fn settle<T: HaloObject>(outcome: Outcome, same: &impl Fn(&T) -> bool
         Some(listed) => match listed.iter().filter_map(decode).find(|o| same(o)) {
             Some(obj) => Settled::Created(obj),
             // Not answered, not listed: the batch did not create it.
-            None => Settled::Alone { unknown: false },
+            None => Settled::Again,
         },
         None => Settled::Alone { unknown: true },
     }
@@ -368,7 +378,7 @@ mod tests {
     fn id_of(s: Settled<Organisation>) -> Option<i64> {
         match s {
             Settled::Created(o) => o.id,
-            Settled::Alone { .. } => None,
+            Settled::Alone { .. } | Settled::Again => None,
         }
     }
 
@@ -411,7 +421,7 @@ mod tests {
         );
         assert!(matches!(
             settle(batched(one.clone(), 2, 3, Some(listed)), &named("C")),
-            Settled::Alone { unknown: false }
+            Settled::Again
         ));
         assert!(matches!(
             settle(batched(one, 2, 3, None), &named("C")),

@@ -393,9 +393,15 @@ impl HaloClient {
         self.writing::<T, _>(async {
             let mut unknown = false;
             if self.inner.batch_creates && obj.id().is_none() {
-                match batch::settle(self.batched(obj).await?, &same) {
-                    Settled::Created(created) => return Ok(created),
-                    Settled::Alone { unknown: u } => unknown = u,
+                for _ in 0..batch::MAX_BATCH_ROUNDS {
+                    match batch::settle(self.batched(obj).await?, &same) {
+                        Settled::Created(created) => return Ok(created),
+                        Settled::Again => continue,
+                        Settled::Alone { unknown: u } => {
+                            unknown = u;
+                            break;
+                        }
+                    }
                 }
             }
             self.create_once(obj, same, unknown).await

@@ -29,8 +29,10 @@ fn mixed(n: usize) -> String {
     let k = n / 6;
     format!(
         r#"
+# halo-sim has no rate limit here: the soak is about faults, not pacing.
 provider "halopsa" {{
-  max_retries = 8
+  max_retries         = 8
+  rate_limit_requests = 100000
 }}
 
 resource "halopsa_organisation" "o" {{
