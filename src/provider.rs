@@ -7,7 +7,7 @@ use crate::data_sources;
 use crate::framework::{
     AnyDataSource, AnyResource, AttrPath, Diagnostic, Diagnostics, Schema, Validator,
 };
-use crate::halo::{ClientConfig, HaloClient, RateLimit, Secret};
+use crate::halo::{default_budget_dir, ClientConfig, HaloClient, RateLimit, Secret};
 use crate::resources;
 
 /// The provider's type name: resources are `halopsa_*`.
@@ -60,6 +60,11 @@ crate::model! {
         rate_limit_window_seconds: Option<i64> = optional().validate(Validator::AtLeast(1))
             .description("The rolling window of the client-side rate limit, in seconds. Default 300. \
              Environment variable: `HALOPSA_RATE_LIMIT_WINDOW_SECONDS`."),
+        batch_creates: Option<bool> = optional()
+            .description("Whether creates of one kind that Terraform runs at the same time go to Halo as one \
+             array request (fewer requests against Halo's rate limit). Each object is still matched to its \
+             resource, and a batch Halo refuses is sent again one object at a time so that the error names \
+             the resource. Default true. Environment variable: `HALOPSA_BATCH_CREATES`."),
     }
 }
 
@@ -95,6 +100,30 @@ fn number_setting<T: std::str::FromStr + TryFrom<i64>>(
                 AttrPath::root(attr),
                 format!("Invalid {env}"),
                 format!("{env} must be a whole number for {attr}, got {raw:?}."),
+            );
+            None
+        }
+    }
+}
+
+fn bool_setting(
+    value: Option<bool>,
+    attr: &str,
+    env: &str,
+    diags: &mut Diagnostics,
+) -> Option<bool> {
+    if value.is_some() {
+        return value;
+    }
+    let raw = std::env::var(env).ok().filter(|v| !v.trim().is_empty())?;
+    match raw.trim().to_ascii_lowercase().as_str() {
+        "true" | "1" => Some(true),
+        "false" | "0" => Some(false),
+        _ => {
+            diags.attribute_error(
+                AttrPath::root(attr),
+                format!("Invalid {env}"),
+                format!("{env} must be true or false for {attr}, got {raw:?}."),
             );
             None
         }
@@ -197,6 +226,12 @@ impl ProviderConfig {
             "HALOPSA_RATE_LIMIT_WINDOW_SECONDS",
             &mut diags,
         );
+        let batch_creates = bool_setting(
+            self.batch_creates,
+            "batch_creates",
+            "HALOPSA_BATCH_CREATES",
+            &mut diags,
+        );
         let (Some(url), Some(client_id), Some(secret)) = (url, client_id, secret) else {
             return Err(diags);
         };
@@ -220,6 +255,12 @@ impl ProviderConfig {
             requests: limit.unwrap_or(default.requests).max(1),
             per: window.map_or(default.per, |w| Duration::from_secs(w.max(1))),
         };
+        if let Some(batch) = batch_creates {
+            config.batch_creates = batch;
+        }
+        // One request budget per instance and client id for every provider
+        // process on the machine (src/halo/ratelimit.rs).
+        config.budget_dir = Some(default_budget_dir());
         if let Err(e) = config.validate() {
             return Err(Diagnostic::error("Invalid provider configuration", e).into());
         }

@@ -216,6 +216,7 @@ async fn save(
     body: Bytes,
 ) -> Result<Response, ApiError> {
     let kind = writable_kind(&entity)?;
+    let first_only = shared.settings().answer_first_only;
     let Value::Array(elements) = parse_json(&body)? else {
         return Err(ApiError::BadRequest(
             "the request body must be a JSON array of objects".into(),
@@ -238,6 +239,9 @@ async fn save(
         .map(|s| store.render(kind, &s.answer, true))
         .collect();
     drop(store);
+    if first_only {
+        answers.truncate(1);
+    }
     let answer = match answers.len() {
         1 => answers.remove(0),
         _ => Value::Array(answers),

@@ -83,6 +83,7 @@ struct ConfigChange {
     latency_ms: Option<u64>,
     token_ttl_secs: Option<u64>,
     page_cap: Option<usize>,
+    answer_first_only: Option<bool>,
     #[serde(default, deserialize_with = "present")]
     fault_rate: Option<Option<FaultRate>>,
 }
@@ -107,6 +108,7 @@ fn current_config(shared: &Shared) -> Value {
         "latency_ms": u64::try_from(settings.latency.as_millis()).unwrap_or(u64::MAX),
         "token_ttl_secs": settings.token_ttl.as_secs(),
         "page_cap": settings.page_cap,
+        "answer_first_only": settings.answer_first_only,
         "fault_rate": lock(&shared.random_faults).rate(),
     })
 }
@@ -142,6 +144,9 @@ async fn set_config(
     }
     if let Some(cap) = change.page_cap {
         shared.set_page_cap(cap);
+    }
+    if let Some(on) = change.answer_first_only {
+        shared.set_answer_first_only(on);
     }
     if let Some(rate) = change.fault_rate {
         shared.set_fault_rate(rate);

@@ -181,6 +181,12 @@ impl Sim {
         self.shared.set_page_cap(cap);
     }
 
+    /// When on, a `POST` of several elements saves them all but answers only
+    /// the first saved object (the answer shape for arrays is not known).
+    pub fn set_answer_first_only(&self, on: bool) {
+        self.shared.set_answer_first_only(on);
+    }
+
     /// Sets the delay added to every `/api` and `/auth` request.
     pub fn set_latency(&self, latency: Duration) {
         self.shared.set_latency(latency);

@@ -45,6 +45,7 @@ CONTROL ENDPOINTS (no auth, not journaled):
     GET    /__config                   current settings; POST changes them:
                                        {\"rate_limit\": {\"requests\": N, \"window_secs\": S} | null,
                                         \"latency_ms\": N, \"token_ttl_secs\": N, \"page_cap\": N,
+                                        \"answer_first_only\": B,
                                         \"fault_rate\": {\"seed\": N, \"status_503\": P,
                                           \"status_429\": P, \"drop_creates\": P} | null}
     POST   /__objects/{kind}           insert an object out of band

@@ -32,6 +32,9 @@ pub(crate) struct Settings {
     pub token_ttl: Duration,
     /// The most objects one list answer holds.
     pub page_cap: usize,
+    /// Answer a `POST` of several elements with only the first saved object
+    /// (all are saved), as a Halo that answers one object per POST would.
+    pub answer_first_only: bool,
 }
 
 #[derive(Debug)]
@@ -73,6 +76,7 @@ impl Shared {
                 latency: opts.latency,
                 token_ttl: opts.token_ttl,
                 page_cap: opts.page_cap.max(1),
+                answer_first_only: false,
             }),
         })
     }
@@ -113,6 +117,10 @@ impl Shared {
 
     pub fn set_page_cap(&self, cap: usize) {
         lock(&self.settings).page_cap = cap.max(1);
+    }
+
+    pub fn set_answer_first_only(&self, on: bool) {
+        lock(&self.settings).answer_first_only = on;
     }
 
     pub fn set_latency(&self, latency: Duration) {

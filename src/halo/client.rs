@@ -14,6 +14,7 @@ use url::Url;
 
 use super::auth::{elapsed_ms, join_segments, Auth};
 use super::backoff::{self, parse_retry_after, Backoff};
+use super::batch::{self, Batcher, Settled};
 use super::config::ClientConfig;
 use super::config::Secret;
 use super::error::{describe_reqwest, halo_message, Failure, HaloError};
@@ -43,6 +44,10 @@ struct Inner {
     limiter: RateLimiter,
     auth: Auth,
     snapshots: Snapshots,
+    /// Creates go in batches (`batch_creates`), gathered here.
+    batch_creates: bool,
+    batcher: Batcher,
+    batch_window: std::time::Duration,
 }
 
 impl fmt::Debug for HaloClient {
@@ -64,7 +69,7 @@ pub(super) struct Call<'a> {
 }
 
 impl Call<'_> {
-    fn path(&self) -> &str {
+    pub(super) fn path(&self) -> &str {
         self.url.path()
     }
 }
@@ -179,6 +184,14 @@ impl HaloClient {
                 ))
             })?;
         let auth = Auth::new(&config, base.clone());
+        let limiter = match &config.budget_dir {
+            Some(dir) => RateLimiter::shared(
+                config.rate_limit,
+                dir,
+                &format!("{}\n{}", base.as_str(), config.client_id),
+            ),
+            None => RateLimiter::new(config.rate_limit),
+        };
         Ok(HaloClient {
             inner: Arc::new(Inner {
                 http,
@@ -193,9 +206,12 @@ impl HaloClient {
                     cap: config.rate_limit_backoff_cap,
                 },
                 page_size: config.page_size,
-                limiter: RateLimiter::new(config.rate_limit),
+                limiter,
                 auth,
                 snapshots: Snapshots::default(),
+                batch_creates: config.batch_creates,
+                batcher: Batcher::default(),
+                batch_window: config.batch_window,
             }),
             cancel: CancellationToken::new(),
         })
@@ -389,8 +405,37 @@ impl HaloClient {
     /// the objects are listed afresh and the one for which `same` holds
     /// (compare the natural key, e.g. the name) is returned; only when
     /// there is none is the create sent again (counting as a retry).
+    ///
+    /// With `batch_creates`, creates of one kind made at the same time go as
+    /// one array POST (`src/halo/batch.rs`); what the batch did not surely
+    /// create goes on alone by the path above.
     pub async fn create<T: HaloObject>(&self, obj: &T, same: impl Fn(&T) -> bool) -> Result<T> {
-        self.writing::<T, _>(self.create_once(obj, same)).await
+        self.writing::<T, _>(async {
+            let mut unknown = false;
+            if self.inner.batch_creates && obj.id().is_none() {
+                for _ in 0..batch::MAX_BATCH_ROUNDS {
+                    match batch::settle(self.batched(obj).await?, &same) {
+                        Settled::Created(created) => return Ok(created),
+                        Settled::Again => continue,
+                        Settled::Alone { unknown: u } => {
+                            unknown = u;
+                            break;
+                        }
+                    }
+                }
+            }
+            self.create_once(obj, same, unknown).await
+        })
+        .await
+    }
+
+    /// The batches being gathered.
+    pub(super) fn batcher(&self) -> &Batcher {
+        &self.inner.batcher
+    }
+
+    pub(super) fn batch_window(&self) -> std::time::Duration {
+        self.inner.batch_window
     }
 
     /// Runs a write of kind `T`, dropping the kind's snapshot before and after it
@@ -402,7 +447,14 @@ impl HaloClient {
         result
     }
 
-    async fn create_once<T: HaloObject>(&self, obj: &T, same: impl Fn(&T) -> bool) -> Result<T> {
+    /// The one-object create. `unknown`: an earlier attempt (a batch) may have
+    /// created it, so look for it before the first POST.
+    async fn create_once<T: HaloObject>(
+        &self,
+        obj: &T,
+        same: impl Fn(&T) -> bool,
+        unknown: bool,
+    ) -> Result<T> {
         if let Some(id) = obj.id() {
             return Err(HaloError::InvalidArgument(format!(
                 "cannot create the {} {id}: it already has an id (update it instead)",
@@ -418,8 +470,12 @@ impl HaloClient {
         let reauthed = AtomicBool::new(false);
         // Set when the last attempt may have created the object: the next one
         // looks for it before sending the create again.
-        let unknown = AtomicBool::new(false);
-        let last = std::sync::Mutex::new(String::new());
+        let unknown = AtomicBool::new(unknown);
+        let last = std::sync::Mutex::new(if unknown.load(Ordering::Relaxed) {
+            "the batch create's answer was lost".to_owned()
+        } else {
+            String::new()
+        });
         let same = &same;
         let tried = self
             .retrying(call.method.as_str(), call.path(), |attempt| {
@@ -592,7 +648,7 @@ impl HaloClient {
     /// from 1) until it succeeds, fails for good, or has been retried
     /// `max_retries` times, waiting the backoff (or Halo's `Retry-After`) between
     /// attempts. `method` and `path` name the work in logs and in the final error.
-    async fn retrying<T, Fut>(
+    pub(super) async fn retrying<T, Fut>(
         &self,
         method: &str,
         path: &str,
@@ -638,7 +694,7 @@ impl HaloClient {
 
     /// One attempt: token, limiter, send. A 401 fetches a new token and
     /// repeats the request once per call (`reauthed`), never more.
-    async fn attempt(
+    pub(super) async fn attempt(
         &self,
         call: &Call<'_>,
         attempt: u32,

@@ -103,6 +103,8 @@ pub const DEFAULT_RATE_LIMIT_BACKOFF_BASE: Duration = Duration::from_secs(5);
 pub const DEFAULT_RATE_LIMIT_BACKOFF_CAP: Duration = Duration::from_secs(60);
 /// Objects asked for per list page; Halo serves at most 100 (docs/halo-api.md, "Pages").
 pub const DEFAULT_PAGE_SIZE: usize = 100;
+/// How long the first create of a batch waits for others of its kind to join.
+pub const DEFAULT_BATCH_WINDOW: Duration = Duration::from_millis(5);
 
 /// Everything the Halo client needs. Build it with [`ClientConfig::new`] and
 /// adjust the public fields.
@@ -132,12 +134,23 @@ pub struct ClientConfig {
     pub rate_limit_backoff_cap: Duration,
     /// Objects asked for per list page (`page_size`).
     pub page_size: usize,
+    /// Creates of one kind made at the same time go as one array `POST`
+    /// (`src/halo/batch.rs`).
+    pub batch_creates: bool,
+    /// How long a batch gathers creates before it is sent (it waits a little
+    /// longer while more keep arriving).
+    pub batch_window: Duration,
+    /// Where the request budget shared with other processes is kept
+    /// ([`super::ratelimit::default_budget_dir`] for the provider); `None`
+    /// paces this process alone.
+    pub budget_dir: Option<std::path::PathBuf>,
 }
 
 impl ClientConfig {
     /// A configuration with the defaults: scope `all`, timeout 30 s, 5
     /// retries, 300 requests per 300 s, backoff 500 ms doubling up to 30 s
-    /// (after a 429: 5 s doubling up to 60 s), pages of 100.
+    /// (after a 429: 5 s doubling up to 60 s), pages of 100, batch creates on
+    /// (5 ms window), and a budget of this process alone.
     pub fn new(url: Url, client_id: impl Into<String>, client_secret: impl Into<Secret>) -> Self {
         ClientConfig {
             url,
@@ -154,6 +167,9 @@ impl ClientConfig {
             rate_limit_backoff_base: DEFAULT_RATE_LIMIT_BACKOFF_BASE,
             rate_limit_backoff_cap: DEFAULT_RATE_LIMIT_BACKOFF_CAP,
             page_size: DEFAULT_PAGE_SIZE,
+            batch_creates: true,
+            batch_window: DEFAULT_BATCH_WINDOW,
+            budget_dir: None,
         }
     }
 

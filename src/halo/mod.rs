@@ -7,6 +7,7 @@
 
 mod auth;
 mod backoff;
+mod batch;
 mod client;
 mod config;
 mod error;
@@ -22,7 +23,7 @@ pub use backoff::{Backoff, MAX_RETRY_AFTER};
 pub use client::{HaloClient, Result};
 pub use config::{
     check_url, ClientConfig, RateLimit, Secret, DEFAULT_BACKOFF_BASE, DEFAULT_BACKOFF_CAP,
-    DEFAULT_MAX_RETRIES, DEFAULT_PAGE_SIZE, DEFAULT_RATE_LIMIT_BACKOFF_BASE,
+    DEFAULT_BATCH_WINDOW, DEFAULT_MAX_RETRIES, DEFAULT_PAGE_SIZE, DEFAULT_RATE_LIMIT_BACKOFF_BASE,
     DEFAULT_RATE_LIMIT_BACKOFF_CAP, DEFAULT_SCOPE, DEFAULT_TIMEOUT,
 };
 pub use error::HaloError;
@@ -30,4 +31,4 @@ pub use models::{
     Agent, Application, Claim, Client, Department, DepartmentMembership, HaloObject, Organisation,
     Role, RoleRef, Scope, Team, Webhook, WebhookEvent, Workday,
 };
-pub use ratelimit::RateLimiter;
+pub use ratelimit::{default_budget_dir, RateLimiter};

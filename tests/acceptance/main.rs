@@ -29,6 +29,7 @@ mod integration_module;
 
 // The provider as a whole.
 mod bad_input;
+mod batch_creates;
 mod doctor;
 mod examples;
 mod harness_smoke;
@@ -38,6 +39,8 @@ mod real_tenant;
 mod release_package;
 mod reliability;
 mod schema;
+mod shared_budget;
+mod soak;
 
 // Newer Terraform features and the versions tested.
 mod ephemeral;

@@ -1,0 +1,457 @@
+//! Batch creates: creates of one kind made at the same time (Terraform runs
+//! up to `-parallelism` of them at once) go to Halo as one array `POST`.
+//!
+//! The first create of a kind opens a batch and a task that sends it after
+//! the gathering window ([`super::ClientConfig::batch_window`], longer while
+//! creates keep arriving, never past [`MAX_GATHER_WINDOWS`] windows or
+//! [`MAX_BATCH`] objects). Each create then waits for its [`Outcome`] and
+//! settles it with its own `same` ([`settle`]):
+//!
+//! - an answer holding every object sent: the object at the create's position
+//!   (or, should Halo have reordered them, the one `same` picks);
+//! - an answer holding fewer (docs/halo-api.md: the answer to a one-element
+//!   array is one object; for longer arrays it is assumed): the object `same`
+//!   picks from the answer, else from a fresh list of the kind (every page),
+//!   which the batch fetched once for all its members;
+//! - an answer lost after it was sent (timeout, broken connection, 502/503/504):
+//!   the fresh list too; a member not in it was not created;
+//! - a member the lost batch surely did not create joins the next batch (at
+//!   most [`MAX_BATCH_ROUNDS`] batches in all);
+//! - a batch of one, a batch Halo refused (400 and any other error answer), or
+//!   an outcome still unknown: the create goes alone through the one-object
+//!   path (which looks before it sends when the outcome is unknown), so an
+//!   error names the right resource and nothing is created twice.
+//!
+//! Two creates whose objects have the same name never share a batch (the
+//! second goes alone), so matching by name is never ambiguous.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+
+use reqwest::Method;
+use serde_json::Value;
+use tokio::sync::oneshot;
+use tokio::time::Instant;
+
+use super::client::{Call, HaloClient};
+use super::error::{Failure, HaloError};
+use super::models::HaloObject;
+
+/// The most objects one batch holds.
+pub(super) const MAX_BATCH: usize = 100;
+/// How many batches one create joins (after a lost answer) before it goes alone.
+pub(super) const MAX_BATCH_ROUNDS: u32 = 3;
+/// A batch stops gathering after this many windows, however busy.
+pub(super) const MAX_GATHER_WINDOWS: u32 = 4;
+
+/// How a batch ended, for one of its members.
+#[derive(Debug, Clone)]
+pub(super) enum Outcome {
+    /// Create it on its own. `unknown`: the batch may have created it, so look
+    /// for it before sending.
+    Alone { unknown: bool },
+    /// Halo answered the batch (or lost the answer, then `answered` is empty).
+    Batched {
+        answered: Arc<Vec<Value>>,
+        position: usize,
+        sent: usize,
+        /// The kind's fresh list, fetched when the answer did not hold every
+        /// object sent; `None` when that list could not be read.
+        listed: Option<Arc<Vec<Value>>>,
+    },
+}
+
+/// What a member makes of its outcome.
+#[derive(Debug)]
+pub(super) enum Settled<T> {
+    Created(T),
+    /// Surely not created by the batch (its answer was lost and the fresh
+    /// list does not hold it): it may join another batch.
+    Again,
+    Alone {
+        unknown: bool,
+    },
+}
+
+/// One create waiting in a batch.
+struct Member {
+    body: Value,
+    reply: oneshot::Sender<Outcome>,
+}
+
+/// A batch still gathering.
+struct Gathering {
+    members: Vec<Member>,
+    names: HashSet<String>,
+    last_join: Instant,
+}
+
+/// The batches being gathered, one per kind (by path).
+#[derive(Default)]
+pub(super) struct Batcher {
+    open: Mutex<HashMap<&'static str, Gathering>>,
+}
+
+/// The name two creates must not share within one batch.
+fn batch_name(body: &Value) -> Option<String> {
+    ["name", "displayName"]
+        .iter()
+        .find_map(|key| body.get(key).and_then(Value::as_str))
+        .map(str::to_owned)
+}
+
+enum Join {
+    /// The batch was opened by this create: send it.
+    Opened(oneshot::Receiver<Outcome>),
+    Member(oneshot::Receiver<Outcome>),
+    /// Go alone (a member has the same name, or the batch is full).
+    Alone,
+}
+
+impl Batcher {
+    fn join(&self, path: &'static str, body: Value) -> Join {
+        let name = batch_name(&body);
+        let (tx, rx) = oneshot::channel();
+        let member = Member { body, reply: tx };
+        let mut open = self.open.lock().unwrap_or_else(PoisonError::into_inner);
+        match open.get_mut(path) {
+            Some(g) => {
+                if g.members.len() >= MAX_BATCH
+                    || name.as_ref().is_some_and(|n| g.names.contains(n))
+                {
+                    return Join::Alone;
+                }
+                g.names.extend(name);
+                g.members.push(member);
+                g.last_join = Instant::now();
+                Join::Member(rx)
+            }
+            None => {
+                open.insert(
+                    path,
+                    Gathering {
+                        members: vec![member],
+                        names: name.into_iter().collect(),
+                        last_join: Instant::now(),
+                    },
+                );
+                Join::Opened(rx)
+            }
+        }
+    }
+
+    /// Whether the batch of `path` should gather on: it is not full and a
+    /// create joined it within the last half window.
+    fn still_growing(&self, path: &'static str, window: Duration) -> bool {
+        let open = self.open.lock().unwrap_or_else(PoisonError::into_inner);
+        open.get(path)
+            .is_some_and(|g| g.members.len() < MAX_BATCH && g.last_join.elapsed() < window / 2)
+    }
+
+    fn close(&self, path: &'static str) -> Vec<Member> {
+        let mut open = self.open.lock().unwrap_or_else(PoisonError::into_inner);
+        open.remove(path).map(|g| g.members).unwrap_or_default()
+    }
+}
+
+/// One member's object from its batch's outcome; `same` is the member's own test.
+pub(super) fn settle<T: HaloObject>(outcome: Outcome, same: &impl Fn(&T) -> bool) -> Settled<T> {
+    let (answered, position, sent, listed) = match outcome {
+        Outcome::Alone { unknown } => return Settled::Alone { unknown },
+        Outcome::Batched {
+            answered,
+            position,
+            sent,
+            listed,
+        } => (answered, position, sent, listed),
+    };
+    let decode = |v: &Value| {
+        serde_json::from_value::<T>(v.clone())
+            .ok()
+            .filter(|o| o.id().is_some())
+    };
+    let at_position = answered.get(position).and_then(decode);
+    if let Some(obj) = at_position.as_ref().filter(|o| same(o)) {
+        return Settled::Created(obj.clone());
+    }
+    if let Some(obj) = answered.iter().filter_map(decode).find(|o| same(o)) {
+        return Settled::Created(obj);
+    }
+    if answered.len() == sent {
+        // A whole answer: its position is the create's, whatever Halo made of the name.
+        if let Some(obj) = at_position {
+            return Settled::Created(obj);
+        }
+    }
+    match listed {
+        Some(listed) => match listed.iter().filter_map(decode).find(|o| same(o)) {
+            Some(obj) => Settled::Created(obj),
+            // Not answered, not listed: the batch did not create it.
+            None => Settled::Again,
+        },
+        None => Settled::Alone { unknown: true },
+    }
+}
+
+/// The objects of a batch's answer: an array, or one object, or nothing.
+fn answered_objects(body: &str) -> Vec<Value> {
+    match serde_json::from_str::<Value>(body.trim()) {
+        Ok(Value::Array(items)) => items.into_iter().filter(Value::is_object).collect(),
+        Ok(obj @ Value::Object(_)) => vec![obj],
+        _ => Vec::new(),
+    }
+}
+
+impl HaloClient {
+    /// Puts `obj` in the kind's batch and waits for the batch's outcome;
+    /// `Outcome::Alone` when it must go alone.
+    pub(super) async fn batched<T: HaloObject>(&self, obj: &T) -> Result<Outcome, HaloError> {
+        let body = serde_json::to_value(obj).map_err(|e| {
+            HaloError::InvalidArgument(format!("cannot encode the {} as JSON: {e}", T::KIND))
+        })?;
+        let rx = match self.batcher().join(T::PATH, body) {
+            Join::Alone => return Ok(Outcome::Alone { unknown: false }),
+            Join::Member(rx) => rx,
+            Join::Opened(rx) => {
+                let client = self.clone();
+                tokio::spawn(async move { client.send_batch::<T>().await });
+                rx
+            }
+        };
+        tokio::select! {
+            biased;
+            _ = self.cancel_token().cancelled() => Err(HaloError::Cancelled),
+            // A sender dropped without an answer (the task died): assume the worst.
+            outcome = rx => Ok(outcome.unwrap_or(Outcome::Alone { unknown: true })),
+        }
+    }
+
+    /// The batch task: gathers, sends, answers every member.
+    async fn send_batch<T: HaloObject>(self) {
+        let window = self.batch_window();
+        let opened = Instant::now();
+        tokio::time::sleep(window).await;
+        let step = (window / 2).max(Duration::from_millis(1));
+        while opened.elapsed() < window * MAX_GATHER_WINDOWS
+            && self.batcher().still_growing(T::PATH, window)
+        {
+            tokio::time::sleep(step).await;
+        }
+        let members = self.batcher().close(T::PATH);
+        if members.len() < 2 {
+            for m in members {
+                let _ = m.reply.send(Outcome::Alone { unknown: false });
+            }
+            return;
+        }
+        let (bodies, replies): (Vec<Value>, Vec<_>) =
+            members.into_iter().map(|m| (m.body, m.reply)).unzip();
+        let sent = bodies.len();
+        let outcome = self.post_batch::<T>(bodies).await;
+        tracing::debug!(
+            kind = T::KIND,
+            sent,
+            answered = match &outcome {
+                Outcome::Batched { answered, .. } => answered.len(),
+                Outcome::Alone { .. } => 0,
+            },
+            "halo batch create"
+        );
+        for (position, reply) in replies.into_iter().enumerate() {
+            let mine = match &outcome {
+                Outcome::Batched {
+                    answered, listed, ..
+                } => Outcome::Batched {
+                    answered: Arc::clone(answered),
+                    position,
+                    sent,
+                    listed: listed.clone(),
+                },
+                alone @ Outcome::Alone { .. } => alone.clone(),
+            };
+            let _ = reply.send(mine);
+        }
+    }
+
+    /// `POST /api/X [objects]`, retried while Halo surely did not get it
+    /// (429, a refused connection); an answer lost after sending, or a short
+    /// answer, is followed by one fresh list of the kind.
+    async fn post_batch<T: HaloObject>(&self, bodies: Vec<Value>) -> Outcome {
+        let sent = bodies.len();
+        let (url, body) = match (
+            self.endpoint(&[T::PATH]),
+            serde_json::to_vec(&Value::Array(bodies)),
+        ) {
+            (Ok(url), Ok(body)) => (url, body),
+            _ => return Outcome::Alone { unknown: false },
+        };
+        let call = Call {
+            method: Method::POST,
+            url,
+            query: &[],
+            body: Some(body),
+        };
+        let reauthed = AtomicBool::new(false);
+        let unknown = AtomicBool::new(false);
+        let tried = self
+            .retrying(call.method.as_str(), call.path(), |attempt| {
+                let (call, reauthed, unknown) = (&call, &reauthed, &unknown);
+                async move {
+                    match self.attempt(call, attempt, reauthed).await {
+                        Err(Failure::Retry {
+                            sent: true, last, ..
+                        }) => {
+                            // Maybe saved: no blind resend; the list decides.
+                            unknown.store(true, Ordering::Relaxed);
+                            Err(Failure::Fatal(HaloError::GaveUp {
+                                method: "POST".into(),
+                                path: call.path().to_owned(),
+                                attempts: attempt,
+                                last,
+                            }))
+                        }
+                        other => other,
+                    }
+                }
+            })
+            .await;
+        let answered = match tried {
+            Ok(answer) => answered_objects(&answer.body),
+            Err(HaloError::Cancelled) => return Outcome::Alone { unknown: true },
+            Err(e) if unknown.load(Ordering::Relaxed) => {
+                tracing::debug!(kind = T::KIND, error = %e, "the batch create's answer was lost; listing to see what it created");
+                Vec::new()
+            }
+            Err(e) => {
+                // Refused (400, ...) or never delivered: each create goes alone,
+                // so an error names its own resource.
+                tracing::debug!(kind = T::KIND, error = %e, "the batch create failed; creating one by one");
+                return Outcome::Alone { unknown: false };
+            }
+        };
+        let listed = if answered.len() < sent {
+            match self.list_values(T::PATH, T::LIST_ALL_QUERY).await {
+                Ok(items) => Some(Arc::new(items)),
+                Err(e) => {
+                    tracing::debug!(kind = T::KIND, error = %e, "listing after a batch create failed");
+                    None
+                }
+            }
+        } else {
+            None
+        };
+        Outcome::Batched {
+            answered: Arc::new(answered),
+            position: 0,
+            sent,
+            listed,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::halo::Organisation;
+    use serde_json::json;
+
+    fn named(name: &'static str) -> impl Fn(&Organisation) -> bool {
+        move |o| o.name.as_deref() == Some(name)
+    }
+
+    fn batched(
+        answered: Vec<Value>,
+        position: usize,
+        sent: usize,
+        listed: Option<Vec<Value>>,
+    ) -> Outcome {
+        Outcome::Batched {
+            answered: Arc::new(answered),
+            position,
+            sent,
+            listed: listed.map(Arc::new),
+        }
+    }
+
+    fn id_of(s: Settled<Organisation>) -> Option<i64> {
+        match s {
+            Settled::Created(o) => o.id,
+            Settled::Alone { .. } | Settled::Again => None,
+        }
+    }
+
+    #[test]
+    fn whole_answers_go_by_position_then_name() {
+        let answer = vec![json!({"id": 1, "name": "A"}), json!({"id": 2, "name": "B"})];
+        assert_eq!(
+            id_of(settle(batched(answer.clone(), 1, 2, None), &named("B"))),
+            Some(2)
+        );
+        // Reordered: the name finds it.
+        assert_eq!(
+            id_of(settle(batched(answer.clone(), 0, 2, None), &named("B"))),
+            Some(2)
+        );
+        // Renamed by Halo: the position holds.
+        assert_eq!(
+            id_of(settle(batched(answer, 1, 2, None), &named("b "))),
+            Some(2)
+        );
+    }
+
+    #[test]
+    fn short_answers_are_completed_from_the_list() {
+        let one = vec![json!({"id": 1, "name": "A"})];
+        let listed = vec![json!({"id": 1, "name": "A"}), json!({"id": 2, "name": "B"})];
+        assert_eq!(
+            id_of(settle(
+                batched(one.clone(), 0, 3, Some(listed.clone())),
+                &named("A")
+            )),
+            Some(1)
+        );
+        assert_eq!(
+            id_of(settle(
+                batched(one.clone(), 1, 3, Some(listed.clone())),
+                &named("B")
+            )),
+            Some(2)
+        );
+        assert!(matches!(
+            settle(batched(one.clone(), 2, 3, Some(listed)), &named("C")),
+            Settled::Again
+        ));
+        assert!(matches!(
+            settle(batched(one, 2, 3, None), &named("C")),
+            Settled::Alone { unknown: true }
+        ));
+    }
+
+    #[test]
+    fn same_names_never_share_a_batch() {
+        let b = Batcher::default();
+        assert!(matches!(
+            b.join("Organisation", json!({"name": "A"})),
+            Join::Opened(_)
+        ));
+        assert!(matches!(
+            b.join("Organisation", json!({"name": "B"})),
+            Join::Member(_)
+        ));
+        assert!(matches!(
+            b.join("Organisation", json!({"name": "A"})),
+            Join::Alone
+        ));
+        assert!(matches!(
+            b.join("Team", json!({"name": "A"})),
+            Join::Opened(_)
+        ));
+        assert_eq!(b.close("Organisation").len(), 2);
+        assert!(matches!(
+            b.join("Organisation", json!({"name": "A"})),
+            Join::Opened(_)
+        ));
+    }
+}

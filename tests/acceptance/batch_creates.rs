@@ -1,0 +1,220 @@
+//! Batch creates (`batch_creates`, default true): creates of one kind that
+//! Terraform runs at the same time reach Halo as one array POST, and every
+//! object is created exactly once, whatever Halo makes of the batch: a whole
+//! answer, a single object for the whole array, an answer lost after the batch
+//! was saved, or a refusal of one element.
+
+use crate::support::{Kind, TestEnv, Workdir};
+use halo_sim::{Fault, FaultAction};
+
+const N: usize = 12;
+
+fn organisations(env: &TestEnv, prefix: &str) -> Workdir {
+    let wd = env.workdir();
+    wd.write_config(&format!(
+        r#"
+provider "halopsa" {{
+  max_retries = 4
+}}
+
+resource "halopsa_organisation" "o" {{
+  count = {N}
+  name  = "{prefix} ${{count.index}}"
+}}
+"#
+    ));
+    wd
+}
+
+/// The organisation creates that reached Halo: the element count of each POST.
+fn organisation_posts(env: &TestEnv) -> Vec<usize> {
+    env.sim
+        .journal()
+        .iter()
+        .filter(|e| e.method == "POST" && e.path.eq_ignore_ascii_case("/api/Organisation"))
+        .map(|e| {
+            e.body
+                .as_ref()
+                .and_then(|b| b.as_array())
+                .map_or(0, Vec::len)
+        })
+        .collect()
+}
+
+/// Every configured organisation exists exactly once in Halo, under the id its
+/// resource holds, and a second plan is clean.
+fn assert_each_once(env: &TestEnv, wd: &Workdir, prefix: &str) {
+    for i in 0..N {
+        let name = format!("{prefix} {i}");
+        let found = env.sim_objects_named(Kind::Organisation, &name);
+        assert_eq!(
+            found.len(),
+            1,
+            "{name} exists exactly once\n{}",
+            env.journal_summary()
+        );
+        let in_state = wd.resource_id(&format!("halopsa_organisation.o[{i}]"));
+        assert_eq!(
+            crate::support::id_of(&found[0]),
+            in_state,
+            "{name}: the state holds its id"
+        );
+    }
+    wd.assert_plan_clean();
+}
+
+#[test]
+fn creates_of_one_kind_go_as_array_posts() {
+    let env = TestEnv::new();
+    let wd = organisations(&env, "Batched");
+    env.sim.clear_journal();
+    wd.apply();
+    let posts = organisation_posts(&env);
+    assert_eq!(
+        posts.iter().sum::<usize>(),
+        N,
+        "every object sent once: {posts:?}"
+    );
+    assert!(
+        posts.len() <= N / 2 && posts.iter().any(|&n| n > 1),
+        "the creates went in batches, not one by one: {posts:?}"
+    );
+    assert_each_once(&env, &wd, "Batched");
+}
+
+#[test]
+fn batch_creates_can_be_turned_off() {
+    let env = TestEnv::new();
+    let wd = organisations(&env, "Alone");
+    env.sim.clear_journal();
+    let out = wd.run(
+        &["apply", "-auto-approve", "-no-color"],
+        &[("HALOPSA_BATCH_CREATES", "false")],
+    );
+    assert!(out.success(), "{out}");
+    let posts = organisation_posts(&env);
+    assert_eq!(posts, vec![1; N], "one POST per object");
+    assert_each_once(&env, &wd, "Alone");
+}
+
+#[test]
+fn a_batch_answered_with_one_object_finds_the_rest_by_name() {
+    let env = TestEnv::new();
+    env.sim.set_answer_first_only(true);
+    let wd = organisations(&env, "Short Answer");
+    env.sim.clear_journal();
+    wd.apply();
+    let posts = organisation_posts(&env);
+    assert_eq!(
+        posts.iter().sum::<usize>(),
+        N,
+        "nothing sent twice: {posts:?}"
+    );
+    assert!(posts.iter().any(|&n| n > 1), "batches were sent: {posts:?}");
+    assert!(
+        env.request_count("GET", "/api/Organisation") >= 1,
+        "the rest were looked up\n{}",
+        env.journal_summary()
+    );
+    assert_each_once(&env, &wd, "Short Answer");
+}
+
+#[test]
+fn a_batch_whose_answer_was_lost_after_saving_is_not_sent_again() {
+    let env = TestEnv::new();
+    let wd = organisations(&env, "Dropped");
+    env.sim.inject(Fault {
+        method: Some("POST".into()),
+        path_prefix: "/api/Organisation".into(),
+        count: 2,
+        action: FaultAction::CommitThenDrop,
+    });
+    env.sim.clear_journal();
+    wd.apply();
+    let posts = organisation_posts(&env);
+    assert_eq!(
+        posts.iter().sum::<usize>(),
+        N,
+        "what a lost batch saved is found, not sent again: {posts:?}"
+    );
+    assert_each_once(&env, &wd, "Dropped");
+}
+
+#[test]
+fn a_refused_element_fails_only_its_own_resource() {
+    let env = TestEnv::new();
+    let wd = env.workdir();
+    // Halo refuses a team whose department does not exist; the batch holding it
+    // is refused whole.
+    wd.write_config(&format!(
+        r#"
+resource "halopsa_organisation" "o" {{
+  name = "Refusal Org"
+}}
+
+resource "halopsa_department" "d" {{
+  name            = "Refusal Dept"
+  organisation_id = halopsa_organisation.o.id
+}}
+
+resource "halopsa_team" "good" {{
+  count         = {N}
+  name          = "Good Team ${{count.index}}"
+  department_id = halopsa_department.d.id
+}}
+
+resource "halopsa_team" "bad" {{
+  name          = "Bad Team"
+  department_id = halopsa_department.d.id + 999999
+}}
+"#
+    ));
+    let diags = wd.apply_diagnostics();
+    let errors: Vec<_> = diags.iter().filter(|d| d.severity == "error").collect();
+    assert_eq!(errors.len(), 1, "one error: {diags:#?}");
+    assert_eq!(
+        errors[0].address.as_deref(),
+        Some("halopsa_team.bad"),
+        "the error names the refused resource: {diags:#?}"
+    );
+    assert!(
+        errors[0].text().contains("department"),
+        "the error says why: {}",
+        errors[0].text()
+    );
+    let refused_batches = env
+        .sim
+        .journal()
+        .iter()
+        .filter(|e| {
+            e.method == "POST"
+                && e.path == "/api/Team"
+                && e.status == 400
+                && e.body
+                    .as_ref()
+                    .and_then(|b| b.as_array())
+                    .map_or(0, Vec::len)
+                    > 1
+        })
+        .count();
+    assert_eq!(
+        refused_batches,
+        1,
+        "the bad team went in a batch, which Halo refused\n{}",
+        env.journal_summary()
+    );
+    assert!(wd.try_resource("halopsa_team.bad").is_none());
+    assert!(env.sim_objects_named(Kind::Team, "Bad Team").is_empty());
+    for i in 0..N {
+        let name = format!("Good Team {i}");
+        assert_eq!(
+            env.sim_objects_named(Kind::Team, &name).len(),
+            1,
+            "{name} exists exactly once\n{}",
+            env.journal_summary()
+        );
+        assert!(wd
+            .try_resource(&format!("halopsa_team.good[{i}]"))
+            .is_some());
+    }
+}
