@@ -308,6 +308,63 @@ fn binary_format(bytes: &[u8]) -> String {
     )
 }
 
+/// The newest glibc symbol version (`GLIBC_2.N[.M]`) an ELF binary names, as (2, N);
+/// None if it names none (a static binary, or not one linked against glibc).
+fn newest_glibc_version(bytes: &[u8]) -> Option<(u32, u32)> {
+    const TAG: &[u8] = b"GLIBC_";
+    let mut newest = None;
+    let mut at = 0;
+    while let Some(found) = bytes[at..].windows(TAG.len()).position(|w| w == TAG) {
+        let start = at + found + TAG.len();
+        let digits: Vec<u8> = bytes[start..]
+            .iter()
+            .copied()
+            .take_while(|b| b.is_ascii_digit() || *b == b'.')
+            .collect();
+        let text = String::from_utf8_lossy(&digits);
+        let mut parts = text.split('.').map(|p| p.parse::<u32>());
+        if let (Some(Ok(major)), Some(Ok(minor))) = (parts.next(), parts.next()) {
+            newest = newest.max(Some((major, minor)));
+        }
+        at = start;
+    }
+    newest
+}
+
+/// The oldest macOS a 64-bit little-endian Mach-O binary runs on, as (major, minor):
+/// the `minos` of its LC_BUILD_VERSION load command, or the version of an older
+/// LC_VERSION_MIN_MACOSX. None if it has neither.
+fn macho_minimum_macos(bytes: &[u8]) -> Option<(u32, u32)> {
+    const LC_VERSION_MIN_MACOSX: u32 = 0x24;
+    const LC_BUILD_VERSION: u32 = 0x32;
+    let u32le = |at: usize| {
+        bytes
+            .get(at..at + 4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    };
+    // mach_header_64: magic, cputype, cpusubtype, filetype, ncmds, sizeofcmds, flags,
+    // reserved; the load commands (cmd, cmdsize, ...) follow at 32.
+    let ncmds = u32le(16)?;
+    let mut at = 32usize;
+    for _ in 0..ncmds {
+        let (cmd, size) = (u32le(at)?, u32le(at + 4)? as usize);
+        let version = match cmd {
+            LC_BUILD_VERSION => u32le(at + 12),
+            LC_VERSION_MIN_MACOSX => u32le(at + 8),
+            _ => None,
+        };
+        if let Some(v) = version {
+            // X.Y.Z as xxxx.yy.zz nibbles.
+            return Some((v >> 16, (v >> 8) & 0xff));
+        }
+        if size == 0 {
+            return None;
+        }
+        at += size;
+    }
+    None
+}
+
 fn expected_format(platform: &str) -> &'static str {
     match platform {
         "linux_amd64" => "ELF x86-64",
@@ -402,6 +459,34 @@ fn release_zips_hold_their_platforms_binary_and_the_sums_are_signed() {
             "{platform}: wrong binary format in {}",
             zip.display()
         );
+        // The cross builds promise how old a system they run on (README): glibc 2.28
+        // on Linux (cargo zigbuild's `.2.28` target suffix), and Rust's oldest macOS
+        // (scripts/release sets MACOSX_DEPLOYMENT_TARGET; without it Zig's linker
+        // stamps its own newest macOS). This machine's own build makes no such promise.
+        if all {
+            match platform.as_str() {
+                "linux_amd64" | "linux_arm64" => {
+                    let newest = newest_glibc_version(&bytes);
+                    assert!(
+                        newest.is_some_and(|v| v <= (2, 28)),
+                        "{platform}: the binary needs glibc {newest:?}, newer than 2.28"
+                    );
+                }
+                "darwin_amd64" | "darwin_arm64" => {
+                    let oldest = if platform == "darwin_arm64" {
+                        (11, 0)
+                    } else {
+                        (10, 12)
+                    };
+                    let minimum = macho_minimum_macos(&bytes);
+                    assert!(
+                        minimum.is_some_and(|v| v <= oldest),
+                        "{platform}: the binary asks for macOS {minimum:?}, newer than {oldest:?}"
+                    );
+                }
+                _ => {}
+            }
+        }
     }
 
     // SHA256SUMS: the zips and the manifest, and nothing else, all matching.
