@@ -10,7 +10,8 @@
 //! the public key written beside it (and fails for altered sums). By default only
 //! this machine's zip is built and checked, so CI stays quick; with
 //! `HALOPSA_RELEASE_ALL=1` the test runs `scripts/release --all` and checks all five
-//! platforms' zips (slow the first time: it cross builds four targets).
+//! platforms' zips (slow the first time: it cross builds four targets), or, with
+//! `HALOPSA_RELEASE_DIST=DIR` as well, the five zips scripts/release wrote into DIR.
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
@@ -395,7 +396,12 @@ fn release_zips_hold_their_platforms_binary_and_the_sums_are_signed() {
     let all = std::env::var("HALOPSA_RELEASE_ALL").is_ok_and(|v| v == "1");
     let dir = tempfile::tempdir().expect("temporary directory");
     let (dist, platforms): (PathBuf, Vec<String>) = if all {
-        let dist = release(dir.path(), &[OsStr::new("--all")]);
+        // HALOPSA_RELEASE_DIST names a directory scripts/release already wrote (the
+        // release workflow checks the dist/ it uploads); otherwise build it now.
+        let dist = match std::env::var_os("HALOPSA_RELEASE_DIST") {
+            Some(built) => repo().join(built),
+            None => release(dir.path(), &[OsStr::new("--all")]),
+        };
         (dist, ALL_PLATFORMS.iter().map(|p| p.to_string()).collect())
     } else {
         eprintln!(
