@@ -366,6 +366,87 @@ fn macho_minimum_macos(bytes: &[u8]) -> Option<(u32, u32)> {
     None
 }
 
+/// Checks that a 64-bit little-endian Mach-O binary carries a code signature
+/// (LC_CODE_SIGNATURE) whose SHA-256 CodeDirectory covers the file up to the
+/// signature and whose page hashes match the bytes.
+fn macho_code_signature_matches(bytes: &[u8]) -> Result<(), String> {
+    const LC_CODE_SIGNATURE: u32 = 0x1d;
+    const CODE_DIRECTORY: u32 = 0xfade_0c02;
+    let le = |at: usize| {
+        bytes
+            .get(at..at + 4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
+            .ok_or_else(|| format!("truncated at {at}"))
+    };
+    // The signature blobs are big-endian.
+    let be = |at: usize| {
+        bytes
+            .get(at..at + 4)
+            .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]) as usize)
+            .ok_or_else(|| format!("truncated at {at}"))
+    };
+    let ncmds = le(16)?;
+    let mut at = 32;
+    let mut signature = None;
+    for _ in 0..ncmds {
+        if le(at)? == LC_CODE_SIGNATURE as usize {
+            signature = Some(le(at + 8)?);
+        }
+        let size = le(at + 4)?;
+        if size == 0 {
+            return Err("a load command of size 0".into());
+        }
+        at += size;
+    }
+    let superblob = signature.ok_or("no LC_CODE_SIGNATURE load command")?;
+    let count = be(superblob + 8)?;
+    let directory = (0..count)
+        .map(|i| be(superblob + 12 + 8 * i + 4).map(|offset| superblob + offset))
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .find(|&blob| be(blob) == Ok(CODE_DIRECTORY as usize))
+        .ok_or("no CodeDirectory in the signature")?;
+    let hash_offset = be(directory + 16)?;
+    let code_slots = be(directory + 28)?;
+    let code_limit = be(directory + 32)?;
+    let field = |at: usize| bytes.get(directory + at).copied().map(usize::from);
+    let (hash_size, hash_type, page_shift) = (field(36), field(37), field(39));
+    if hash_type != Some(2) || hash_size != Some(32) {
+        return Err(format!(
+            "CodeDirectory hash type {hash_type:?} of size {hash_size:?}, not SHA-256"
+        ));
+    }
+    if code_limit != superblob {
+        return Err(format!(
+            "the signature covers {code_limit} bytes, the code ends at {superblob}"
+        ));
+    }
+    let page = 1usize << page_shift.ok_or("truncated CodeDirectory")?;
+    if code_slots != code_limit.div_ceil(page) {
+        return Err(format!(
+            "{code_slots} page hashes for {code_limit} bytes in pages of {page}"
+        ));
+    }
+    let sha256 = rustls::crypto::aws_lc_rs::cipher_suite::TLS13_AES_128_GCM_SHA256
+        .tls13()
+        .ok_or("no TLS 1.3 suite to hash with")?
+        .common
+        .hash_provider;
+    for slot in 0..code_slots {
+        let start = slot * page;
+        let data = bytes
+            .get(start..code_limit.min(start + page))
+            .ok_or("a page beyond the file")?;
+        let want = bytes
+            .get(directory + hash_offset + 32 * slot..directory + hash_offset + 32 * (slot + 1))
+            .ok_or("a page hash beyond the file")?;
+        if sha256.hash(data).as_ref() != want {
+            return Err(format!("the hash of page {slot} does not match"));
+        }
+    }
+    Ok(())
+}
+
 fn expected_format(platform: &str) -> &'static str {
     match platform {
         "linux_amd64" => "ELF x86-64",
@@ -489,6 +570,20 @@ fn release_zips_hold_their_platforms_binary_and_the_sums_are_signed() {
                         minimum.is_some_and(|v| v <= oldest),
                         "{platform}: the binary asks for macOS {minimum:?}, newer than {oldest:?}"
                     );
+                    // macOS on Apple silicon kills an arm64 binary that is not signed,
+                    // ad hoc at least (the linker does that; stripping after it would
+                    // break the signature).
+                    if platform == "darwin_arm64" {
+                        if let Err(why) = macho_code_signature_matches(&bytes) {
+                            panic!("{platform}: no valid code signature: {why}");
+                        }
+                        let mut altered = bytes.clone();
+                        altered[5000] ^= 1;
+                        assert!(
+                            macho_code_signature_matches(&altered).is_err(),
+                            "{platform}: the signature check accepts an altered binary"
+                        );
+                    }
                 }
                 _ => {}
             }
