@@ -10,7 +10,8 @@
 //! the public key written beside it (and fails for altered sums). By default only
 //! this machine's zip is built and checked, so CI stays quick; with
 //! `HALOPSA_RELEASE_ALL=1` the test runs `scripts/release --all` and checks all five
-//! platforms' zips (slow the first time: it cross builds four targets).
+//! platforms' zips (slow the first time: it cross builds four targets), or, with
+//! `HALOPSA_RELEASE_DIST=DIR` as well, the five zips scripts/release wrote into DIR.
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
@@ -308,6 +309,144 @@ fn binary_format(bytes: &[u8]) -> String {
     )
 }
 
+/// The newest glibc symbol version (`GLIBC_2.N[.M]`) an ELF binary names, as (2, N);
+/// None if it names none (a static binary, or not one linked against glibc).
+fn newest_glibc_version(bytes: &[u8]) -> Option<(u32, u32)> {
+    const TAG: &[u8] = b"GLIBC_";
+    let mut newest = None;
+    let mut at = 0;
+    while let Some(found) = bytes[at..].windows(TAG.len()).position(|w| w == TAG) {
+        let start = at + found + TAG.len();
+        let digits: Vec<u8> = bytes[start..]
+            .iter()
+            .copied()
+            .take_while(|b| b.is_ascii_digit() || *b == b'.')
+            .collect();
+        let text = String::from_utf8_lossy(&digits);
+        let mut parts = text.split('.').map(|p| p.parse::<u32>());
+        if let (Some(Ok(major)), Some(Ok(minor))) = (parts.next(), parts.next()) {
+            newest = newest.max(Some((major, minor)));
+        }
+        at = start;
+    }
+    newest
+}
+
+/// The oldest macOS a 64-bit little-endian Mach-O binary runs on, as (major, minor):
+/// the `minos` of its LC_BUILD_VERSION load command, or the version of an older
+/// LC_VERSION_MIN_MACOSX. None if it has neither.
+fn macho_minimum_macos(bytes: &[u8]) -> Option<(u32, u32)> {
+    const LC_VERSION_MIN_MACOSX: u32 = 0x24;
+    const LC_BUILD_VERSION: u32 = 0x32;
+    let u32le = |at: usize| {
+        bytes
+            .get(at..at + 4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+    };
+    // mach_header_64: magic, cputype, cpusubtype, filetype, ncmds, sizeofcmds, flags,
+    // reserved; the load commands (cmd, cmdsize, ...) follow at 32.
+    let ncmds = u32le(16)?;
+    let mut at = 32usize;
+    for _ in 0..ncmds {
+        let (cmd, size) = (u32le(at)?, u32le(at + 4)? as usize);
+        let version = match cmd {
+            LC_BUILD_VERSION => u32le(at + 12),
+            LC_VERSION_MIN_MACOSX => u32le(at + 8),
+            _ => None,
+        };
+        if let Some(v) = version {
+            // X.Y.Z as xxxx.yy.zz nibbles.
+            return Some((v >> 16, (v >> 8) & 0xff));
+        }
+        if size == 0 {
+            return None;
+        }
+        at += size;
+    }
+    None
+}
+
+/// Checks that a 64-bit little-endian Mach-O binary carries a code signature
+/// (LC_CODE_SIGNATURE) whose SHA-256 CodeDirectory covers the file up to the
+/// signature and whose page hashes match the bytes.
+fn macho_code_signature_matches(bytes: &[u8]) -> Result<(), String> {
+    const LC_CODE_SIGNATURE: u32 = 0x1d;
+    const CODE_DIRECTORY: u32 = 0xfade_0c02;
+    let le = |at: usize| {
+        bytes
+            .get(at..at + 4)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize)
+            .ok_or_else(|| format!("truncated at {at}"))
+    };
+    // The signature blobs are big-endian.
+    let be = |at: usize| {
+        bytes
+            .get(at..at + 4)
+            .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]) as usize)
+            .ok_or_else(|| format!("truncated at {at}"))
+    };
+    let ncmds = le(16)?;
+    let mut at = 32;
+    let mut signature = None;
+    for _ in 0..ncmds {
+        if le(at)? == LC_CODE_SIGNATURE as usize {
+            signature = Some(le(at + 8)?);
+        }
+        let size = le(at + 4)?;
+        if size == 0 {
+            return Err("a load command of size 0".into());
+        }
+        at += size;
+    }
+    let superblob = signature.ok_or("no LC_CODE_SIGNATURE load command")?;
+    let count = be(superblob + 8)?;
+    let directory = (0..count)
+        .map(|i| be(superblob + 12 + 8 * i + 4).map(|offset| superblob + offset))
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .find(|&blob| be(blob) == Ok(CODE_DIRECTORY as usize))
+        .ok_or("no CodeDirectory in the signature")?;
+    let hash_offset = be(directory + 16)?;
+    let code_slots = be(directory + 28)?;
+    let code_limit = be(directory + 32)?;
+    let field = |at: usize| bytes.get(directory + at).copied().map(usize::from);
+    let (hash_size, hash_type, page_shift) = (field(36), field(37), field(39));
+    if hash_type != Some(2) || hash_size != Some(32) {
+        return Err(format!(
+            "CodeDirectory hash type {hash_type:?} of size {hash_size:?}, not SHA-256"
+        ));
+    }
+    if code_limit != superblob {
+        return Err(format!(
+            "the signature covers {code_limit} bytes, the code ends at {superblob}"
+        ));
+    }
+    let page = 1usize << page_shift.ok_or("truncated CodeDirectory")?;
+    if code_slots != code_limit.div_ceil(page) {
+        return Err(format!(
+            "{code_slots} page hashes for {code_limit} bytes in pages of {page}"
+        ));
+    }
+    let sha256 = rustls::crypto::aws_lc_rs::cipher_suite::TLS13_AES_128_GCM_SHA256
+        .tls13()
+        .ok_or("no TLS 1.3 suite to hash with")?
+        .common
+        .hash_provider;
+    for slot in 0..code_slots {
+        let start = slot * page;
+        let data = bytes
+            .get(start..code_limit.min(start + page))
+            .ok_or("a page beyond the file")?;
+        let want = bytes
+            .get(directory + hash_offset + 32 * slot..directory + hash_offset + 32 * (slot + 1))
+            .ok_or("a page hash beyond the file")?;
+        if sha256.hash(data).as_ref() != want {
+            return Err(format!("the hash of page {slot} does not match"));
+        }
+    }
+    Ok(())
+}
+
 fn expected_format(platform: &str) -> &'static str {
     match platform {
         "linux_amd64" => "ELF x86-64",
@@ -338,7 +477,12 @@ fn release_zips_hold_their_platforms_binary_and_the_sums_are_signed() {
     let all = std::env::var("HALOPSA_RELEASE_ALL").is_ok_and(|v| v == "1");
     let dir = tempfile::tempdir().expect("temporary directory");
     let (dist, platforms): (PathBuf, Vec<String>) = if all {
-        let dist = release(dir.path(), &[OsStr::new("--all")]);
+        // HALOPSA_RELEASE_DIST names a directory scripts/release already wrote (the
+        // release workflow checks the dist/ it uploads); otherwise build it now.
+        let dist = match std::env::var_os("HALOPSA_RELEASE_DIST") {
+            Some(built) => repo().join(built),
+            None => release(dir.path(), &[OsStr::new("--all")]),
+        };
         (dist, ALL_PLATFORMS.iter().map(|p| p.to_string()).collect())
     } else {
         eprintln!(
@@ -402,6 +546,48 @@ fn release_zips_hold_their_platforms_binary_and_the_sums_are_signed() {
             "{platform}: wrong binary format in {}",
             zip.display()
         );
+        // The cross builds promise how old a system they run on (README): glibc 2.28
+        // on Linux (cargo zigbuild's `.2.28` target suffix), and Rust's oldest macOS
+        // (scripts/release sets MACOSX_DEPLOYMENT_TARGET; without it Zig's linker
+        // stamps its own newest macOS). This machine's own build makes no such promise.
+        if all {
+            match platform.as_str() {
+                "linux_amd64" | "linux_arm64" => {
+                    let newest = newest_glibc_version(&bytes);
+                    assert!(
+                        newest.is_some_and(|v| v <= (2, 28)),
+                        "{platform}: the binary needs glibc {newest:?}, newer than 2.28"
+                    );
+                }
+                "darwin_amd64" | "darwin_arm64" => {
+                    let oldest = if platform == "darwin_arm64" {
+                        (11, 0)
+                    } else {
+                        (10, 12)
+                    };
+                    let minimum = macho_minimum_macos(&bytes);
+                    assert!(
+                        minimum.is_some_and(|v| v <= oldest),
+                        "{platform}: the binary asks for macOS {minimum:?}, newer than {oldest:?}"
+                    );
+                    // macOS on Apple silicon kills an arm64 binary that is not signed,
+                    // ad hoc at least (the linker does that; stripping after it would
+                    // break the signature).
+                    if platform == "darwin_arm64" {
+                        if let Err(why) = macho_code_signature_matches(&bytes) {
+                            panic!("{platform}: no valid code signature: {why}");
+                        }
+                        let mut altered = bytes.clone();
+                        altered[5000] ^= 1;
+                        assert!(
+                            macho_code_signature_matches(&altered).is_err(),
+                            "{platform}: the signature check accepts an altered binary"
+                        );
+                    }
+                }
+                _ => {}
+            }
+        }
     }
 
     // SHA256SUMS: the zips and the manifest, and nothing else, all matching.
