@@ -258,6 +258,14 @@ impl ProviderConfig {
         if let Some(batch) = batch_creates {
             config.batch_creates = batch;
         }
+        // How long a batch gathers creates: a tuning knob (no attribute), for
+        // machines where Terraform starts parallel creates further apart.
+        if let Some(ms) = std::env::var("HALOPSA_BATCH_WINDOW_MS")
+            .ok()
+            .and_then(|v| v.trim().parse::<u64>().ok())
+        {
+            config.batch_window = Duration::from_millis(ms.clamp(1, 1000));
+        }
         // One request budget per instance and client id for every provider
         // process on the machine (src/halo/ratelimit.rs).
         config.budget_dir = Some(default_budget_dir());
