@@ -145,13 +145,7 @@ impl Resource<HaloClient> for AgentResource {
     type Filter = NameFilter;
     type Key = i64;
 
-    fn key(state: &Self::Model) -> Result<i64, Diagnostic> {
-        int_id(state.id.as_deref(), "id")
-    }
-
-    fn parse_import_id(id: &str) -> Result<i64, Diagnostic> {
-        int_id(Some(id), "id")
-    }
+    super::support::keyed_by_id!(i64, super::support::int_id);
 
     /// Every agent, API-only and disabled ones included, with its roles.
     async fn list(

@@ -9,8 +9,8 @@ use std::collections::BTreeSet;
 use async_trait::async_trait;
 
 use super::support::{
-    guid_id, int_id, list_named, non_empty, write_error, write_error_checking, NameFilter,
-    Reference, WriteField,
+    int_id, list_named, non_empty, write_error, write_error_checking, NameFilter, Reference,
+    WriteField,
 };
 use crate::framework::{
     ApplyError, AttrPath, Diagnostic, Diagnostics, Planned, Resource, Semantic, Validator, Value,
@@ -317,13 +317,7 @@ impl Resource<HaloClient> for ApiApplicationResource {
     type Filter = NameFilter;
     type Key = String;
 
-    fn key(state: &Self::Model) -> Result<String, Diagnostic> {
-        guid_id(state.id.as_deref(), "id")
-    }
-
-    fn parse_import_id(id: &str) -> Result<String, Diagnostic> {
-        guid_id(Some(id), "id")
-    }
+    super::support::keyed_by_id!(String, super::support::guid_id);
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
         warn_all_teams(config, diags);

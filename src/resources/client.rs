@@ -5,11 +5,11 @@
 use async_trait::async_trait;
 
 use super::support::{
-    id_matches, int_id, name_matches, non_empty, or_cleared, write_error, write_error_checking,
-    Reference, WriteField,
+    int_id, list_children, non_empty, or_cleared, write_error, write_error_checking, Reference,
+    WriteField,
 };
 use crate::framework::{ApplyError, Diagnostic, Diagnostics, Resource, Validator, Value};
-use crate::halo::{Client, Department, HaloClient, HaloError, HaloObject};
+use crate::halo::{Client, Department, HaloClient, HaloError};
 
 pub struct ClientResource;
 
@@ -126,35 +126,26 @@ impl Resource<HaloClient> for ClientResource {
     type Filter = ClientFilter;
     type Key = i64;
 
-    fn key(state: &Self::Model) -> Result<i64, Diagnostic> {
-        int_id(state.id.as_deref(), "id")
-    }
-
-    fn parse_import_id(id: &str) -> Result<i64, Diagnostic> {
-        int_id(Some(id), "id")
-    }
+    super::support::keyed_by_id!(i64, super::support::int_id);
 
     async fn list(
         &self,
         halo: &HaloClient,
         filter: ClientFilter,
     ) -> Result<Vec<Self::Model>, Diagnostics> {
-        // Halo narrows by department itself (`toplevel_id` [spec]); the filter is
-        // applied here all the same.
-        let mut query: Vec<(&str, &str)> = Client::LIST_ALL_QUERY.to_vec();
-        if let Some(department) = filter.department_id.as_deref() {
-            query.push(("toplevel_id", department));
-        }
-        Ok(halo
-            .list::<Client>(&query)
-            .await?
-            .into_iter()
-            .map(ClientModel::from_halo)
-            .filter(|c| {
-                name_matches(filter.name.as_deref(), Some(&c.name))
-                    && id_matches(filter.department_id.as_deref(), c.department_id.as_deref())
-            })
-            .collect())
+        // Halo narrows by the parent itself (`toplevel_id` [spec]); the filter
+        // is applied here all the same.
+        Ok(list_children::<Client>(
+            halo,
+            "toplevel_id",
+            filter.department_id.as_deref(),
+            |o| o.toplevel_id,
+            filter.name.as_deref(),
+        )
+        .await?
+        .into_iter()
+        .map(ClientModel::from_halo)
+        .collect())
     }
 
     async fn create(

@@ -4,11 +4,11 @@
 use async_trait::async_trait;
 
 use super::support::{
-    id_matches, int_id, name_matches, non_empty, or_cleared, write_error, write_error_checking,
-    Reference, WriteField,
+    int_id, list_children, non_empty, or_cleared, write_error, write_error_checking, Reference,
+    WriteField,
 };
-use crate::framework::{ApplyError, Diagnostic, Diagnostics, Resource, Validator};
-use crate::halo::{Department, HaloClient, HaloError, HaloObject, Organisation};
+use crate::framework::{ApplyError, Diagnostics, Resource, Validator};
+use crate::halo::{Department, HaloClient, HaloError, Organisation};
 
 pub struct DepartmentResource;
 
@@ -93,35 +93,26 @@ impl Resource<HaloClient> for DepartmentResource {
     type Filter = DepartmentFilter;
     type Key = i64;
 
-    fn key(state: &Self::Model) -> Result<i64, Diagnostic> {
-        int_id(state.id.as_deref(), "id")
-    }
-
-    fn parse_import_id(id: &str) -> Result<i64, Diagnostic> {
-        int_id(Some(id), "id")
-    }
+    super::support::keyed_by_id!(i64, super::support::int_id);
 
     async fn list(
         &self,
         halo: &HaloClient,
         filter: DepartmentFilter,
     ) -> Result<Vec<Self::Model>, Diagnostics> {
-        // Halo narrows by organisation itself (`org_id` [spec]); the filter is
-        // applied here all the same.
-        let mut query: Vec<(&str, &str)> = Department::LIST_ALL_QUERY.to_vec();
-        if let Some(org) = filter.organisation_id.as_deref() {
-            query.push(("org_id", org));
-        }
-        Ok(halo
-            .list::<Department>(&query)
-            .await?
-            .into_iter()
-            .map(DepartmentModel::from_halo)
-            .filter(|d| {
-                name_matches(filter.name.as_deref(), Some(&d.name))
-                    && id_matches(filter.organisation_id.as_deref(), Some(&d.organisation_id))
-            })
-            .collect())
+        // Halo narrows by the parent itself (`org_id` [spec]); the filter
+        // is applied here all the same.
+        Ok(list_children::<Department>(
+            halo,
+            "org_id",
+            filter.organisation_id.as_deref(),
+            |o| o.organisation_id,
+            filter.name.as_deref(),
+        )
+        .await?
+        .into_iter()
+        .map(DepartmentModel::from_halo)
+        .collect())
     }
 
     async fn create(

@@ -2,8 +2,8 @@
 
 use async_trait::async_trait;
 
-use super::support::{int_id, list_named, non_empty, or_cleared, NameFilter};
-use crate::framework::{ApplyError, Diagnostic, Diagnostics, Resource, Validator};
+use super::support::{list_named, non_empty, or_cleared, NameFilter};
+use crate::framework::{ApplyError, Diagnostics, Resource, Validator};
 use crate::halo::{HaloClient, Organisation};
 
 pub struct OrganisationResource;
@@ -61,13 +61,7 @@ impl Resource<HaloClient> for OrganisationResource {
     type Filter = NameFilter;
     type Key = i64;
 
-    fn key(state: &Self::Model) -> Result<i64, Diagnostic> {
-        int_id(state.id.as_deref(), "id")
-    }
-
-    fn parse_import_id(id: &str) -> Result<i64, Diagnostic> {
-        int_id(Some(id), "id")
-    }
+    super::support::keyed_by_id!(i64, super::support::int_id);
 
     async fn list(
         &self,

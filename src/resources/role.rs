@@ -11,8 +11,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use async_trait::async_trait;
 
 use super::support::{
-    guid_id, halo_diagnostic, list_named, non_empty, or_cleared, write_error, NameFilter,
-    WriteField,
+    halo_diagnostic, list_named, non_empty, or_cleared, write_error, NameFilter, WriteField,
 };
 use crate::framework::model::{mismatch, object_attrs};
 use crate::framework::{
@@ -384,13 +383,7 @@ impl Resource<HaloClient> for RoleResource {
     type Filter = NameFilter;
     type Key = String;
 
-    fn key(state: &Self::Model) -> Result<String, Diagnostic> {
-        guid_id(state.id.as_deref(), "id")
-    }
-
-    fn parse_import_id(id: &str) -> Result<String, Diagnostic> {
-        guid_id(Some(id), "id")
-    }
+    super::support::keyed_by_id!(String, super::support::guid_id);
 
     /// Every role, with its permissions.
     async fn list(

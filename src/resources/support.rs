@@ -164,6 +164,47 @@ pub async fn list_named<T: Named>(
         .collect())
 }
 
+/// The objects of a kind that belong to a parent (a department's organisation, a
+/// team's or client's department), from every page: `param` is Halo's list filter
+/// on the parent's id, which only narrows what Halo answers; `parent_of` and the
+/// name decide. `parent` and `name` unset: every object.
+pub async fn list_children<T: Named>(
+    halo: &HaloClient,
+    param: &'static str,
+    parent: Option<&str>,
+    parent_of: fn(&T) -> Option<i64>,
+    name: Option<&str>,
+) -> Result<Vec<T>, HaloError> {
+    let mut query: Vec<(&str, &str)> = T::LIST_ALL_QUERY.to_vec();
+    if let Some(parent) = parent {
+        query.push((param, parent));
+    }
+    Ok(halo
+        .list::<T>(&query)
+        .await?
+        .into_iter()
+        .filter(|o| {
+            let of = parent_of(o).map(|i| i.to_string());
+            name_matches(name, o.name()) && id_matches(parent, of.as_deref())
+        })
+        .collect())
+}
+
+/// `Resource::key` and `Resource::parse_import_id` of a resource whose key is its
+/// `id` attribute, parsed by `$parse` ([`int_id`] or [`guid_id`]) into `$key`.
+macro_rules! keyed_by_id {
+    ($key:ty, $parse:path) => {
+        fn key(state: &Self::Model) -> Result<$key, crate::framework::Diagnostic> {
+            $parse(state.id.as_deref(), "id")
+        }
+
+        fn parse_import_id(id: &str) -> Result<$key, crate::framework::Diagnostic> {
+            $parse(Some(id), "id")
+        }
+    };
+}
+pub(crate) use keyed_by_id;
+
 crate::model! {
     /// The `list` block filters of a kind found by name only.
     #[derive(Debug, Clone, Default)]

@@ -2,11 +2,9 @@
 
 use async_trait::async_trait;
 
-use super::support::{
-    id_matches, int_id, name_matches, write_error_checking, Reference, WriteField,
-};
-use crate::framework::{ApplyError, Diagnostic, Diagnostics, Resource, Validator, Value};
-use crate::halo::{Department, HaloClient, HaloError, HaloObject, Team};
+use super::support::{int_id, list_children, write_error_checking, Reference, WriteField};
+use crate::framework::{ApplyError, Diagnostics, Resource, Validator, Value};
+use crate::halo::{Department, HaloClient, HaloError, Team};
 
 pub struct TeamResource;
 
@@ -100,35 +98,26 @@ impl Resource<HaloClient> for TeamResource {
     type Filter = TeamFilter;
     type Key = i64;
 
-    fn key(state: &Self::Model) -> Result<i64, Diagnostic> {
-        int_id(state.id.as_deref(), "id")
-    }
-
-    fn parse_import_id(id: &str) -> Result<i64, Diagnostic> {
-        int_id(Some(id), "id")
-    }
+    super::support::keyed_by_id!(i64, super::support::int_id);
 
     async fn list(
         &self,
         halo: &HaloClient,
         filter: TeamFilter,
     ) -> Result<Vec<Self::Model>, Diagnostics> {
-        // Halo narrows by department itself (`department_id` [spec]); the filter
+        // Halo narrows by the parent itself (`department_id` [spec]); the filter
         // is applied here all the same.
-        let mut query: Vec<(&str, &str)> = Team::LIST_ALL_QUERY.to_vec();
-        if let Some(department) = filter.department_id.as_deref() {
-            query.push(("department_id", department));
-        }
-        Ok(halo
-            .list::<Team>(&query)
-            .await?
-            .into_iter()
-            .map(TeamModel::from_halo)
-            .filter(|t| {
-                name_matches(filter.name.as_deref(), Some(&t.name))
-                    && id_matches(filter.department_id.as_deref(), Some(&t.department_id))
-            })
-            .collect())
+        Ok(list_children::<Team>(
+            halo,
+            "department_id",
+            filter.department_id.as_deref(),
+            |o| o.department_id,
+            filter.name.as_deref(),
+        )
+        .await?
+        .into_iter()
+        .map(TeamModel::from_halo)
+        .collect())
     }
 
     async fn create(

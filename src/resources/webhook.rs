@@ -18,7 +18,7 @@ use async_trait::async_trait;
 use url::Url;
 
 use super::support::{
-    guid_id, list_named, non_empty, or_cleared, write_error, NameFilter, Named, WriteField,
+    list_named, non_empty, or_cleared, write_error, NameFilter, Named, WriteField,
 };
 use crate::framework::{
     ApplyError, AttrPath, Diagnostic, Diagnostics, Resource, Semantic, Validator, Value,
@@ -293,13 +293,7 @@ impl Resource<HaloClient> for WebhookResource {
     type Filter = NameFilter;
     type Key = String;
 
-    fn key(state: &Self::Model) -> Result<String, Diagnostic> {
-        guid_id(state.id.as_deref(), "id")
-    }
-
-    fn parse_import_id(id: &str) -> Result<String, Diagnostic> {
-        guid_id(Some(id), "id")
-    }
+    super::support::keyed_by_id!(String, super::support::guid_id);
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
         if let Some(raw) = config.attr("url").as_str() {
