@@ -1,4 +1,4 @@
-//! The provider block (SPEC.md "Provider block") and the list of resource and data
+//! The provider block (docs/index.md) and the list of resource and data
 //! source types the provider serves.
 
 use std::time::Duration;

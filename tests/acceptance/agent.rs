@@ -1,5 +1,5 @@
 //! Acceptance tests of `halopsa_agent`: real Terraform, the provider under test and
-//! halo-sim. Arguments (SPEC.md): `name` (username) required; `email`,
+//! halo-sim. Arguments (docs/resources/agent.md): `name` (username) required; `email`,
 //! `first_name`, `surname`, `default_team` (a team name), `workday_id`, `role_ids`
 //! optional; `is_api_agent`, `is_disabled` optional (default false); `id` computed.
 

@@ -1,5 +1,5 @@
 //! Acceptance tests of `halopsa_agent_department`: real Terraform, the provider under
-//! test and halo-sim. Arguments (SPEC.md): `agent_id` R F, `department_id` R F,
+//! test and halo-sim. Arguments (docs/resources/agent_department.md): `agent_id` R F, `department_id` R F,
 //! `membership_level` R (`modify_all`, `read_only`); import id
 //! `AGENT_ID/DEPARTMENT_ID`. Agents are made out of band (`env.sim.insert`). The
 //! machinery is shared with `halopsa_role_department` (role_department.rs

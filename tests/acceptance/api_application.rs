@@ -1,5 +1,5 @@
 //! Acceptance tests of `halopsa_api_application`: real Terraform, the provider under
-//! test and halo-sim. Arguments (SPEC.md): `name` R; `authentication_method` O
+//! test and halo-sim. Arguments (docs/resources/api_application.md): `name` R; `authentication_method` O
 //! (`client_credentials` default, `authorization_code`); `login_as_agent_id`
 //! (required with `client_credentials`); `permissions` O (Halo scope names);
 //! `active` O (default true); `client_id` C; `client_secret` C sensitive. Agents

@@ -1,5 +1,5 @@
 //! Acceptance tests of `halopsa_client` (a customer) and its data source: real
-//! Terraform, the provider under test and halo-sim. Arguments (SPEC.md): `name`
+//! Terraform, the provider under test and halo-sim. Arguments (docs/resources/client.md): `name`
 //! required; `department_id` optional (Halo's `toplevel_id`; a client moves between
 //! departments in place); `inactive` optional, default false; `notes` optional;
 //! `id` computed. Also: every field the provider sends for a client and for an API

@@ -1,5 +1,5 @@
 //! Acceptance tests of `halopsa_department`: real Terraform, the provider under test
-//! and halo-sim. Arguments (SPEC.md): `name` required; `organisation_id` required,
+//! and halo-sim. Arguments (docs/resources/department.md): `name` required; `organisation_id` required,
 //! forces replacement; `notes` optional; `id` computed.
 
 use crate::support::{id_of, resource_block, Action, Kind, TestEnv, Workdir};

@@ -1,5 +1,5 @@
 //! Acceptance tests of `halopsa_organisation`: real Terraform, the provider under
-//! test and halo-sim. Arguments (SPEC.md): `name` required; `email`, `phone`,
+//! test and halo-sim. Arguments (docs/resources/organisation.md): `name` required; `email`, `phone`,
 //! `website`, `reply_address` optional; `id` computed.
 
 use crate::support::{id_of, resource_block, Action, Kind, TestEnv, Workdir};

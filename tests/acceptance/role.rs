@@ -1,5 +1,5 @@
 //! Acceptance tests of `halopsa_role`: real Terraform, the provider under test and
-//! halo-sim. Arguments (SPEC.md): `name` required; `description` optional (Halo
+//! halo-sim. Arguments (docs/resources/role.md): `name` required; `description` optional (Halo
 //! `notes`); `permissions` optional, one nested object whose attributes are role
 //! claims (docs/halo-api.md, "Assumed encodings"); `id` computed (a GUID).
 

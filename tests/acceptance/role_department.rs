@@ -1,5 +1,5 @@
 //! Acceptance tests of `halopsa_role_department`: real Terraform, the provider under
-//! test and halo-sim. Arguments (SPEC.md): `role_id` R F, `department_id` R F,
+//! test and halo-sim. Arguments (docs/resources/role_department.md): `role_id` R F, `department_id` R F,
 //! `membership_level` R (`modify_all`, `read_only`); import id
 //! `ROLE_ID/DEPARTMENT_ID`. Roles are made out of band (`env.sim.insert`).
 

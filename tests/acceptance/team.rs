@@ -1,5 +1,5 @@
 //! Acceptance tests of `halopsa_team`: real Terraform, the provider under test and
-//! halo-sim. Arguments (SPEC.md): `name` required; `department_id` required (a team
+//! halo-sim. Arguments (docs/resources/team.md): `name` required; `department_id` required (a team
 //! moves between departments in place); `inactive` optional, default false; `id`
 //! computed.
 
