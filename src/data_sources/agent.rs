@@ -2,8 +2,7 @@
 //! agents are found too.
 
 use super::{Lookup, NoExtra};
-use crate::halo::Agent;
-use crate::resources::AgentModel;
+use crate::resources::AgentResource;
 
 pub struct AgentLookup;
 
@@ -12,13 +11,6 @@ impl Lookup for AgentLookup {
     const DESCRIPTION: &'static str =
         "Looks up one agent by username (`name`) or `id`; API-only agents are found too. \
          No match, or more than one agent with the name, is an error.";
-    /// The role set is a detail list.
-    const DETAILS: bool = true;
-    type Object = Agent;
-    type Model = AgentModel;
+    type Source = AgentResource;
     type Extra = NoExtra;
-
-    fn model(obj: &Agent) -> AgentModel {
-        AgentModel::from_halo(obj.clone(), &AgentModel::default())
-    }
 }

@@ -3,7 +3,7 @@
 
 use super::{Lookup, LookupFilter, NoExtra};
 use crate::halo::Client;
-use crate::resources::ClientModel;
+use crate::resources::ClientResource;
 
 pub struct ClientLookup;
 
@@ -13,8 +13,7 @@ impl Lookup for ClientLookup {
         "Looks up one existing client (customer, active or not) by `name` (exact, \
          case-sensitive) or `id`; with both, both must match. `department_id` narrows \
          the search to one department. Finding none or several is an error.";
-    type Object = Client;
-    type Model = ClientModel;
+    type Source = ClientResource;
     type Extra = NoExtra;
 
     fn filters() -> Vec<LookupFilter<Client>> {
@@ -27,13 +26,5 @@ impl Lookup for ClientLookup {
             param: Some("toplevel_id"),
             value: |c| c.toplevel_id,
         }]
-    }
-
-    fn model(obj: &Client) -> ClientModel {
-        ClientModel::from_halo(obj.clone())
-    }
-
-    fn extra(_: &Client) -> NoExtra {
-        NoExtra {}
     }
 }

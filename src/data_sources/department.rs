@@ -3,7 +3,7 @@
 
 use super::{Lookup, LookupFilter, NoExtra};
 use crate::halo::Department;
-use crate::resources::DepartmentModel;
+use crate::resources::DepartmentResource;
 
 pub struct DepartmentLookup;
 
@@ -13,8 +13,7 @@ impl Lookup for DepartmentLookup {
         "Looks up one existing department by `name` (exact, case-sensitive) or `id`; with \
          both, both must match. `organisation_id` narrows the search to one \
          organisation. Finding none or several is an error.";
-    type Object = Department;
-    type Model = DepartmentModel;
+    type Source = DepartmentResource;
     type Extra = NoExtra;
 
     fn filters() -> Vec<LookupFilter<Department>> {
@@ -27,9 +26,5 @@ impl Lookup for DepartmentLookup {
             param: Some("org_id"),
             value: |d| d.organisation_id,
         }]
-    }
-
-    fn model(obj: &Department) -> DepartmentModel {
-        DepartmentModel::from_halo(obj.clone())
     }
 }

@@ -28,6 +28,7 @@ use crate::framework::{
 };
 use crate::halo::{HaloClient, HaloObject};
 use crate::resources::support::{int_id, Named};
+use crate::resources::{IdOf, ObjectResource};
 
 /// Every data source type the provider serves.
 pub fn all() -> Vec<Box<dyn AnyDataSource<HaloClient>>> {
@@ -63,31 +64,58 @@ pub struct LookupFilter<T> {
     pub value: fn(&T) -> Option<i64>,
 }
 
+/// What a look-up finds and answers: the Halo object type and the model made of
+/// it. A resource that is one Halo object ([`ObjectResource`]) is its own data
+/// source's answer, so the two cannot disagree on what an object reads as.
+pub trait Answer: 'static {
+    /// The Halo object type.
+    type Object: Named<Id: FromStr>;
+    /// The answer's model: its attributes are the data source's.
+    type Model: Model;
+    /// Whether the answer needs the object's detail lists (`?includedetails=true`):
+    /// an object found by name is then read again by id.
+    const DETAILS: bool;
+
+    fn model(obj: Self::Object) -> Self::Model;
+}
+
+/// A resource's model, as a listed object (without secrets, as after an import).
+impl<R: ObjectResource> Answer for R
+where
+    IdOf<R>: FromStr,
+{
+    type Object = R::Object;
+    type Model = R::Model;
+    const DETAILS: bool = R::DETAILS;
+
+    fn model(obj: R::Object) -> R::Model {
+        R::listed(R::from_halo(obj, None))
+    }
+}
+
+/// The Halo object type of a look-up.
+type Object<L> = <<L as Lookup>::Source as Answer>::Object;
+
 /// One look-up data source: which Halo objects it finds and what it answers.
 pub trait Lookup: Send + Sync + 'static {
     /// The data source type name, e.g. `halopsa_team`.
     const TYPE_NAME: &'static str;
     /// What it looks up, for `terraform providers schema` and the docs.
     const DESCRIPTION: &'static str;
-    /// Whether the answer needs the object's detail lists (`?includedetails=true`):
-    /// an object found by name is then read again by id.
-    const DETAILS: bool = false;
-    /// The Halo object type.
-    type Object: Named<Id: FromStr>;
-    /// The answer's model: its attributes are the data source's.
-    type Model: Model;
+    /// What it finds and answers: usually the resource of the same name.
+    type Source: Answer;
     /// Computed attributes beyond the model's ([`NoExtra`] for none).
     type Extra: Model;
 
     /// The `id` argument's description.
     fn id_description() -> String {
-        let kind = <Self::Object as HaloObject>::KIND;
+        let kind = <Object<Self> as HaloObject>::KIND;
         format!("The {kind}'s Halo id: set it to look the {kind} up by id. Give this or `name`.")
     }
 
     /// The `name` argument's description.
     fn name_description() -> String {
-        let kind = <Self::Object as HaloObject>::KIND;
+        let kind = <Object<Self> as HaloObject>::KIND;
         format!(
             "The {kind}'s name: set it to look the {kind} up by name (an exact, \
              case-sensitive match). Give this or `id`."
@@ -95,14 +123,12 @@ pub trait Lookup: Send + Sync + 'static {
     }
 
     /// The filters besides `id` and `name`.
-    fn filters() -> Vec<LookupFilter<Self::Object>> {
+    fn filters() -> Vec<LookupFilter<Object<Self>>> {
         Vec::new()
     }
 
-    fn model(obj: &Self::Object) -> Self::Model;
-
     /// The extra attributes' values (none by default).
-    fn extra(_obj: &Self::Object) -> Self::Extra {
+    fn extra(_obj: &Object<Self>) -> Self::Extra {
         Self::Extra::default()
     }
 }
@@ -128,28 +154,29 @@ impl<L: Lookup> LookupDataSource<L> {
                 attribute: f.attribute,
                 value: wanted.to_string(),
                 query: f.param.map(|p| (p, wanted.to_string())),
-                matches: Box::new(move |obj: &L::Object| field(obj) == Some(wanted)),
+                matches: Box::new(move |obj: &Object<L>| field(obj) == Some(wanted)),
             });
         }
         let (id, name) = (text("id"), text("name"));
-        let mut found: L::Object = find_one(
+        let mut found: Object<L> = find_one(
             halo,
             L::TYPE_NAME,
             id.as_deref(),
             name.as_deref(),
             &filters,
-            L::DETAILS,
+            <L::Source as Answer>::DETAILS,
         )
         .await?;
-        if L::DETAILS && id.is_none() {
+        if <L::Source as Answer>::DETAILS && id.is_none() {
             if let Some(obj_id) = found.id() {
-                if let Some(full) = halo.get::<L::Object>(obj_id, true).await? {
+                if let Some(full) = halo.get::<Object<L>>(obj_id, true).await? {
                     found = full;
                 }
             }
         }
-        let mut value = L::model(&found).to_value();
-        if let Value::Object(extra) = L::extra(&found).to_value() {
+        let extra = L::extra(&found).to_value();
+        let mut value = <L::Source as Answer>::model(found).to_value();
+        if let Value::Object(extra) = extra {
             for (k, v) in extra {
                 value.set_attr(&k, v);
             }
@@ -165,7 +192,7 @@ impl<L: Lookup> AnyDataSource<HaloClient> for LookupDataSource<L> {
     }
 
     fn schema(&self) -> crate::framework::Schema {
-        let mut attributes = L::Model::attributes();
+        let mut attributes = <L::Source as Answer>::Model::attributes();
         attributes.extend(L::Extra::attributes());
         let mut searchable = vec![
             ("id", Some(L::id_description())),
@@ -180,7 +207,7 @@ impl<L: Lookup> AnyDataSource<HaloClient> for LookupDataSource<L> {
     }
 
     fn check_model(&self) -> Result<(), String> {
-        let attrs = L::Model::attributes();
+        let attrs = <L::Source as Answer>::Model::attributes();
         let has = |n: &str| attrs.iter().any(|(a, _)| *a == n);
         let missing = ["id", "name"]
             .into_iter()
@@ -195,13 +222,13 @@ impl<L: Lookup> AnyDataSource<HaloClient> for LookupDataSource<L> {
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
         require_id_or_name(L::TYPE_NAME, config, diags);
         if let Some(raw) = config.attr("id").as_str() {
-            if raw.trim().parse::<<L::Object as HaloObject>::Id>().is_err() {
+            if raw.trim().parse::<<Object<L> as HaloObject>::Id>().is_err() {
                 diags.push(attr_error(
                     "id",
                     "Invalid id",
                     format!(
                         "{raw:?} is not the Halo id of a {}.",
-                        <L::Object as HaloObject>::KIND
+                        <Object<L> as HaloObject>::KIND
                     ),
                 ));
             }

@@ -1,8 +1,7 @@
 //! Data source `halopsa_organisation`: one organisation, by name or id.
 
 use super::{Lookup, NoExtra};
-use crate::halo::Organisation;
-use crate::resources::OrganisationModel;
+use crate::resources::OrganisationResource;
 
 pub struct OrganisationLookup;
 
@@ -11,11 +10,6 @@ impl Lookup for OrganisationLookup {
     const DESCRIPTION: &'static str =
         "Looks up one existing organisation by `name` (exact, case-sensitive) or `id`; \
          with both, both must match. Finding none or several is an error.";
-    type Object = Organisation;
-    type Model = OrganisationModel;
+    type Source = OrganisationResource;
     type Extra = NoExtra;
-
-    fn model(obj: &Organisation) -> OrganisationModel {
-        OrganisationModel::from_halo(obj.clone())
-    }
 }

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use super::Lookup;
 use crate::halo::Role;
-use crate::resources::{RawClaim, RoleModel};
+use crate::resources::{RawClaim, RoleResource};
 
 pub struct RoleLookup;
 
@@ -25,15 +25,8 @@ impl Lookup for RoleLookup {
     const DESCRIPTION: &'static str =
         "Looks up one agent role by `name` or `id`, with its permissions and raw claims. \
          No match, or more than one role with the name, is an error.";
-    /// Claims are a detail list.
-    const DETAILS: bool = true;
-    type Object = Role;
-    type Model = RoleModel;
+    type Source = RoleResource;
     type Extra = RoleClaims;
-
-    fn model(obj: &Role) -> RoleModel {
-        RoleModel::from_halo(obj.clone())
-    }
 
     fn extra(obj: &Role) -> RoleClaims {
         RoleClaims {

@@ -3,7 +3,7 @@
 
 use super::{Lookup, LookupFilter, NoExtra};
 use crate::halo::Team;
-use crate::resources::TeamModel;
+use crate::resources::TeamResource;
 
 pub struct TeamLookup;
 
@@ -13,8 +13,7 @@ impl Lookup for TeamLookup {
         "Looks up one existing team (active or not) by `name` (exact, case-sensitive) or \
          `id`; with both, both must match. `department_id` narrows the search to one \
          department. Finding none or several is an error.";
-    type Object = Team;
-    type Model = TeamModel;
+    type Source = TeamResource;
     type Extra = NoExtra;
 
     fn filters() -> Vec<LookupFilter<Team>> {
@@ -26,9 +25,5 @@ impl Lookup for TeamLookup {
             param: Some("department_id"),
             value: |t| t.department_id,
         }]
-    }
-
-    fn model(obj: &Team) -> TeamModel {
-        TeamModel::from_halo(obj.clone())
     }
 }

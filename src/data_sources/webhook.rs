@@ -3,8 +3,7 @@
 //! not answer them (docs/halo-api.md, "Webhook").
 
 use super::{Lookup, NoExtra};
-use crate::halo::Webhook;
-use crate::resources::WebhookModel;
+use crate::resources::WebhookResource;
 
 pub struct WebhookLookup;
 
@@ -14,19 +13,6 @@ impl Lookup for WebhookLookup {
         "Looks up one webhook by `name` (exact, case-sensitive) or `id` (its GUID); with \
          both, both must match. Finding none or several is an error. The secrets are \
          always null.";
-    /// Events are a detail list.
-    const DETAILS: bool = true;
-    type Object = Webhook;
-    type Model = WebhookModel;
+    type Source = WebhookResource;
     type Extra = NoExtra;
-
-    fn model(obj: &Webhook) -> WebhookModel {
-        let mut found = WebhookModel::from_halo(obj.clone(), &WebhookModel::default());
-        found.forget_secrets();
-        found
-    }
-
-    fn extra(_: &Webhook) -> NoExtra {
-        NoExtra {}
-    }
 }

@@ -1,7 +1,7 @@
 //! Data source `halopsa_workday`: one set of work hours, by name or id. Work hours
 //! are read-only for the provider; agents refer to them with `workday_id`.
 
-use super::{Lookup, NoExtra};
+use super::{Answer, Lookup, NoExtra};
 use crate::halo::Workday;
 use crate::resources::support::non_empty;
 
@@ -24,15 +24,21 @@ impl Lookup for WorkdayLookup {
         "Looks up one set of work hours (Configuration > Calendars > Workdays) by `name` \
          (exact, case-sensitive) or `id`; with both, both must match. Finding none or \
          several is an error. Use its `id` as an agent's `workday_id`.";
+    type Source = Self;
+    type Extra = NoExtra;
+}
+
+/// Work hours are no resource of the provider: the data source has its own model.
+impl Answer for WorkdayLookup {
     type Object = Workday;
     type Model = WorkdayModel;
-    type Extra = NoExtra;
+    const DETAILS: bool = false;
 
-    fn model(w: &Workday) -> WorkdayModel {
+    fn model(w: Workday) -> WorkdayModel {
         WorkdayModel {
             id: w.id.map(|i| i.to_string()),
-            name: w.name.clone(),
-            timezone: non_empty(w.timezone.clone()),
+            name: w.name,
+            timezone: non_empty(w.timezone),
         }
     }
 }

@@ -9,10 +9,9 @@ use std::collections::BTreeSet;
 
 use async_trait::async_trait;
 
-use super::support::{
-    halo_diagnostic, int_id, list_named, non_empty, or_cleared, write_error, NameFilter, WriteField,
-};
-use crate::framework::{ApplyError, Diagnostic, Diagnostics, Resource, Validator, Value};
+use super::object::{with_details, ObjectResource, Write};
+use super::support::{int_id, non_empty, or_cleared, NameFilter, WriteField};
+use crate::framework::{ApplyError, Diagnostic, Diagnostics, Validator, Value};
 use crate::halo::{Agent, HaloClient, RoleRef};
 
 pub struct AgentResource;
@@ -73,7 +72,7 @@ impl AgentModel {
     /// The model for Halo's agent. `known` is the state or plan it replaces: role ids
     /// keep its spelling when Halo answers them in another letter case, and when Halo
     /// leaves the role list out it is taken from there.
-    pub fn from_halo(a: Agent, known: &AgentModel) -> Self {
+    fn from_halo(a: Agent, known: &AgentModel) -> Self {
         let role_ids = match a.roles {
             Some(roles) => Some(
                 roles
@@ -135,129 +134,64 @@ fn workday(plan: &AgentModel) -> Result<Option<i64>, Diagnostic> {
 }
 
 #[async_trait]
-impl Resource<HaloClient> for AgentResource {
+impl ObjectResource for AgentResource {
     const TYPE_NAME: &'static str = "halopsa_agent";
     const DESCRIPTION: &'static str =
         "An agent: a Halo user who works tickets (Configuration > Teams & Agents > Agents), \
          or an API-only agent that API applications log in as. Department memberships \
          are managed with `halopsa_agent_department`.";
+    /// Every agent, API-only and disabled ones included, with its roles.
+    const DETAILS: bool = true;
+    const WRITE_FIELDS: &'static [WriteField] = WRITE_FIELDS;
     type Model = AgentModel;
     type Filter = NameFilter;
-    type Key = i64;
+    type Object = Agent;
 
-    super::support::keyed_by_id!(i64, super::support::int_id);
+    fn from_halo(a: Agent, known: Option<&AgentModel>) -> AgentModel {
+        AgentModel::from_halo(a, known.unwrap_or(&AgentModel::default()))
+    }
 
-    /// Every agent, API-only and disabled ones included, with its roles.
-    async fn list(
+    /// A text field left out of the configuration is cleared (Halo keeps what a
+    /// POST leaves out). Roles are sent by a create, and by an update only when
+    /// they change, so an unmanaged role set (left out of the configuration,
+    /// planned as the prior value) is never written. The agent's departments
+    /// belong to `halopsa_agent_department` and are never sent.
+    async fn to_halo(
+        &self,
+        _halo: &HaloClient,
+        plan: &AgentModel,
+        write: &Write<'_, AgentModel, i64>,
+    ) -> Result<Agent, Diagnostics> {
+        let roles = plan.role_ids.as_ref().filter(|_| {
+            write
+                .prior()
+                .is_none_or(|prior| roles_differ(plan.role_ids.as_ref(), prior.role_ids.as_ref()))
+        });
+        Ok(Agent {
+            id: write.id(),
+            name: Some(plan.name.clone()),
+            email: or_cleared(&plan.email),
+            firstname: or_cleared(&plan.first_name),
+            surname: or_cleared(&plan.surname),
+            isapiagent: Some(plan.is_api_agent),
+            team: or_cleared(&plan.default_team),
+            workday_id: workday(plan)?,
+            isdisabled: Some(plan.is_disabled),
+            roles: roles.map(role_refs),
+            departments: None,
+        })
+    }
+
+    /// When the answer to the write leaves out the role list, the agent is read
+    /// back with its details (a role set left to Halo must be known after apply).
+    async fn saved(
         &self,
         halo: &HaloClient,
-        filter: NameFilter,
-    ) -> Result<Vec<Self::Model>, Diagnostics> {
-        Ok(list_named::<Agent>(halo, filter.name.as_deref(), true)
-            .await?
-            .into_iter()
-            .map(|a| AgentModel::from_halo(a, &AgentModel::default()))
-            .collect())
-    }
-
-    async fn create(
-        &self,
-        halo: &HaloClient,
-        plan: Self::Model,
-    ) -> Result<Self::Model, ApplyError<Self::Model>> {
-        let wanted = to_halo(&plan, None, plan.role_ids.as_ref())?;
-        let created = halo
-            .create(&wanted, |a: &Agent| {
-                a.name.as_deref() == Some(plan.name.as_str())
-            })
-            .await
-            .map_err(|e| write_error(&e, WRITE_FIELDS))?;
-        complete(halo, created, &plan).await
-    }
-
-    async fn read(
-        &self,
-        halo: &HaloClient,
-        id: i64,
-        prior: Option<&Self::Model>,
-    ) -> Result<Option<Self::Model>, Diagnostics> {
-        let known = prior.cloned().unwrap_or_default();
-        Ok(halo
-            .read::<Agent>(id, true)
-            .await?
-            .map(|a| AgentModel::from_halo(a, &known)))
-    }
-
-    async fn update(
-        &self,
-        halo: &HaloClient,
-        prior: Self::Model,
-        plan: Self::Model,
-    ) -> Result<Self::Model, ApplyError<Self::Model>> {
-        let id = Self::key(&prior)?;
-        // Roles are sent only when they change, so an unmanaged role set (left out of
-        // the configuration, planned as the prior value) is never written.
-        let roles_changed = roles_differ(plan.role_ids.as_ref(), prior.role_ids.as_ref());
-        let roles = plan.role_ids.as_ref().filter(|_| roles_changed);
-        let changed = to_halo(&plan, Some(id), roles)?;
-        let saved = halo
-            .update(&changed)
-            .await
-            .map_err(|e| write_error(&e, WRITE_FIELDS))?;
-        complete(halo, saved, &plan).await
-    }
-
-    async fn delete(&self, halo: &HaloClient, state: Self::Model) -> Result<(), Diagnostics> {
-        halo.delete::<Agent>(Self::key(&state)?).await?;
-        Ok(())
-    }
-}
-
-/// The Halo agent for a create (`id: None`) or an update. `roles` is the role set
-/// to write, `None` to leave Halo's as it is; a text field left out of the
-/// configuration is cleared (Halo keeps what a POST leaves out). The agent's
-/// departments belong to `halopsa_agent_department` and are never sent.
-fn to_halo(
-    plan: &AgentModel,
-    id: Option<i64>,
-    roles: Option<&BTreeSet<String>>,
-) -> Result<Agent, Diagnostic> {
-    Ok(Agent {
-        id,
-        name: Some(plan.name.clone()),
-        email: or_cleared(&plan.email),
-        firstname: or_cleared(&plan.first_name),
-        surname: or_cleared(&plan.surname),
-        isapiagent: Some(plan.is_api_agent),
-        team: or_cleared(&plan.default_team),
-        workday_id: workday(plan)?,
-        isdisabled: Some(plan.is_disabled),
-        roles: roles.map(role_refs),
-        departments: None,
-    })
-}
-
-/// The model for a saved agent. When the answer to the write leaves out the role
-/// list, the agent is read back with its details (a role set left to Halo must be
-/// known after apply).
-async fn complete(
-    halo: &HaloClient,
-    saved: Agent,
-    plan: &AgentModel,
-) -> Result<AgentModel, ApplyError<AgentModel>> {
-    if saved.roles.is_some() {
-        return Ok(AgentModel::from_halo(saved, plan));
-    }
-    let Some(id) = saved.id else {
-        return Ok(AgentModel::from_halo(saved, plan));
-    };
-    match halo.get::<Agent>(id, true).await {
-        Ok(Some(full)) => Ok(AgentModel::from_halo(full, plan)),
-        Ok(None) => Ok(AgentModel::from_halo(saved, plan)),
-        Err(e) => Err(ApplyError::with_state(
-            AgentModel::from_halo(saved, plan),
-            halo_diagnostic(&e),
-        )),
+        saved: Agent,
+        plan: &AgentModel,
+        _write: &Write<'_, AgentModel, i64>,
+    ) -> Result<AgentModel, ApplyError<AgentModel>> {
+        with_details::<Self>(halo, saved, plan, |a| a.roles.is_some()).await
     }
 }
 

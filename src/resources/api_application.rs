@@ -8,13 +8,10 @@ use std::collections::BTreeSet;
 
 use async_trait::async_trait;
 
-use super::support::{
-    int_id, list_named, non_empty, write_error, write_error_checking, NameFilter, Reference,
-    WriteField,
-};
+use super::object::{ObjectResource, Write};
+use super::support::{int_id, non_empty, write_error_on, NameFilter, WriteField};
 use crate::framework::{
-    ApplyError, AttrPath, Diagnostic, Diagnostics, Planned, Resource, Semantic, Validator, Value,
-    HALO_PREFIX,
+    ApplyError, AttrPath, Diagnostic, Diagnostics, Planned, Semantic, Validator, Value, HALO_PREFIX,
 };
 use crate::halo::{Application, HaloClient, HaloError, Organisation, Scope, Secret};
 
@@ -257,22 +254,6 @@ fn organisation_id(model: &ApiApplicationModel) -> Result<Option<i64>, Diagnosti
         .transpose()
 }
 
-/// The error for a refused create or update: on the attribute Halo's message
-/// names, or on `organisation_id` when the organisation does not exist; else
-/// Halo's own message.
-async fn explain(halo: &HaloClient, e: &HaloError, organisation_id: Option<i64>) -> Diagnostic {
-    match organisation_id {
-        Some(id) => {
-            let reference = Reference::<Organisation> {
-                attribute: "organisation_id",
-                id,
-            };
-            write_error_checking(halo, e, WRITE_FIELDS, reference).await
-        }
-        None => write_error(e, WRITE_FIELDS),
-    }
-}
-
 /// The guide "API Applications with Organisation access": an application
 /// restricted to an organisation must not hold the "All: Teams" permission, the
 /// scope `all:teams` (docs/halo-api.md), or it sees beyond that organisation. A
@@ -305,7 +286,7 @@ fn warn_all_teams(config: &Value, diags: &mut Diagnostics) {
 }
 
 #[async_trait]
-impl Resource<HaloClient> for ApiApplicationResource {
+impl ObjectResource for ApiApplicationResource {
     const TYPE_NAME: &'static str = "halopsa_api_application";
     const DESCRIPTION: &'static str =
         "An API application (Configuration > Integrations > HaloPSA API > View \
@@ -313,11 +294,12 @@ impl Resource<HaloClient> for ApiApplicationResource {
          and what it may do. The client secret is known only to the apply that creates \
          the application; it is stored (sensitive) in the Terraform state, and is null \
          after an import.";
+    /// Every API application, with its scopes.
+    const DETAILS: bool = true;
+    const WRITE_FIELDS: &'static [WriteField] = WRITE_FIELDS;
     type Model = ApiApplicationModel;
     type Filter = NameFilter;
-    type Key = String;
-
-    super::support::keyed_by_id!(String, super::support::guid_id);
+    type Object = Application;
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
         warn_all_teams(config, diags);
@@ -358,90 +340,75 @@ impl Resource<HaloClient> for ApiApplicationResource {
         }
     }
 
-    /// Every API application, with its scopes. The client secret is never listed
-    /// (null, as after an import).
-    async fn list(
-        &self,
-        halo: &HaloClient,
-        filter: NameFilter,
-    ) -> Result<Vec<Self::Model>, Diagnostics> {
-        Ok(
-            list_named::<Application>(halo, filter.name.as_deref(), true)
-                .await?
-                .into_iter()
-                .map(|a| ApiApplicationModel {
-                    client_secret: None,
-                    ..ApiApplicationModel::from_halo(a, &ApiApplicationModel::default())
-                })
-                .collect(),
-        )
+    fn from_halo(a: Application, known: Option<&ApiApplicationModel>) -> ApiApplicationModel {
+        ApiApplicationModel::from_halo(a, known.unwrap_or(&ApiApplicationModel::default()))
     }
 
-    async fn create(
+    /// The supplied secret (`client_secret_wo`) goes to Halo with a create, and
+    /// with an update when its version changes (a rotation).
+    async fn to_halo(
         &self,
-        halo: &HaloClient,
-        plan: Self::Model,
-    ) -> Result<Self::Model, ApplyError<Self::Model>> {
-        let mut wanted = plan.to_halo(None)?;
-        wanted.client_secret = plan.client_secret_wo.clone();
-        let created = halo
-            .create(&wanted, |a: &Application| {
-                a.display_name.as_deref() == Some(plan.name.as_str())
-            })
-            .await;
-        let created = match created {
-            Ok(a) => a,
-            Err(e) => return Err(explain(halo, &e, wanted.organisation_id).await.into()),
-        };
-        if plan.client_secret_wo.is_none()
-            && created.client_secret.as_ref().is_none_or(Secret::is_empty)
-        {
-            tracing::warn!(
-                resource = Self::TYPE_NAME,
-                "Halo's answer to the create carried no client secret; client_secret stays null"
-            );
+        _halo: &HaloClient,
+        plan: &ApiApplicationModel,
+        write: &Write<'_, ApiApplicationModel, String>,
+    ) -> Result<Application, Diagnostics> {
+        let mut sent = plan.to_halo(write.id())?;
+        let rotated = write
+            .prior()
+            .is_none_or(|prior| prior.client_secret_wo_version != plan.client_secret_wo_version);
+        if rotated {
+            sent.client_secret = plan.client_secret_wo.clone();
         }
-        Ok(ApiApplicationModel::from_halo(created, &plan))
+        Ok(sent)
     }
 
-    async fn read(
-        &self,
-        halo: &HaloClient,
-        id: String,
-        prior: Option<&Self::Model>,
-    ) -> Result<Option<Self::Model>, Diagnostics> {
-        let known = prior.cloned().unwrap_or_default();
-        Ok(halo
-            .read::<Application>(id, true)
-            .await?
-            .map(|a| ApiApplicationModel::from_halo(a, &known)))
+    fn same(sent: &Application, found: &Application) -> bool {
+        sent.display_name == found.display_name
     }
 
-    async fn update(
+    /// On the attribute Halo's message names, or on `organisation_id` when the
+    /// organisation does not exist; else Halo's own message.
+    async fn refused(&self, halo: &HaloClient, err: &HaloError, sent: &Application) -> Diagnostic {
+        let id = sent.organisation_id;
+        write_error_on::<Organisation>(halo, err, WRITE_FIELDS, "organisation_id", id).await
+    }
+
+    /// The client secret is in the create's answer only; an update keeps the
+    /// state's.
+    async fn saved(
         &self,
-        halo: &HaloClient,
-        prior: Self::Model,
-        plan: Self::Model,
-    ) -> Result<Self::Model, ApplyError<Self::Model>> {
-        let mut changed = plan.to_halo(Some(Self::key(&prior)?))?;
-        if plan.client_secret_wo_version != prior.client_secret_wo_version {
-            // A new version: send the write-only secret again (rotation).
-            changed.client_secret = plan.client_secret_wo.clone();
-        }
-        let saved = match halo.update(&changed).await {
-            Ok(a) => a,
-            Err(e) => return Err(explain(halo, &e, changed.organisation_id).await.into()),
-        };
-        let known = ApiApplicationModel {
-            client_secret: prior.client_secret,
-            ..plan
+        _halo: &HaloClient,
+        saved: Application,
+        plan: &ApiApplicationModel,
+        write: &Write<'_, ApiApplicationModel, String>,
+    ) -> Result<ApiApplicationModel, ApplyError<ApiApplicationModel>> {
+        let known = match write.prior() {
+            None => {
+                if plan.client_secret_wo.is_none()
+                    && saved.client_secret.as_ref().is_none_or(Secret::is_empty)
+                {
+                    tracing::warn!(
+                        resource = Self::TYPE_NAME,
+                        "Halo's answer to the create carried no client secret; client_secret \
+                         stays null"
+                    );
+                }
+                plan.clone()
+            }
+            Some(prior) => ApiApplicationModel {
+                client_secret: prior.client_secret.clone(),
+                ..plan.clone()
+            },
         };
         Ok(ApiApplicationModel::from_halo(saved, &known))
     }
 
-    async fn delete(&self, halo: &HaloClient, state: Self::Model) -> Result<(), Diagnostics> {
-        halo.delete::<Application>(Self::key(&state)?).await?;
-        Ok(())
+    /// The client secret is never listed (null, as after an import).
+    fn listed(model: ApiApplicationModel) -> ApiApplicationModel {
+        ApiApplicationModel {
+            client_secret: None,
+            ..model
+        }
     }
 }
 

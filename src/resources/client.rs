@@ -4,11 +4,9 @@
 
 use async_trait::async_trait;
 
-use super::support::{
-    int_id, list_children, non_empty, or_cleared, write_error, write_error_checking, Reference,
-    WriteField,
-};
-use crate::framework::{ApplyError, Diagnostic, Diagnostics, Resource, Validator, Value};
+use super::object::{ListFilter, ListQuery, ObjectResource, Write};
+use super::support::{int_id, non_empty, or_cleared, write_error_on, WriteField};
+use crate::framework::{Diagnostic, Diagnostics, Validator, Value};
 use crate::halo::{Client, Department, HaloClient, HaloError};
 
 pub struct ClientResource;
@@ -52,7 +50,7 @@ crate::model! {
 }
 
 impl ClientModel {
-    pub fn from_halo(c: Client) -> Self {
+    fn from_halo(c: Client) -> Self {
         ClientModel {
             id: c.id.map(|i| i.to_string()),
             name: c.name.unwrap_or_default(),
@@ -89,115 +87,66 @@ impl ClientModel {
     }
 }
 
-/// Halo fields a refused write may name, and the attributes they come from.
-const WRITE_FIELDS: &[WriteField] = &[
-    ("toplevel_id", "department_id"),
-    ("inactive", "inactive"),
-    ("notes", "notes"),
-    ("name", "name"),
-];
-
-/// The error for a refused create or update: on `department_id` when that is what
-/// Halo refused (or the department does not exist), else Halo's own message.
-async fn explain(halo: &HaloClient, err: HaloError, department_id: Option<i64>) -> Diagnostics {
-    match department_id {
-        Some(id) => {
-            let reference = Reference::<Department> {
-                attribute: "department_id",
-                id,
-            };
-            write_error_checking(halo, &err, WRITE_FIELDS, reference)
-                .await
-                .into()
-        }
-        None => write_error(&err, WRITE_FIELDS).into(),
+impl ListFilter<Client> for ClientFilter {
+    fn query(&self) -> ListQuery<'_, Client> {
+        // Halo narrows by the parent itself (`toplevel_id` [spec]).
+        ListQuery::children(&self.name, "toplevel_id", &self.department_id, |c| {
+            c.toplevel_id
+        })
     }
 }
 
 #[async_trait]
-impl Resource<HaloClient> for ClientResource {
+impl ObjectResource for ClientResource {
     const TYPE_NAME: &'static str = "halopsa_client";
     const DESCRIPTION: &'static str =
         "A client: one of the MSP's customers (Customers > Clients). A client sits in a \
          department (Halo's \"top level\"), which ties it to that department's \
          organisation; an API application restricted to an organisation sees its \
          customers.";
+    const DETAILS: bool = false;
+    const WRITE_FIELDS: &'static [WriteField] = &[
+        ("toplevel_id", "department_id"),
+        ("inactive", "inactive"),
+        ("notes", "notes"),
+        ("name", "name"),
+    ];
     type Model = ClientModel;
     type Filter = ClientFilter;
-    type Key = i64;
+    type Object = Client;
 
-    super::support::keyed_by_id!(i64, super::support::int_id);
-
-    async fn list(
-        &self,
-        halo: &HaloClient,
-        filter: ClientFilter,
-    ) -> Result<Vec<Self::Model>, Diagnostics> {
-        // Halo narrows by the parent itself (`toplevel_id` [spec]); the filter
-        // is applied here all the same.
-        Ok(list_children::<Client>(
-            halo,
-            "toplevel_id",
-            filter.department_id.as_deref(),
-            |o| o.toplevel_id,
-            filter.name.as_deref(),
-        )
-        .await?
-        .into_iter()
-        .map(ClientModel::from_halo)
-        .collect())
+    fn from_halo(c: Client, _known: Option<&ClientModel>) -> ClientModel {
+        ClientModel::from_halo(c)
     }
 
-    async fn create(
+    /// The department is sent by a create that configures one, and by an update
+    /// only when it changes (a move), so that a client whose department was
+    /// deleted behind Terraform's back can still be edited.
+    async fn to_halo(
         &self,
-        halo: &HaloClient,
-        plan: Self::Model,
-    ) -> Result<Self::Model, ApplyError<Self::Model>> {
+        _halo: &HaloClient,
+        plan: &ClientModel,
+        write: &Write<'_, ClientModel, i64>,
+    ) -> Result<Client, Diagnostics> {
         let department_id = plan.department()?;
-        let created = halo
-            .create(&plan.to_halo(None, department_id), |c: &Client| {
-                c.name.as_deref() == Some(plan.name.as_str())
-                    && department_id.is_none_or(|d| c.toplevel_id == Some(d))
-            })
-            .await;
-        match created {
-            Ok(c) => Ok(ClientModel::from_halo(c)),
-            Err(e) => Err(explain(halo, e, department_id).await.into()),
-        }
+        let moved = write
+            .prior()
+            .is_none_or(|prior| prior.department_id != plan.department_id);
+        Ok(plan.to_halo(write.id(), department_id.filter(|_| moved)))
     }
 
-    async fn read(
-        &self,
-        halo: &HaloClient,
-        id: i64,
-        _prior: Option<&Self::Model>,
-    ) -> Result<Option<Self::Model>, Diagnostics> {
-        Ok(halo
-            .read::<Client>(id, false)
-            .await?
-            .map(ClientModel::from_halo))
+    fn same(sent: &Client, found: &Client) -> bool {
+        sent.name == found.name
+            && sent
+                .toplevel_id
+                .is_none_or(|d| found.toplevel_id == Some(d))
     }
 
-    async fn update(
-        &self,
-        halo: &HaloClient,
-        prior: Self::Model,
-        plan: Self::Model,
-    ) -> Result<Self::Model, ApplyError<Self::Model>> {
-        let id = Self::key(&prior)?;
-        let department_id = plan.department()?;
-        // The department is sent only when it changes (a move), so that a client
-        // whose department was deleted behind Terraform's back can still be edited.
-        let moved = department_id.filter(|_| prior.department_id != plan.department_id);
-        match halo.update(&plan.to_halo(Some(id), moved)).await {
-            Ok(c) => Ok(ClientModel::from_halo(c)),
-            Err(e) => Err(explain(halo, e, moved).await.into()),
-        }
-    }
-
-    async fn delete(&self, halo: &HaloClient, state: Self::Model) -> Result<(), Diagnostics> {
-        halo.delete::<Client>(Self::key(&state)?).await?;
-        Ok(())
+    /// On `department_id` when that is what Halo refused (or the department does
+    /// not exist), else Halo's own message.
+    async fn refused(&self, halo: &HaloClient, err: &HaloError, sent: &Client) -> Diagnostic {
+        let id = sent.toplevel_id;
+        write_error_on::<Department>(halo, err, Self::WRITE_FIELDS, "department_id", id).await
     }
 }
 

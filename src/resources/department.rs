@@ -3,11 +3,9 @@
 
 use async_trait::async_trait;
 
-use super::support::{
-    int_id, list_children, non_empty, or_cleared, write_error, write_error_checking, Reference,
-    WriteField,
-};
-use crate::framework::{ApplyError, Diagnostics, Resource, Validator};
+use super::object::{ListFilter, ListQuery, ObjectResource, Write};
+use super::support::{int_id, non_empty, or_cleared, write_error_on, WriteField};
+use crate::framework::{Diagnostic, Diagnostics, Validator};
 use crate::halo::{Department, HaloClient, HaloError, Organisation};
 
 pub struct DepartmentResource;
@@ -45,7 +43,7 @@ crate::model! {
 }
 
 impl DepartmentModel {
-    pub fn from_halo(d: Department) -> Self {
+    fn from_halo(d: Department) -> Self {
         DepartmentModel {
             id: d.id.map(|i| i.to_string()),
             name: d.name.unwrap_or_default(),
@@ -53,115 +51,63 @@ impl DepartmentModel {
             notes: non_empty(d.notes),
         }
     }
+}
 
-    /// The Halo object for a create (`id: None`, with the organisation) or an
-    /// update (the organisation left out: a new one replaces the department, so an
-    /// update never moves it and Halo keeps it).
-    fn to_halo(&self, id: Option<i64>, organisation_id: i64) -> Department {
-        Department {
-            id,
-            name: Some(self.name.clone()),
-            organisation_id: id.is_none().then_some(organisation_id),
-            notes: or_cleared(&self.notes),
-        }
+impl ListFilter<Department> for DepartmentFilter {
+    fn query(&self) -> ListQuery<'_, Department> {
+        // Halo narrows by the parent itself (`org_id` [spec]).
+        ListQuery::children(&self.name, "org_id", &self.organisation_id, |d| {
+            d.organisation_id
+        })
     }
 }
 
-/// Halo fields a refused write may name, and the attributes they come from.
-const WRITE_FIELDS: &[WriteField] = &[("organisation_id", "organisation_id"), ("name", "name")];
-
-/// The error for a refused create: on `organisation_id` when that is what Halo
-/// refused (or the organisation does not exist), else Halo's own message.
-async fn explain(halo: &HaloClient, err: HaloError, organisation_id: i64) -> Diagnostics {
-    let reference = Reference::<Organisation> {
-        attribute: "organisation_id",
-        id: organisation_id,
-    };
-    write_error_checking(halo, &err, WRITE_FIELDS, reference)
-        .await
-        .into()
-}
-
 #[async_trait]
-impl Resource<HaloClient> for DepartmentResource {
+impl ObjectResource for DepartmentResource {
     const TYPE_NAME: &'static str = "halopsa_department";
     const DESCRIPTION: &'static str =
         "A department: the top level of Halo's team structure (Configuration > Teams & \
          Agents > Departments). Every department belongs to one organisation; teams \
          belong to a department.";
+    const DETAILS: bool = false;
+    const WRITE_FIELDS: &'static [WriteField] =
+        &[("organisation_id", "organisation_id"), ("name", "name")];
     type Model = DepartmentModel;
     type Filter = DepartmentFilter;
-    type Key = i64;
+    type Object = Department;
 
-    super::support::keyed_by_id!(i64, super::support::int_id);
-
-    async fn list(
-        &self,
-        halo: &HaloClient,
-        filter: DepartmentFilter,
-    ) -> Result<Vec<Self::Model>, Diagnostics> {
-        // Halo narrows by the parent itself (`org_id` [spec]); the filter
-        // is applied here all the same.
-        Ok(list_children::<Department>(
-            halo,
-            "org_id",
-            filter.organisation_id.as_deref(),
-            |o| o.organisation_id,
-            filter.name.as_deref(),
-        )
-        .await?
-        .into_iter()
-        .map(DepartmentModel::from_halo)
-        .collect())
+    fn from_halo(d: Department, _known: Option<&DepartmentModel>) -> DepartmentModel {
+        DepartmentModel::from_halo(d)
     }
 
-    async fn create(
+    /// A create sends the organisation; an update leaves it out (a new one
+    /// replaces the department, so an update never moves it and Halo keeps it).
+    async fn to_halo(
         &self,
-        halo: &HaloClient,
-        plan: Self::Model,
-    ) -> Result<Self::Model, ApplyError<Self::Model>> {
-        let organisation_id = int_id(Some(&plan.organisation_id), "organisation_id")?;
-        let created = halo
-            .create(&plan.to_halo(None, organisation_id), |d: &Department| {
-                d.name.as_deref() == Some(plan.name.as_str())
-                    && d.organisation_id == Some(organisation_id)
-            })
-            .await;
-        match created {
-            Ok(d) => Ok(DepartmentModel::from_halo(d)),
-            Err(e) => Err(explain(halo, e, organisation_id).await.into()),
-        }
+        _halo: &HaloClient,
+        plan: &DepartmentModel,
+        write: &Write<'_, DepartmentModel, i64>,
+    ) -> Result<Department, Diagnostics> {
+        let organisation_id = match write {
+            Write::Create => Some(int_id(Some(&plan.organisation_id), "organisation_id")?),
+            Write::Update { .. } => None,
+        };
+        Ok(Department {
+            id: write.id(),
+            name: Some(plan.name.clone()),
+            organisation_id,
+            notes: or_cleared(&plan.notes),
+        })
     }
 
-    async fn read(
-        &self,
-        halo: &HaloClient,
-        id: i64,
-        _prior: Option<&Self::Model>,
-    ) -> Result<Option<Self::Model>, Diagnostics> {
-        Ok(halo
-            .read::<Department>(id, false)
-            .await?
-            .map(DepartmentModel::from_halo))
+    fn same(sent: &Department, found: &Department) -> bool {
+        sent.name == found.name && sent.organisation_id == found.organisation_id
     }
 
-    async fn update(
-        &self,
-        halo: &HaloClient,
-        prior: Self::Model,
-        plan: Self::Model,
-    ) -> Result<Self::Model, ApplyError<Self::Model>> {
-        let id = Self::key(&prior)?;
-        let organisation_id = int_id(Some(&prior.organisation_id), "organisation_id")?;
-        let saved = halo
-            .update(&plan.to_halo(Some(id), organisation_id))
-            .await
-            .map_err(|e| write_error(&e, WRITE_FIELDS))?;
-        Ok(DepartmentModel::from_halo(saved))
-    }
-
-    async fn delete(&self, halo: &HaloClient, state: Self::Model) -> Result<(), Diagnostics> {
-        halo.delete::<Department>(Self::key(&state)?).await?;
-        Ok(())
+    /// On `organisation_id` when that is what Halo refused (or the organisation
+    /// does not exist), else Halo's own message.
+    async fn refused(&self, halo: &HaloClient, err: &HaloError, sent: &Department) -> Diagnostic {
+        let id = sent.organisation_id;
+        write_error_on::<Organisation>(halo, err, Self::WRITE_FIELDS, "organisation_id", id).await
     }
 }

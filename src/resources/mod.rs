@@ -6,6 +6,7 @@ mod api_application;
 mod client;
 mod department;
 pub(crate) mod membership;
+mod object;
 mod organisation;
 mod role;
 mod role_department;
@@ -13,13 +14,15 @@ pub(crate) mod support;
 mod team;
 mod webhook;
 
-pub(crate) use agent::AgentModel;
-pub(crate) use client::ClientModel;
-pub(crate) use department::DepartmentModel;
-pub(crate) use organisation::OrganisationModel;
-pub(crate) use role::{RawClaim, RoleModel};
-pub(crate) use team::TeamModel;
-pub(crate) use webhook::WebhookModel;
+// The resources that are one Halo object answer their data sources too.
+pub(crate) use agent::AgentResource;
+pub(crate) use client::ClientResource;
+pub(crate) use department::DepartmentResource;
+pub(crate) use object::{IdOf, ObjectResource};
+pub(crate) use organisation::OrganisationResource;
+pub(crate) use role::{RawClaim, RoleResource};
+pub(crate) use team::TeamResource;
+pub(crate) use webhook::WebhookResource;
 
 // The tables of assumed Halo encodings (docs/halo-api.md), for `doctor` to check a
 // live tenant against.

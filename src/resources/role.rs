@@ -10,13 +10,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use async_trait::async_trait;
 
-use super::support::{
-    halo_diagnostic, list_named, non_empty, or_cleared, write_error, NameFilter, WriteField,
-};
+use super::object::{with_details, ObjectResource, Write};
+use super::support::{non_empty, or_cleared, NameFilter, WriteField};
 use crate::framework::model::{mismatch, object_attrs};
 use crate::framework::{
     default_object, ApplyError, AttrPath, Attribute, AttributeKind, Diagnostic, Diagnostics, Field,
-    Resource, Type, Validator, Value, HALO_PREFIX,
+    Type, Validator, Value, HALO_PREFIX,
 };
 use crate::halo::{Claim, HaloClient, Role};
 
@@ -230,7 +229,7 @@ crate::model! {
 }
 
 impl RoleModel {
-    pub fn from_halo(r: Role) -> Self {
+    fn from_halo(r: Role) -> Self {
         let claims = r.claims.as_deref().unwrap_or_default();
         RoleModel {
             id: r.id,
@@ -365,101 +364,47 @@ fn bad_permission(name: &str, kind: ClaimKind, got: &str) -> Diagnostic {
     )
 }
 
-/// Halo fields named in Halo's refusals, and the attribute to point at.
-const WRITE_FIELDS: &[WriteField] = &[
-    ("claims", "permissions"),
-    ("notes", "description"),
-    ("name", "name"),
-];
-
 #[async_trait]
-impl Resource<HaloClient> for RoleResource {
+impl ObjectResource for RoleResource {
     const TYPE_NAME: &'static str = "halopsa_role";
     const DESCRIPTION: &'static str =
         "An agent role (Configuration > Teams & Agents > Roles) with its permissions. \
          Agents get roles through `halopsa_agent.role_ids`; a role's departments are \
          managed with `halopsa_role_department`.";
+    /// Every role, with its permissions.
+    const DETAILS: bool = true;
+    /// Halo fields named in Halo's refusals, and the attribute to point at.
+    const WRITE_FIELDS: &'static [WriteField] = &[
+        ("claims", "permissions"),
+        ("notes", "description"),
+        ("name", "name"),
+    ];
     type Model = RoleModel;
     type Filter = NameFilter;
-    type Key = String;
+    type Object = Role;
 
-    super::support::keyed_by_id!(String, super::support::guid_id);
+    fn from_halo(r: Role, _known: Option<&RoleModel>) -> RoleModel {
+        RoleModel::from_halo(r)
+    }
 
-    /// Every role, with its permissions.
-    async fn list(
+    async fn to_halo(
+        &self,
+        _halo: &HaloClient,
+        plan: &RoleModel,
+        write: &Write<'_, RoleModel, String>,
+    ) -> Result<Role, Diagnostics> {
+        Ok(plan.to_halo(write.id())?)
+    }
+
+    /// The answer to a write may leave the claims out; then they are read back.
+    async fn saved(
         &self,
         halo: &HaloClient,
-        filter: NameFilter,
-    ) -> Result<Vec<Self::Model>, Diagnostics> {
-        Ok(list_named::<Role>(halo, filter.name.as_deref(), true)
-            .await?
-            .into_iter()
-            .map(RoleModel::from_halo)
-            .collect())
-    }
-
-    async fn create(
-        &self,
-        halo: &HaloClient,
-        plan: Self::Model,
-    ) -> Result<Self::Model, ApplyError<Self::Model>> {
-        let wanted = plan.to_halo(None)?;
-        let created = halo
-            .create(&wanted, |r: &Role| {
-                r.name.as_deref() == Some(plan.name.as_str())
-            })
-            .await
-            .map_err(|e| write_error(&e, WRITE_FIELDS))?;
-        let created = with_claims(halo, created).await?;
-        Ok(RoleModel::from_halo(created))
-    }
-
-    async fn read(
-        &self,
-        halo: &HaloClient,
-        id: String,
-        _prior: Option<&Self::Model>,
-    ) -> Result<Option<Self::Model>, Diagnostics> {
-        Ok(halo.read::<Role>(id, true).await?.map(RoleModel::from_halo))
-    }
-
-    async fn update(
-        &self,
-        halo: &HaloClient,
-        prior: Self::Model,
-        plan: Self::Model,
-    ) -> Result<Self::Model, ApplyError<Self::Model>> {
-        let changed = plan.to_halo(Some(Self::key(&prior)?))?;
-        let saved = halo
-            .update(&changed)
-            .await
-            .map_err(|e| write_error(&e, WRITE_FIELDS))?;
-        let saved = with_claims(halo, saved).await?;
-        Ok(RoleModel::from_halo(saved))
-    }
-
-    async fn delete(&self, halo: &HaloClient, state: Self::Model) -> Result<(), Diagnostics> {
-        halo.delete::<Role>(Self::key(&state)?).await?;
-        Ok(())
-    }
-}
-
-/// A saved role with its claims: the answer to a write may leave them out, and
-/// then they are read back.
-async fn with_claims(halo: &HaloClient, saved: Role) -> Result<Role, ApplyError<RoleModel>> {
-    if saved.claims.is_some() {
-        return Ok(saved);
-    }
-    let Some(id) = saved.id.clone() else {
-        return Ok(saved);
-    };
-    match halo.get::<Role>(id, true).await {
-        Ok(Some(full)) => Ok(full),
-        Ok(None) => Ok(saved),
-        Err(e) => Err(ApplyError::with_state(
-            RoleModel::from_halo(saved),
-            halo_diagnostic(&e),
-        )),
+        saved: Role,
+        plan: &RoleModel,
+        _write: &Write<'_, RoleModel, String>,
+    ) -> Result<RoleModel, ApplyError<RoleModel>> {
+        with_details::<Self>(halo, saved, plan, |r| r.claims.is_some()).await
     }
 }
 

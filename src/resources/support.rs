@@ -150,61 +150,6 @@ pub fn name_matches(wanted: Option<&str>, name: Option<&str>) -> bool {
     }
 }
 
-/// Every `T` (with its details when `details`, see [`HaloClient::list_all`]) whose
-/// name contains `name` (ignoring case; `None`: every one).
-pub async fn list_named<T: Named>(
-    halo: &HaloClient,
-    name: Option<&str>,
-    details: bool,
-) -> Result<Vec<T>, HaloError> {
-    let all = halo.list_all::<T>(details).await?;
-    Ok(all
-        .into_iter()
-        .filter(|o| name_matches(name, o.name()))
-        .collect())
-}
-
-/// The objects of a kind that belong to a parent (a department's organisation, a
-/// team's or client's department), from every page: `param` is Halo's list filter
-/// on the parent's id, which only narrows what Halo answers; `parent_of` and the
-/// name decide. `parent` and `name` unset: every object.
-pub async fn list_children<T: Named>(
-    halo: &HaloClient,
-    param: &'static str,
-    parent: Option<&str>,
-    parent_of: fn(&T) -> Option<i64>,
-    name: Option<&str>,
-) -> Result<Vec<T>, HaloError> {
-    let mut query: Vec<(&str, &str)> = T::LIST_ALL_QUERY.to_vec();
-    if let Some(parent) = parent {
-        query.push((param, parent));
-    }
-    Ok(halo
-        .list::<T>(&query)
-        .await?
-        .into_iter()
-        .filter(|o| {
-            let of = parent_of(o).map(|i| i.to_string());
-            name_matches(name, o.name()) && id_matches(parent, of.as_deref())
-        })
-        .collect())
-}
-
-/// `Resource::key` and `Resource::parse_import_id` of a resource whose key is its
-/// `id` attribute, parsed by `$parse` ([`int_id`] or [`guid_id`]) into `$key`.
-macro_rules! keyed_by_id {
-    ($key:ty, $parse:path) => {
-        fn key(state: &Self::Model) -> Result<$key, crate::framework::Diagnostic> {
-            $parse(state.id.as_deref(), "id")
-        }
-
-        fn parse_import_id(id: &str) -> Result<$key, crate::framework::Diagnostic> {
-            $parse(Some(id), "id")
-        }
-    };
-}
-pub(crate) use keyed_by_id;
-
 crate::model! {
     /// The `list` block filters of a kind found by name only.
     #[derive(Debug, Clone, Default)]
@@ -278,6 +223,22 @@ pub async fn write_error_checking<R: HaloObject>(
         );
     }
     halo_diagnostic(e)
+}
+
+/// The error for a refused write that sent the id of a parent `R` in `attribute`
+/// (`None`: it sent none): [`write_error_checking`] on that reference, or
+/// [`write_error`].
+pub async fn write_error_on<R: HaloObject<Id = i64>>(
+    halo: &HaloClient,
+    e: &HaloError,
+    fields: &[WriteField],
+    attribute: &str,
+    id: Option<i64>,
+) -> Diagnostic {
+    match id {
+        Some(id) => write_error_checking(halo, e, fields, Reference::<R> { attribute, id }).await,
+        None => write_error(e, fields),
+    }
 }
 
 /// The error on an attribute for a 400 whose message names one of `fields`. `value`

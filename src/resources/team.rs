@@ -2,8 +2,9 @@
 
 use async_trait::async_trait;
 
-use super::support::{int_id, list_children, write_error_checking, Reference, WriteField};
-use crate::framework::{ApplyError, Diagnostics, Resource, Validator, Value};
+use super::object::{ListFilter, ListQuery, ObjectResource, Write};
+use super::support::{int_id, write_error_on, WriteField};
+use crate::framework::{Diagnostic, Diagnostics, Validator, Value};
 use crate::halo::{Department, HaloClient, HaloError, Team};
 
 pub struct TeamResource;
@@ -47,7 +48,7 @@ crate::model! {
 }
 
 impl TeamModel {
-    pub fn from_halo(t: Team) -> Self {
+    fn from_halo(t: Team) -> Self {
         TeamModel {
             id: t.id.map(|i| i.to_string()),
             name: t.name.unwrap_or_default(),
@@ -56,122 +57,66 @@ impl TeamModel {
             inactive: t.inactive.unwrap_or(false),
         }
     }
+}
 
-    /// The Halo object for a create (`id: None`) or an update; `department_id` is
-    /// `None` when it is to be left as Halo has it.
-    fn to_halo(&self, id: Option<i64>, department_id: Option<i64>) -> Team {
-        Team {
-            id,
-            name: Some(self.name.clone()),
-            department_id,
-            inactive: Some(self.inactive),
-        }
+impl ListFilter<Team> for TeamFilter {
+    fn query(&self) -> ListQuery<'_, Team> {
+        // Halo narrows by the parent itself (`department_id` [spec]).
+        ListQuery::children(&self.name, "department_id", &self.department_id, |t| {
+            t.department_id
+        })
     }
 }
 
-/// Halo fields a refused write may name, and the attributes they come from.
-const WRITE_FIELDS: &[WriteField] = &[
-    ("department_id", "department_id"),
-    ("inactive", "inactive"),
-    ("name", "name"),
-];
-
-/// The error for a refused create or update: on `department_id` when that is what
-/// Halo refused (or the department does not exist), else Halo's own message.
-async fn explain(halo: &HaloClient, err: HaloError, department_id: i64) -> Diagnostics {
-    let reference = Reference::<Department> {
-        attribute: "department_id",
-        id: department_id,
-    };
-    write_error_checking(halo, &err, WRITE_FIELDS, reference)
-        .await
-        .into()
-}
-
 #[async_trait]
-impl Resource<HaloClient> for TeamResource {
+impl ObjectResource for TeamResource {
     const TYPE_NAME: &'static str = "halopsa_team";
     const DESCRIPTION: &'static str =
         "A team of agents (Configuration > Teams & Agents > Teams). Every team belongs \
          to a department; tickets are assigned to teams.";
+    const DETAILS: bool = false;
+    const WRITE_FIELDS: &'static [WriteField] = &[
+        ("department_id", "department_id"),
+        ("inactive", "inactive"),
+        ("name", "name"),
+    ];
     type Model = TeamModel;
     type Filter = TeamFilter;
-    type Key = i64;
+    type Object = Team;
 
-    super::support::keyed_by_id!(i64, super::support::int_id);
-
-    async fn list(
-        &self,
-        halo: &HaloClient,
-        filter: TeamFilter,
-    ) -> Result<Vec<Self::Model>, Diagnostics> {
-        // Halo narrows by the parent itself (`department_id` [spec]); the filter
-        // is applied here all the same.
-        Ok(list_children::<Team>(
-            halo,
-            "department_id",
-            filter.department_id.as_deref(),
-            |o| o.department_id,
-            filter.name.as_deref(),
-        )
-        .await?
-        .into_iter()
-        .map(TeamModel::from_halo)
-        .collect())
+    fn from_halo(t: Team, _known: Option<&TeamModel>) -> TeamModel {
+        TeamModel::from_halo(t)
     }
 
-    async fn create(
+    /// The department is sent by a create, and by an update only when it changes
+    /// (a move), so that a team whose department was deleted behind Terraform's
+    /// back can still be edited.
+    async fn to_halo(
         &self,
-        halo: &HaloClient,
-        plan: Self::Model,
-    ) -> Result<Self::Model, ApplyError<Self::Model>> {
+        _halo: &HaloClient,
+        plan: &TeamModel,
+        write: &Write<'_, TeamModel, i64>,
+    ) -> Result<Team, Diagnostics> {
         let department_id = int_id(Some(&plan.department_id), "department_id")?;
-        let created = halo
-            .create(&plan.to_halo(None, Some(department_id)), |t: &Team| {
-                t.name.as_deref() == Some(plan.name.as_str())
-                    && t.department_id == Some(department_id)
-            })
-            .await;
-        match created {
-            Ok(t) => Ok(TeamModel::from_halo(t)),
-            Err(e) => Err(explain(halo, e, department_id).await.into()),
-        }
+        let moved = write
+            .prior()
+            .is_none_or(|prior| prior.department_id != plan.department_id);
+        Ok(Team {
+            id: write.id(),
+            name: Some(plan.name.clone()),
+            department_id: moved.then_some(department_id),
+            inactive: Some(plan.inactive),
+        })
     }
 
-    async fn read(
-        &self,
-        halo: &HaloClient,
-        id: i64,
-        _prior: Option<&Self::Model>,
-    ) -> Result<Option<Self::Model>, Diagnostics> {
-        Ok(halo
-            .read::<Team>(id, false)
-            .await?
-            .map(TeamModel::from_halo))
+    fn same(sent: &Team, found: &Team) -> bool {
+        sent.name == found.name && sent.department_id == found.department_id
     }
 
-    async fn update(
-        &self,
-        halo: &HaloClient,
-        prior: Self::Model,
-        plan: Self::Model,
-    ) -> Result<Self::Model, ApplyError<Self::Model>> {
-        let id = Self::key(&prior)?;
-        let department_id = int_id(Some(&plan.department_id), "department_id")?;
-        // The department is sent only when it changes (a move), so that a team
-        // whose department was deleted behind Terraform's back can still be edited.
-        let moved = prior.department_id != plan.department_id;
-        match halo
-            .update(&plan.to_halo(Some(id), moved.then_some(department_id)))
-            .await
-        {
-            Ok(t) => Ok(TeamModel::from_halo(t)),
-            Err(e) => Err(explain(halo, e, department_id).await.into()),
-        }
-    }
-
-    async fn delete(&self, halo: &HaloClient, state: Self::Model) -> Result<(), Diagnostics> {
-        halo.delete::<Team>(Self::key(&state)?).await?;
-        Ok(())
+    /// On `department_id` when that is what Halo refused (or the department does
+    /// not exist), else Halo's own message.
+    async fn refused(&self, halo: &HaloClient, err: &HaloError, sent: &Team) -> Diagnostic {
+        let id = sent.department_id;
+        write_error_on::<Department>(halo, err, Self::WRITE_FIELDS, "department_id", id).await
     }
 }

@@ -17,12 +17,10 @@ use std::collections::BTreeSet;
 use async_trait::async_trait;
 use url::Url;
 
-use super::support::{
-    list_named, non_empty, or_cleared, write_error, NameFilter, Named, WriteField,
-};
+use super::object::{ObjectResource, Write};
+use super::support::{non_empty, or_cleared, NameFilter, Named, WriteField};
 use crate::framework::{
-    ApplyError, AttrPath, Diagnostic, Diagnostics, Resource, Semantic, Validator, Value,
-    HALO_PREFIX,
+    AttrPath, Diagnostic, Diagnostics, Semantic, Validator, Value, HALO_PREFIX,
 };
 use crate::halo::{check_url, HaloClient, Secret, Webhook, WebhookEvent};
 
@@ -174,7 +172,7 @@ impl WebhookModel {
     /// The state for Halo's answer. `known` is what the provider knew before (the
     /// prior state or the plan): it supplies the secrets Halo does not show, the
     /// password version, and tells an empty `events` set from an unset one.
-    pub(crate) fn from_halo(w: Webhook, known: &WebhookModel) -> Self {
+    fn from_halo(w: Webhook, known: &WebhookModel) -> Self {
         let events = match w.events {
             None => known.events.clone(),
             Some(rows) if rows.is_empty() => known
@@ -209,7 +207,7 @@ impl WebhookModel {
     }
 
     /// Drops the secrets (for answers that must never carry them: lists, look-ups).
-    pub(crate) fn forget_secrets(&mut self) {
+    fn forget_secrets(&mut self) {
         self.basic_password = None;
         self.authentication_header = None;
     }
@@ -283,17 +281,18 @@ impl WebhookModel {
 }
 
 #[async_trait]
-impl Resource<HaloClient> for WebhookResource {
+impl ObjectResource for WebhookResource {
     const TYPE_NAME: &'static str = "halopsa_webhook";
     const DESCRIPTION: &'static str =
         "An outgoing webhook (Configuration > Integrations > Webhooks): Halo calls `url` \
          when one of the webhook's events happens, authenticating with basic \
          authentication or a header if configured.";
+    /// Every webhook, with its events.
+    const DETAILS: bool = true;
+    const WRITE_FIELDS: &'static [WriteField] = WRITE_FIELDS;
     type Model = WebhookModel;
     type Filter = NameFilter;
-    type Key = String;
-
-    super::support::keyed_by_id!(String, super::support::guid_id);
+    type Object = Webhook;
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
         if let Some(raw) = config.attr("url").as_str() {
@@ -333,62 +332,21 @@ impl Resource<HaloClient> for WebhookResource {
         }
     }
 
-    /// Every webhook, with its events. The secrets are never listed (null, as after
-    /// an import).
-    async fn list(
-        &self,
-        halo: &HaloClient,
-        filter: NameFilter,
-    ) -> Result<Vec<Self::Model>, Diagnostics> {
-        Ok(list_named::<Webhook>(halo, filter.name.as_deref(), true)
-            .await?
-            .into_iter()
-            .map(|w| {
-                let mut listed = WebhookModel::from_halo(w, &WebhookModel::default());
-                listed.forget_secrets();
-                listed
-            })
-            .collect())
+    fn from_halo(w: Webhook, known: Option<&WebhookModel>) -> WebhookModel {
+        WebhookModel::from_halo(w, known.unwrap_or(&WebhookModel::default()))
     }
 
-    async fn create(
+    /// A change of events rewrites Halo's list whole: the rows kept are sent back
+    /// as Halo holds them, read here.
+    async fn to_halo(
         &self,
         halo: &HaloClient,
-        plan: Self::Model,
-    ) -> Result<Self::Model, ApplyError<Self::Model>> {
-        let wanted = plan.to_halo(None, None, &[])?;
-        let created = halo
-            .create(&wanted, |w: &Webhook| {
-                w.name.as_deref() == Some(plan.name.as_str())
-                    && w.url.as_deref() == Some(plan.url.as_str())
-            })
-            .await
-            .map_err(|e| write_error(&e, WRITE_FIELDS))?;
-        Ok(WebhookModel::from_halo(created, &plan))
-    }
-
-    async fn read(
-        &self,
-        halo: &HaloClient,
-        id: String,
-        prior: Option<&Self::Model>,
-    ) -> Result<Option<Self::Model>, Diagnostics> {
-        let known = prior.cloned().unwrap_or_default();
-        Ok(halo
-            .read::<Webhook>(id, true)
-            .await?
-            .map(|w| WebhookModel::from_halo(w, &known)))
-    }
-
-    async fn update(
-        &self,
-        halo: &HaloClient,
-        prior: Self::Model,
-        plan: Self::Model,
-    ) -> Result<Self::Model, ApplyError<Self::Model>> {
-        let id = Self::key(&prior)?;
-        // A change of events rewrites Halo's list whole: the rows kept are sent back
-        // as Halo holds them.
+        plan: &WebhookModel,
+        write: &Write<'_, WebhookModel, String>,
+    ) -> Result<Webhook, Diagnostics> {
+        let Write::Update { id, prior } = write else {
+            return Ok(plan.to_halo(None, None, &[])?);
+        };
         let current = if prior.events == plan.events {
             Vec::new()
         } else {
@@ -397,17 +355,17 @@ impl Resource<HaloClient> for WebhookResource {
                 .and_then(|w| w.events)
                 .unwrap_or_default()
         };
-        let changed = plan.to_halo(Some(id), Some(&prior), &current)?;
-        let saved = halo
-            .update(&changed)
-            .await
-            .map_err(|e| write_error(&e, WRITE_FIELDS))?;
-        Ok(WebhookModel::from_halo(saved, &plan))
+        Ok(plan.to_halo(Some(id.clone()), Some(prior), &current)?)
     }
 
-    async fn delete(&self, halo: &HaloClient, state: Self::Model) -> Result<(), Diagnostics> {
-        halo.delete::<Webhook>(Self::key(&state)?).await?;
-        Ok(())
+    fn same(sent: &Webhook, found: &Webhook) -> bool {
+        sent.name == found.name && sent.url == found.url
+    }
+
+    /// The secrets are never listed (null, as after an import).
+    fn listed(mut model: WebhookModel) -> WebhookModel {
+        model.forget_secrets();
+        model
     }
 }
 

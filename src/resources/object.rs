@@ -1,0 +1,330 @@
+//! The shape most resource types share: the resource is one Halo object of one
+//! kind, read and written whole.
+//!
+//! Such a type implements [`ObjectResource`], which says only how Halo's object and
+//! the model map to each other (and, where it must, how a refused write is
+//! explained or a saved object completed). [`Resource`] follows from that once,
+//! here: a create goes through [`HaloClient::create`] (batched, and finding an
+//! object whose answer was lost), a read comes from the kind's snapshot, the `list`
+//! block runs the filter's [`ListQuery`], and a delete is one `DELETE`. Resources
+//! whose object is not a Halo object of its own (the memberships) implement
+//! [`Resource`] directly.
+
+use async_trait::async_trait;
+
+use super::support::{halo_diagnostic, id_matches, name_matches, write_error, Named, WriteField};
+use crate::framework::{ApplyError, Diagnostic, Diagnostics, Model, Planned, Resource, Value};
+use crate::halo::{HaloClient, HaloError, HaloObject};
+
+/// The Halo id type of the object behind a resource.
+pub type IdOf<R> = <<R as ObjectResource>::Object as HaloObject>::Id;
+
+/// What a write sends: a new object, or a change of the object `id`, whose state
+/// is `prior`.
+pub enum Write<'a, M, Id> {
+    Create,
+    Update { id: Id, prior: &'a M },
+}
+
+impl<M, Id: Clone> Write<'_, M, Id> {
+    /// The id to send: `None` for a create.
+    pub fn id(&self) -> Option<Id> {
+        match self {
+            Write::Create => None,
+            Write::Update { id, .. } => Some(id.clone()),
+        }
+    }
+
+    /// The state being changed: `None` for a create.
+    pub fn prior(&self) -> Option<&M> {
+        match self {
+            Write::Create => None,
+            Write::Update { prior, .. } => Some(prior),
+        }
+    }
+}
+
+/// A resource that is one Halo object: how the object and the model map to each
+/// other. See the module documentation.
+#[async_trait]
+pub trait ObjectResource: Send + Sync + 'static {
+    /// As [`Resource::TYPE_NAME`].
+    const TYPE_NAME: &'static str;
+    /// As [`Resource::DESCRIPTION`].
+    const DESCRIPTION: &'static str;
+    /// Whether the state needs the object's detail lists (`includedetails=true`
+    /// on reads and lists).
+    const DETAILS: bool;
+    /// Halo fields a refused write may name, and the attributes they come from.
+    const WRITE_FIELDS: &'static [WriteField];
+
+    /// The state; its `id` attribute holds the object's Halo id.
+    type Model: Model + Clone;
+    /// The `list` block's filters.
+    type Filter: Model + ListFilter<Self::Object>;
+    /// Halo's object.
+    type Object: Named<Id: ParseId>;
+
+    /// As [`Resource::validate`].
+    fn validate(&self, _config: &Value, _diags: &mut Diagnostics) {}
+
+    /// As [`Resource::modify_plan`].
+    fn modify_plan(&self, _prior: &Value, _config: &Value, _plan: &mut Planned) {}
+
+    /// The model of an object as Halo holds it. `known` is the state or plan the
+    /// answer stands for, for what Halo never answers again (a secret shown once)
+    /// or spells its own way; `None` for an import or a listed object.
+    fn from_halo(object: Self::Object, known: Option<&Self::Model>) -> Self::Model;
+
+    /// The object a write sends for `plan`.
+    async fn to_halo(
+        &self,
+        halo: &HaloClient,
+        plan: &Self::Model,
+        write: &Write<'_, Self::Model, IdOf<Self>>,
+    ) -> Result<Self::Object, Diagnostics>;
+
+    /// Whether `found`, listed by Halo, is the object a create sent as `sent`: how
+    /// a create whose answer was lost finds its object. By name unless a type
+    /// says more (e.g. the parent too).
+    fn same(sent: &Self::Object, found: &Self::Object) -> bool {
+        sent.name() == found.name()
+    }
+
+    /// The error for a write of `sent` that Halo refused: on the attribute Halo's
+    /// message names ([`Self::WRITE_FIELDS`]), else Halo's own message. Types
+    /// whose writes refer to a parent check it ([`write_error_on`]).
+    ///
+    /// [`write_error_on`]: super::support::write_error_on
+    async fn refused(
+        &self,
+        _halo: &HaloClient,
+        err: &HaloError,
+        _sent: &Self::Object,
+    ) -> Diagnostic {
+        write_error(err, Self::WRITE_FIELDS)
+    }
+
+    /// The state of a saved object (the answer to `write`). Types whose answers
+    /// may leave out detail lists the state needs read them back here.
+    async fn saved(
+        &self,
+        _halo: &HaloClient,
+        saved: Self::Object,
+        plan: &Self::Model,
+        _write: &Write<'_, Self::Model, IdOf<Self>>,
+    ) -> Result<Self::Model, ApplyError<Self::Model>> {
+        Ok(Self::from_halo(saved, Some(plan)))
+    }
+
+    /// A listed object's model: a type with secrets nulls them (a list, like an
+    /// import, never knows them).
+    fn listed(model: Self::Model) -> Self::Model {
+        model
+    }
+}
+
+/// The saved object re-read with its details when a write's answer left them out
+/// (`has`: whether the answer holds them), for [`ObjectResource::saved`]. A failed
+/// re-read keeps the object in state (it exists) with the error.
+pub async fn with_details<R: ObjectResource>(
+    halo: &HaloClient,
+    saved: R::Object,
+    plan: &R::Model,
+    has: impl Fn(&R::Object) -> bool + Send,
+) -> Result<R::Model, ApplyError<R::Model>> {
+    let Some(id) = saved.id().filter(|_| !has(&saved)) else {
+        return Ok(R::from_halo(saved, Some(plan)));
+    };
+    match halo.get::<R::Object>(id, true).await {
+        Ok(Some(full)) => Ok(R::from_halo(full, Some(plan))),
+        Ok(None) => Ok(R::from_halo(saved, Some(plan))),
+        Err(e) => Err(ApplyError::with_state(
+            R::from_halo(saved, Some(plan)),
+            halo_diagnostic(&e),
+        )),
+    }
+}
+
+/// A Halo id type, parsed from a string attribute: integer ids and GUIDs.
+pub trait ParseId: Sized {
+    fn parse(value: Option<&str>, attr: &str) -> Result<Self, Diagnostic>;
+}
+
+impl ParseId for i64 {
+    fn parse(value: Option<&str>, attr: &str) -> Result<Self, Diagnostic> {
+        super::support::int_id(value, attr)
+    }
+}
+
+impl ParseId for String {
+    fn parse(value: Option<&str>, attr: &str) -> Result<Self, Diagnostic> {
+        super::support::guid_id(value, attr)
+    }
+}
+
+/// What a `list` block asks Halo for: objects by name, optionally only those of
+/// one parent.
+pub struct ListQuery<'a, O> {
+    name: Option<&'a str>,
+    parent: Option<Parent<'a, O>>,
+}
+
+/// A parent filter: Halo's list parameter on the parent's id (which only narrows
+/// what Halo answers), the id wanted, and the object's own parent id (which
+/// decides).
+struct Parent<'a, O> {
+    param: &'static str,
+    id: Option<&'a str>,
+    of: fn(&O) -> Option<i64>,
+}
+
+impl<'a, O: Named> ListQuery<'a, O> {
+    /// Objects whose name contains `name` (ignoring case); every one for `None`.
+    pub fn named(name: &'a Option<String>) -> Self {
+        ListQuery {
+            name: name.as_deref(),
+            parent: None,
+        }
+    }
+
+    /// [`ListQuery::named`], of the parent `id` only when it is set.
+    pub fn children(
+        name: &'a Option<String>,
+        param: &'static str,
+        id: &'a Option<String>,
+        of: fn(&O) -> Option<i64>,
+    ) -> Self {
+        ListQuery {
+            name: name.as_deref(),
+            parent: Some(Parent {
+                param,
+                id: id.as_deref(),
+                of,
+            }),
+        }
+    }
+
+    /// The objects, from every page of Halo's list (with their details when
+    /// `details`, see [`HaloClient::list_all`]). A parent filter goes to Halo as
+    /// its list parameter, which only narrows what Halo answers; the object's own
+    /// parent id and name decide.
+    async fn run(self, halo: &HaloClient, details: bool) -> Result<Vec<O>, HaloError> {
+        let listed = match &self.parent {
+            None => halo.list_all::<O>(details).await?,
+            Some(parent) => {
+                let mut query: Vec<(&str, &str)> = O::LIST_ALL_QUERY.to_vec();
+                if let Some(id) = parent.id {
+                    query.push((parent.param, id));
+                }
+                halo.list::<O>(&query).await?
+            }
+        };
+        Ok(listed
+            .into_iter()
+            .filter(|o| {
+                name_matches(self.name, o.name())
+                    && self.parent.as_ref().is_none_or(|p| {
+                        id_matches(p.id, (p.of)(o).map(|i| i.to_string()).as_deref())
+                    })
+            })
+            .collect())
+    }
+}
+
+/// A `list` block's filters as a [`ListQuery`].
+pub trait ListFilter<O>: Send + Sync {
+    fn query(&self) -> ListQuery<'_, O>;
+}
+
+impl<O: Named> ListFilter<O> for super::support::NameFilter {
+    fn query(&self) -> ListQuery<'_, O> {
+        ListQuery::named(&self.name)
+    }
+}
+
+fn key<R: ObjectResource>(state: &R::Model) -> Result<IdOf<R>, Diagnostic> {
+    ParseId::parse(state.to_value().attr("id").as_str(), "id")
+}
+
+#[async_trait]
+impl<R: ObjectResource> Resource<HaloClient> for R {
+    const TYPE_NAME: &'static str = <R as ObjectResource>::TYPE_NAME;
+    const DESCRIPTION: &'static str = <R as ObjectResource>::DESCRIPTION;
+    type Model = <R as ObjectResource>::Model;
+    type Filter = <R as ObjectResource>::Filter;
+    type Key = IdOf<R>;
+
+    fn key(state: &Self::Model) -> Result<Self::Key, Diagnostic> {
+        key::<R>(state)
+    }
+
+    fn parse_import_id(id: &str) -> Result<Self::Key, Diagnostic> {
+        ParseId::parse(Some(id), "id")
+    }
+
+    fn validate(&self, config: &Value, diags: &mut Diagnostics) {
+        ObjectResource::validate(self, config, diags)
+    }
+
+    fn modify_plan(&self, prior: &Value, config: &Value, plan: &mut Planned) {
+        ObjectResource::modify_plan(self, prior, config, plan)
+    }
+
+    async fn list(
+        &self,
+        halo: &HaloClient,
+        filter: Self::Filter,
+    ) -> Result<Vec<Self::Model>, Diagnostics> {
+        let objects = filter.query().run(halo, R::DETAILS).await?;
+        Ok(objects
+            .into_iter()
+            .map(|o| R::listed(R::from_halo(o, None)))
+            .collect())
+    }
+
+    async fn create(
+        &self,
+        halo: &HaloClient,
+        plan: Self::Model,
+    ) -> Result<Self::Model, ApplyError<Self::Model>> {
+        let write = Write::Create;
+        let sent = self.to_halo(halo, &plan, &write).await?;
+        match halo.create(&sent, |found| R::same(&sent, found)).await {
+            Ok(created) => self.saved(halo, created, &plan, &write).await,
+            Err(e) => Err(self.refused(halo, &e, &sent).await.into()),
+        }
+    }
+
+    async fn read(
+        &self,
+        halo: &HaloClient,
+        id: Self::Key,
+        prior: Option<&Self::Model>,
+    ) -> Result<Option<Self::Model>, Diagnostics> {
+        Ok(halo
+            .read::<R::Object>(id, R::DETAILS)
+            .await?
+            .map(|o| R::from_halo(o, prior)))
+    }
+
+    async fn update(
+        &self,
+        halo: &HaloClient,
+        prior: Self::Model,
+        plan: Self::Model,
+    ) -> Result<Self::Model, ApplyError<Self::Model>> {
+        let id = key::<R>(&prior)?;
+        let write = Write::Update { id, prior: &prior };
+        let changed = self.to_halo(halo, &plan, &write).await?;
+        match halo.update(&changed).await {
+            Ok(saved) => self.saved(halo, saved, &plan, &write).await,
+            Err(e) => Err(self.refused(halo, &e, &changed).await.into()),
+        }
+    }
+
+    async fn delete(&self, halo: &HaloClient, state: Self::Model) -> Result<(), Diagnostics> {
+        halo.delete::<R::Object>(key::<R>(&state)?).await?;
+        Ok(())
+    }
+}
