@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::probe::{Miss, Probe};
 use crate::halo::{
-    Agent, Application, Department, HaloObject, Organisation, Role, Team, Webhook, Workday,
+    Agent, Application, Client, Department, HaloObject, Organisation, Role, Team, Webhook, Workday,
 };
 
 /// The page size the doctor asks for (Halo's page cap as seen).
@@ -63,7 +63,7 @@ fn spec<T: HaloObject>() -> KindSpec {
 
 /// The kinds, most telling first: when the budget runs short, the later ones
 /// are the ones cut.
-pub fn kinds() -> [KindSpec; 8] {
+pub fn kinds() -> [KindSpec; 9] {
     [
         spec::<Role>(),
         spec::<Application>(),
@@ -73,6 +73,7 @@ pub fn kinds() -> [KindSpec; 8] {
         spec::<Workday>(),
         spec::<Organisation>(),
         spec::<Webhook>(),
+        spec::<Client>(),
     ]
 }
 

@@ -2,9 +2,10 @@
 //! up to `-parallelism` of them at once) go to Halo as one array `POST`.
 //!
 //! The first create of a kind opens a batch and a task that sends it after
-//! the gathering window ([`super::ClientConfig::batch_window`], longer while
-//! creates keep arriving, never past [`MAX_GATHER_WINDOWS`] windows or
-//! [`MAX_BATCH`] objects). Each create then waits for its [`Outcome`] and
+//! the gathering window ([`super::ClientConfig::batch_window`]; longer while
+//! creates keep arriving or another create of the kind is on its way to Halo,
+//! shorter once as many have joined as the kind's largest batch held; never past
+//! [`MAX_BATCH`] objects: [`gathers_on`]). Each create then waits for its [`Outcome`] and
 //! settles it with its own `same` ([`settle`]):
 //!
 //! - an answer holding every object sent: the object at the create's position
@@ -45,6 +46,9 @@ pub(super) const MAX_BATCH: usize = 100;
 pub(super) const MAX_BATCH_ROUNDS: u32 = 3;
 /// A batch stops gathering after this many windows, however busy.
 pub(super) const MAX_GATHER_WINDOWS: u32 = 4;
+/// How long at most a batch holds on while a create of its kind is on its way to
+/// Halo (see [`HaloClient::send_batch`]).
+pub(super) const MAX_HOLD: Duration = Duration::from_secs(1);
 
 /// How a batch ended, for one of its members.
 #[derive(Debug, Clone)]
@@ -88,10 +92,65 @@ struct Gathering {
     last_join: Instant,
 }
 
-/// The batches being gathered, one per kind (by path).
+/// The batches being gathered, one per kind (by path), and how many creates of
+/// each kind are on their way to Halo.
 #[derive(Default)]
 pub(super) struct Batcher {
     open: Mutex<HashMap<&'static str, Gathering>>,
+    sending: Mutex<HashMap<&'static str, usize>>,
+    /// The most objects a batch of the kind held: about how many creates of it
+    /// Terraform runs at once.
+    largest: Mutex<HashMap<&'static str, usize>>,
+}
+
+/// A gathering batch at one moment, for [`gathers_on`].
+#[derive(Debug, Clone, Copy)]
+struct Gathered {
+    members: usize,
+    /// Since the last create joined.
+    since_join: Duration,
+    /// Whether a create of the kind is on its way to Halo.
+    in_flight: bool,
+}
+
+/// Whether a batch opened `elapsed` ago gathers on. It does for the window;
+/// then while creates keep arriving (a join within the last half window, at
+/// most [`MAX_GATHER_WINDOWS`] windows), and while a create of the kind is on
+/// its way to Halo (at most [`MAX_HOLD`]). It stops early, with nothing in
+/// flight, once it holds as many as the kind's largest batch (`expected`): the
+/// creates Terraform runs at once are then likely all there.
+fn gathers_on(now: Gathered, elapsed: Duration, window: Duration, expected: usize) -> bool {
+    if now.members >= MAX_BATCH {
+        return false;
+    }
+    if !now.in_flight && expected >= 2 && now.members >= expected {
+        return false;
+    }
+    let growing = elapsed < window * MAX_GATHER_WINDOWS && now.since_join < window / 2;
+    let holding = elapsed < MAX_HOLD && now.in_flight;
+    elapsed < window || growing || holding
+}
+
+/// A create `POST` of one kind on its way to Halo, counted while it lives.
+pub(super) struct Sending<'a> {
+    batcher: &'a Batcher,
+    path: &'static str,
+}
+
+impl Drop for Sending<'_> {
+    fn drop(&mut self) {
+        let mut sending = self
+            .batcher
+            .sending
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some(n) = sending.get_mut(self.path) {
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                sending.remove(self.path);
+            }
+        }
+    }
 }
 
 /// The name two creates must not share within one batch.
@@ -142,17 +201,46 @@ impl Batcher {
         }
     }
 
-    /// Whether the batch of `path` should gather on: it is not full and a
-    /// create joined it within the last half window.
-    fn still_growing(&self, path: &'static str, window: Duration) -> bool {
+    /// The batch of `path` now (`None` once it is closed).
+    fn gathered(&self, path: &'static str) -> Option<Gathered> {
+        let in_flight = self
+            .sending
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .contains_key(path);
         let open = self.open.lock().unwrap_or_else(PoisonError::into_inner);
-        open.get(path)
-            .is_some_and(|g| g.members.len() < MAX_BATCH && g.last_join.elapsed() < window / 2)
+        open.get(path).map(|g| Gathered {
+            members: g.members.len(),
+            since_join: g.last_join.elapsed(),
+            in_flight,
+        })
+    }
+
+    /// The most objects a batch of `path` held (0: none yet).
+    fn expected(&self, path: &'static str) -> usize {
+        let sizes = self.largest.lock().unwrap_or_else(PoisonError::into_inner);
+        sizes.get(path).copied().unwrap_or(0)
+    }
+
+    /// Counts a create `POST` of `path` until the guard is dropped.
+    pub(super) fn sending(&self, path: &'static str) -> Sending<'_> {
+        let mut sending = self.sending.lock().unwrap_or_else(PoisonError::into_inner);
+        *sending.entry(path).or_default() += 1;
+        Sending {
+            batcher: self,
+            path,
+        }
     }
 
     fn close(&self, path: &'static str) -> Vec<Member> {
-        let mut open = self.open.lock().unwrap_or_else(PoisonError::into_inner);
-        open.remove(path).map(|g| g.members).unwrap_or_default()
+        let members = {
+            let mut open = self.open.lock().unwrap_or_else(PoisonError::into_inner);
+            open.remove(path).map(|g| g.members).unwrap_or_default()
+        };
+        let mut sizes = self.largest.lock().unwrap_or_else(PoisonError::into_inner);
+        let largest = sizes.entry(path).or_default();
+        *largest = (*largest).max(members.len());
+        members
     }
 }
 
@@ -228,16 +316,28 @@ impl HaloClient {
         }
     }
 
-    /// The batch task: gathers, sends, answers every member.
+    /// The batch task: gathers ([`gathers_on`]), sends, answers every member.
+    ///
+    /// Holding the batch while another create of the kind is on its way to
+    /// Halo makes the creates Terraform starts meanwhile (as earlier ones of
+    /// other kinds finish) join this batch instead of each opening a request of
+    /// their own, so a kind has about one request in flight at a time, as
+    /// Nagle's algorithm holds small TCP segments back while one is
+    /// unacknowledged. That costs a create at most one round trip of waiting,
+    /// and saves requests where they are scarce: under Halo's rate limit.
     async fn send_batch<T: HaloObject>(self) {
         let window = self.batch_window();
+        let expected = self.batcher().expected(T::PATH);
         let opened = Instant::now();
-        tokio::time::sleep(window).await;
-        let step = (window / 2).max(Duration::from_millis(1));
-        while opened.elapsed() < window * MAX_GATHER_WINDOWS
-            && self.batcher().still_growing(T::PATH, window)
-        {
+        let step = Duration::from_millis(1);
+        loop {
             tokio::time::sleep(step).await;
+            let Some(now) = self.batcher().gathered(T::PATH) else {
+                break;
+            };
+            if !gathers_on(now, opened.elapsed(), window, expected) {
+                break;
+            }
         }
         let members = self.batcher().close(T::PATH);
         if members.len() < 2 {
@@ -249,7 +349,10 @@ impl HaloClient {
         let (bodies, replies): (Vec<Value>, Vec<_>) =
             members.into_iter().map(|m| (m.body, m.reply)).unzip();
         let sent = bodies.len();
-        let outcome = self.post_batch::<T>(bodies).await;
+        let outcome = {
+            let _sending = self.batcher().sending(T::PATH);
+            self.post_batch::<T>(bodies).await
+        };
         tracing::debug!(
             kind = T::KIND,
             sent,
@@ -356,6 +459,58 @@ mod tests {
     use super::*;
     use crate::halo::Organisation;
     use serde_json::json;
+
+    const W: Duration = Duration::from_millis(5);
+
+    fn at(members: usize, since_join_ms: u64, in_flight: bool) -> Gathered {
+        Gathered {
+            members,
+            since_join: Duration::from_millis(since_join_ms),
+            in_flight,
+        }
+    }
+
+    fn ms(n: u64) -> Duration {
+        Duration::from_millis(n)
+    }
+
+    #[test]
+    fn a_batch_gathers_for_the_window_and_while_creates_arrive() {
+        assert!(gathers_on(at(1, 1, false), ms(2), W, 0));
+        assert!(gathers_on(at(3, 1, false), ms(8), W, 0), "a join 1 ms ago");
+        assert!(
+            !gathers_on(at(3, 4, false), ms(8), W, 0),
+            "quiet for half a window"
+        );
+        assert!(
+            !gathers_on(at(3, 0, false), W * MAX_GATHER_WINDOWS, W, 0),
+            "never past its windows"
+        );
+        assert!(!gathers_on(at(MAX_BATCH, 0, true), ms(1), W, 0), "full");
+    }
+
+    #[test]
+    fn a_batch_holds_while_its_kind_is_in_flight() {
+        assert!(gathers_on(at(2, 50, true), ms(60), W, 0));
+        assert!(
+            !gathers_on(at(2, 50, true), MAX_HOLD, W, 0),
+            "at most MAX_HOLD"
+        );
+        assert!(
+            gathers_on(at(10, 0, true), ms(2), W, 10),
+            "the expected size does not end a hold"
+        );
+    }
+
+    #[test]
+    fn a_batch_as_large_as_the_largest_goes_at_once() {
+        assert!(!gathers_on(at(10, 0, false), ms(1), W, 10));
+        assert!(gathers_on(at(9, 0, false), ms(1), W, 10));
+        assert!(
+            gathers_on(at(1, 0, false), ms(1), W, 1),
+            "a largest batch of one says nothing"
+        );
+    }
 
     fn named(name: &'static str) -> impl Fn(&Organisation) -> bool {
         move |o| o.name.as_deref() == Some(name)

@@ -461,6 +461,8 @@ impl HaloClient {
                 T::KIND
             )));
         }
+        // Counted as in flight, so that a batch of the kind gathers meanwhile.
+        let _sending = self.batcher().sending(T::PATH);
         let call = Call {
             method: Method::POST,
             url: self.endpoint(&[T::PATH])?,

@@ -231,6 +231,8 @@ fn json_report_has_every_check_sends_only_gets_and_no_secret() {
         "Agent",
         "Roles",
         "Application",
+        "Webhook",
+        "Client",
     ] {
         assert!(
             kinds[path]["shape"].is_string(),
