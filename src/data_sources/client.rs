@@ -3,7 +3,7 @@
 
 use super::{Lookup, LookupFilter, NoExtra};
 use crate::halo::Client;
-use crate::resources::ClientResource;
+use crate::resources::{ClientResource, CLIENT_DEPARTMENT};
 
 pub struct ClientLookup;
 
@@ -18,13 +18,10 @@ impl Lookup for ClientLookup {
 
     fn filters() -> Vec<LookupFilter<Client>> {
         vec![LookupFilter {
-            attribute: "department_id",
+            parent: &CLIENT_DEPARTMENT,
             description: "The id of the department (\"top level\") the client sits in. When \
                           set, only that department's clients match (to tell apart clients \
                           of the same name).",
-            // `toplevel_id` is /api/Client's filter [spec].
-            param: Some("toplevel_id"),
-            value: |c| c.toplevel_id,
         }]
     }
 }

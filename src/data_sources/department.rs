@@ -3,7 +3,7 @@
 
 use super::{Lookup, LookupFilter, NoExtra};
 use crate::halo::Department;
-use crate::resources::DepartmentResource;
+use crate::resources::{DepartmentResource, IN_ORGANISATION};
 
 pub struct DepartmentLookup;
 
@@ -18,13 +18,10 @@ impl Lookup for DepartmentLookup {
 
     fn filters() -> Vec<LookupFilter<Department>> {
         vec![LookupFilter {
-            attribute: "organisation_id",
+            parent: &IN_ORGANISATION,
             description: "The id of the organisation the department belongs to. When set, only \
                           that organisation's departments match (to tell apart departments of \
                           the same name).",
-            // `/api/TopLevel` filters by organisation with `org_id` [spec].
-            param: Some("org_id"),
-            value: |d| d.organisation_id,
         }]
     }
 }

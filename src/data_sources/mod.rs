@@ -28,7 +28,7 @@ use crate::framework::{
 };
 use crate::halo::{HaloClient, HaloObject};
 use crate::resources::support::{int_id, Named};
-use crate::resources::{IdOf, ObjectResource};
+use crate::resources::{IdOf, ObjectResource, ParentRef};
 
 /// Every data source type the provider serves.
 pub fn all() -> Vec<Box<dyn AnyDataSource<HaloClient>>> {
@@ -50,18 +50,14 @@ crate::model! {
     pub struct NoExtra {}
 }
 
-/// A filter besides `id` and `name`: an attribute of the model holding the id of a
-/// related object (e.g. `organisation_id`), that the object found must have.
-pub struct LookupFilter<T> {
-    /// The attribute, which the configuration may set.
-    pub attribute: &'static str,
+/// A filter besides `id` and `name`: the parent the object found must belong to
+/// (e.g. a department's organisation), as its resource declares it.
+pub struct LookupFilter<T: 'static> {
+    /// The parent: its attribute, which the configuration may set, Halo's list
+    /// parameter and the object's own value.
+    pub parent: &'static ParentRef<T>,
     /// What it does in a look-up (the attribute's description there).
     pub description: &'static str,
-    /// A list query parameter that makes Halo apply the condition itself, when
-    /// Halo has one. Only narrows what Halo answers: the object's value decides.
-    pub param: Option<&'static str>,
-    /// The object's value of the related id.
-    pub value: fn(&T) -> Option<i64>,
 }
 
 /// What a look-up finds and answers: the Halo object type and the model made of
@@ -145,15 +141,16 @@ impl<L: Lookup> LookupDataSource<L> {
         let text = |name: &str| config.attr(name).as_str().map(str::to_owned);
         let mut filters = Vec::new();
         for f in L::filters() {
-            let Some(raw) = text(f.attribute) else {
+            let attribute = f.parent.attribute;
+            let Some(raw) = text(attribute) else {
                 continue;
             };
-            let wanted = int_id(Some(&raw), f.attribute)?;
-            let field = f.value;
+            let wanted = int_id(Some(&raw), attribute)?;
+            let field = f.parent.of;
             filters.push(Filter {
-                attribute: f.attribute,
+                attribute,
                 value: wanted.to_string(),
-                query: f.param.map(|p| (p, wanted.to_string())),
+                query: Some((f.parent.param, wanted.to_string())),
                 matches: Box::new(move |obj: &Object<L>| field(obj) == Some(wanted)),
             });
         }
@@ -201,7 +198,7 @@ impl<L: Lookup> AnyDataSource<HaloClient> for LookupDataSource<L> {
         searchable.extend(
             L::filters()
                 .iter()
-                .map(|f| (f.attribute, Some(f.description.to_string()))),
+                .map(|f| (f.parent.attribute, Some(f.description.to_string()))),
         );
         lookup_schema(L::DESCRIPTION, attributes, &searchable)
     }
@@ -211,7 +208,7 @@ impl<L: Lookup> AnyDataSource<HaloClient> for LookupDataSource<L> {
         let has = |n: &str| attrs.iter().any(|(a, _)| *a == n);
         let missing = ["id", "name"]
             .into_iter()
-            .chain(L::filters().iter().map(|f| f.attribute))
+            .chain(L::filters().iter().map(|f| f.parent.attribute))
             .find(|n| !has(n));
         match missing {
             Some(n) => Err(format!("{}: the model has no attribute {n}", L::TYPE_NAME)),

@@ -3,7 +3,7 @@
 
 use super::{Lookup, LookupFilter, NoExtra};
 use crate::halo::Team;
-use crate::resources::TeamResource;
+use crate::resources::{TeamResource, TEAM_DEPARTMENT};
 
 pub struct TeamLookup;
 
@@ -18,12 +18,9 @@ impl Lookup for TeamLookup {
 
     fn filters() -> Vec<LookupFilter<Team>> {
         vec![LookupFilter {
-            attribute: "department_id",
+            parent: &TEAM_DEPARTMENT,
             description: "The id of the department the team belongs to. When set, only that \
                           department's teams match (to tell apart teams of the same name).",
-            // `department_id` is /api/Team's filter [spec].
-            param: Some("department_id"),
-            value: |t| t.department_id,
         }]
     }
 }

@@ -3,7 +3,7 @@
 
 use super::membership::{MembershipResource, Parent};
 use crate::framework::Validator;
-use crate::halo::{Agent, DepartmentMembership};
+use crate::halo::Agent;
 
 /// The agent side of a membership.
 pub struct AgentParent;
@@ -34,21 +34,5 @@ impl Parent for AgentParent {
 
     fn parent_validator() -> Validator {
         Validator::PositiveIntString
-    }
-
-    fn parse_id(raw: &str) -> Option<i64> {
-        super::support::int_id(Some(raw), Self::PARENT_ATTR).ok()
-    }
-
-    fn departments(agent: Agent) -> Vec<DepartmentMembership> {
-        agent.departments.unwrap_or_default()
-    }
-
-    fn with_departments(id: i64, departments: Vec<DepartmentMembership>) -> Agent {
-        Agent {
-            id: Some(id),
-            departments: Some(departments),
-            ..Agent::default()
-        }
     }
 }

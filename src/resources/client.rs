@@ -4,7 +4,7 @@
 
 use async_trait::async_trait;
 
-use super::object::{ListFilter, ListQuery, ObjectResource, Write};
+use super::object::{ListFilter, ListQuery, ObjectResource, ParentRef, Write};
 use super::support::{int_id, non_empty, or_cleared, write_error_on, WriteField};
 use crate::framework::{Diagnostic, Diagnostics, Validator, Value};
 use crate::halo::{Client, Department, HaloClient, HaloError};
@@ -87,12 +87,16 @@ impl ClientModel {
     }
 }
 
+/// The parent of a client. /api/Client filters by department ("top level") with `toplevel_id` [spec].
+pub const IN_DEPARTMENT: ParentRef<Client> = ParentRef {
+    attribute: "department_id",
+    param: "toplevel_id",
+    of: |c| c.toplevel_id,
+};
+
 impl ListFilter<Client> for ClientFilter {
     fn query(&self) -> ListQuery<'_, Client> {
-        // Halo narrows by the parent itself (`toplevel_id` [spec]).
-        ListQuery::children(&self.name, "toplevel_id", &self.department_id, |c| {
-            c.toplevel_id
-        })
+        ListQuery::children(&self.name, &IN_DEPARTMENT, &self.department_id)
     }
 }
 

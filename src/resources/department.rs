@@ -3,7 +3,7 @@
 
 use async_trait::async_trait;
 
-use super::object::{ListFilter, ListQuery, ObjectResource, Write};
+use super::object::{ListFilter, ListQuery, ObjectResource, ParentRef, Write};
 use super::support::{int_id, non_empty, or_cleared, write_error_on, WriteField};
 use crate::framework::{Diagnostic, Diagnostics, Validator};
 use crate::halo::{Department, HaloClient, HaloError, Organisation};
@@ -53,12 +53,16 @@ impl DepartmentModel {
     }
 }
 
+/// The parent of a department. /api/TopLevel filters by organisation with `org_id` [spec].
+pub const IN_ORGANISATION: ParentRef<Department> = ParentRef {
+    attribute: "organisation_id",
+    param: "org_id",
+    of: |d| d.organisation_id,
+};
+
 impl ListFilter<Department> for DepartmentFilter {
     fn query(&self) -> ListQuery<'_, Department> {
-        // Halo narrows by the parent itself (`org_id` [spec]).
-        ListQuery::children(&self.name, "org_id", &self.organisation_id, |d| {
-            d.organisation_id
-        })
+        ListQuery::children(&self.name, &IN_ORGANISATION, &self.organisation_id)
     }
 }
 

@@ -22,13 +22,14 @@ use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 use async_trait::async_trait;
 use tokio::sync::OwnedMutexGuard;
 
+use super::object::ParseId;
 use super::support::{halo_diagnostic, id_matches, int_id, write_error, WriteField};
 use crate::framework::model::{object_attrs, spec};
 use crate::framework::{
     attr_error, ApplyError, AttrPath, Attribute, AttributeKind, Diagnostic, Diagnostics, Field,
     Model, Resource, Validator, Value, HALO_PREFIX,
 };
-use crate::halo::{DepartmentMembership, HaloClient, HaloObject};
+use crate::halo::{Agent, DepartmentMembership, HaloClient, HaloObject, Role};
 
 // ----- membership levels -----------------------------------------------------
 
@@ -59,10 +60,33 @@ pub fn level_from_halo(level: i64) -> String {
 
 // ----- the parent object ----------------------------------------------------
 
+/// A Halo object whose `departments` list holds memberships.
+pub trait HoldsDepartments: HaloObject<Id: ParseId> {
+    /// The membership list, taken out of a Halo answer (empty when absent).
+    fn departments(self) -> Vec<DepartmentMembership>;
+    /// The body of a write: the object's id and its whole new list, nothing else.
+    fn with_departments(id: Self::Id, departments: Vec<DepartmentMembership>) -> Self;
+}
+
+macro_rules! holds_departments {
+    ($($ty:ident),*) => {$(
+        impl HoldsDepartments for $ty {
+            fn departments(self) -> Vec<DepartmentMembership> {
+                self.departments.unwrap_or_default()
+            }
+            fn with_departments(id: Self::Id, departments: Vec<DepartmentMembership>) -> Self {
+                $ty { id: Some(id), departments: Some(departments), ..$ty::default() }
+            }
+        }
+    )*};
+}
+
+holds_departments!(Agent, Role);
+
 /// The object whose `departments` list holds the memberships (a role, an agent).
 pub trait Parent: Send + Sync + 'static {
     /// The Halo object.
-    type Object: HaloObject;
+    type Object: HoldsDepartments;
     /// The resource type name, e.g. `halopsa_role_department`.
     const TYPE_NAME: &'static str;
     /// The attribute holding the parent's id, e.g. `role_id`.
@@ -82,15 +106,11 @@ pub trait Parent: Send + Sync + 'static {
 
     /// The validator of the parent id attribute.
     fn parent_validator() -> Validator;
+
     /// The parent's Halo id from the attribute's text; `None` when it is not one.
-    fn parse_id(raw: &str) -> Option<<Self::Object as HaloObject>::Id>;
-    /// The parent's membership list, taken out of a Halo answer (empty when absent).
-    fn departments(obj: Self::Object) -> Vec<DepartmentMembership>;
-    /// The body of the write: the parent's id and its whole new list, nothing else.
-    fn with_departments(
-        id: <Self::Object as HaloObject>::Id,
-        departments: Vec<DepartmentMembership>,
-    ) -> Self::Object;
+    fn parse_id(raw: &str) -> Option<<Self::Object as HaloObject>::Id> {
+        ParseId::parse(Some(raw), Self::PARENT_ATTR).ok()
+    }
 }
 
 // ----- the per-parent lock ----------------------------------------------------
@@ -493,11 +513,11 @@ async fn read_modify_write<P: Parent>(
     };
     // Rows inherited from the parent's roles are not its own: they are neither
     // edited nor written back (docs/halo-api.md, "Agents").
-    let mut list: Vec<_> = own_rows(P::departments(current)).collect();
+    let mut list: Vec<_> = own_rows(current.departments()).collect();
     if !edit(&mut list) {
         return Ok(Edited::Unchanged);
     }
-    let body = P::with_departments(parent.clone(), list);
+    let body = P::Object::with_departments(parent.clone(), list);
     match halo.update(&body).await {
         Ok(_) => Ok(Edited::Written),
         Err(e) if e.is_not_found() => Ok(Edited::ParentGone),
@@ -634,7 +654,7 @@ impl<P: Parent> Resource<HaloClient> for MembershipResource<P> {
             if !id_matches(filter.parent_id.as_deref(), Some(&parent_id)) {
                 continue;
             }
-            for entry in own_rows(P::departments(parent)) {
+            for entry in own_rows(parent.departments()) {
                 let department_id = entry.department_id.to_string();
                 if id_matches(filter.department_id.as_deref(), Some(&department_id)) {
                     found.push(MembershipModel::new(
@@ -665,7 +685,8 @@ impl<P: Parent> Resource<HaloClient> for MembershipResource<P> {
         let Some(parent) = halo.read::<P::Object>(t.parent.clone(), true).await? else {
             return Ok(None);
         };
-        let (own, inherited): (Vec<_>, Vec<_>) = P::departments(parent)
+        let (own, inherited): (Vec<_>, Vec<_>) = parent
+            .departments()
             .into_iter()
             .filter(|e| e.department_id == t.department)
             .partition(|e| !e.is_inherited());

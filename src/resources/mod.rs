@@ -16,12 +16,12 @@ mod webhook;
 
 // The resources that are one Halo object answer their data sources too.
 pub(crate) use agent::AgentResource;
-pub(crate) use client::ClientResource;
-pub(crate) use department::DepartmentResource;
-pub(crate) use object::{IdOf, ObjectResource};
+pub(crate) use client::{ClientResource, IN_DEPARTMENT as CLIENT_DEPARTMENT};
+pub(crate) use department::{DepartmentResource, IN_ORGANISATION};
+pub(crate) use object::{IdOf, ObjectResource, ParentRef};
 pub(crate) use organisation::OrganisationResource;
 pub(crate) use role::{RawClaim, RoleResource};
-pub(crate) use team::TeamResource;
+pub(crate) use team::{TeamResource, IN_DEPARTMENT as TEAM_DEPARTMENT};
 pub(crate) use webhook::WebhookResource;
 
 // The tables of assumed Halo encodings (docs/halo-api.md), for `doctor` to check a

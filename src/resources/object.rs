@@ -163,20 +163,24 @@ impl ParseId for String {
     }
 }
 
+/// The object a resource belongs to (a department's organisation, a team's
+/// department), declared once for the resource's `list` block and its data
+/// source's filter.
+pub struct ParentRef<O> {
+    /// The attribute holding the parent's id, e.g. `organisation_id`.
+    pub attribute: &'static str,
+    /// Halo's list parameter that filters by the parent's id, e.g. `org_id`: it
+    /// only narrows what Halo answers.
+    pub param: &'static str,
+    /// The object's own parent id, which decides.
+    pub of: fn(&O) -> Option<i64>,
+}
+
 /// What a `list` block asks Halo for: objects by name, optionally only those of
 /// one parent.
 pub struct ListQuery<'a, O> {
     name: Option<&'a str>,
-    parent: Option<Parent<'a, O>>,
-}
-
-/// A parent filter: Halo's list parameter on the parent's id (which only narrows
-/// what Halo answers), the id wanted, and the object's own parent id (which
-/// decides).
-struct Parent<'a, O> {
-    param: &'static str,
-    id: Option<&'a str>,
-    of: fn(&O) -> Option<i64>,
+    parent: Option<(&'a ParentRef<O>, Option<&'a str>)>,
 }
 
 impl<'a, O: Named> ListQuery<'a, O> {
@@ -188,20 +192,15 @@ impl<'a, O: Named> ListQuery<'a, O> {
         }
     }
 
-    /// [`ListQuery::named`], of the parent `id` only when it is set.
+    /// [`ListQuery::named`], of the `parent` with id `id` only when that is set.
     pub fn children(
         name: &'a Option<String>,
-        param: &'static str,
+        parent: &'a ParentRef<O>,
         id: &'a Option<String>,
-        of: fn(&O) -> Option<i64>,
     ) -> Self {
         ListQuery {
             name: name.as_deref(),
-            parent: Some(Parent {
-                param,
-                id: id.as_deref(),
-                of,
-            }),
+            parent: Some((parent, id.as_deref())),
         }
     }
 
@@ -210,13 +209,11 @@ impl<'a, O: Named> ListQuery<'a, O> {
     /// its list parameter, which only narrows what Halo answers; the object's own
     /// parent id and name decide.
     async fn run(self, halo: &HaloClient, details: bool) -> Result<Vec<O>, HaloError> {
-        let listed = match &self.parent {
+        let listed = match self.parent {
             None => halo.list_all::<O>(details).await?,
-            Some(parent) => {
+            Some((parent, id)) => {
                 let mut query: Vec<(&str, &str)> = O::LIST_ALL_QUERY.to_vec();
-                if let Some(id) = parent.id {
-                    query.push((parent.param, id));
-                }
+                query.extend(id.map(|id| (parent.param, id)));
                 halo.list::<O>(&query).await?
             }
         };
@@ -224,8 +221,8 @@ impl<'a, O: Named> ListQuery<'a, O> {
             .into_iter()
             .filter(|o| {
                 name_matches(self.name, o.name())
-                    && self.parent.as_ref().is_none_or(|p| {
-                        id_matches(p.id, (p.of)(o).map(|i| i.to_string()).as_deref())
+                    && self.parent.is_none_or(|(parent, id)| {
+                        id_matches(id, (parent.of)(o).map(|i| i.to_string()).as_deref())
                     })
             })
             .collect())

@@ -3,7 +3,7 @@
 
 use super::membership::{MembershipResource, Parent};
 use crate::framework::Validator;
-use crate::halo::{DepartmentMembership, Role};
+use crate::halo::Role;
 
 /// The role side of a membership.
 pub struct RoleParent;
@@ -34,21 +34,5 @@ impl Parent for RoleParent {
 
     fn parent_validator() -> Validator {
         Validator::length(1, 255)
-    }
-
-    fn parse_id(raw: &str) -> Option<String> {
-        super::support::guid_id(Some(raw), Self::PARENT_ATTR).ok()
-    }
-
-    fn departments(role: Role) -> Vec<DepartmentMembership> {
-        role.departments.unwrap_or_default()
-    }
-
-    fn with_departments(id: String, departments: Vec<DepartmentMembership>) -> Role {
-        Role {
-            id: Some(id),
-            departments: Some(departments),
-            ..Role::default()
-        }
     }
 }

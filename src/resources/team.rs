@@ -2,7 +2,7 @@
 
 use async_trait::async_trait;
 
-use super::object::{ListFilter, ListQuery, ObjectResource, Write};
+use super::object::{ListFilter, ListQuery, ObjectResource, ParentRef, Write};
 use super::support::{int_id, write_error_on, WriteField};
 use crate::framework::{Diagnostic, Diagnostics, Validator, Value};
 use crate::halo::{Department, HaloClient, HaloError, Team};
@@ -59,12 +59,16 @@ impl TeamModel {
     }
 }
 
+/// The parent of a team. /api/Team filters by department with `department_id` [spec].
+pub const IN_DEPARTMENT: ParentRef<Team> = ParentRef {
+    attribute: "department_id",
+    param: "department_id",
+    of: |t| t.department_id,
+};
+
 impl ListFilter<Team> for TeamFilter {
     fn query(&self) -> ListQuery<'_, Team> {
-        // Halo narrows by the parent itself (`department_id` [spec]).
-        ListQuery::children(&self.name, "department_id", &self.department_id, |t| {
-            t.department_id
-        })
+        ListQuery::children(&self.name, &IN_DEPARTMENT, &self.department_id)
     }
 }
 
