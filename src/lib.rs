@@ -9,10 +9,10 @@
 
 mod data_sources;
 pub mod doctor;
-pub mod ephemeral;
+mod ephemeral;
 pub mod framework;
-pub mod functions;
-pub mod halo;
+mod functions;
+mod halo;
 pub mod logging;
 pub mod plugin;
 pub mod provider;

@@ -6,7 +6,7 @@ mod access_token;
 use crate::framework::AnyEphemeral;
 use crate::halo::HaloClient;
 
-pub use access_token::{AccessTokenModel, AccessTokenResource};
+pub use access_token::AccessTokenResource;
 
 /// Every ephemeral resource type.
 pub fn all() -> Vec<Box<dyn AnyEphemeral<HaloClient>>> {

@@ -19,16 +19,11 @@ mod snapshot;
 #[cfg(test)]
 mod tests;
 
-pub use backoff::{Backoff, MAX_RETRY_AFTER};
-pub use client::{HaloClient, Result};
-pub use config::{
-    check_url, ClientConfig, RateLimit, Secret, DEFAULT_BACKOFF_BASE, DEFAULT_BACKOFF_CAP,
-    DEFAULT_BATCH_WINDOW, DEFAULT_MAX_RETRIES, DEFAULT_PAGE_SIZE, DEFAULT_RATE_LIMIT_BACKOFF_BASE,
-    DEFAULT_RATE_LIMIT_BACKOFF_CAP, DEFAULT_SCOPE, DEFAULT_TIMEOUT,
-};
+pub use client::HaloClient;
+pub use config::{check_url, ClientConfig, RateLimit, Secret};
 pub use error::HaloError;
 pub use models::{
     Agent, Application, Claim, Client, Department, DepartmentMembership, HaloObject, Organisation,
     Role, RoleRef, Scope, Team, Webhook, WebhookEvent, Workday,
 };
-pub use ratelimit::{default_budget_dir, RateLimiter};
+pub use ratelimit::default_budget_dir;

@@ -61,6 +61,7 @@ impl RateLimiter {
     }
 
     /// The budget file in use, if any (`None` once it has failed).
+    #[cfg(test)]
     pub fn budget_file(&self) -> Option<&Path> {
         self.file
             .as_ref()

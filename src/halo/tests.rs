@@ -12,7 +12,10 @@ use serde_json::{json, Value};
 use tokio_util::sync::CancellationToken;
 use url::Url;
 
+use super::backoff::{Backoff, MAX_RETRY_AFTER};
 use super::client::{collect_pages, Page};
+use super::config::{DEFAULT_RATE_LIMIT_BACKOFF_BASE, DEFAULT_RATE_LIMIT_BACKOFF_CAP};
+use super::ratelimit::RateLimiter;
 use super::*;
 
 const CLIENT_ID: &str = "test-client";
