@@ -7,34 +7,16 @@
 
 use std::collections::BTreeSet;
 
-use crate::support::{diagnostic_text, id_of, resource_block, Action, Kind, TestEnv, Workdir};
+use crate::support::{id_of, Action, Fixture, Kind, TestEnv, TWO_DEPARTMENTS};
 use serde_json::{json, Value};
 
 const ADDR: &str = "halopsa_client.globex";
 
-/// An organisation with two departments (`north`, `south`) and a client "globex"
-/// whose arguments are given as HCL expressions.
-fn config(args: &[(&str, &str)]) -> String {
-    let mut hcl = String::from(
-        r#"resource "halopsa_organisation" "acme" {
-  name = "Acme Ltd"
-}
-
-resource "halopsa_department" "north" {
-  name            = "North"
-  organisation_id = halopsa_organisation.acme.id
-}
-
-resource "halopsa_department" "south" {
-  name            = "South"
-  organisation_id = halopsa_organisation.acme.id
-}
-
-"#,
-    );
-    hcl.push_str(&resource_block("halopsa_client", "globex", args));
-    hcl
-}
+const SUBJECT: Fixture = Fixture {
+    prelude: TWO_DEPARTMENTS,
+    type_name: "halopsa_client",
+    name: "globex",
+};
 
 const BASIC: &[(&str, &str)] = &[
     ("name", "\"Globex\""),
@@ -42,28 +24,13 @@ const BASIC: &[(&str, &str)] = &[
     ("notes", "\"Key account\""),
 ];
 
-/// The one client in Halo with this name.
-fn halo_client(env: &TestEnv, name: &str) -> Value {
-    env.sim_one_named(Kind::Client, name)
-}
-
-fn department_id(env: &TestEnv, name: &str) -> String {
-    env.sim_id_named(Kind::Department, name)
-}
-
-fn create_globex(env: &TestEnv) -> (Workdir, String) {
-    let wd = env.applied(&config(BASIC));
-    let id = wd.resource_id(ADDR);
-    (wd, id)
-}
-
 #[test]
 fn created_in_a_department_updated_in_place_and_destroyed() {
     let env = TestEnv::new();
-    let (wd, id) = create_globex(&env);
-    let north = department_id(&env, "North");
+    let (wd, id) = SUBJECT.create(&env, BASIC);
+    let north = env.sim_id_named(Kind::Department, "North");
 
-    let halo = halo_client(&env, "Globex");
+    let halo = env.sim_one_named(Kind::Client, "Globex");
     assert_eq!(id_of(&halo), id);
     assert_eq!(
         halo["toplevel_id"].to_string(),
@@ -79,7 +46,7 @@ fn created_in_a_department_updated_in_place_and_destroyed() {
     wd.assert_plan_clean();
 
     // Renamed, moved, deactivated and re-noted: all in place, same id.
-    wd.write_config(&config(&[
+    wd.write_config(&SUBJECT.config(&[
         ("name", "\"Globex Corporation\""),
         ("department_id", "halopsa_department.south.id"),
         ("inactive", "true"),
@@ -87,8 +54,8 @@ fn created_in_a_department_updated_in_place_and_destroyed() {
     ]));
     wd.plan_json().assert_only(ADDR, Action::Update);
     wd.apply();
-    let south = department_id(&env, "South");
-    let halo = halo_client(&env, "Globex Corporation");
+    let south = env.sim_id_named(Kind::Department, "South");
+    let halo = env.sim_one_named(Kind::Client, "Globex Corporation");
     assert_eq!(id_of(&halo), id, "the update replaced the client");
     assert_eq!(halo["toplevel_id"].to_string(), south);
     assert_eq!(halo["inactive"], true);
@@ -98,12 +65,12 @@ fn created_in_a_department_updated_in_place_and_destroyed() {
     wd.assert_plan_clean();
 
     // Notes and `inactive` left out: the notes are cleared, the client is active.
-    wd.write_config(&config(&[
+    wd.write_config(&SUBJECT.config(&[
         ("name", "\"Globex Corporation\""),
         ("department_id", "halopsa_department.south.id"),
     ]));
     wd.apply();
-    let halo = halo_client(&env, "Globex Corporation");
+    let halo = env.sim_one_named(Kind::Client, "Globex Corporation");
     assert_eq!(halo["inactive"], false);
     assert!(
         halo["notes"].as_str().unwrap_or_default().is_empty(),
@@ -122,9 +89,9 @@ fn created_in_a_department_updated_in_place_and_destroyed() {
 #[test]
 fn import_with_block_and_with_command() {
     let env = TestEnv::new();
-    let (created, id) = create_globex(&env);
+    let (created, id) = SUBJECT.create(&env, BASIC);
     let expected = created.resource(ADDR);
-    let north = department_id(&env, "North");
+    let north = env.sim_id_named(Kind::Department, "North");
     let alone = format!(
         "resource \"halopsa_client\" \"globex\" {{\n  name = \"Globex\"\n  \
          department_id = {}\n  notes = \"Key account\"\n}}\n",
@@ -139,9 +106,9 @@ fn import_with_block_and_with_command() {
 #[test]
 fn changes_made_in_halo_show_up_and_a_deleted_client_is_recreated() {
     let env = TestEnv::new();
-    let (wd, id) = create_globex(&env);
-    let north = department_id(&env, "North");
-    let south: i64 = department_id(&env, "South").parse().unwrap();
+    let (wd, id) = SUBJECT.create(&env, BASIC);
+    let north = env.sim_id_named(Kind::Department, "North");
+    let south: i64 = env.sim_id_named(Kind::Department, "South").parse().unwrap();
 
     assert!(env.sim.patch(
         Kind::Client,
@@ -156,7 +123,7 @@ fn changes_made_in_halo_show_up_and_a_deleted_client_is_recreated() {
         "expected the hand edit to be undone"
     );
     wd.apply();
-    let halo = halo_client(&env, "Globex");
+    let halo = env.sim_one_named(Kind::Client, "Globex");
     assert_eq!(id_of(&halo), id);
     assert_eq!(halo["toplevel_id"].to_string(), north);
     assert_eq!(halo["inactive"], false);
@@ -167,7 +134,7 @@ fn changes_made_in_halo_show_up_and_a_deleted_client_is_recreated() {
     assert!(env.sim.remove(Kind::Client, &id));
     wd.plan_json().assert_only(ADDR, Action::Create);
     wd.apply();
-    let recreated = halo_client(&env, "Globex");
+    let recreated = env.sim_one_named(Kind::Client, "Globex");
     assert_ne!(id_of(&recreated), id);
     assert_eq!(wd.resource(ADDR)["id"], id_of(&recreated).as_str());
     assert_eq!(recreated["toplevel_id"].to_string(), north);
@@ -177,7 +144,7 @@ fn changes_made_in_halo_show_up_and_a_deleted_client_is_recreated() {
 #[test]
 fn bad_values_are_rejected_and_nothing_is_created() {
     let env = TestEnv::new();
-    let desk = department_id(&env, "Service Desk");
+    let desk = env.sim_id_named(Kind::Department, "Service Desk");
     let cases = [
         ("name", format!("name = \"\"\n  department_id = \"{desk}\"")),
         (
@@ -185,34 +152,17 @@ fn bad_values_are_rejected_and_nothing_is_created() {
             "name = \"Globex\"\n  department_id = \"north\"".to_string(),
         ),
     ];
-    for (attribute, body) in &cases {
-        let wd = env.workdir();
-        wd.write_config(&format!(
-            "resource \"halopsa_client\" \"globex\" {{\n  {body}\n}}\n"
-        ));
-        wd.assert_plan_and_apply_reject(ADDR, attribute);
-    }
-    assert_eq!(
-        env.request_count("POST", "/api/"),
-        0,
-        "{}",
-        env.journal_summary()
-    );
+    env.assert_refused_at_plan("halopsa_client", "globex", &cases);
 
     // A department that does not exist: refused, named, nothing created.
-    let wd = env.workdir();
-    wd.write_config(
+    env.assert_missing_reference(
         "resource \"halopsa_client\" \"globex\" {\n  name = \"Globex\"\n  \
          department_id = \"987654\"\n}\n",
+        ADDR,
+        "department_id",
+        "987654",
+        Kind::Client,
     );
-    let err = wd.apply_err();
-    let diagnostic = diagnostic_text(&err);
-    assert!(
-        diagnostic.contains("Invalid department_id") && diagnostic.contains("987654"),
-        "expected an error naming department_id:\n{err}"
-    );
-    assert!(env.sim.objects(Kind::Client).is_empty());
-    assert!(wd.try_resource(ADDR).is_none());
 }
 
 /// 129 clients named "Customer NNN" and, last, an inactive one named just
@@ -234,7 +184,7 @@ fn seed_customers(env: &TestEnv, department: &str) -> String {
 #[test]
 fn the_data_source_finds_one_client_among_more_than_a_hundred() {
     let env = TestEnv::new();
-    let desk = department_id(&env, "Service Desk");
+    let desk = env.sim_id_named(Kind::Department, "Service Desk");
     let wanted = seed_customers(&env, &desk);
 
     let wd = env.workdir();
@@ -494,7 +444,7 @@ fn listed_ids(output: &str, name: &str) -> Vec<String> {
 #[test]
 fn list_blocks_filter_clients_by_name_and_department_over_every_page() {
     let env = TestEnv::new();
-    let desk = department_id(&env, "Service Desk");
+    let desk = env.sim_id_named(Kind::Department, "Service Desk");
     seed_customers(&env, &desk);
     let org: i64 = env
         .sim_id_named(Kind::Organisation, "Main Organisation")
@@ -533,7 +483,7 @@ fn list_blocks_filter_clients_by_name_and_department_over_every_page() {
     );
     assert_eq!(listed_ids(&out, "of_projects"), in_projects, "{out}");
     let mut named: Vec<String> = (120..130)
-        .map(|i| id_of(&halo_client(&env, &format!("Customer {i}"))))
+        .map(|i| id_of(&env.sim_one_named(Kind::Client, &format!("Customer {i}"))))
         .collect();
     named.sort();
     assert_eq!(listed_ids(&out, "named"), named, "{out}");

@@ -2,28 +2,16 @@
 //! and halo-sim. Arguments (docs/resources/department.md): `name` required; `organisation_id` required,
 //! forces replacement; `notes` optional; `id` computed.
 
-use crate::support::{id_of, resource_block, Action, Kind, TestEnv, Workdir};
+use crate::support::{id_of, Action, Fixture, Kind, TestEnv, TWO_ORGANISATIONS};
 use serde_json::{json, Value};
 
 const ADDR: &str = "halopsa_department.sales";
 
-/// Two organisations (`acme`, `beta`) and a department "sales" whose arguments are
-/// given as HCL expressions.
-fn config(args: &[(&str, &str)]) -> String {
-    let mut hcl = String::from(
-        r#"resource "halopsa_organisation" "acme" {
-  name = "Acme Ltd"
-}
-
-resource "halopsa_organisation" "beta" {
-  name = "Beta Ltd"
-}
-
-"#,
-    );
-    hcl.push_str(&resource_block("halopsa_department", "sales", args));
-    hcl
-}
+const SUBJECT: Fixture = Fixture {
+    prelude: TWO_ORGANISATIONS,
+    type_name: "halopsa_department",
+    name: "sales",
+};
 
 const FULL: &[(&str, &str)] = &[
     ("name", "\"Sales\""),
@@ -31,31 +19,14 @@ const FULL: &[(&str, &str)] = &[
     ("notes", "\"Pre-sales and renewals\""),
 ];
 
-/// The one department in Halo with this name.
-fn halo_department(env: &TestEnv, name: &str) -> Value {
-    env.sim_one_named(Kind::Department, name)
-}
-
-fn organisation_id(env: &TestEnv, name: &str) -> String {
-    env.sim_id_named(Kind::Organisation, name)
-}
-
-/// Apply the full configuration in a new working directory; return it and the
-/// department's id.
-fn create_sales(env: &TestEnv) -> (Workdir, String) {
-    let wd = env.applied(&config(FULL));
-    let id = wd.resource_id(ADDR);
-    (wd, id)
-}
-
 #[test]
 fn create_update_replace_and_destroy() {
     let env = TestEnv::new();
-    let (wd, id) = create_sales(&env);
-    let acme = organisation_id(&env, "Acme Ltd");
+    let (wd, id) = SUBJECT.create(&env, FULL);
+    let acme = env.sim_id_named(Kind::Organisation, "Acme Ltd");
 
     // Halo holds what the configuration says, under the id in the state.
-    let halo = halo_department(&env, "Sales");
+    let halo = env.sim_one_named(Kind::Department, "Sales");
     assert_eq!(id_of(&halo), id);
     assert_eq!(halo["organisation_id"].to_string(), acme);
     assert_eq!(halo["notes"], "Pre-sales and renewals");
@@ -66,13 +37,13 @@ fn create_update_replace_and_destroy() {
     wd.assert_plan_clean();
 
     // Renaming and dropping the notes is an in-place update that clears them.
-    wd.write_config(&config(&[
+    wd.write_config(&SUBJECT.config(&[
         ("name", "\"Sales EMEA\""),
         ("organisation_id", "halopsa_organisation.acme.id"),
     ]));
     wd.plan_json().assert_only(ADDR, Action::Update);
     wd.apply();
-    let halo = halo_department(&env, "Sales EMEA");
+    let halo = env.sim_one_named(Kind::Department, "Sales EMEA");
     assert_eq!(id_of(&halo), id, "the update changed the id");
     assert_eq!(halo["notes"], "", "the notes were not cleared in Halo");
     let state = wd.resource(ADDR);
@@ -81,14 +52,14 @@ fn create_update_replace_and_destroy() {
     wd.assert_plan_clean();
 
     // Another organisation replaces the department.
-    wd.write_config(&config(&[
+    wd.write_config(&SUBJECT.config(&[
         ("name", "\"Sales EMEA\""),
         ("organisation_id", "halopsa_organisation.beta.id"),
     ]));
     wd.plan_json().assert_only(ADDR, Action::Replace);
     wd.apply();
-    let beta = organisation_id(&env, "Beta Ltd");
-    let replaced = halo_department(&env, "Sales EMEA");
+    let beta = env.sim_id_named(Kind::Organisation, "Beta Ltd");
+    let replaced = env.sim_one_named(Kind::Department, "Sales EMEA");
     let new_id = id_of(&replaced);
     assert_ne!(new_id, id, "the department was not replaced");
     assert_eq!(replaced["organisation_id"].to_string(), beta);
@@ -105,15 +76,15 @@ fn create_update_replace_and_destroy() {
         .sim_objects_named(Kind::Organisation, "Acme Ltd")
         .is_empty());
     assert!(wd.try_resource(ADDR).is_none());
-    halo_department(&env, "Service Desk");
+    env.sim_one_named(Kind::Department, "Service Desk");
 }
 
 #[test]
 fn import_with_block_and_with_command() {
     let env = TestEnv::new();
-    let (created, id) = create_sales(&env);
+    let (created, id) = SUBJECT.create(&env, FULL);
     let expected = created.resource(ADDR);
-    let acme = organisation_id(&env, "Acme Ltd");
+    let acme = env.sim_id_named(Kind::Organisation, "Acme Ltd");
     // The department alone, on an organisation given by id.
     let alone = format!(
         "resource \"halopsa_department\" \"sales\" {{\n  name = \"Sales\"\n  \
@@ -130,7 +101,7 @@ fn import_with_block_and_with_command() {
 #[test]
 fn changes_made_in_halo_show_up_in_the_plan() {
     let env = TestEnv::new();
-    let (wd, id) = create_sales(&env);
+    let (wd, id) = SUBJECT.create(&env, FULL);
 
     // Edited by hand: planned as an in-place update back to the configuration.
     assert!(env.sim.patch(
@@ -147,27 +118,27 @@ fn changes_made_in_halo_show_up_in_the_plan() {
     );
     assert_eq!(plan.changed_attributes(ADDR), ["name", "notes"]);
     wd.apply();
-    let halo = halo_department(&env, "Sales");
+    let halo = env.sim_one_named(Kind::Department, "Sales");
     assert_eq!(id_of(&halo), id);
     assert_eq!(halo["notes"], "Pre-sales and renewals");
     wd.assert_plan_clean();
 
     // Moved to another organisation by hand: planned as a replacement.
-    let beta = organisation_id(&env, "Beta Ltd");
+    let beta = env.sim_id_named(Kind::Organisation, "Beta Ltd");
     let beta_int: i64 = beta.parse().unwrap();
     assert!(env
         .sim
         .patch(Kind::Department, &id, json!({"organisation_id": beta_int})));
     wd.plan_json().assert_only(ADDR, Action::Replace);
     wd.apply();
-    let id = id_of(&halo_department(&env, "Sales"));
+    let id = id_of(&env.sim_one_named(Kind::Department, "Sales"));
     wd.assert_plan_clean();
 
     // Deleted by hand: planned for re-creation.
     assert!(env.sim.remove(Kind::Department, &id));
     wd.plan_json().assert_only(ADDR, Action::Create);
     wd.apply();
-    let recreated = halo_department(&env, "Sales");
+    let recreated = env.sim_one_named(Kind::Department, "Sales");
     assert_eq!(wd.resource(ADDR)["id"], id_of(&recreated).as_str());
     wd.assert_plan_clean();
 }
@@ -175,8 +146,7 @@ fn changes_made_in_halo_show_up_in_the_plan() {
 #[test]
 fn bad_values_are_rejected_and_nothing_is_created() {
     let env = TestEnv::new();
-    let departments_before = env.sim.objects(Kind::Department).len();
-    let main = organisation_id(&env, "Main Organisation");
+    let main = env.sim_id_named(Kind::Organisation, "Main Organisation");
 
     // Caught at plan: nothing at all is sent to create anything.
     let cases = [
@@ -193,33 +163,16 @@ fn bad_values_are_rejected_and_nothing_is_created() {
             "name = \"Sales\"\n  organisation_id = \"0\"".to_string(),
         ),
     ];
-    for (attribute, body) in &cases {
-        let wd = env.workdir();
-        wd.write_config(&format!(
-            "resource \"halopsa_department\" \"sales\" {{\n  {body}\n}}\n"
-        ));
-        wd.assert_plan_and_apply_reject(ADDR, attribute);
-    }
-    assert_eq!(
-        env.request_count("POST", "/api/"),
-        0,
-        "a request to create was sent; the journal:\n{}",
-        env.journal_summary()
-    );
+    env.assert_refused_at_plan("halopsa_department", "sales", &cases);
 
     // An organisation that does not exist: Halo refuses it, the error names the
     // attribute and nothing is created.
-    let wd = env.workdir();
-    wd.write_config(
+    env.assert_missing_reference(
         "resource \"halopsa_department\" \"sales\" {\n  name = \"Sales\"\n  \
          organisation_id = \"987654\"\n}\n",
+        ADDR,
+        "organisation_id",
+        "987654",
+        Kind::Department,
     );
-    let err = wd.apply_err();
-    let diagnostic = crate::support::diagnostic_text(&err);
-    assert!(
-        diagnostic.contains("Invalid organisation_id") && diagnostic.contains("987654"),
-        "expected an error naming organisation_id:\n{err}"
-    );
-    assert_eq!(env.sim.objects(Kind::Department).len(), departments_before);
-    assert!(wd.try_resource(ADDR).is_none());
 }

@@ -3,65 +3,30 @@
 //! moves between departments in place); `inactive` optional, default false; `id`
 //! computed.
 
-use crate::support::{diagnostic_text, id_of, resource_block, Action, Kind, TestEnv, Workdir};
-use serde_json::{json, Value};
+use crate::support::{diagnostic_text, id_of, Action, Fixture, Kind, TestEnv, TWO_DEPARTMENTS};
+use serde_json::json;
 
 const ADDR: &str = "halopsa_team.field";
 
-/// An organisation with two departments (`north`, `south`) and a team "field"
-/// whose arguments are given as HCL expressions.
-fn config(args: &[(&str, &str)]) -> String {
-    let mut hcl = String::from(
-        r#"resource "halopsa_organisation" "acme" {
-  name = "Acme Ltd"
-}
-
-resource "halopsa_department" "north" {
-  name            = "North"
-  organisation_id = halopsa_organisation.acme.id
-}
-
-resource "halopsa_department" "south" {
-  name            = "South"
-  organisation_id = halopsa_organisation.acme.id
-}
-
-"#,
-    );
-    hcl.push_str(&resource_block("halopsa_team", "field", args));
-    hcl
-}
+const SUBJECT: Fixture = Fixture {
+    prelude: TWO_DEPARTMENTS,
+    type_name: "halopsa_team",
+    name: "field",
+};
 
 const BASIC: &[(&str, &str)] = &[
     ("name", "\"Field Engineers\""),
     ("department_id", "halopsa_department.north.id"),
 ];
 
-/// The one team in Halo with this name.
-fn halo_team(env: &TestEnv, name: &str) -> Value {
-    env.sim_one_named(Kind::Team, name)
-}
-
-fn department_id(env: &TestEnv, name: &str) -> String {
-    env.sim_id_named(Kind::Department, name)
-}
-
-/// Apply the basic configuration in a new working directory; return it and the
-/// team's id.
-fn create_field(env: &TestEnv) -> (Workdir, String) {
-    let wd = env.applied(&config(BASIC));
-    let id = wd.resource_id(ADDR);
-    (wd, id)
-}
-
 #[test]
 fn create_move_deactivate_and_destroy() {
     let env = TestEnv::new();
-    let (wd, id) = create_field(&env);
-    let north = department_id(&env, "North");
+    let (wd, id) = SUBJECT.create(&env, BASIC);
+    let north = env.sim_id_named(Kind::Department, "North");
 
     // Created active in the north department; the default is in the state.
-    let halo = halo_team(&env, "Field Engineers");
+    let halo = env.sim_one_named(Kind::Team, "Field Engineers");
     assert_eq!(id_of(&halo), id);
     assert_eq!(halo["department_id"].to_string(), north);
     assert_eq!(halo["inactive"], false);
@@ -71,15 +36,15 @@ fn create_move_deactivate_and_destroy() {
     wd.assert_plan_clean();
 
     // Moving to another department, renaming and deactivating: all in place.
-    wd.write_config(&config(&[
+    wd.write_config(&SUBJECT.config(&[
         ("name", "\"Field Service\""),
         ("department_id", "halopsa_department.south.id"),
         ("inactive", "true"),
     ]));
     wd.plan_json().assert_only(ADDR, Action::Update);
     wd.apply();
-    let south = department_id(&env, "South");
-    let halo = halo_team(&env, "Field Service");
+    let south = env.sim_id_named(Kind::Department, "South");
+    let halo = env.sim_one_named(Kind::Team, "Field Service");
     assert_eq!(id_of(&halo), id, "the move changed the id");
     assert_eq!(halo["department_id"].to_string(), south);
     assert_eq!(halo["inactive"], true);
@@ -90,12 +55,15 @@ fn create_move_deactivate_and_destroy() {
     wd.assert_plan_clean();
 
     // Leaving `inactive` out again goes back to the default: active.
-    wd.write_config(&config(&[
+    wd.write_config(&SUBJECT.config(&[
         ("name", "\"Field Service\""),
         ("department_id", "halopsa_department.south.id"),
     ]));
     wd.apply();
-    assert_eq!(halo_team(&env, "Field Service")["inactive"], false);
+    assert_eq!(
+        env.sim_one_named(Kind::Team, "Field Service")["inactive"],
+        false
+    );
     wd.assert_plan_clean();
 
     // Destroy removes everything it made; the seed data stays.
@@ -105,15 +73,15 @@ fn create_move_deactivate_and_destroy() {
         .is_empty());
     assert!(env.sim_objects_named(Kind::Department, "South").is_empty());
     assert!(wd.try_resource(ADDR).is_none());
-    halo_team(&env, "1st Line Support");
+    env.sim_one_named(Kind::Team, "1st Line Support");
 }
 
 #[test]
 fn import_with_block_and_with_command() {
     let env = TestEnv::new();
-    let (created, id) = create_field(&env);
+    let (created, id) = SUBJECT.create(&env, BASIC);
     let expected = created.resource(ADDR);
-    let north = department_id(&env, "North");
+    let north = env.sim_id_named(Kind::Department, "North");
     let alone = format!(
         "resource \"halopsa_team\" \"field\" {{\n  name = \"Field Engineers\"\n  \
          department_id = {}\n}}\n",
@@ -128,9 +96,9 @@ fn import_with_block_and_with_command() {
 #[test]
 fn changes_made_in_halo_show_up_in_the_plan() {
     let env = TestEnv::new();
-    let (wd, id) = create_field(&env);
-    let north = department_id(&env, "North");
-    let south: i64 = department_id(&env, "South").parse().unwrap();
+    let (wd, id) = SUBJECT.create(&env, BASIC);
+    let north = env.sim_id_named(Kind::Department, "North");
+    let south: i64 = env.sim_id_named(Kind::Department, "South").parse().unwrap();
 
     // Moved and deactivated by hand: planned as an in-place update back.
     assert!(env.sim.patch(
@@ -150,7 +118,7 @@ fn changes_made_in_halo_show_up_in_the_plan() {
         (&json!(true), &json!(false))
     );
     wd.apply();
-    let halo = halo_team(&env, "Field Engineers");
+    let halo = env.sim_one_named(Kind::Team, "Field Engineers");
     assert_eq!(id_of(&halo), id);
     assert_eq!(halo["department_id"].to_string(), north);
     assert_eq!(halo["inactive"], false);
@@ -160,7 +128,7 @@ fn changes_made_in_halo_show_up_in_the_plan() {
     assert!(env.sim.remove(Kind::Team, &id));
     wd.plan_json().assert_only(ADDR, Action::Create);
     wd.apply();
-    let recreated = halo_team(&env, "Field Engineers");
+    let recreated = env.sim_one_named(Kind::Team, "Field Engineers");
     assert_eq!(wd.resource(ADDR)["id"], id_of(&recreated).as_str());
     wd.assert_plan_clean();
 }
@@ -168,8 +136,7 @@ fn changes_made_in_halo_show_up_in_the_plan() {
 #[test]
 fn bad_values_are_rejected_and_nothing_is_created() {
     let env = TestEnv::new();
-    let teams_before = env.sim.objects(Kind::Team).len();
-    let desk = department_id(&env, "Service Desk");
+    let desk = env.sim_id_named(Kind::Department, "Service Desk");
 
     // Caught at plan: nothing at all is sent to create anything.
     let cases = [
@@ -183,35 +150,18 @@ fn bad_values_are_rejected_and_nothing_is_created() {
             "name = \"Field\"\n  department_id = \"-3\"".to_string(),
         ),
     ];
-    for (attribute, body) in &cases {
-        let wd = env.workdir();
-        wd.write_config(&format!(
-            "resource \"halopsa_team\" \"field\" {{\n  {body}\n}}\n"
-        ));
-        wd.assert_plan_and_apply_reject(ADDR, attribute);
-    }
-    assert_eq!(
-        env.request_count("POST", "/api/"),
-        0,
-        "a request to create was sent; the journal:\n{}",
-        env.journal_summary()
-    );
+    env.assert_refused_at_plan("halopsa_team", "field", &cases);
 
     // A department that does not exist: Halo refuses it, the error names the
     // attribute and nothing is created.
-    let wd = env.workdir();
-    wd.write_config(
+    env.assert_missing_reference(
         "resource \"halopsa_team\" \"field\" {\n  name = \"Field\"\n  \
          department_id = \"987654\"\n}\n",
+        ADDR,
+        "department_id",
+        "987654",
+        Kind::Team,
     );
-    let err = wd.apply_err();
-    let diagnostic = diagnostic_text(&err);
-    assert!(
-        diagnostic.contains("Invalid department_id") && diagnostic.contains("987654"),
-        "expected an error naming department_id:\n{err}"
-    );
-    assert_eq!(env.sim.objects(Kind::Team).len(), teams_before);
-    assert!(wd.try_resource(ADDR).is_none());
 
     // Moving an existing team to a department that does not exist: the same error,
     // and the team stays where it was.
@@ -226,7 +176,7 @@ fn bad_values_are_rejected_and_nothing_is_created() {
         "expected an error naming department_id:\n{err}"
     );
     assert_eq!(
-        halo_team(&env, "Field")["department_id"].to_string(),
+        env.sim_one_named(Kind::Team, "Field")["department_id"].to_string(),
         desk,
         "the refused move changed the team"
     );

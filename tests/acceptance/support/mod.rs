@@ -223,6 +223,54 @@ provider_installation {{
             .count()
     }
 
+    /// Each configuration `body` of the one resource `type_name.name` is
+    /// refused at plan, and by apply, with an error on its attribute; no request
+    /// to create anything reaches Halo.
+    pub fn assert_refused_at_plan(&self, type_name: &str, name: &str, cases: &[(&str, String)]) {
+        for (attribute, body) in cases {
+            let wd = self.workdir();
+            wd.write_config(&format!(
+                "resource \"{type_name}\" \"{name}\" {{\n  {body}\n}}\n"
+            ));
+            wd.assert_plan_and_apply_reject(&format!("{type_name}.{name}"), attribute);
+        }
+        assert_eq!(
+            self.request_count("POST", "/api/"),
+            0,
+            "a request to create was sent; the journal:\n{}",
+            self.journal_summary()
+        );
+    }
+
+    /// Applies `hcl`, whose resource `addr` refers in `attribute` to the object
+    /// with id `missing`, which Halo does not have: the apply fails with an error
+    /// on the attribute naming the id, `addr` is not in state, and Halo holds
+    /// as many objects of `kind` as before.
+    pub fn assert_missing_reference(
+        &self,
+        hcl: &str,
+        addr: &str,
+        attribute: &str,
+        missing: &str,
+        kind: Kind,
+    ) {
+        let before = self.sim.objects(kind).len();
+        let wd = self.workdir();
+        wd.write_config(hcl);
+        let err = wd.apply_err();
+        let diagnostic = diagnostic_text(&err);
+        assert!(
+            diagnostic.contains(&format!("Invalid {attribute}")) && diagnostic.contains(missing),
+            "expected an error naming {attribute}:\n{err}"
+        );
+        assert_eq!(
+            self.sim.objects(kind).len(),
+            before,
+            "an object was created"
+        );
+        assert!(wd.try_resource(addr).is_none());
+    }
+
     /// The emulator's journal as `METHOD path -> status` lines, for messages.
     pub fn journal_summary(&self) -> String {
         self.sim
@@ -592,6 +640,64 @@ pub fn resource_block<E: AsRef<str>>(type_name: &str, name: &str, args: &[(&str,
     hcl.push_str("}\n");
     hcl
 }
+
+/// One resource under test in a configuration: the HCL it depends on
+/// (`prelude`), then its own block, whose arguments each test gives.
+pub struct Fixture {
+    pub prelude: &'static str,
+    pub type_name: &'static str,
+    pub name: &'static str,
+}
+
+impl Fixture {
+    /// The resource's address, e.g. `halopsa_team.field`.
+    pub fn addr(&self) -> String {
+        format!("{}.{}", self.type_name, self.name)
+    }
+
+    /// The prelude and the resource with these arguments.
+    pub fn config<E: AsRef<str>>(&self, args: &[(&str, E)]) -> String {
+        format!(
+            "{}\n{}",
+            self.prelude,
+            resource_block(self.type_name, self.name, args)
+        )
+    }
+
+    /// Applies the configuration with these arguments in a new working directory;
+    /// returns it and the resource's id.
+    pub fn create<E: AsRef<str>>(&self, env: &TestEnv, args: &[(&str, E)]) -> (Workdir, String) {
+        let wd = env.applied(&self.config(args));
+        let id = wd.resource_id(&self.addr());
+        (wd, id)
+    }
+}
+
+/// An organisation (`acme`) with two departments (`north`, `south`).
+pub const TWO_DEPARTMENTS: &str = r#"resource "halopsa_organisation" "acme" {
+  name = "Acme Ltd"
+}
+
+resource "halopsa_department" "north" {
+  name            = "North"
+  organisation_id = halopsa_organisation.acme.id
+}
+
+resource "halopsa_department" "south" {
+  name            = "South"
+  organisation_id = halopsa_organisation.acme.id
+}
+"#;
+
+/// Two organisations (`acme`, `beta`).
+pub const TWO_ORGANISATIONS: &str = r#"resource "halopsa_organisation" "acme" {
+  name = "Acme Ltd"
+}
+
+resource "halopsa_organisation" "beta" {
+  name = "Beta Ltd"
+}
+"#;
 
 /// The id of a Halo object as Terraform holds it: a string, whether Halo's JSON
 /// has a number (most objects) or a string (GUIDs).
