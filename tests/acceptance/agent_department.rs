@@ -12,6 +12,11 @@ use crate::support::{Action, Kind, TestEnv, Workdir};
 use serde_json::json;
 
 const TYPE: &str = "halopsa_agent_department";
+const SIDE: memberships::Side = memberships::Side {
+    type_name: TYPE,
+    parent_attr: "agent_id",
+    kind: Kind::Agent,
+};
 const ADDR: &str = "halopsa_agent_department.m";
 const AGENTS_PATH: &str = "/api/Agent";
 
@@ -49,47 +54,14 @@ fn create_update_replace_import_and_destroy() {
     let d1 = department(&env, "Networks");
     let d2 = department(&env, "Projects");
     let agent_id = agent(&env, "jo", &[(&d0, 1)]);
-
-    let wd = apply_membership(&env, &agent_id, &d1, "modify_all");
-    assert_eq!(
-        halo_memberships(&env, &agent_id),
-        pairs(&[(&d0, 1), (&d1, 0)])
+    memberships::assert_lifecycle(
+        &env,
+        &SIDE,
+        &agent_id,
+        (&d0, 1),
+        [&d1, &d2],
+        ["modify_all", "read_only"],
     );
-    let state = wd.resource(ADDR);
-    assert_eq!(state["id"], format!("{agent_id}/{d1}"));
-    assert_eq!(state["agent_id"], agent_id.as_str());
-    assert_eq!(state["membership_level"], "modify_all");
-    wd.assert_plan_clean();
-
-    // In place.
-    wd.write_config(&membership_config(&agent_id, &d1, "read_only"));
-    wd.plan_json().assert_only(ADDR, Action::Update);
-    wd.apply();
-    assert_eq!(
-        halo_memberships(&env, &agent_id),
-        pairs(&[(&d0, 1), (&d1, 1)])
-    );
-    wd.assert_plan_clean();
-
-    // Replaced.
-    wd.write_config(&membership_config(&agent_id, &d2, "read_only"));
-    wd.plan_json().assert_only(ADDR, Action::Replace);
-    wd.apply();
-    assert_eq!(
-        halo_memberships(&env, &agent_id),
-        pairs(&[(&d0, 1), (&d2, 1)])
-    );
-    wd.assert_plan_clean();
-
-    // Imported into fresh states, by block and by command, without writing.
-    let expected = wd.resource(ADDR);
-    let import_id = format!("{agent_id}/{d2}");
-    let config = membership_config(&agent_id, &d2, "read_only");
-    env.assert_imports(&config, &[(ADDR, &import_id)], ADDR, &expected);
-
-    // Destroy removes only this entry.
-    wd.destroy();
-    assert_eq!(halo_memberships(&env, &agent_id), pairs(&[(&d0, 1)]));
 }
 
 #[test]

@@ -10,6 +10,11 @@ use crate::support::{Action, Kind, TestEnv, Workdir};
 use serde_json::json;
 
 const TYPE: &str = "halopsa_role_department";
+const SIDE: memberships::Side = memberships::Side {
+    type_name: TYPE,
+    parent_attr: "role_id",
+    kind: Kind::Role,
+};
 const ADDR: &str = "halopsa_role_department.m";
 const ROLES_PATH: &str = "/api/Roles";
 
@@ -52,44 +57,14 @@ fn create_update_replace_and_destroy_leave_other_entries_alone() {
     let d1 = department(&env, "Networks");
     let d2 = department(&env, "Projects");
     let role_id = role(&env, "Engineers", &[(&desk, 0)]);
-
-    let wd = apply_membership(&env, &role_id, &d1, "read_only");
-    assert_eq!(
-        halo_memberships(&env, &role_id),
-        pairs(&[(&desk, 0), (&d1, 1)])
+    memberships::assert_lifecycle(
+        &env,
+        &SIDE,
+        &role_id,
+        (&desk, 0),
+        [&d1, &d2],
+        ["read_only", "modify_all"],
     );
-    let state = wd.resource(ADDR);
-    assert_eq!(state["id"], format!("{role_id}/{d1}"));
-    assert_eq!(state["role_id"], role_id.as_str());
-    assert_eq!(state["department_id"], d1.as_str());
-    assert_eq!(state["membership_level"], "read_only");
-    wd.assert_plan_clean();
-
-    // The level changes in place.
-    wd.write_config(&membership_config(&role_id, &d1, "modify_all"));
-    wd.plan_json().assert_only(ADDR, Action::Update);
-    wd.apply();
-    assert_eq!(
-        halo_memberships(&env, &role_id),
-        pairs(&[(&desk, 0), (&d1, 0)])
-    );
-    wd.assert_plan_clean();
-
-    // Another department replaces the membership.
-    wd.write_config(&membership_config(&role_id, &d2, "modify_all"));
-    wd.plan_json().assert_only(ADDR, Action::Replace);
-    wd.apply();
-    assert_eq!(
-        halo_memberships(&env, &role_id),
-        pairs(&[(&desk, 0), (&d2, 0)])
-    );
-    assert_eq!(wd.resource(ADDR)["id"], format!("{role_id}/{d2}"));
-    wd.assert_plan_clean();
-
-    // Destroy removes only this entry; the role stays.
-    wd.destroy();
-    assert_eq!(halo_memberships(&env, &role_id), pairs(&[(&desk, 0)]));
-    assert!(wd.try_resource(ADDR).is_none());
 }
 
 #[test]

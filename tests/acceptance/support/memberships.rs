@@ -5,7 +5,7 @@
 
 use serde_json::{json, Value};
 
-use super::{Kind, TestEnv};
+use super::{Action, Kind, TestEnv};
 
 /// A new department in Halo (in the seeded organisation 1); answers its id.
 pub fn insert_department(env: &TestEnv, name: &str) -> String {
@@ -97,6 +97,93 @@ pub fn memberships_for_each(
         json!(parent_id),
         json!(level)
     )
+}
+
+/// One kind of membership: its resource type, its parent attribute and the
+/// parent's kind in Halo.
+pub struct Side {
+    pub type_name: &'static str,
+    pub parent_attr: &'static str,
+    pub kind: Kind,
+}
+
+/// Halo's number for a membership level word.
+fn level_code(word: &str) -> i64 {
+    match word {
+        "modify_all" => 0,
+        "read_only" => 1,
+        other => panic!("no level {other:?} in these tests"),
+    }
+}
+
+/// A membership's whole life through real Terraform on a parent (`parent_id`)
+/// that holds the entry `kept` (department id, level) throughout: created for
+/// department `first` at `levels[0]`, changed in place to `levels[1]`, replaced
+/// by one for department `second`, imported by block and by command without a
+/// write, and destroyed. After each step Halo's list is `kept` and this one
+/// entry, the state says the same and a second plan is clean.
+pub fn assert_lifecycle(
+    env: &TestEnv,
+    side: &Side,
+    parent_id: &str,
+    kept: (&str, i64),
+    [first, second]: [&str; 2],
+    [level, new_level]: [&str; 2],
+) {
+    let addr = format!("{}.m", side.type_name);
+    let config = |department: &str, level: &str| {
+        membership_config(
+            side.type_name,
+            side.parent_attr,
+            parent_id,
+            department,
+            level,
+        )
+    };
+    let held = |department: &str, level: &str| {
+        halo_memberships(env, side.kind, parent_id)
+            == pairs(&[kept, (department, level_code(level))])
+    };
+
+    let wd = env.applied(&config(first, level));
+    assert!(held(first, level), "after the create");
+    let state = wd.resource(&addr);
+    assert_eq!(state["id"], format!("{parent_id}/{first}"));
+    assert_eq!(state[side.parent_attr], parent_id);
+    assert_eq!(state["department_id"], first);
+    assert_eq!(state["membership_level"], level);
+    wd.assert_plan_clean();
+
+    // The level changes in place.
+    wd.write_config(&config(first, new_level));
+    wd.plan_json().assert_only(&addr, Action::Update);
+    wd.apply();
+    assert!(held(first, new_level), "after the update");
+    wd.assert_plan_clean();
+
+    // Another department replaces the membership.
+    wd.write_config(&config(second, new_level));
+    wd.plan_json().assert_only(&addr, Action::Replace);
+    wd.apply();
+    assert!(held(second, new_level), "after the replacement");
+    assert_eq!(wd.resource(&addr)["id"], format!("{parent_id}/{second}"));
+    wd.assert_plan_clean();
+
+    // Imported into fresh states, by block and by command, without writing.
+    let expected = wd.resource(&addr);
+    let import_id = format!("{parent_id}/{second}");
+    env.assert_imports(
+        &config(second, new_level),
+        &[(addr.as_str(), &import_id)],
+        &addr,
+        &expected,
+    );
+
+    // Destroy removes only this entry; the parent stays.
+    wd.destroy();
+    assert_eq!(halo_memberships(env, side.kind, parent_id), pairs(&[kept]));
+    assert!(env.sim_object(side.kind, parent_id).is_some());
+    assert!(wd.try_resource(&addr).is_none());
 }
 
 fn int(id: &str) -> i64 {
