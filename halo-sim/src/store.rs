@@ -422,7 +422,7 @@ pub fn render_state(kind: Kind, obj: &Object) -> Value {
 }
 
 /// A webhook's password and authentication header are stored but never shown
-/// again (docs/halo-api.md, "Webhook" [assumed]).
+/// again (docs/halo-api.md, "Webhook" \[assumed\]).
 fn hide_webhook_secrets(kind: Kind, shown: &mut Object) {
     if kind == Kind::Webhook {
         for field in WEBHOOK_SECRETS {

@@ -6,8 +6,8 @@
 //! kind the provider manages (all pages, raw shapes kept) and one object of each
 //! with its details, and reports each assumption as `confirmed`, `contradicted` or
 //! `unchecked` with its evidence. It only sends `GET` requests besides the token
-//! request ([`HaloClient::get_raw`] is the only raw call there is), at most
-//! [`probe::MAX_REQUESTS`] of them, and never prints a secret.
+//! request (`HaloClient::get_raw` is the only raw call there is), at most
+//! `probe::MAX_REQUESTS` (60) of them, and never prints a secret.
 
 mod checks;
 mod probe;

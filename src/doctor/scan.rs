@@ -29,8 +29,8 @@ pub struct KindSpec {
 }
 
 /// The key a wrapped list answer is assumed to hold its array under, per path
-/// (docs/halo-api.md, "The shape of every object endpoint": [seen] for clients,
-/// [assumed] for the rest). The client reads any one array-valued key; the doctor
+/// (docs/halo-api.md, "The shape of every object endpoint": \[seen\] for clients,
+/// \[assumed\] for the rest). The client reads any one array-valued key; the doctor
 /// reports whether the key is the one expected here.
 fn expected_list_key(path: &str) -> &'static str {
     match path {

@@ -156,7 +156,7 @@ pub trait AnyResource<C: Sync>: Send + Sync {
     ) -> Result<serde_json::Value, Diagnostic>;
     async fn list(&self, client: &C, filter: &Value) -> Result<Vec<Value>, Diagnostics>;
     /// Creates the object of `plan`. `config` is the apply's configuration: the
-    /// only place write-only values are (see [`with_write_only`]).
+    /// only place write-only values are (see `with_write_only`).
     async fn create(&self, client: &C, plan: &Value, config: &Value) -> Applied;
     async fn read(&self, client: &C, state: &Value) -> Applied;
     /// The whole state of the object an import id names; an error when there is none.

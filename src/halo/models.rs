@@ -240,7 +240,7 @@ halo_model! {
 }
 
 /// An event a webhook is subscribed to: an element of `events` (schema
-/// `UnameNotification`). Which event it is is held in `eventno` [assumed]
+/// `UnameNotification`). Which event it is is held in `eventno` \[assumed\]
 /// (docs/halo-api.md, "Webhook"). Every other field Halo sends is kept in
 /// `extra` and written back as read, so changing a webhook's events leaves the
 /// rows it keeps exactly as they were.
@@ -266,7 +266,7 @@ halo_model! {
         content_type: String,
         authentication_type: i64,
         basic_username: String,
-        /// Sent, never shown back [assumed].
+        /// Sent, never shown back \[assumed\].
         basic_password: Secret,
         authentication_header: Secret,
         active: bool,
@@ -300,8 +300,8 @@ impl HaloObject for Team {
     const PATH: &'static str = "Team";
     const KIND: &'static str = "team";
     /// `/api/Team` documents `includeenabled` and `includedisabled` ("Include
-    /// disabled Teams in the response") [spec]; `includeinactive` is sent as well
-    /// [assumed] (docs/halo-api.md, "Pages").
+    /// disabled Teams in the response") \[spec\]; `includeinactive` is sent as well
+    /// \[assumed\] (docs/halo-api.md, "Pages").
     const LIST_ALL_QUERY: &'static [(&'static str, &'static str)] = &[
         ("includeenabled", "true"),
         ("includedisabled", "true"),
@@ -327,7 +327,7 @@ impl HaloObject for Client {
     const KIND: &'static str = "client";
     /// `/api/Client` documents `includeactive` and `includeinactive`, and
     /// `includenotes` ("Include client notes in the response"), without which a
-    /// listed client would read as having no notes [spec].
+    /// listed client would read as having no notes \[spec\].
     const LIST_ALL_QUERY: &'static [(&'static str, &'static str)] = &[
         ("includeactive", "true"),
         ("includeinactive", "true"),
@@ -343,7 +343,7 @@ impl HaloObject for Agent {
     const PATH: &'static str = "Agent";
     const KIND: &'static str = "agent";
     /// API-only agents are listed only with `includeapiagents=true`; disabled ones
-    /// are asked for with `includeenabled` and `includedisabled` [spec].
+    /// are asked for with `includeenabled` and `includedisabled` \[spec\].
     const LIST_ALL_QUERY: &'static [(&'static str, &'static str)] = &[
         ("includeapiagents", "true"),
         ("includeenabled", "true"),

@@ -87,7 +87,8 @@ impl ClientModel {
     }
 }
 
-/// The parent of a client. /api/Client filters by department ("top level") with `toplevel_id` [spec].
+/// The parent of a client: its department ("top level"). `/api/Client` filters
+/// by it with `toplevel_id` \[spec\].
 pub const IN_DEPARTMENT: ParentRef<Client> = ParentRef {
     attribute: "department_id",
     param: "toplevel_id",

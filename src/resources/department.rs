@@ -53,7 +53,8 @@ impl DepartmentModel {
     }
 }
 
-/// The parent of a department. /api/TopLevel filters by organisation with `org_id` [spec].
+/// The parent of a department: its organisation. `/api/TopLevel` filters by it
+/// with `org_id` \[spec\].
 pub const IN_ORGANISATION: ParentRef<Department> = ParentRef {
     attribute: "organisation_id",
     param: "org_id",

@@ -474,7 +474,7 @@ fn set_entry(list: &mut Vec<DepartmentMembership>, department: i64, level: i64) 
 }
 
 /// The rows of a parent's list that are its own: an agent's rows that carry a
-/// `role_id` come from one of its roles [assumed].
+/// `role_id` come from one of its roles \[assumed\].
 fn own_rows(list: Vec<DepartmentMembership>) -> impl Iterator<Item = DepartmentMembership> {
     list.into_iter().filter(|row| !row.is_inherited())
 }

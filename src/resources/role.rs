@@ -30,7 +30,7 @@ pub enum ClaimKind {
     Flag,
 }
 
-/// The one table of permission encodings [assumed]: attribute of `permissions`,
+/// The one table of permission encodings \[assumed\]: attribute of `permissions`,
 /// Halo claim type, kind of value, and the attribute's description.
 pub const PERMISSIONS: &[(&str, &str, ClaimKind, &str)] = &[
     (
@@ -89,7 +89,7 @@ pub const PERMISSIONS: &[(&str, &str, ClaimKind, &str)] = &[
     ),
 ];
 
-/// Access levels [assumed]: the provider's word (Halo's screen) and the claim value.
+/// Access levels \[assumed\]: the provider's word (Halo's screen) and the claim value.
 /// An absent claim is the first row.
 pub const ACCESS_LEVELS: &[(&str, &str)] = &[
     ("none", "none"),

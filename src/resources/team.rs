@@ -59,7 +59,8 @@ impl TeamModel {
     }
 }
 
-/// The parent of a team. /api/Team filters by department with `department_id` [spec].
+/// The parent of a team: its department. `/api/Team` filters by it with
+/// `department_id` \[spec\].
 pub const IN_DEPARTMENT: ParentRef<Team> = ParentRef {
     attribute: "department_id",
     param: "department_id",

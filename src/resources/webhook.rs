@@ -26,7 +26,7 @@ use crate::halo::{check_url, HaloClient, Secret, Webhook, WebhookEvent};
 
 pub struct WebhookResource;
 
-/// `method`: the provider's word and Halo's int [assumed].
+/// `method`: the provider's word and Halo's int \[assumed\].
 pub(crate) const METHOD_CODES: &[(&str, i64)] = &[
     ("GET", 0),
     ("POST", 1),
@@ -43,13 +43,13 @@ const AUTH_NONE: &str = "none";
 const AUTH_BASIC: &str = "basic";
 /// A header Halo sends with every call (`authentication_header`).
 const AUTH_HEADER: &str = "header";
-/// `authentication_type`: the provider's word and Halo's int [assumed].
+/// `authentication_type`: the provider's word and Halo's int \[assumed\].
 pub(crate) const AUTHENTICATION_CODES: &[(&str, i64)] =
     &[(AUTH_NONE, 0), (AUTH_BASIC, 1), (AUTH_HEADER, 2)];
 const AUTHENTICATIONS: &[&str] = &[AUTH_NONE, AUTH_BASIC, AUTH_HEADER];
 
 /// The field of an `events` element (schema `UnameNotification`) that holds the
-/// event's number [assumed]: `events = [{"eventno": 1}, ...]`.
+/// event's number \[assumed\]: `events = [{"eventno": 1}, ...]`.
 pub(crate) const EVENT_NUMBER_FIELD: &str = "eventno";
 
 /// Halo fields a refused write may name, and the attributes they come from.
