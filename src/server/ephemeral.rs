@@ -8,8 +8,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use tonic::Response;
 
 use super::convert::{decode, diags_to_pb, encode};
+use super::validate::checked;
 use super::{cancellable, cancelled_diag, ProviderService, RpcResult};
-use crate::framework::{validate_config, Diagnostics, OpenedValue, Value};
+use crate::framework::{Diagnostics, OpenedValue, Value};
 use crate::plugin::proto::google::protobuf::Timestamp;
 use crate::plugin::proto::tfplugin6 as pb;
 
@@ -27,18 +28,14 @@ pub(super) fn validate(
 ) -> RpcResult<pb::validate_ephemeral_resource_config::Response> {
     let e = svc.ephemeral(&r.type_name)?;
     let mut diags = Diagnostics::new();
-    match decode(r.config.as_ref(), &e.ty) {
-        Ok(config) => {
-            validate_config(
-                &e.schema.attributes,
-                &config,
-                &Default::default(),
-                &mut diags,
-            );
-            e.imp.validate(&config, &mut diags);
-        }
-        Err(d) => diags.extend(d),
-    }
+    let check = |config: &Value, diags: &mut Diagnostics| e.imp.validate(config, diags);
+    checked(
+        r.config.as_ref(),
+        &e.ty,
+        &e.schema.attributes,
+        check,
+        &mut diags,
+    );
     Ok(Response::new(
         pb::validate_ephemeral_resource_config::Response {
             diagnostics: diags_to_pb(&diags),

@@ -6,8 +6,30 @@ use tonic::Response;
 use super::convert::{decode, diags_to_pb};
 use super::{ProviderService, RpcResult};
 use crate::framework::validate_config;
-use crate::framework::{AttrPath, Diagnostics, Schema, Value};
+use crate::framework::{AttrPath, Attribute, Diagnostics, Schema, Type, Value};
 use crate::plugin::proto::tfplugin6 as pb;
+
+/// The configuration `raw` decoded with the type `ty`, after the schema's checks
+/// (`attributes`) and the type's own (`check`); `None` when it does not decode.
+pub(super) fn checked(
+    raw: Option<&pb::DynamicValue>,
+    ty: &Type,
+    attributes: &[(&'static str, Attribute)],
+    check: impl FnOnce(&Value, &mut Diagnostics),
+    diags: &mut Diagnostics,
+) -> Option<Value> {
+    match decode(raw, ty) {
+        Ok(config) => {
+            validate_config(attributes, &config, &Default::default(), diags);
+            check(&config, diags);
+            Some(config)
+        }
+        Err(d) => {
+            diags.extend(d);
+            None
+        }
+    }
+}
 
 pub(super) fn provider_config(
     svc: &ProviderService,
@@ -15,15 +37,14 @@ pub(super) fn provider_config(
 ) -> RpcResult<pb::validate_provider_config::Response> {
     let c = svc.catalog();
     let mut diags = Diagnostics::new();
-    match decode(r.config.as_ref(), &c.provider_ty) {
-        Ok(config) => validate_config(
-            &c.provider.attributes,
-            &config,
-            &Default::default(),
-            &mut diags,
-        ),
-        Err(d) => diags.extend(d),
-    }
+    let ty = &c.provider_ty;
+    checked(
+        r.config.as_ref(),
+        ty,
+        &c.provider.attributes,
+        |_, _| {},
+        &mut diags,
+    );
     Ok(Response::new(pb::validate_provider_config::Response {
         diagnostics: diags_to_pb(&diags),
     }))
@@ -35,24 +56,20 @@ pub(super) fn resource_config(
 ) -> RpcResult<pb::validate_resource_config::Response> {
     let e = svc.resource(&r.type_name)?;
     let mut diags = Diagnostics::new();
-    match decode(r.config.as_ref(), &e.ty) {
-        Ok(config) => {
-            validate_config(
-                &e.schema.attributes,
-                &config,
-                &Default::default(),
-                &mut diags,
-            );
-            e.imp.validate(&config, &mut diags);
-            let allowed = r
-                .client_capabilities
-                .as_ref()
-                .is_some_and(|c| c.write_only_attributes_allowed);
-            if !allowed {
-                write_only_refused(&e.schema, &config, &mut diags);
-            }
-        }
-        Err(d) => diags.extend(d),
+    let check = |config: &Value, diags: &mut Diagnostics| e.imp.validate(config, diags);
+    let config = checked(
+        r.config.as_ref(),
+        &e.ty,
+        &e.schema.attributes,
+        check,
+        &mut diags,
+    );
+    let allowed = r
+        .client_capabilities
+        .as_ref()
+        .is_some_and(|c| c.write_only_attributes_allowed);
+    if let Some(config) = config.filter(|_| !allowed) {
+        write_only_refused(&e.schema, &config, &mut diags);
     }
     Ok(Response::new(pb::validate_resource_config::Response {
         diagnostics: diags_to_pb(&diags),
@@ -71,7 +88,10 @@ fn write_only_refused(schema: &Schema, config: &Value, diags: &mut Diagnostics) 
             AttrPath::root(name),
             format!("{name} needs Terraform 1.11 or later"),
             format!(
-                "{name} is a write-only attribute: its value is sent to Halo and never stored.                  This Terraform does not support write-only attributes (it does not announce                  write_only_attributes_allowed; they came with Terraform 1.11), so it would keep                  the value in plan and state. Upgrade Terraform, or leave {name} unset."
+                "{name} is a write-only attribute: its value is sent to Halo and never stored. \
+                 This Terraform does not support write-only attributes (it does not announce \
+                 write_only_attributes_allowed; they came with Terraform 1.11), so it would \
+                 keep the value in plan and state. Upgrade Terraform, or leave {name} unset."
             ),
         );
     }
@@ -83,18 +103,14 @@ pub(super) fn data_resource_config(
 ) -> RpcResult<pb::validate_data_resource_config::Response> {
     let e = svc.data_source(&r.type_name)?;
     let mut diags = Diagnostics::new();
-    match decode(r.config.as_ref(), &e.ty) {
-        Ok(config) => {
-            validate_config(
-                &e.schema.attributes,
-                &config,
-                &Default::default(),
-                &mut diags,
-            );
-            e.imp.validate(&config, &mut diags);
-        }
-        Err(d) => diags.extend(d),
-    }
+    let check = |config: &Value, diags: &mut Diagnostics| e.imp.validate(config, diags);
+    checked(
+        r.config.as_ref(),
+        &e.ty,
+        &e.schema.attributes,
+        check,
+        &mut diags,
+    );
     Ok(Response::new(pb::validate_data_resource_config::Response {
         diagnostics: diags_to_pb(&diags),
     }))
