@@ -55,52 +55,9 @@ fn organisations(n: usize) -> String {
     format!("resource \"halopsa_organisation\" \"o\" {{\n  count = {n}\n  name  = \"Bench ${{count.index}}\"\n}}\n")
 }
 
-/// A mix of kinds, `n` objects in all: organisations, departments, teams, roles,
-/// API agents and API applications in equal parts.
+/// A mix of kinds, `n` objects in all ([`common::mixed_objects`]).
 fn mixed(n: usize) -> String {
-    let k = (n / 6).max(1);
-    format!(
-        r#"
-resource "halopsa_organisation" "o" {{
-  count = {k}
-  name  = "Mix Org ${{count.index}}"
-}}
-
-resource "halopsa_department" "d" {{
-  count           = {k}
-  name            = "Mix Dept ${{count.index}}"
-  organisation_id = halopsa_organisation.o[count.index].id
-}}
-
-resource "halopsa_team" "t" {{
-  count         = {k}
-  name          = "Mix Team ${{count.index}}"
-  department_id = halopsa_department.d[count.index].id
-}}
-
-resource "halopsa_role" "r" {{
-  count = {k}
-  name  = "Mix Role ${{count.index}}"
-  permissions = {{
-    tickets_access = "read_modify"
-  }}
-}}
-
-resource "halopsa_agent" "a" {{
-  count        = {k}
-  name         = "mix-agent-${{count.index}}"
-  is_api_agent = true
-  role_ids     = [halopsa_role.r[count.index].id]
-}}
-
-resource "halopsa_api_application" "app" {{
-  count             = {k}
-  name              = "Mix App ${{count.index}}"
-  login_as_agent_id = halopsa_agent.a[count.index].id
-  permissions       = ["read:tickets"]
-}}
-"#
-    )
+    common::mixed_objects(n.max(6), "Mix")
 }
 
 /// Halo API requests in the journal (auth requests are per process, not per object).

@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::support::{Kind, TestEnv, Workdir};
+use crate::support::{mixed_objects, Kind, TestEnv, Workdir};
 use halo_sim::FaultRate;
 use serde_json::Value;
 
@@ -23,58 +23,12 @@ fn objects() -> usize {
         .max(6)
 }
 
-/// `n` objects in all: organisations, departments, teams, roles, API agents
-/// (with their role) and API applications (logging in as the agent) in equal parts.
+/// `n` mixed objects ([`mixed_objects`]) and a provider that retries more.
 fn mixed(n: usize) -> String {
-    let k = n / 6;
-    format!(
-        r#"
-# halo-sim has no rate limit here: the soak is about faults, not pacing.
-provider "halopsa" {{
-  max_retries         = 8
-  rate_limit_requests = 100000
-}}
-
-resource "halopsa_organisation" "o" {{
-  count = {k}
-  name  = "{PREFIX} Org ${{count.index}}"
-}}
-
-resource "halopsa_department" "d" {{
-  count           = {k}
-  name            = "{PREFIX} Dept ${{count.index}}"
-  organisation_id = halopsa_organisation.o[count.index].id
-}}
-
-resource "halopsa_team" "t" {{
-  count         = {k}
-  name          = "{PREFIX} Team ${{count.index}}"
-  department_id = halopsa_department.d[count.index].id
-}}
-
-resource "halopsa_role" "r" {{
-  count = {k}
-  name  = "{PREFIX} Role ${{count.index}}"
-  permissions = {{
-    tickets_access = "read_modify"
-  }}
-}}
-
-resource "halopsa_agent" "a" {{
-  count        = {k}
-  name         = "{PREFIX} Agent ${{count.index}}"
-  is_api_agent = true
-  role_ids     = [halopsa_role.r[count.index].id]
-}}
-
-resource "halopsa_api_application" "app" {{
-  count             = {k}
-  name              = "{PREFIX} App ${{count.index}}"
-  login_as_agent_id = halopsa_agent.a[count.index].id
-  permissions       = ["read:tickets"]
-}}
-"#
-    )
+    // halo-sim has no rate limit here: the soak is about faults, not pacing.
+    let provider =
+        "provider \"halopsa\" {\n  max_retries         = 8\n  rate_limit_requests = 100000\n}\n";
+    format!("{provider}{}", mixed_objects(n, PREFIX))
 }
 
 const KINDS: [(Kind, &str); 6] = [

@@ -699,6 +699,57 @@ resource "halopsa_organisation" "beta" {
 }
 "#;
 
+/// `n` objects in all (rounded down to a multiple of six), named `"{prefix} Org 0"`
+/// and so on: organisations, departments (one per organisation), teams (one per
+/// department), roles, API agents (each with its role) and API applications (each
+/// logging in as its agent), in equal parts. The soak test and the benchmarks
+/// apply it.
+pub fn mixed_objects(n: usize, prefix: &str) -> String {
+    let k = n / 6;
+    format!(
+        r#"
+resource "halopsa_organisation" "o" {{
+  count = {k}
+  name  = "{prefix} Org ${{count.index}}"
+}}
+
+resource "halopsa_department" "d" {{
+  count           = {k}
+  name            = "{prefix} Dept ${{count.index}}"
+  organisation_id = halopsa_organisation.o[count.index].id
+}}
+
+resource "halopsa_team" "t" {{
+  count         = {k}
+  name          = "{prefix} Team ${{count.index}}"
+  department_id = halopsa_department.d[count.index].id
+}}
+
+resource "halopsa_role" "r" {{
+  count = {k}
+  name  = "{prefix} Role ${{count.index}}"
+  permissions = {{
+    tickets_access = "read_modify"
+  }}
+}}
+
+resource "halopsa_agent" "a" {{
+  count        = {k}
+  name         = "{prefix} Agent ${{count.index}}"
+  is_api_agent = true
+  role_ids     = [halopsa_role.r[count.index].id]
+}}
+
+resource "halopsa_api_application" "app" {{
+  count             = {k}
+  name              = "{prefix} App ${{count.index}}"
+  login_as_agent_id = halopsa_agent.a[count.index].id
+  permissions       = ["read:tickets"]
+}}
+"#
+    )
+}
+
 /// The id of a Halo object as Terraform holds it: a string, whether Halo's JSON
 /// has a number (most objects) or a string (GUIDs).
 pub fn id_of(object: &Value) -> String {
