@@ -7,7 +7,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::support::{id_of, Action, Fixture, Kind, TestEnv, TWO_DEPARTMENTS};
+use crate::support::{id_of, listed_ids, Action, Fixture, Kind, TestEnv, TWO_DEPARTMENTS};
 use serde_json::{json, Value};
 
 const ADDR: &str = "halopsa_client.globex";
@@ -426,21 +426,6 @@ fn list_block(name: &str, config: &str) -> String {
     )
 }
 
-/// The ids `terraform query` printed for `list.halopsa_client.NAME`, sorted.
-fn listed_ids(output: &str, name: &str) -> Vec<String> {
-    let prefix = format!("list.halopsa_client.{name} ");
-    let mut ids: Vec<String> = output
-        .lines()
-        .filter(|l| l.starts_with(&prefix))
-        .filter_map(|l| {
-            l.split_whitespace()
-                .find_map(|w| w.strip_prefix("id=").map(str::to_owned))
-        })
-        .collect();
-    ids.sort();
-    ids
-}
-
 #[test]
 fn list_blocks_filter_clients_by_name_and_department_over_every_page() {
     let env = TestEnv::new();
@@ -477,14 +462,18 @@ fn list_blocks_filter_clients_by_name_and_department_over_every_page() {
     let out = wd.run_ok(&["query", "-no-color"]);
 
     assert_eq!(
-        listed_ids(&out, "all").len(),
+        listed_ids(&out, "halopsa_client", "all").len(),
         133,
         "every page, inactive too:\n{out}"
     );
-    assert_eq!(listed_ids(&out, "of_projects"), in_projects, "{out}");
+    assert_eq!(
+        listed_ids(&out, "halopsa_client", "of_projects"),
+        in_projects,
+        "{out}"
+    );
     let mut named: Vec<String> = (120..130)
         .map(|i| id_of(&env.sim_one_named(Kind::Client, &format!("Customer {i}"))))
         .collect();
     named.sort();
-    assert_eq!(listed_ids(&out, "named"), named, "{out}");
+    assert_eq!(listed_ids(&out, "halopsa_client", "named"), named, "{out}");
 }

@@ -2,7 +2,7 @@
 //! the provider's list resources, `-generate-config-out` writes their import blocks
 //! and configuration, and after the imports are applied the plan is clean.
 
-use crate::support::{id_of, Kind, TestEnv, Workdir};
+use crate::support::{id_of, listed_ids, Kind, TestEnv, Workdir};
 use serde_json::{json, Value};
 
 /// Every listable resource type.
@@ -252,21 +252,6 @@ fn query(wd: &Workdir, extra: &[&str]) -> String {
     let mut args = vec!["query", "-no-color"];
     args.extend_from_slice(extra);
     wd.run_ok(&args)
-}
-
-/// The ids `terraform query` printed for the list block `list.TYPE.NAME`.
-fn listed_ids(output: &str, type_name: &str, name: &str) -> Vec<String> {
-    let prefix = format!("list.{type_name}.{name} ");
-    let mut ids: Vec<String> = output
-        .lines()
-        .filter(|l| l.starts_with(&prefix))
-        .filter_map(|l| {
-            l.split_whitespace()
-                .find_map(|w| w.strip_prefix("id=").map(str::to_owned))
-        })
-        .collect();
-    ids.sort();
-    ids
 }
 
 /// The id of the API application named `name` (its `displayName`).

@@ -5,7 +5,7 @@
 //! (sensitive, never shown back by Halo), `basic_password_version`,
 //! `authentication_header`, `events` optional; `id` computed (a GUID).
 
-use crate::support::{id_of, Action, Kind, TestEnv, Workdir};
+use crate::support::{id_of, listed_ids, Action, Kind, TestEnv, Workdir};
 use serde_json::{json, Value};
 
 const ADDR: &str = "halopsa_webhook.sync";
@@ -285,19 +285,7 @@ list "halopsa_webhook" "sync" {
 "#,
     );
     let out = wd.run_ok(&["query", "-no-color"]);
-    let ids = |block: &str| -> Vec<String> {
-        let prefix = format!("list.halopsa_webhook.{block} ");
-        let mut ids: Vec<String> = out
-            .lines()
-            .filter(|l| l.starts_with(&prefix))
-            .filter_map(|l| {
-                l.split_whitespace()
-                    .find_map(|w| w.strip_prefix("id=").map(str::to_owned))
-            })
-            .collect();
-        ids.sort();
-        ids
-    };
+    let ids = |block: &str| listed_ids(&out, "halopsa_webhook", block);
     let mut all = vec![id.clone(), other];
     all.sort();
     assert_eq!(ids("all"), all, "{out}");

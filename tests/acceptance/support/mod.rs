@@ -750,6 +750,21 @@ resource "halopsa_api_application" "app" {{
     )
 }
 
+/// The ids `terraform query` printed for the list block `list.TYPE.NAME`, sorted.
+pub fn listed_ids(output: &str, type_name: &str, name: &str) -> Vec<String> {
+    let prefix = format!("list.{type_name}.{name} ");
+    let mut ids: Vec<String> = output
+        .lines()
+        .filter(|l| l.starts_with(&prefix))
+        .filter_map(|l| {
+            l.split_whitespace()
+                .find_map(|w| w.strip_prefix("id=").map(str::to_owned))
+        })
+        .collect();
+    ids.sort();
+    ids
+}
+
 /// The id of a Halo object as Terraform holds it: a string, whether Halo's JSON
 /// has a number (most objects) or a string (GUIDs).
 pub fn id_of(object: &Value) -> String {
