@@ -18,6 +18,7 @@ mod team;
 mod webhook;
 mod workday;
 
+use crate::resources::support::halo_error;
 use std::marker::PhantomData;
 use std::str::FromStr;
 
@@ -166,7 +167,7 @@ impl<L: Lookup> LookupDataSource<L> {
         .await?;
         if <L::Source as Answer>::DETAILS && id.is_none() {
             if let Some(obj_id) = found.id() {
-                if let Some(full) = halo.get::<Object<L>>(obj_id, true).await? {
+                if let Some(full) = halo.get::<Object<L>>(obj_id, true).await.map_err(halo_error)? {
                     found = full;
                 }
             }
@@ -310,7 +311,7 @@ where
                     format!("{raw:?} is not the Halo id of a {}.", T::KIND),
                 )
             })?;
-        let Some(obj) = halo.get::<T>(parsed, details).await? else {
+        let Some(obj) = halo.get::<T>(parsed, details).await.map_err(halo_error)? else {
             return Err(wanted.not_found().into());
         };
         if name.is_some() && obj.name() != name {
@@ -336,7 +337,7 @@ where
     );
     let mut found: Vec<T> = halo
         .list::<T>(&query)
-        .await?
+        .await.map_err(halo_error)?
         .into_iter()
         .filter(|obj| obj.name() == Some(name) && meets_filters(obj))
         .collect();

@@ -8,6 +8,7 @@
 //! extended, so the renewal Terraform asks for at `renew_at` (a minute before
 //! expiry) only warns when the token is about to expire while still in use.
 
+use crate::resources::support::halo_error;
 use std::time::{Duration, SystemTime};
 
 use async_trait::async_trait;
@@ -79,7 +80,7 @@ impl EphemeralResource<HaloClient> for AccessTokenResource {
         halo: &HaloClient,
         config: AccessTokenModel,
     ) -> Result<Opened<AccessTokenModel>, Diagnostics> {
-        let (token, lifetime, scope) = halo.issue_token(config.scope.as_deref()).await?;
+        let (token, lifetime, scope) = halo.issue_token(config.scope.as_deref()).await.map_err(halo_error)?;
         let now = SystemTime::now();
         let expires_at = rfc3339(now + lifetime);
         let private = serde_json::to_vec(&Private {

@@ -3,6 +3,7 @@
 
 use super::membership::{MembershipResource, Parent};
 use crate::framework::Validator;
+use super::halo_values::halo_id;
 use crate::halo::Agent;
 
 /// The agent side of a membership.
@@ -33,6 +34,6 @@ impl Parent for AgentParent {
         "Only the memberships of the agent with this Halo id.";
 
     fn parent_validator() -> Validator {
-        Validator::PositiveIntString
+        halo_id()
     }
 }

@@ -10,6 +10,7 @@
 //! whose object is not a Halo object of its own (the memberships) implement
 //! [`Resource`] directly.
 
+use super::support::halo_error;
 use async_trait::async_trait;
 
 use super::support::{halo_diagnostic, id_matches, name_matches, write_error, Named, WriteField};
@@ -244,8 +245,13 @@ fn key<R: ObjectResource>(state: &R::Model) -> Result<IdOf<R>, Diagnostic> {
     ParseId::parse(state.to_value().attr("id").as_str(), "id")
 }
 
+/// An [`ObjectResource`] as a [`Resource`]: what the provider registers
+/// (`resources::all`). A wrapper, since the framework's trait is another crate's
+/// and cannot be implemented for every `R` here.
+pub struct Object<R>(pub R);
+
 #[async_trait]
-impl<R: ObjectResource> Resource<HaloClient> for R {
+impl<R: ObjectResource> Resource<HaloClient> for Object<R> {
     const TYPE_NAME: &'static str = <R as ObjectResource>::TYPE_NAME;
     const DESCRIPTION: &'static str = <R as ObjectResource>::DESCRIPTION;
     type Model = <R as ObjectResource>::Model;
@@ -261,11 +267,11 @@ impl<R: ObjectResource> Resource<HaloClient> for R {
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        ObjectResource::validate(self, config, diags)
+        ObjectResource::validate(&self.0, config, diags)
     }
 
     fn modify_plan(&self, prior: &Value, config: &Value, plan: &mut Planned) {
-        ObjectResource::modify_plan(self, prior, config, plan)
+        ObjectResource::modify_plan(&self.0, prior, config, plan)
     }
 
     async fn list(
@@ -273,7 +279,7 @@ impl<R: ObjectResource> Resource<HaloClient> for R {
         halo: &HaloClient,
         filter: Self::Filter,
     ) -> Result<Vec<Self::Model>, Diagnostics> {
-        let objects = filter.query().run(halo, R::DETAILS).await?;
+        let objects = filter.query().run(halo, R::DETAILS).await.map_err(halo_error)?;
         Ok(objects
             .into_iter()
             .map(|o| R::listed(R::from_halo(o, None)))
@@ -286,10 +292,10 @@ impl<R: ObjectResource> Resource<HaloClient> for R {
         plan: Self::Model,
     ) -> Result<Self::Model, ApplyError<Self::Model>> {
         let write = Write::Create;
-        let sent = self.to_halo(halo, &plan, &write).await?;
+        let sent = self.0.to_halo(halo, &plan, &write).await?;
         match halo.create(&sent, |found| R::same(&sent, found)).await {
-            Ok(created) => self.saved(halo, created, &plan, &write).await,
-            Err(e) => Err(self.refused(halo, &e, &sent).await.into()),
+            Ok(created) => self.0.saved(halo, created, &plan, &write).await,
+            Err(e) => Err(self.0.refused(halo, &e, &sent).await.into()),
         }
     }
 
@@ -301,7 +307,7 @@ impl<R: ObjectResource> Resource<HaloClient> for R {
     ) -> Result<Option<Self::Model>, Diagnostics> {
         Ok(halo
             .read::<R::Object>(id, R::DETAILS)
-            .await?
+            .await.map_err(halo_error)?
             .map(|o| R::from_halo(o, prior)))
     }
 
@@ -313,15 +319,15 @@ impl<R: ObjectResource> Resource<HaloClient> for R {
     ) -> Result<Self::Model, ApplyError<Self::Model>> {
         let id = key::<R>(&prior)?;
         let write = Write::Update { id, prior: &prior };
-        let changed = self.to_halo(halo, &plan, &write).await?;
+        let changed = self.0.to_halo(halo, &plan, &write).await?;
         match halo.update(&changed).await {
-            Ok(saved) => self.saved(halo, saved, &plan, &write).await,
-            Err(e) => Err(self.refused(halo, &e, &changed).await.into()),
+            Ok(saved) => self.0.saved(halo, saved, &plan, &write).await,
+            Err(e) => Err(self.0.refused(halo, &e, &changed).await.into()),
         }
     }
 
     async fn delete(&self, halo: &HaloClient, state: Self::Model) -> Result<(), Diagnostics> {
-        halo.delete::<R::Object>(key::<R>(&state)?).await?;
+        halo.delete::<R::Object>(key::<R>(&state)?).await.map_err(halo_error)?;
         Ok(())
     }
 }

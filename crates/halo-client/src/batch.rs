@@ -457,7 +457,7 @@ impl HaloClient {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::halo::Organisation;
+    use crate::Organisation;
     use serde_json::json;
 
     const W: Duration = Duration::from_millis(5);

@@ -49,13 +49,19 @@ pub trait EphemeralResource<C: Sync>: Send + Sync + 'static {
         config: Self::Model,
     ) -> Result<Opened<Self::Model>, Diagnostics>;
 
-    /// Called at `renew_at` while Terraform still uses the value. The default
-    /// schedules no further renewal.
-    async fn renew(&self, _client: &C, private: &[u8]) -> Result<Renewed, Diagnostics> {
-        Ok(Renewed {
-            private: private.to_vec(),
-            ..Renewed::default()
-        })
+    /// Called at `renew_at` while Terraform still uses the value. A type that never
+    /// sets `renew_at` need not implement it: the default answers an error, since
+    /// a renewal that did nothing would let Terraform use a value gone stale.
+    async fn renew(&self, _client: &C, _private: &[u8]) -> Result<Renewed, Diagnostics> {
+        Err(super::diag::Diagnostic::error(
+            "Renewal not supported",
+            format!(
+                "{} cannot be renewed: it schedules no renewal, so Terraform should not have asked. \
+                 Open it again instead.",
+                Self::TYPE_NAME
+            ),
+        )
+        .into())
     }
 
     /// Called when Terraform no longer needs the value.

@@ -5,6 +5,7 @@
 //! parameter of [`Resource`] and [`AnyDataSource`].
 
 pub mod codec;
+mod config;
 mod diag;
 mod ephemeral;
 mod function;
@@ -24,5 +25,6 @@ pub use model::{Field, Model};
 pub use plan::{default_object, plan_resource, Planned};
 pub use resource::{attr_error, AnyDataSource, AnyResource, Applied, ApplyError, Resource};
 pub use schema::{Attribute, AttributeKind, PlanModifier, Presence, Schema, Semantic};
-pub use validate::{validate_config, Validator, HALO_PREFIX};
+pub use config::validate_config;
+pub use validate::{quoted, Check, Validator};
 pub use value::{Number, Type, Value};

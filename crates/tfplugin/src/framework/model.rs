@@ -17,7 +17,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::diag::{AttrPath, Diagnostic};
-use super::schema::{Attribute, AttributeKind, Presence};
+use super::schema::{Attribute, AttributeKind, Presence, Schema};
 use super::value::{Number, Type, Value};
 
 /// A Rust type that can stand for one attribute's value.
@@ -227,6 +227,31 @@ impl<T: Field + Ord> Field for BTreeSet<T> {
     }
     fn encode(&self) -> Value {
         Value::Set(self.iter().map(Field::encode).collect())
+    }
+}
+
+/// A secret is a string attribute whose value never shows in `Debug` output.
+impl Field for secret::Secret {
+    fn kind() -> AttributeKind {
+        <String as Field>::kind()
+    }
+    fn decode(value: &Value, path: &AttrPath) -> Result<Self, Diagnostic> {
+        <String as Field>::decode(value, path).map(secret::Secret::new)
+    }
+    fn encode(&self) -> Value {
+        Value::string(self.expose())
+    }
+}
+
+impl Schema {
+    /// The schema of a model's attributes. (Here, not in `schema`, so that the
+    /// schema module does not depend on models.)
+    pub fn of<M: Model>(description: &'static str) -> Schema {
+        Schema {
+            version: 0,
+            description,
+            attributes: M::attributes(),
+        }
     }
 }
 

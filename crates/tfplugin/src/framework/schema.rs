@@ -257,15 +257,6 @@ pub struct Schema {
 }
 
 impl Schema {
-    /// The schema of a model's attributes.
-    pub fn of<M: super::model::Model>(description: &'static str) -> Schema {
-        Schema {
-            version: 0,
-            description,
-            attributes: M::attributes(),
-        }
-    }
-
     pub fn new(description: &'static str) -> Schema {
         Schema {
             version: 0,

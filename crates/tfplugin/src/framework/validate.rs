@@ -1,9 +1,17 @@
-//! Validators and the configuration check that runs them. Unknown values are skipped:
-//! they are checked again at apply time, when Terraform knows them.
+//! Validators: the rules one attribute's configured value must follow. The check
+//! that runs them over a configuration is `config::validate_config`. The framework
+//! knows no API's encodings: a provider adds its own rules as [`Validator::Custom`].
 
-use super::diag::{AttrPath, Diagnostics};
-use super::schema::{Attribute, AttributeKind, Presence};
+use std::fmt;
+use std::sync::Arc;
+
 use super::value::Value;
+
+/// A provider's own rule for one attribute's known, non-null value.
+pub trait Check: fmt::Debug + Send + Sync {
+    /// `Err` completes "Invalid value: ...", e.g. `"x" is not one of "a", "b"`.
+    fn check(&self, v: &Value) -> Result<(), String>;
+}
 
 /// A rule one attribute's configured value must follow.
 #[derive(Debug, Clone)]
@@ -13,20 +21,13 @@ pub enum Validator {
     Length { min: usize, max: usize },
     /// A string that is one of these words.
     OneOf(&'static [&'static str]),
-    /// A string that is one of these words, or `halo:` followed by a value in
-    /// Halo's own encoding: how an object made in Halo with a value the provider
-    /// has no word for is imported and kept unchanged.
-    OneOfOrHalo(&'static [&'static str]),
     /// Every element of a set or list of strings is one of these words.
     EachOneOf(&'static [&'static str]),
     /// A whole number of at least this value.
     AtLeast(i64),
-    /// A string holding a whole number of at least 1 (Halo integer ids kept as strings).
-    PositiveIntString,
+    /// A rule of the provider's own.
+    Custom(Arc<dyn Check>),
 }
-
-/// The prefix of a value given in Halo's own encoding (see [`Validator::OneOfOrHalo`]).
-pub const HALO_PREFIX: &str = "halo:";
 
 impl Validator {
     pub fn length(min: usize, max: usize) -> Validator {
@@ -34,7 +35,7 @@ impl Validator {
     }
 
     /// Checks a known, non-null value; the error text completes "Invalid value: ...".
-    fn check(&self, v: &Value) -> Result<(), String> {
+    pub(super) fn check(&self, v: &Value) -> Result<(), String> {
         match (self, v) {
             (Validator::Length { min, max }, Value::String(s)) => {
                 let n = s.chars().count();
@@ -57,17 +58,6 @@ impl Validator {
                     Err(format!("{s:?} is not one of {}", quoted(words)))
                 }
             }
-            (Validator::OneOfOrHalo(words), Value::String(s)) => {
-                let raw = s.strip_prefix(HALO_PREFIX).map(str::trim);
-                if words.contains(&s.as_str()) || raw.is_some_and(|r| !r.is_empty()) {
-                    Ok(())
-                } else {
-                    Err(format!(
-                        "{s:?} is not one of {} (or \"{HALO_PREFIX}\" followed by Halo's own value)",
-                        quoted(words)
-                    ))
-                }
-            }
             (Validator::EachOneOf(words), Value::Set(items) | Value::List(items)) => {
                 for item in items {
                     if let Value::String(s) = item {
@@ -82,67 +72,19 @@ impl Validator {
                 Some(i) if i >= *min => Ok(()),
                 _ => Err(format!("must be a whole number of at least {min}, got {n}")),
             },
-            (Validator::PositiveIntString, Value::String(s)) => match s.parse::<i64>() {
-                Ok(i) if i >= 1 => Ok(()),
-                _ => Err(format!(
-                    "{s:?} is not a Halo id (a whole number of at least 1)"
-                )),
-            },
+            (Validator::Custom(rule), v) => rule.check(v),
             _ => Ok(()),
         }
     }
 }
 
-fn quoted(words: &[&str]) -> String {
+/// Words as a list in messages: `"a", "b"`.
+pub fn quoted(words: &[&str]) -> String {
     words
         .iter()
         .map(|w| format!("{w:?}"))
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// Checks configuration against a list of attributes: values set on computed-only
-/// attributes and every validator. Required attributes are Terraform's own check.
-pub fn validate_config(
-    attrs: &[(&'static str, Attribute)],
-    config: &Value,
-    base: &AttrPath,
-    diags: &mut Diagnostics,
-) {
-    for (name, attr) in attrs {
-        let v = config.attr(name);
-        let path = if base.is_empty() {
-            AttrPath::root(name)
-        } else {
-            base.attr(name)
-        };
-        if v.is_null() {
-            continue;
-        }
-        if attr.presence == Presence::Computed {
-            diags.attribute_error(
-                path.clone(),
-                "Invalid configuration for read-only attribute",
-                format!("{path} is set by the provider and cannot be configured; remove it."),
-            );
-            continue;
-        }
-        if v.is_unknown() {
-            continue;
-        }
-        for validator in &attr.validators {
-            if let Err(msg) = validator.check(v) {
-                diags.attribute_error(
-                    path.clone(),
-                    format!("Invalid value for {path}"),
-                    format!("{path} {msg}."),
-                );
-            }
-        }
-        if let AttributeKind::Nested(nested) = &attr.kind {
-            validate_config(nested, v, &path, diags);
-        }
-    }
 }
 
 #[cfg(test)]
@@ -163,19 +105,5 @@ mod tests {
             .check(&Value::string("c"))
             .unwrap_err();
         assert!(word.contains("\"c\" is not one of \"a\", \"b\""));
-        assert!(Validator::PositiveIntString
-            .check(&Value::string("0"))
-            .is_err());
-        let level = Validator::OneOfOrHalo(&["a"]);
-        assert!(level.check(&Value::string("a")).is_ok());
-        assert!(level.check(&Value::string("halo:7")).is_ok());
-        assert!(level.check(&Value::string("halo:")).is_err());
-        assert!(level
-            .check(&Value::string("b"))
-            .unwrap_err()
-            .contains("halo:"));
-        assert!(Validator::PositiveIntString
-            .check(&Value::string("12"))
-            .is_ok());
     }
 }

@@ -17,10 +17,9 @@ use tokio_rustls::TlsAcceptor;
 use tonic::transport::Server;
 use tonic::{Request, Response, Status};
 
-use crate::server::ProviderService;
 use proto::plugin::grpc_controller_server::{GrpcController, GrpcControllerServer};
 use proto::plugin::grpc_stdio_server::{GrpcStdio, GrpcStdioServer};
-use proto::tfplugin6::provider_server::ProviderServer;
+use proto::tfplugin6::provider_server::{Provider, ProviderServer};
 
 const MAGIC_COOKIE_KEY: &str = "TF_PLUGIN_MAGIC_COOKIE";
 const MAGIC_COOKIE_VALUE: &str = "d602bf8f470bc67ca7faa0386276bbdd4330efaf76d1a219cb4d6991ca9872b2";
@@ -60,7 +59,10 @@ pub enum ServeError {
 }
 
 /// Serves the provider to the Terraform process that started it.
-pub async fn serve_for_terraform(service: ProviderService) -> Result<(), ServeError> {
+///
+/// `service` is the tfplugin6 service, usually a
+/// [`ProviderService`](crate::server::ProviderService); the plugin layer takes any.
+pub async fn serve_for_terraform<P: Provider>(service: P) -> Result<(), ServeError> {
     if std::env::var(MAGIC_COOKIE_KEY).ok().as_deref() != Some(MAGIC_COOKIE_VALUE) {
         return Err(ServeError::NotLaunchedByTerraform);
     }
@@ -90,8 +92,8 @@ pub async fn serve_for_terraform(service: ProviderService) -> Result<(), ServeEr
 /// Serves without Terraform starting the process (`--debug`): prints the
 /// `TF_REATTACH_PROVIDERS` value for a Terraform run in another shell. Plain TCP on
 /// loopback, since no client certificate is known in advance.
-pub async fn serve_debug(
-    service: ProviderService,
+pub async fn serve_debug<P: Provider>(
+    service: P,
     provider_address: &str,
 ) -> Result<(), ServeError> {
     let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).await?;
@@ -115,7 +117,7 @@ pub async fn serve_debug(
     }
 }
 
-async fn run_server<S, IO>(service: ProviderService, incoming: S) -> Result<(), ServeError>
+async fn run_server<P: Provider, S, IO>(service: P, incoming: S) -> Result<(), ServeError>
 where
     S: Stream<Item = Result<IO, std::io::Error>> + Send + 'static,
     IO: tokio::io::AsyncRead

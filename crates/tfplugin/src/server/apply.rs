@@ -8,13 +8,13 @@ use tonic::Response;
 
 use super::convert::{decode, diags_to_pb, encode};
 use super::identity::identity_of;
-use super::{cancellable, cancelled_diag, ProviderService, RpcResult};
+use super::{cancellable, cancelled_diag, ProviderDefinition, ProviderService, RpcResult};
 use crate::framework::Diagnostics;
 use crate::framework::Value;
 use crate::plugin::proto::tfplugin6 as pb;
 
-pub(super) async fn apply_resource_change(
-    svc: &ProviderService,
+pub(super) async fn apply_resource_change<D: ProviderDefinition>(
+    svc: &ProviderService<D>,
     r: pb::apply_resource_change::Request,
 ) -> RpcResult<pb::apply_resource_change::Response> {
     let e = svc.resource(&r.type_name)?;
@@ -75,8 +75,8 @@ mod tests {
     use super::*;
     use crate::server::testing::{dv, object};
 
-    async fn apply(
-        svc: &ProviderService,
+    async fn apply<D: ProviderDefinition>(
+        svc: &ProviderService<D>,
         prior: &Value,
         planned: &Value,
     ) -> pb::apply_resource_change::Response {

@@ -3,13 +3,13 @@
 use tonic::Response;
 
 use super::convert::{decode, diags_to_pb, encode};
-use super::{cancellable, cancelled_diag, ProviderService, RpcResult};
+use super::{cancellable, cancelled_diag, ProviderDefinition, ProviderService, RpcResult};
 use crate::framework::Diagnostics;
 use crate::framework::Value;
 use crate::plugin::proto::tfplugin6 as pb;
 
-pub(super) async fn read_data_source(
-    svc: &ProviderService,
+pub(super) async fn read_data_source<D: ProviderDefinition>(
+    svc: &ProviderService<D>,
     r: pb::read_data_source::Request,
 ) -> RpcResult<pb::read_data_source::Response> {
     let e = svc.data_source(&r.type_name)?;
@@ -41,8 +41,8 @@ mod tests {
     use super::*;
     use crate::server::testing::{dv, object};
 
-    async fn read(
-        svc: &ProviderService,
+    async fn read<D: ProviderDefinition>(
+        svc: &ProviderService<D>,
         type_name: &str,
         config: Option<pb::DynamicValue>,
     ) -> pb::read_data_source::Response {

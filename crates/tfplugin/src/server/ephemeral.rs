@@ -9,7 +9,7 @@ use tonic::Response;
 
 use super::convert::{decode, diags_to_pb, encode};
 use super::validate::checked;
-use super::{cancellable, cancelled_diag, ProviderService, RpcResult};
+use super::{cancellable, cancelled_diag, ProviderDefinition, ProviderService, RpcResult};
 use crate::framework::{Diagnostics, OpenedValue, Value};
 use crate::plugin::proto::google::protobuf::Timestamp;
 use crate::plugin::proto::tfplugin6 as pb;
@@ -22,8 +22,8 @@ fn timestamp(t: SystemTime) -> Timestamp {
     }
 }
 
-pub(super) fn validate(
-    svc: &ProviderService,
+pub(super) fn validate<D: ProviderDefinition>(
+    svc: &ProviderService<D>,
     r: pb::validate_ephemeral_resource_config::Request,
 ) -> RpcResult<pb::validate_ephemeral_resource_config::Response> {
     let e = svc.ephemeral(&r.type_name)?;
@@ -43,8 +43,8 @@ pub(super) fn validate(
     ))
 }
 
-pub(super) async fn open(
-    svc: &ProviderService,
+pub(super) async fn open<D: ProviderDefinition>(
+    svc: &ProviderService<D>,
     r: pb::open_ephemeral_resource::Request,
 ) -> RpcResult<pb::open_ephemeral_resource::Response> {
     let e = svc.ephemeral(&r.type_name)?;
@@ -79,8 +79,8 @@ pub(super) async fn open(
     }))
 }
 
-pub(super) async fn renew(
-    svc: &ProviderService,
+pub(super) async fn renew<D: ProviderDefinition>(
+    svc: &ProviderService<D>,
     r: pb::renew_ephemeral_resource::Request,
 ) -> RpcResult<pb::renew_ephemeral_resource::Response> {
     let e = svc.ephemeral(&r.type_name)?;
@@ -108,8 +108,8 @@ pub(super) async fn renew(
     }))
 }
 
-pub(super) async fn close(
-    svc: &ProviderService,
+pub(super) async fn close<D: ProviderDefinition>(
+    svc: &ProviderService<D>,
     r: pb::close_ephemeral_resource::Request,
 ) -> RpcResult<pb::close_ephemeral_resource::Response> {
     let e = svc.ephemeral(&r.type_name)?;

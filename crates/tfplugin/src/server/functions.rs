@@ -4,7 +4,7 @@
 use tonic::{Response, Status};
 
 use super::convert::{decode, encode};
-use super::{ProviderService, RpcResult};
+use super::{ProviderDefinition, ProviderService, RpcResult};
 use crate::framework::Function;
 use crate::plugin::proto::tfplugin6 as pb;
 
@@ -33,8 +33,8 @@ pub(super) fn function_to_pb(f: &Function) -> pb::Function {
     }
 }
 
-pub(super) fn functions_to_pb(
-    svc: &ProviderService,
+pub(super) fn functions_to_pb<D: ProviderDefinition>(
+    svc: &ProviderService<D>,
 ) -> std::collections::HashMap<String, pb::Function> {
     svc.catalog()
         .functions
@@ -43,15 +43,15 @@ pub(super) fn functions_to_pb(
         .collect()
 }
 
-pub(super) fn get_functions(svc: &ProviderService) -> RpcResult<pb::get_functions::Response> {
+pub(super) fn get_functions<D: ProviderDefinition>(svc: &ProviderService<D>) -> RpcResult<pb::get_functions::Response> {
     Ok(Response::new(pb::get_functions::Response {
         functions: functions_to_pb(svc),
         diagnostics: Vec::new(),
     }))
 }
 
-pub(super) fn call_function(
-    svc: &ProviderService,
+pub(super) fn call_function<D: ProviderDefinition>(
+    svc: &ProviderService<D>,
     r: pb::call_function::Request,
 ) -> RpcResult<pb::call_function::Response> {
     let f = svc
@@ -104,7 +104,7 @@ mod tests {
     use super::*;
     use crate::framework::{Type, Value};
 
-    fn call(svc: &ProviderService, name: &str, args: &[&str]) -> pb::call_function::Response {
+    fn call<D: ProviderDefinition>(svc: &ProviderService<D>, name: &str, args: &[&str]) -> pb::call_function::Response {
         call_function(
             svc,
             pb::call_function::Request {

@@ -7,7 +7,7 @@
 use tonic::Response;
 
 use super::convert::{decode, diags_to_pb, encode};
-use super::{ProviderService, RpcResult};
+use super::{ProviderDefinition, ProviderService, RpcResult};
 use crate::framework::Diagnostic;
 use crate::framework::{Type, Value};
 use crate::plugin::proto::tfplugin6 as pb;
@@ -49,8 +49,8 @@ pub(super) fn identity_id(identity: Option<&pb::ResourceIdentityData>) -> Option
     value.attr("id").as_str().map(str::to_owned)
 }
 
-pub(super) fn get_resource_identity_schemas(
-    svc: &ProviderService,
+pub(super) fn get_resource_identity_schemas<D: ProviderDefinition>(
+    svc: &ProviderService<D>,
 ) -> RpcResult<pb::get_resource_identity_schemas::Response> {
     let c = svc.catalog();
     Ok(Response::new(pb::get_resource_identity_schemas::Response {
@@ -63,8 +63,8 @@ pub(super) fn get_resource_identity_schemas(
     }))
 }
 
-pub(super) fn upgrade_resource_identity(
-    svc: &ProviderService,
+pub(super) fn upgrade_resource_identity<D: ProviderDefinition>(
+    svc: &ProviderService<D>,
     r: pb::upgrade_resource_identity::Request,
 ) -> RpcResult<pb::upgrade_resource_identity::Response> {
     svc.resource(&r.type_name)?;

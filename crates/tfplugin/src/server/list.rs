@@ -5,7 +5,7 @@ use tonic::{Response, Status};
 
 use super::convert::{decode, diags_to_pb, encode};
 use super::identity::identity_of;
-use super::{cancellable, cancelled_diag, EventStream, ProviderService, RpcResult};
+use super::{cancellable, cancelled_diag, EventStream, ProviderDefinition, ProviderService, RpcResult};
 use crate::framework::validate_config;
 use crate::framework::Diagnostics;
 use crate::plugin::proto::tfplugin6 as pb;
@@ -21,8 +21,8 @@ fn failed(d: Diagnostics) -> RpcResult<Events> {
     Ok(Response::new(Box::pin(futures::stream::iter([Ok(event)]))))
 }
 
-pub(super) async fn list_resource(
-    svc: &ProviderService,
+pub(super) async fn list_resource<D: ProviderDefinition>(
+    svc: &ProviderService<D>,
     r: pb::list_resource::Request,
 ) -> RpcResult<Events> {
     let e = svc.resource(&r.type_name)?;
@@ -86,8 +86,8 @@ pub(super) async fn list_resource(
     Ok(Response::new(Box::pin(futures::stream::iter(events))))
 }
 
-pub(super) fn validate_list_resource_config(
-    svc: &ProviderService,
+pub(super) fn validate_list_resource_config<D: ProviderDefinition>(
+    svc: &ProviderService<D>,
     r: pb::validate_list_resource_config::Request,
 ) -> RpcResult<pb::validate_list_resource_config::Response> {
     let e = svc.resource(&r.type_name)?;
@@ -119,14 +119,14 @@ mod tests {
     const DEPARTMENT: &str = "halopsa_department";
 
     /// A department list block's filters.
-    fn filter(svc: &ProviderService, set: &[(&str, Value)]) -> Option<pb::DynamicValue> {
+    fn filter<D: ProviderDefinition>(svc: &ProviderService<D>, set: &[(&str, Value)]) -> Option<pb::DynamicValue> {
         let e = svc.resource(DEPARTMENT).expect("a type");
         let (_, ty) = e.list.as_ref().expect("listable");
         dv(&object(ty, set), ty)
     }
 
-    async fn events(
-        svc: &ProviderService,
+    async fn events<D: ProviderDefinition>(
+        svc: &ProviderService<D>,
         type_name: &str,
         config: Option<pb::DynamicValue>,
     ) -> std::result::Result<Vec<pb::list_resource::Event>, Status> {

@@ -1,13 +1,15 @@
 //! The tfplugin6 `Provider` service: decodes Terraform's requests, hands them to
-//! the framework and the resource types, and encodes the answers.
+//! the framework and the provider's types, and encodes the answers.
 //!
-//! This module holds the service's state (the catalog of types, the configured
-//! client, the stop token) with ConfigureProvider and StopProvider, which set
-//! them, and the one `Provider` trait impl tonic needs. Every other RPC
-//! delegates to the module of its group:
+//! The service is built from a [`ProviderDefinition`] (schema, configure, types,
+//! functions) that the binary injects; it knows no provider. This module holds the
+//! service's state (the catalog of types, the configured client, the stop token)
+//! and the one `Provider` trait impl tonic needs. Every RPC delegates to the module
+//! of its group:
 //!
 //! - `convert`: protobuf <-> values, diagnostics, attribute paths, schemas;
 //! - `schema`: GetMetadata, GetProviderSchema;
+//! - `configure`: ConfigureProvider, StopProvider;
 //! - `validate`: the provider's, resources' and data sources' configuration;
 //! - `plan`: PlanResourceChange;
 //! - `apply`: ApplyResourceChange;
@@ -18,10 +20,14 @@
 //! - `ephemeral`: ValidateEphemeralResourceConfig, Open/Renew/CloseEphemeralResource;
 //! - `functions`: GetFunctions, CallFunction;
 //! - `unsupported`: every RPC the provider does not implement.
+//!
+//! Each module's tests run its RPCs against the small fake provider of `testing`.
 
 mod apply;
+mod configure;
 mod convert;
 mod data;
+mod definition;
 mod ephemeral;
 mod functions;
 mod identity;
@@ -31,6 +37,11 @@ mod read;
 mod schema;
 mod unsupported;
 mod validate;
+
+#[cfg(test)]
+mod testing;
+
+pub use definition::ProviderDefinition;
 
 use std::collections::HashMap;
 use std::pin::Pin;
@@ -45,54 +56,53 @@ use crate::framework::Schema;
 use crate::framework::Type;
 use crate::framework::{AnyDataSource, AnyEphemeral, AnyResource, Function};
 use crate::framework::{Diagnostic, Diagnostics};
-use crate::halo::HaloClient;
 use crate::plugin::proto::tfplugin6 as pb;
-use crate::provider::{self, ProviderConfig};
 
-use convert::{decode, diags_to_pb};
 use unsupported::Missing;
 
 /// A resource type with its schema built once.
-struct ResourceEntry {
-    imp: Box<dyn AnyResource<HaloClient>>,
+struct ResourceEntry<C> {
+    imp: Box<dyn AnyResource<C>>,
     schema: Schema,
     ty: Type,
     /// Filters of `list` blocks, for types that can be listed.
     list: Option<(Schema, Type)>,
 }
 
-struct DataSourceEntry {
-    imp: Box<dyn AnyDataSource<HaloClient>>,
+struct DataSourceEntry<C> {
+    imp: Box<dyn AnyDataSource<C>>,
     schema: Schema,
     ty: Type,
 }
 
-struct EphemeralEntry {
-    imp: Box<dyn AnyEphemeral<HaloClient>>,
+struct EphemeralEntry<C> {
+    imp: Box<dyn AnyEphemeral<C>>,
     schema: Schema,
     ty: Type,
 }
 
 /// Schemas and types, built on first use (Terraform may never ask).
-struct Catalog {
+struct Catalog<C> {
     provider: Schema,
     provider_ty: Type,
-    resources: HashMap<&'static str, ResourceEntry>,
-    data_sources: HashMap<&'static str, DataSourceEntry>,
-    ephemerals: HashMap<&'static str, EphemeralEntry>,
+    resources: HashMap<&'static str, ResourceEntry<C>>,
+    data_sources: HashMap<&'static str, DataSourceEntry<C>>,
+    ephemerals: HashMap<&'static str, EphemeralEntry<C>>,
     functions: HashMap<&'static str, Function>,
 }
 
-impl Catalog {
-    fn build() -> Catalog {
-        let provider = provider::schema();
+impl<C: Send + Sync + 'static> Catalog<C> {
+    fn build<D: ProviderDefinition<Client = C>>(definition: &D) -> Catalog<C> {
+        let provider = definition.schema();
         let provider_ty = provider.value_type();
-        let resources = provider::resources()
+        let resources = definition
+            .resources()
             .into_iter()
             .map(|imp| {
                 let schema = imp.schema();
                 let ty = schema.value_type();
-                let list = Some(imp.list_schema()).map(|s| {
+                let list = definition.lists(imp.type_name()).then(|| {
+                    let s = imp.list_schema();
                     let t = s.value_type();
                     (s, t)
                 });
@@ -107,7 +117,8 @@ impl Catalog {
                 )
             })
             .collect();
-        let data_sources = provider::data_sources()
+        let data_sources = definition
+            .data_sources()
             .into_iter()
             .map(|imp| {
                 let schema = imp.schema();
@@ -115,7 +126,8 @@ impl Catalog {
                 (imp.type_name(), DataSourceEntry { imp, schema, ty })
             })
             .collect();
-        let ephemerals = provider::ephemeral_resources()
+        let ephemerals = definition
+            .ephemeral_resources()
             .into_iter()
             .map(|imp| {
                 let schema = imp.schema();
@@ -123,7 +135,8 @@ impl Catalog {
                 (imp.type_name(), EphemeralEntry { imp, schema, ty })
             })
             .collect();
-        let functions = provider::functions()
+        let functions = definition
+            .functions()
             .into_iter()
             .map(|f| (f.name, f))
             .collect();
@@ -139,15 +152,22 @@ impl Catalog {
 }
 
 /// The provider as a gRPC service. Cheap to clone.
-#[derive(Clone, Default)]
-pub struct ProviderService {
-    inner: Arc<Inner>,
+pub struct ProviderService<D: ProviderDefinition> {
+    inner: Arc<Inner<D>>,
 }
 
-#[derive(Default)]
-struct Inner {
-    catalog: OnceLock<Catalog>,
-    client: RwLock<Option<HaloClient>>,
+impl<D: ProviderDefinition> Clone for ProviderService<D> {
+    fn clone(&self) -> Self {
+        ProviderService {
+            inner: Arc::clone(&self.inner),
+        }
+    }
+}
+
+struct Inner<D: ProviderDefinition> {
+    definition: D,
+    catalog: OnceLock<Catalog<D::Client>>,
+    client: RwLock<Option<D::Client>>,
     /// Cancelled by StopProvider; replaced by a fresh token afterwards so the
     /// provider keeps serving.
     stop: std::sync::Mutex<CancellationToken>,
@@ -160,30 +180,44 @@ type RpcResult<T> = std::result::Result<Response<T>, Status>;
 /// A server-streaming RPC's stream of answers.
 type EventStream<T> = Pin<Box<dyn Stream<Item = std::result::Result<T, Status>> + Send + 'static>>;
 
-impl ProviderService {
-    pub fn new() -> ProviderService {
-        ProviderService::default()
+impl<D: ProviderDefinition> ProviderService<D> {
+    /// The service of one provider; nothing is built until Terraform asks.
+    pub fn new(definition: D) -> ProviderService<D> {
+        ProviderService {
+            inner: Arc::new(Inner {
+                definition,
+                catalog: OnceLock::new(),
+                client: RwLock::new(None),
+                stop: std::sync::Mutex::new(CancellationToken::new()),
+            }),
+        }
     }
 
-    fn catalog(&self) -> &Catalog {
-        self.inner.catalog.get_or_init(Catalog::build)
+    fn definition(&self) -> &D {
+        &self.inner.definition
     }
 
-    fn resource(&self, name: &str) -> std::result::Result<&ResourceEntry, Status> {
+    fn catalog(&self) -> &Catalog<D::Client> {
+        self.inner
+            .catalog
+            .get_or_init(|| Catalog::build(&self.inner.definition))
+    }
+
+    fn resource(&self, name: &str) -> std::result::Result<&ResourceEntry<D::Client>, Status> {
         self.catalog()
             .resources
             .get(name)
             .ok_or_else(|| Status::not_found(format!("unknown resource type {name:?}")))
     }
 
-    fn data_source(&self, name: &str) -> std::result::Result<&DataSourceEntry, Status> {
+    fn data_source(&self, name: &str) -> std::result::Result<&DataSourceEntry<D::Client>, Status> {
         self.catalog()
             .data_sources
             .get(name)
             .ok_or_else(|| Status::not_found(format!("unknown data source type {name:?}")))
     }
 
-    fn ephemeral(&self, name: &str) -> std::result::Result<&EphemeralEntry, Status> {
+    fn ephemeral(&self, name: &str) -> std::result::Result<&EphemeralEntry<D::Client>, Status> {
         self.catalog()
             .ephemerals
             .get(name)
@@ -199,60 +233,24 @@ impl ProviderService {
 
     /// The configured client bound to the current stop token, or an error saying
     /// the provider block could not be used.
-    async fn client(&self) -> std::result::Result<(HaloClient, CancellationToken), Diagnostics> {
+    async fn client(&self) -> std::result::Result<(D::Client, CancellationToken), Diagnostics> {
         let token = self.stop_token();
         match self.inner.client.read().await.as_ref() {
-            Some(c) => Ok((c.with_cancel(token.clone()), token)),
-            None => Err(Diagnostic::error(
-                "Provider not configured",
-                "The halopsa provider has no usable configuration yet (its settings may depend on \
-                 values known only after apply). Set url, client_id and client_secret to known values.",
-            )
-            .into()),
-        }
-    }
-
-    /// ConfigureProvider: builds the Halo client from the provider block.
-    async fn configure(
-        &self,
-        r: pb::configure_provider::Request,
-    ) -> RpcResult<pb::configure_provider::Response> {
-        let c = self.catalog();
-        let outcome = decode(r.config.as_ref(), &c.provider_ty).and_then(|config| {
-            if config.contains_unknown() {
-                return Err(Diagnostic::error(
-                    "Provider configuration not known yet",
-                    "The halopsa provider block uses values known only after apply; it cannot be configured during this plan.",
+            Some(c) => Ok((self.definition().bind(c, token.clone()), token)),
+            None => {
+                let hint = self.definition().configuration_hint();
+                Err(Diagnostic::error(
+                    "Provider not configured",
+                    format!(
+                        "The {} provider has no usable configuration yet (its settings may depend on \
+                         values known only after apply).{}{hint}",
+                        self.definition().name(),
+                        if hint.is_empty() { "" } else { " " },
+                    ),
                 )
-                .into());
+                .into())
             }
-            let parsed: ProviderConfig = <ProviderConfig as crate::framework::Model>::from_value(&config)?;
-            provider::configure(parsed)
-        });
-        let diags = match outcome {
-            Ok(client) => {
-                *self.inner.client.write().await = Some(client);
-                Diagnostics::new()
-            }
-            Err(d) => d,
-        };
-        Ok(Response::new(pb::configure_provider::Response {
-            diagnostics: diags_to_pb(&diags),
-        }))
-    }
-
-    /// StopProvider: cancels the requests in flight and keeps serving.
-    fn stop(&self) -> RpcResult<pb::stop_provider::Response> {
-        tracing::debug!("Terraform asked the provider to stop: cancelling requests in flight");
-        let mut guard = match self.inner.stop.lock() {
-            Ok(g) => g,
-            Err(poisoned) => poisoned.into_inner(),
-        };
-        guard.cancel();
-        *guard = CancellationToken::new();
-        Ok(Response::new(pb::stop_provider::Response {
-            error: String::new(),
-        }))
+        }
     }
 }
 
@@ -277,7 +275,7 @@ fn cancelled_diag() -> Diagnostics {
 }
 
 #[tonic::async_trait]
-impl pb::provider_server::Provider for ProviderService {
+impl<D: ProviderDefinition> pb::provider_server::Provider for ProviderService<D> {
     async fn get_metadata(
         &self,
         _r: Request<pb::get_metadata::Request>,
@@ -338,7 +336,7 @@ impl pb::provider_server::Provider for ProviderService {
         &self,
         r: Request<pb::configure_provider::Request>,
     ) -> RpcResult<pb::configure_provider::Response> {
-        self.configure(r.into_inner()).await
+        configure::configure_provider(self, r.into_inner()).await
     }
 
     async fn read_resource(
@@ -533,111 +531,7 @@ impl pb::provider_server::Provider for ProviderService {
         &self,
         _r: Request<pb::stop_provider::Request>,
     ) -> RpcResult<pb::stop_provider::Response> {
-        self.stop()
-    }
-}
-
-/// Helpers for the group modules' tests: requests built from the real catalog.
-#[cfg(test)]
-mod testing {
-    use crate::framework::{AttrPath, Type, Value};
-    use crate::plugin::proto::tfplugin6 as pb;
-
-    /// An object of `ty` with every attribute null but those given.
-    pub(super) fn object(ty: &Type, set: &[(&str, Value)]) -> Value {
-        let Type::Object(attrs) = ty else {
-            panic!("{ty:?} is not an object type")
-        };
-        let mut v = Value::Object(attrs.keys().map(|k| (k.clone(), Value::Null)).collect());
-        for (name, value) in set {
-            assert!(
-                attrs.contains_key(*name),
-                "the type has no attribute {name}"
-            );
-            v.set_attr(name, value.clone());
-        }
-        v
-    }
-
-    /// The value in msgpack, as Terraform sends it.
-    pub(super) fn dv(v: &Value, ty: &Type) -> Option<pb::DynamicValue> {
-        super::convert::encode(v, ty)
-    }
-
-    /// The attribute path of a protobuf diagnostic, as `a.b[2]`-style text.
-    pub(super) fn path_of(d: &pb::Diagnostic) -> Option<String> {
-        use crate::framework::Step;
-        use pb::attribute_path::step::Selector;
-        let steps = d
-            .attribute
-            .as_ref()?
-            .steps
-            .iter()
-            .map(|s| match &s.selector {
-                Some(Selector::AttributeName(a)) => Step::Attribute(a.clone()),
-                Some(Selector::ElementKeyString(k)) => Step::Key(k.clone()),
-                Some(Selector::ElementKeyInt(i)) => Step::Index(*i),
-                None => panic!("a step without a selector"),
-            });
-        Some(AttrPath(steps.collect()).to_string())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[tokio::test]
-    async fn stop_cancels_requests_in_flight_and_serves_on() {
-        let svc = ProviderService::new();
-        let before = svc.stop_token();
-        svc.stop().expect("answers");
-        assert!(before.is_cancelled());
-        let after = svc.stop_token();
-        assert!(!after.is_cancelled());
-        let outcome = cancellable(&before, std::future::pending::<u8>(), || 7).await;
-        assert_eq!(outcome, 7);
-    }
-
-    #[tokio::test]
-    async fn without_configuration_there_is_no_client() {
-        let svc = ProviderService::new();
-        let err = svc.client().await.expect_err("not configured");
-        assert_eq!(err.0[0].summary, "Provider not configured");
-    }
-
-    #[tokio::test]
-    async fn an_unknown_provider_setting_defers_configuration() {
-        let svc = ProviderService::new();
-        let ty = svc.catalog().provider_ty.clone();
-        let config = testing::object(&ty, &[("url", crate::framework::Value::Unknown)]);
-        let answer = svc
-            .configure(pb::configure_provider::Request {
-                config: testing::dv(&config, &ty),
-                ..Default::default()
-            })
-            .await
-            .expect("answers")
-            .into_inner();
-        assert_eq!(
-            answer.diagnostics[0].summary,
-            "Provider configuration not known yet"
-        );
-        assert!(svc.client().await.is_err());
-    }
-
-    #[test]
-    fn unknown_type_names_are_not_found() {
-        let svc = ProviderService::new();
-        assert_eq!(
-            svc.resource("halopsa_nothing").err().map(|s| s.code()),
-            Some(tonic::Code::NotFound)
-        );
-        assert_eq!(
-            svc.data_source("halopsa_nothing").err().map(|s| s.code()),
-            Some(tonic::Code::NotFound)
-        );
-        assert!(svc.resource("halopsa_organisation").is_ok());
+        configure::stop_provider(self)
     }
 }
 

@@ -5,12 +5,12 @@ use tonic::Response;
 
 use super::convert::{decode, diags_to_pb, encode, path_to_pb};
 use super::identity::identity_of;
-use super::{ProviderService, RpcResult};
+use super::{ProviderDefinition, ProviderService, RpcResult};
 use crate::framework::plan_resource;
 use crate::plugin::proto::tfplugin6 as pb;
 
-pub(super) fn plan_resource_change(
-    svc: &ProviderService,
+pub(super) fn plan_resource_change<D: ProviderDefinition>(
+    svc: &ProviderService<D>,
     r: pb::plan_resource_change::Request,
 ) -> RpcResult<pb::plan_resource_change::Response> {
     let e = svc.resource(&r.type_name)?;
@@ -53,8 +53,8 @@ mod tests {
 
     /// Plans `type_name` from `prior` to `config` the way Terraform proposes it:
     /// configuration, with computed attributes taken from the prior state.
-    fn plan(
-        svc: &ProviderService,
+    fn plan<D: ProviderDefinition>(
+        svc: &ProviderService<D>,
         type_name: &str,
         prior: &Value,
         config: &Value,
@@ -85,7 +85,7 @@ mod tests {
         (answer, planned)
     }
 
-    fn org_ty(svc: &ProviderService) -> Type {
+    fn org_ty<D: ProviderDefinition>(svc: &ProviderService<D>) -> Type {
         svc.resource("halopsa_organisation")
             .expect("organisation")
             .ty

@@ -5,13 +5,13 @@ use tonic::Response;
 
 use super::convert::{decode, diags_to_pb, encode};
 use super::identity::{identity_id, identity_of};
-use super::{cancellable, cancelled_diag, ProviderService, RpcResult};
+use super::{cancellable, cancelled_diag, ProviderDefinition, ProviderService, RpcResult};
 use crate::framework::Value;
 use crate::framework::{Applied, Diagnostic, Diagnostics};
 use crate::plugin::proto::tfplugin6 as pb;
 
-pub(super) async fn read_resource(
-    svc: &ProviderService,
+pub(super) async fn read_resource<D: ProviderDefinition>(
+    svc: &ProviderService<D>,
     r: pb::read_resource::Request,
 ) -> RpcResult<pb::read_resource::Response> {
     let e = svc.resource(&r.type_name)?;
@@ -52,8 +52,8 @@ pub(super) async fn read_resource(
     )))
 }
 
-pub(super) async fn import_resource_state(
-    svc: &ProviderService,
+pub(super) async fn import_resource_state<D: ProviderDefinition>(
+    svc: &ProviderService<D>,
     r: pb::import_resource_state::Request,
 ) -> RpcResult<pb::import_resource_state::Response> {
     let e = svc.resource(&r.type_name)?;
@@ -91,8 +91,8 @@ pub(super) async fn import_resource_state(
     }))
 }
 
-pub(super) fn upgrade_resource_state(
-    svc: &ProviderService,
+pub(super) fn upgrade_resource_state<D: ProviderDefinition>(
+    svc: &ProviderService<D>,
     r: pb::upgrade_resource_state::Request,
 ) -> RpcResult<pb::upgrade_resource_state::Response> {
     let e = svc.resource(&r.type_name)?;

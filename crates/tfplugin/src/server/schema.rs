@@ -4,7 +4,7 @@
 use tonic::Response;
 
 use super::convert::schema_to_pb;
-use super::{ProviderService, RpcResult};
+use super::{ProviderDefinition, ProviderService, RpcResult};
 use crate::plugin::proto::tfplugin6 as pb;
 
 fn capabilities() -> Option<pb::ServerCapabilities> {
@@ -16,7 +16,7 @@ fn capabilities() -> Option<pb::ServerCapabilities> {
     })
 }
 
-pub(super) fn get_metadata(svc: &ProviderService) -> RpcResult<pb::get_metadata::Response> {
+pub(super) fn get_metadata<D: ProviderDefinition>(svc: &ProviderService<D>) -> RpcResult<pb::get_metadata::Response> {
     let c = svc.catalog();
     let mut resources: Vec<_> = c.resources.keys().map(|n| n.to_string()).collect();
     let mut data_sources: Vec<_> = c.data_sources.keys().map(|n| n.to_string()).collect();
@@ -60,8 +60,8 @@ pub(super) fn get_metadata(svc: &ProviderService) -> RpcResult<pb::get_metadata:
     }))
 }
 
-pub(super) fn get_provider_schema(
-    svc: &ProviderService,
+pub(super) fn get_provider_schema<D: ProviderDefinition>(
+    svc: &ProviderService<D>,
 ) -> RpcResult<pb::get_provider_schema::Response> {
     let c = svc.catalog();
     Ok(Response::new(pb::get_provider_schema::Response {

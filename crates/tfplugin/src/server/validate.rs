@@ -4,7 +4,7 @@
 use tonic::Response;
 
 use super::convert::{decode, diags_to_pb};
-use super::{ProviderService, RpcResult};
+use super::{ProviderDefinition, ProviderService, RpcResult};
 use crate::framework::validate_config;
 use crate::framework::{AttrPath, Attribute, Diagnostics, Schema, Type, Value};
 use crate::plugin::proto::tfplugin6 as pb;
@@ -31,8 +31,8 @@ pub(super) fn checked(
     }
 }
 
-pub(super) fn provider_config(
-    svc: &ProviderService,
+pub(super) fn provider_config<D: ProviderDefinition>(
+    svc: &ProviderService<D>,
     r: pb::validate_provider_config::Request,
 ) -> RpcResult<pb::validate_provider_config::Response> {
     let c = svc.catalog();
@@ -50,8 +50,8 @@ pub(super) fn provider_config(
     }))
 }
 
-pub(super) fn resource_config(
-    svc: &ProviderService,
+pub(super) fn resource_config<D: ProviderDefinition>(
+    svc: &ProviderService<D>,
     r: pb::validate_resource_config::Request,
 ) -> RpcResult<pb::validate_resource_config::Response> {
     let e = svc.resource(&r.type_name)?;
@@ -97,8 +97,8 @@ fn write_only_refused(schema: &Schema, config: &Value, diags: &mut Diagnostics) 
     }
 }
 
-pub(super) fn data_resource_config(
-    svc: &ProviderService,
+pub(super) fn data_resource_config<D: ProviderDefinition>(
+    svc: &ProviderService<D>,
     r: pb::validate_data_resource_config::Request,
 ) -> RpcResult<pb::validate_data_resource_config::Response> {
     let e = svc.data_source(&r.type_name)?;
@@ -122,8 +122,8 @@ mod tests {
     use crate::framework::Value;
     use crate::server::testing::{dv, object, path_of};
 
-    fn validate_resource(
-        svc: &ProviderService,
+    fn validate_resource<D: ProviderDefinition>(
+        svc: &ProviderService<D>,
         type_name: &str,
         set: &[(&str, Value)],
     ) -> Vec<pb::Diagnostic> {
