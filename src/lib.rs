@@ -20,6 +20,8 @@ mod functions;
 pub mod logging;
 pub mod provider;
 mod resources;
+#[cfg(test)]
+mod served;
 
 pub use tfplugin::{framework, model, plugin, server};
 

@@ -55,8 +55,7 @@ struct HclogLayer {
 
 impl<S: Subscriber> Layer<S> for HclogLayer {
     fn enabled(&self, metadata: &tracing::Metadata<'_>, _ctx: Context<'_, S>) -> bool {
-        self.max.is_some_and(|max| *metadata.level() <= max)
-            && is_own(metadata.target())
+        self.max.is_some_and(|max| *metadata.level() <= max) && is_own(metadata.target())
     }
 
     fn on_event(&self, event: &Event<'_>, _ctx: Context<'_, S>) {

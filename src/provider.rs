@@ -9,9 +9,9 @@ use tokio_util::sync::CancellationToken;
 use crate::framework::{
     AnyDataSource, AnyResource, AttrPath, Diagnostic, Diagnostics, Model, Schema, Validator, Value,
 };
-use crate::server::{ProviderDefinition, ProviderService};
 use crate::halo::{default_budget_dir, ClientConfig, HaloClient, RateLimit, Secret};
 use crate::resources;
+use crate::server::{ProviderDefinition, ProviderService};
 
 /// The provider's type name: resources are `halopsa_*`.
 pub const TYPE_NAME: &str = "halopsa";

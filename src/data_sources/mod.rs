@@ -167,7 +167,11 @@ impl<L: Lookup> LookupDataSource<L> {
         .await?;
         if <L::Source as Answer>::DETAILS && id.is_none() {
             if let Some(obj_id) = found.id() {
-                if let Some(full) = halo.get::<Object<L>>(obj_id, true).await.map_err(halo_error)? {
+                if let Some(full) = halo
+                    .get::<Object<L>>(obj_id, true)
+                    .await
+                    .map_err(halo_error)?
+                {
                     found = full;
                 }
             }
@@ -337,7 +341,8 @@ where
     );
     let mut found: Vec<T> = halo
         .list::<T>(&query)
-        .await.map_err(halo_error)?
+        .await
+        .map_err(halo_error)?
         .into_iter()
         .filter(|obj| obj.name() == Some(name) && meets_filters(obj))
         .collect();

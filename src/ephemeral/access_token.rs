@@ -80,7 +80,10 @@ impl EphemeralResource<HaloClient> for AccessTokenResource {
         halo: &HaloClient,
         config: AccessTokenModel,
     ) -> Result<Opened<AccessTokenModel>, Diagnostics> {
-        let (token, lifetime, scope) = halo.issue_token(config.scope.as_deref()).await.map_err(halo_error)?;
+        let (token, lifetime, scope) = halo
+            .issue_token(config.scope.as_deref())
+            .await
+            .map_err(halo_error)?;
         let now = SystemTime::now();
         let expires_at = rfc3339(now + lifetime);
         let private = serde_json::to_vec(&Private {

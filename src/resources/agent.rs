@@ -9,10 +9,10 @@ use std::collections::BTreeSet;
 
 use async_trait::async_trait;
 
+use super::halo_values::halo_id;
 use super::object::{with_details, ObjectResource, Write};
 use super::support::{int_id, non_empty, or_cleared, NameFilter, WriteField};
 use crate::framework::{ApplyError, Diagnostic, Diagnostics, Validator, Value};
-use super::halo_values::halo_id;
 use crate::halo::{Agent, HaloClient, RoleRef};
 
 pub struct AgentResource;

@@ -1,9 +1,9 @@
 //! `halopsa_agent_department`: one department membership of an agent, an entry of
 //! the agent's `departments` list (see [`super::membership`]).
 
+use super::halo_values::halo_id;
 use super::membership::{MembershipResource, Parent};
 use crate::framework::Validator;
-use super::halo_values::halo_id;
 use crate::halo::Agent;
 
 /// The agent side of a membership.

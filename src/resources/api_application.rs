@@ -8,12 +8,12 @@ use std::collections::BTreeSet;
 
 use async_trait::async_trait;
 
+use super::halo_values::{halo_id, one_of_or_halo, HALO_PREFIX};
 use super::object::{ObjectResource, Write};
 use super::support::{int_id, non_empty, write_error_on, NameFilter, WriteField};
 use crate::framework::{
     ApplyError, AttrPath, Diagnostic, Diagnostics, Planned, Semantic, Validator, Value,
 };
-use super::halo_values::{HALO_PREFIX, halo_id, one_of_or_halo};
 use crate::halo::{Application, HaloClient, HaloError, Organisation, Scope, Secret};
 
 pub struct ApiApplicationResource;

@@ -3,10 +3,10 @@
 
 use async_trait::async_trait;
 
+use super::halo_values::halo_id;
 use super::object::{ListFilter, ListQuery, ObjectResource, ParentRef, Write};
 use super::support::{int_id, non_empty, or_cleared, write_error_on, WriteField};
 use crate::framework::{Diagnostic, Diagnostics, Validator};
-use super::halo_values::halo_id;
 use crate::halo::{Department, HaloClient, HaloError, Organisation};
 
 pub struct DepartmentResource;

@@ -23,10 +23,10 @@ use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 use async_trait::async_trait;
 use tokio::sync::OwnedMutexGuard;
 
+use super::halo_values::{halo_id, one_of_or_halo, HALO_PREFIX};
 use super::object::ParseId;
 use super::support::{halo_diagnostic, id_matches, int_id, write_error, WriteField};
 use crate::framework::model::{object_attrs, spec};
-use super::halo_values::{HALO_PREFIX, halo_id, one_of_or_halo};
 use crate::framework::{
     attr_error, ApplyError, AttrPath, Attribute, AttributeKind, Diagnostic, Diagnostics, Field,
     Model, Resource, Validator, Value,
@@ -684,7 +684,11 @@ impl<P: Parent> Resource<HaloClient> for MembershipResource<P> {
         t: Target<P>,
         prior: Option<&Self::Model>,
     ) -> Result<Option<Self::Model>, Diagnostics> {
-        let Some(parent) = halo.read::<P::Object>(t.parent.clone(), true).await.map_err(halo_error)? else {
+        let Some(parent) = halo
+            .read::<P::Object>(t.parent.clone(), true)
+            .await
+            .map_err(halo_error)?
+        else {
             return Ok(None);
         };
         let (own, inherited): (Vec<_>, Vec<_>) = parent

@@ -33,8 +33,8 @@ pub(crate) use role::{ClaimKind, ACCESS_LEVELS, PERMISSIONS};
 pub(crate) use webhook::{AUTHENTICATION_CODES, EVENT_NUMBER_FIELD, METHOD_CODES};
 
 use crate::framework::AnyResource;
-use object::Object;
 use crate::halo::HaloClient;
+use object::Object;
 
 /// Every managed resource type the provider serves.
 pub fn all() -> Vec<Box<dyn AnyResource<HaloClient>>> {

@@ -10,10 +10,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use async_trait::async_trait;
 
+use super::halo_values::{one_of_or_halo, HALO_PREFIX};
 use super::object::{with_details, ObjectResource, Write};
 use super::support::{non_empty, or_cleared, NameFilter, WriteField};
 use crate::framework::model::{mismatch, object_attrs};
-use super::halo_values::{HALO_PREFIX, one_of_or_halo};
 use crate::framework::{
     default_object, ApplyError, AttrPath, Attribute, AttributeKind, Diagnostic, Diagnostics, Field,
     Type, Validator, Value,

@@ -2,10 +2,10 @@
 
 use async_trait::async_trait;
 
+use super::halo_values::halo_id;
 use super::object::{ListFilter, ListQuery, ObjectResource, ParentRef, Write};
 use super::support::{int_id, write_error_on, WriteField};
 use crate::framework::{Diagnostic, Diagnostics, Validator, Value};
-use super::halo_values::halo_id;
 use crate::halo::{Department, HaloClient, HaloError, Team};
 
 pub struct TeamResource;

@@ -18,12 +18,10 @@ use std::collections::BTreeSet;
 use async_trait::async_trait;
 use url::Url;
 
+use super::halo_values::{one_of_or_halo, HALO_PREFIX};
 use super::object::{ObjectResource, Write};
 use super::support::{non_empty, or_cleared, NameFilter, Named, WriteField};
-use crate::framework::{
-    AttrPath, Diagnostic, Diagnostics, Semantic, Validator, Value,
-};
-use super::halo_values::{HALO_PREFIX, one_of_or_halo};
+use crate::framework::{AttrPath, Diagnostic, Diagnostics, Semantic, Validator, Value};
 use crate::halo::{check_url, HaloClient, Secret, Webhook, WebhookEvent};
 
 pub struct WebhookResource;
@@ -353,7 +351,8 @@ impl ObjectResource for WebhookResource {
             Vec::new()
         } else {
             halo.get::<Webhook>(id.clone(), true)
-                .await.map_err(halo_error)?
+                .await
+                .map_err(halo_error)?
                 .and_then(|w| w.events)
                 .unwrap_or_default()
         };

@@ -3,8 +3,8 @@
 //! apply time, when Terraform knows them.
 
 use super::diag::{AttrPath, Diagnostics};
-use super::value::Value;
 use super::schema::{Attribute, AttributeKind, Presence};
+use super::value::Value;
 
 /// Checks configuration against a list of attributes: values set on computed-only
 /// attributes and every validator. Required attributes are Terraform's own check.

@@ -281,7 +281,7 @@ pub mod spec {
 /// model! {
 ///     #[derive(Debug, Clone, PartialEq, Default)]
 ///     pub struct OrganisationModel {
-///         id: Option<String> = computed().use_state_for_unknown().description("The Halo id."),
+///         id: Option<String> = computed().use_state_for_unknown().description("The id."),
 ///         name: String = required().validate(Validator::length(1, 255)).description("The name."),
 ///     }
 /// }

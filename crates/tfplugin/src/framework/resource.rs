@@ -2,7 +2,7 @@
 //! the type-erased form ([`AnyResource`]) the protocol server works with.
 //!
 //! The framework knows nothing of the API behind a resource: the client a resource
-//! talks to is the type parameter `C` (the provider passes its Halo client).
+//! talks to is the type parameter `C` (the provider passes its API client).
 
 use async_trait::async_trait;
 
@@ -53,7 +53,7 @@ impl<M> From<Diagnostic> for ApplyError<M> {
 /// read without prior state.
 #[async_trait]
 pub trait Resource<C: Sync>: Send + Sync + 'static {
-    /// The resource type name, e.g. `halopsa_organisation`.
+    /// The resource type name, e.g. `example_thing`.
     const TYPE_NAME: &'static str;
     /// What the resource is, for `terraform providers schema` and the docs.
     const DESCRIPTION: &'static str;
@@ -354,4 +354,108 @@ pub trait AnyDataSource<C: Sync>: Send + Sync {
 /// An error that points at the attribute `name`.
 pub fn attr_error(name: &str, summary: impl Into<String>, detail: impl Into<String>) -> Diagnostic {
     Diagnostic::attribute_error(AttrPath::root(name), summary, detail)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::framework::Semantic;
+
+    crate::model! {
+        #[derive(Debug, Clone, Default, PartialEq)]
+        struct Thing {
+            id: Option<String> = computed(),
+            guid: Option<String> = optional().semantic_equality(Semantic::IgnoreCase),
+            name: Option<String> = optional(),
+            secret: Option<String> = optional().write_only(),
+        }
+    }
+
+    fn value(pairs: &[(&str, Value)]) -> Value {
+        let mut v = Thing::default().to_value();
+        for (k, x) in pairs {
+            v.set_attr(k, x.clone());
+        }
+        v
+    }
+
+    #[test]
+    fn with_write_only_takes_only_write_only_values_from_the_configuration() {
+        let attrs = Thing::attributes();
+        let plan = value(&[("id", Value::Unknown), ("name", Value::string("planned"))]);
+        let config = value(&[
+            ("name", Value::string("configured")),
+            ("secret", Value::string("hush")),
+        ]);
+        let merged = with_write_only(&plan, &config, &attrs);
+        assert_eq!(merged.attr("secret"), &Value::string("hush"));
+        assert_eq!(merged.attr("name"), &Value::string("planned"));
+        assert!(merged.attr("id").is_unknown());
+        // A destroy's null plan stays null.
+        assert!(with_write_only(&Value::Null, &config, &attrs).is_null());
+    }
+
+    #[test]
+    fn settle_keeps_the_planned_spelling_only_where_the_attribute_declares_it() {
+        let attrs = Thing::attributes();
+        let planned = value(&[
+            ("id", Value::Unknown),
+            ("guid", Value::string("AB-CD")),
+            ("name", Value::string("Acme")),
+        ]);
+        let answered = Thing {
+            id: Some("1".into()),
+            guid: Some("ab-cd".into()),
+            name: Some("acme".into()),
+            secret: Some("hush".into()),
+        };
+        let applied = settle(Ok(answered), &planned, &attrs, &Value::Null);
+        assert!(applied.diagnostics.is_empty());
+        assert_eq!(applied.state.attr("id"), &Value::string("1"));
+        assert_eq!(applied.state.attr("guid"), &Value::string("AB-CD"));
+        // No declared equality: the answer stands and Terraform sees the change.
+        assert_eq!(applied.state.attr("name"), &Value::string("acme"));
+        assert!(applied.state.attr("secret").is_null());
+
+        let other = Thing {
+            guid: Some("ef".into()),
+            ..Thing::default()
+        };
+        let applied = settle(Ok(other), &planned, &attrs, &Value::Null);
+        assert_eq!(applied.state.attr("guid"), &Value::string("ef"));
+    }
+
+    #[test]
+    fn settle_keeps_an_object_a_failed_step_left_or_else_the_fallback() {
+        let attrs = Thing::attributes();
+        let planned = value(&[("name", Value::string("a"))]);
+        let half = Thing {
+            id: Some("1".into()),
+            name: Some("a".into()),
+            secret: Some("hush".into()),
+            ..Thing::default()
+        };
+        let kept = settle(
+            Err(ApplyError::with_state(
+                half,
+                Diagnostic::error("Later step", "failed"),
+            )),
+            &planned,
+            &attrs,
+            &Value::Null,
+        );
+        assert_eq!(kept.diagnostics.0[0].summary, "Later step");
+        assert_eq!(kept.state.attr("id"), &Value::string("1"));
+        assert!(kept.state.attr("secret").is_null());
+
+        let prior = value(&[("id", Value::string("9"))]);
+        let failed = settle::<Thing>(
+            Err(Diagnostic::error("Refused", "no").into()),
+            &planned,
+            &attrs,
+            &prior,
+        );
+        assert_eq!(failed.state, prior);
+        assert!(failed.diagnostics.has_errors());
+    }
 }

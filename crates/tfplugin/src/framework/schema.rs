@@ -41,8 +41,8 @@ pub enum PlanModifier {
     RequiresReplace,
 }
 
-/// When a value Halo answered counts as the value planned, though it is spelt
-/// differently: Halo normalises some values (letter case of GUIDs, surrounding
+/// When a value the API answered counts as the value planned, though it is spelt
+/// differently: APIs normalise some values (letter case of GUIDs, surrounding
 /// blanks). An attribute declares this instead of the framework guessing; an
 /// applied value that differs in any other way is reported by Terraform as an
 /// inconsistent result.

@@ -98,7 +98,10 @@ mod tests {
         let (client, token) = svc.client().await.expect("configured");
         stop_provider(&svc).expect("answers");
         assert!(token.is_cancelled());
-        assert!(client.stop.is_cancelled(), "the definition bound the stop token");
+        assert!(
+            client.stop.is_cancelled(),
+            "the definition bound the stop token"
+        );
         let (later, _) = svc.client().await.expect("configured");
         assert!(!later.stop.is_cancelled());
     }
@@ -108,7 +111,9 @@ mod tests {
         let svc = testing::service();
         let err = svc.client().await.expect_err("not configured");
         assert_eq!(err.0[0].summary, "Provider not configured");
-        assert!(err.0[0].detail.starts_with("The fake provider has no usable configuration"));
+        assert!(err.0[0]
+            .detail
+            .starts_with("The fake provider has no usable configuration"));
         assert!(err.0[0].detail.ends_with(" Set endpoint to a known value."));
     }
 
@@ -120,7 +125,9 @@ mod tests {
             answer.diagnostics[0].summary,
             "Provider configuration not known yet"
         );
-        assert!(answer.diagnostics[0].detail.starts_with("The fake provider block"));
+        assert!(answer.diagnostics[0]
+            .detail
+            .starts_with("The fake provider block"));
         assert!(svc.client().await.is_err());
     }
 
@@ -129,7 +136,10 @@ mod tests {
         let svc = testing::service();
         let refused = configure(&svc, &[("endpoint", Value::string("refuse"))]).await;
         assert_eq!(refused.diagnostics[0].summary, "Cannot reach the fake API");
-        assert_eq!(path_of(&refused.diagnostics[0]).as_deref(), Some("endpoint"));
+        assert_eq!(
+            path_of(&refused.diagnostics[0]).as_deref(),
+            Some("endpoint")
+        );
         assert!(svc.client().await.is_err());
 
         let answer = configure(&svc, &[("endpoint", Value::string("there"))]).await;

@@ -1,4 +1,4 @@
-//! ReadDataSource: looks an object up in Halo.
+//! ReadDataSource: looks an object up through the provider's client.
 
 use tonic::Response;
 
@@ -39,10 +39,12 @@ pub(super) async fn read_data_source<D: ProviderDefinition>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::server::testing::{dv, object};
+    use crate::server::testing::{self, dv, object, Fake, ThingModel};
 
-    async fn read<D: ProviderDefinition>(
-        svc: &ProviderService<D>,
+    const THING: &str = "fake_thing";
+
+    async fn read(
+        svc: &ProviderService<Fake>,
         type_name: &str,
         config: Option<pb::DynamicValue>,
     ) -> pb::read_data_source::Response {
@@ -59,24 +61,54 @@ mod tests {
         .into_inner()
     }
 
+    fn named(svc: &ProviderService<Fake>, name: &str) -> Option<pb::DynamicValue> {
+        let ty = &svc.data_source(THING).expect("a type").ty;
+        dv(&object(ty, &[("name", Value::string(name))]), ty)
+    }
+
     #[tokio::test]
     async fn without_a_client_the_read_fails_with_a_null_state() {
-        let svc = ProviderService::new();
-        let ty = svc.data_source("halopsa_team").expect("a type").ty.clone();
-        let config = object(&ty, &[("name", Value::string("Ops"))]);
-        let answer = read(&svc, "halopsa_team", dv(&config, &ty)).await;
+        let svc = testing::service();
+        let ty = svc.data_source(THING).expect("a type").ty.clone();
+        let answer = read(&svc, THING, named(&svc, "a")).await;
         assert_eq!(answer.diagnostics[0].summary, "Provider not configured");
         assert_eq!(decode(answer.state.as_ref(), &ty), Ok(Value::Null));
     }
 
     #[tokio::test]
+    async fn the_data_source_answers_what_it_found_or_its_error() {
+        let svc = testing::configured().await;
+        let ty = svc.data_source(THING).expect("a type").ty.clone();
+        testing::store(&svc)
+            .await
+            .lock()
+            .expect("store")
+            .things
+            .insert(
+                "9".to_string(),
+                ThingModel {
+                    id: Some("9".to_string()),
+                    name: "a".to_string(),
+                    ..Default::default()
+                },
+            );
+        let found = read(&svc, THING, named(&svc, "a")).await;
+        assert!(found.diagnostics.is_empty(), "{:?}", found.diagnostics);
+        let state = decode(found.state.as_ref(), &ty).expect("a state");
+        assert_eq!(state.attr("id"), &Value::string("9"));
+        let missing = read(&svc, THING, named(&svc, "b")).await;
+        assert_eq!(missing.diagnostics[0].summary, "No such thing");
+        assert_eq!(decode(missing.state.as_ref(), &ty), Ok(Value::Null));
+    }
+
+    #[tokio::test]
     async fn an_undecodable_configuration_is_a_diagnostic() {
-        let svc = ProviderService::new();
+        let svc = testing::service();
         let garbage = Some(pb::DynamicValue {
             msgpack: vec![0xc1],
             json: Vec::new(),
         });
-        let answer = read(&svc, "halopsa_team", garbage).await;
+        let answer = read(&svc, THING, garbage).await;
         assert_eq!(
             answer.diagnostics[0].summary,
             "Invalid value from Terraform"
@@ -85,11 +117,10 @@ mod tests {
 
     #[tokio::test]
     async fn an_unknown_data_source_is_not_found() {
-        let svc = ProviderService::new();
         let err = read_data_source(
-            &svc,
+            &testing::service(),
             pb::read_data_source::Request {
-                type_name: "halopsa_nothing".to_string(),
+                type_name: "fake_nothing".to_string(),
                 ..Default::default()
             },
         )

@@ -128,50 +128,92 @@ pub(super) async fn close<D: ProviderDefinition>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::server::testing::{dv, object};
+    use crate::server::testing::{self, dv, object, Fake};
 
-    #[test]
-    fn a_bad_scope_is_reported_and_unknown_types_are_not_found() {
-        let svc = ProviderService::new();
-        let ty = svc
-            .ephemeral("halopsa_access_token")
-            .expect("a type")
-            .ty
-            .clone();
-        let answer = validate(
-            &svc,
-            pb::validate_ephemeral_resource_config::Request {
-                type_name: "halopsa_access_token".into(),
-                config: dv(&object(&ty, &[("scope", Value::string(""))]), &ty),
-            },
-        )
-        .expect("answers")
-        .into_inner();
-        assert_eq!(answer.diagnostics.len(), 1, "{:?}", answer.diagnostics);
-        assert!(svc.ephemeral("halopsa_nothing").is_err());
+    const TOKEN: &str = "fake_token";
+
+    fn config(svc: &ProviderService<Fake>, scope: &str) -> Option<pb::DynamicValue> {
+        let ty = &svc.ephemeral(TOKEN).expect("a type").ty;
+        dv(&object(ty, &[("scope", Value::string(scope))]), ty)
     }
 
-    #[tokio::test]
-    async fn without_a_client_open_fails_with_no_result() {
-        let svc = ProviderService::new();
-        let ty = svc
-            .ephemeral("halopsa_access_token")
-            .expect("a type")
-            .ty
-            .clone();
-        let answer = open(
-            &svc,
+    async fn open_token(svc: &ProviderService<Fake>) -> pb::open_ephemeral_resource::Response {
+        open(
+            svc,
             pb::open_ephemeral_resource::Request {
-                type_name: "halopsa_access_token".into(),
-                config: dv(&object(&ty, &[]), &ty),
+                type_name: TOKEN.into(),
+                config: config(svc, "read"),
                 ..Default::default()
             },
         )
         .await
         .expect("answers")
+        .into_inner()
+    }
+
+    #[test]
+    fn a_bad_scope_is_reported_and_unknown_types_are_not_found() {
+        let svc = testing::service();
+        let answer = validate(
+            &svc,
+            pb::validate_ephemeral_resource_config::Request {
+                type_name: TOKEN.into(),
+                config: config(&svc, "all"),
+            },
+        )
+        .expect("answers")
         .into_inner();
+        assert_eq!(answer.diagnostics.len(), 1, "{:?}", answer.diagnostics);
+        assert!(svc.ephemeral("fake_nothing").is_err());
+    }
+
+    #[tokio::test]
+    async fn without_a_client_open_fails_with_no_result() {
+        let answer = open_token(&testing::service()).await;
         assert_eq!(answer.diagnostics[0].summary, "Provider not configured");
         assert!(answer.result.is_none());
+    }
+
+    #[tokio::test]
+    async fn open_answers_the_value_and_close_succeeds() {
+        let svc = testing::configured().await;
+        let answer = open_token(&svc).await;
+        assert!(answer.diagnostics.is_empty(), "{:?}", answer.diagnostics);
+        let ty = &svc.ephemeral(TOKEN).expect("a type").ty;
+        let result = decode(answer.result.as_ref(), ty).expect("a result");
+        assert_eq!(result.attr("value"), &Value::string("memory-read"));
+        assert!(answer.renew_at.is_none());
+        let closed = close(
+            &svc,
+            pb::close_ephemeral_resource::Request {
+                type_name: TOKEN.into(),
+                private: answer.private,
+            },
+        )
+        .await
+        .expect("answers")
+        .into_inner();
+        assert!(closed.diagnostics.is_empty(), "{:?}", closed.diagnostics);
+    }
+
+    #[tokio::test]
+    async fn a_type_without_renew_answers_an_error() {
+        let svc = testing::configured().await;
+        let answer = renew(
+            &svc,
+            pb::renew_ephemeral_resource::Request {
+                type_name: TOKEN.into(),
+                private: Some(b"opened".to_vec()),
+            },
+        )
+        .await
+        .expect("answers")
+        .into_inner();
+        assert_eq!(answer.diagnostics.len(), 1, "{:?}", answer.diagnostics);
+        assert_eq!(answer.diagnostics[0].summary, "Renewal not supported");
+        assert!(answer.diagnostics[0].detail.contains(TOKEN));
+        assert!(answer.renew_at.is_none());
+        assert_eq!(answer.private, Some(b"opened".to_vec()));
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! GetFunctions and CallFunction: the provider's functions (Terraform 1.8+),
-//! `provider::halopsa::NAME(...)`.
+//! `provider::NAME::FUNCTION(...)`.
 
 use tonic::{Response, Status};
 
@@ -43,7 +43,9 @@ pub(super) fn functions_to_pb<D: ProviderDefinition>(
         .collect()
 }
 
-pub(super) fn get_functions<D: ProviderDefinition>(svc: &ProviderService<D>) -> RpcResult<pb::get_functions::Response> {
+pub(super) fn get_functions<D: ProviderDefinition>(
+    svc: &ProviderService<D>,
+) -> RpcResult<pb::get_functions::Response> {
     Ok(Response::new(pb::get_functions::Response {
         functions: functions_to_pb(svc),
         diagnostics: Vec::new(),
@@ -103,8 +105,9 @@ pub(super) fn call_function<D: ProviderDefinition>(
 mod tests {
     use super::*;
     use crate::framework::{Type, Value};
+    use crate::server::testing::{self, Fake};
 
-    fn call<D: ProviderDefinition>(svc: &ProviderService<D>, name: &str, args: &[&str]) -> pb::call_function::Response {
+    fn call(svc: &ProviderService<Fake>, name: &str, args: &[&str]) -> pb::call_function::Response {
         call_function(
             svc,
             pb::call_function::Request {
@@ -120,31 +123,31 @@ mod tests {
     }
 
     #[test]
-    fn both_functions_are_announced_and_answer() {
-        let svc = ProviderService::new();
+    fn the_function_is_announced_and_answers() {
+        let svc = testing::service();
         let fs = get_functions(&svc).expect("answers").into_inner().functions;
-        assert_eq!(fs.len(), 2);
-        assert_eq!(fs["membership_id"].parameters.len(), 2);
-        let joined = call(&svc, "membership_id", &["abc", "4"]);
+        assert_eq!(fs.len(), 1);
+        assert_eq!(fs["upper"].parameters[0].name, "text");
+        let upper = call(&svc, "upper", &["ab"]);
         assert_eq!(
-            decode(joined.result.as_ref(), &Type::String),
-            Ok(Value::string("abc/4"))
+            decode(upper.result.as_ref(), &Type::String),
+            Ok(Value::string("AB"))
         );
-        let f = &svc.catalog().functions["parse_membership_id"];
-        let parsed = call(&svc, "parse_membership_id", &["abc/4"]);
-        let v = decode(parsed.result.as_ref(), &f.returns).expect("an object");
-        assert_eq!(v.attr("department_id"), &Value::string("4"));
-        let bad = call(&svc, "parse_membership_id", &["abc"]);
+        let bad = call(&svc, "upper", &[""]);
         let e = bad.error.expect("an error");
         assert_eq!(e.function_argument, Some(0));
         assert!(bad.result.is_none());
+        let wrong = call(&svc, "upper", &["a", "b"]);
+        assert_eq!(
+            wrong.error.expect("an error").text,
+            "upper takes 1 arguments, got 2"
+        );
     }
 
     #[test]
     fn an_unknown_function_is_not_found() {
-        let svc = ProviderService::new();
         let err = call_function(
-            &svc,
+            &testing::service(),
             pb::call_function::Request {
                 name: "nothing".into(),
                 arguments: Vec::new(),

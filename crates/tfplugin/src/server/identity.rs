@@ -89,6 +89,7 @@ pub(super) fn upgrade_resource_identity<D: ProviderDefinition>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::server::testing;
 
     fn state(pairs: &[(&str, Value)]) -> Value {
         Value::Object(
@@ -127,25 +128,23 @@ mod tests {
 
     #[test]
     fn every_resource_type_has_the_id_identity() {
-        let svc = ProviderService::new();
-        let answer = get_resource_identity_schemas(&svc)
+        let answer = get_resource_identity_schemas(&testing::service())
             .expect("answers")
             .into_inner();
-        assert_eq!(
-            answer.identity_schemas.len(),
-            crate::provider::resources().len()
-        );
-        let org = &answer.identity_schemas["halopsa_organisation"];
-        assert_eq!(org.identity_attributes.len(), 1);
-        assert_eq!(org.identity_attributes[0].name, "id");
-        assert!(org.identity_attributes[0].required_for_import);
+        let mut names: Vec<_> = answer.identity_schemas.keys().cloned().collect();
+        names.sort();
+        assert_eq!(names, ["fake_thing", "fake_unlisted"]);
+        let thing = &answer.identity_schemas["fake_thing"];
+        assert_eq!(thing.identity_attributes.len(), 1);
+        assert_eq!(thing.identity_attributes[0].name, "id");
+        assert!(thing.identity_attributes[0].required_for_import);
     }
 
-    fn upgrade(json: &[u8]) -> pb::upgrade_resource_identity::Response {
+    fn upgrade(type_name: &str, json: &[u8]) -> RpcResult<pb::upgrade_resource_identity::Response> {
         upgrade_resource_identity(
-            &ProviderService::new(),
+            &testing::service(),
             pb::upgrade_resource_identity::Request {
-                type_name: "halopsa_organisation".to_string(),
+                type_name: type_name.to_string(),
                 version: 0,
                 raw_identity: Some(pb::RawState {
                     json: json.to_vec(),
@@ -153,20 +152,24 @@ mod tests {
                 }),
             },
         )
-        .expect("answers")
-        .into_inner()
     }
 
     #[test]
     fn a_stored_identity_is_upgraded_or_refused() {
-        let ok = upgrade(br#"{"id":"5"}"#);
+        let ok = upgrade("fake_thing", br#"{"id":"5"}"#)
+            .expect("answers")
+            .into_inner();
         assert!(ok.diagnostics.is_empty());
         assert_eq!(
             identity_id(ok.upgraded_identity.as_ref()).as_deref(),
             Some("5")
         );
-        let bad = upgrade(b"not json");
+        let bad = upgrade("fake_thing", b"not json")
+            .expect("answers")
+            .into_inner();
         assert!(bad.upgraded_identity.is_none());
         assert_eq!(bad.diagnostics[0].summary, "Stored identity is not valid");
+        let unknown = upgrade("fake_nothing", b"{}").expect_err("no such type");
+        assert_eq!(unknown.code(), tonic::Code::NotFound);
     }
 }

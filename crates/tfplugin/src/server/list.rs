@@ -5,7 +5,9 @@ use tonic::{Response, Status};
 
 use super::convert::{decode, diags_to_pb, encode};
 use super::identity::identity_of;
-use super::{cancellable, cancelled_diag, EventStream, ProviderDefinition, ProviderService, RpcResult};
+use super::{
+    cancellable, cancelled_diag, EventStream, ProviderDefinition, ProviderService, RpcResult,
+};
 use crate::framework::validate_config;
 use crate::framework::Diagnostics;
 use crate::plugin::proto::tfplugin6 as pb;
@@ -113,29 +115,31 @@ pub(super) fn validate_list_resource_config<D: ProviderDefinition>(
 mod tests {
     use super::*;
     use crate::framework::Value;
-    use crate::server::testing::{dv, object, path_of};
+    use crate::server::testing::{self, dv, object, path_of, Fake, ThingModel};
     use futures::StreamExt;
 
-    const DEPARTMENT: &str = "halopsa_department";
+    const THING: &str = "fake_thing";
 
-    /// A department list block's filters.
-    fn filter<D: ProviderDefinition>(svc: &ProviderService<D>, set: &[(&str, Value)]) -> Option<pb::DynamicValue> {
-        let e = svc.resource(DEPARTMENT).expect("a type");
+    /// A thing list block's filters.
+    fn filter(svc: &ProviderService<Fake>, set: &[(&str, Value)]) -> Option<pb::DynamicValue> {
+        let e = svc.resource(THING).expect("a type");
         let (_, ty) = e.list.as_ref().expect("listable");
         dv(&object(ty, set), ty)
     }
 
-    async fn events<D: ProviderDefinition>(
-        svc: &ProviderService<D>,
+    async fn events(
+        svc: &ProviderService<Fake>,
         type_name: &str,
         config: Option<pb::DynamicValue>,
+        limit: i64,
     ) -> std::result::Result<Vec<pb::list_resource::Event>, Status> {
         let stream = list_resource(
             svc,
             pb::list_resource::Request {
                 type_name: type_name.to_string(),
                 config,
-                ..Default::default()
+                limit,
+                include_resource_object: true,
             },
         )
         .await?
@@ -145,44 +149,79 @@ mod tests {
 
     #[tokio::test]
     async fn an_invalid_filter_answers_one_event_with_its_path() {
-        let svc = ProviderService::new();
-        let config = filter(&svc, &[("organisation_id", Value::string("abc"))]);
-        let got = events(&svc, DEPARTMENT, config).await.expect("a stream");
+        let svc = testing::service();
+        let config = filter(&svc, &[("name", Value::string(""))]);
+        let got = events(&svc, THING, config, 0).await.expect("a stream");
         assert_eq!(got.len(), 1);
         assert_eq!(got[0].diagnostic.len(), 1, "{:?}", got[0].diagnostic);
-        assert_eq!(
-            path_of(&got[0].diagnostic[0]).as_deref(),
-            Some("organisation_id")
-        );
+        assert_eq!(path_of(&got[0].diagnostic[0]).as_deref(), Some("name"));
         assert!(got[0].identity.is_none());
     }
 
     #[tokio::test]
     async fn without_a_client_listing_fails_in_the_stream() {
-        let svc = ProviderService::new();
-        let config = filter(&svc, &[("name", Value::string("Ops"))]);
-        let got = events(&svc, DEPARTMENT, config).await.expect("a stream");
+        let svc = testing::service();
+        let config = filter(&svc, &[("name", Value::string("a"))]);
+        let got = events(&svc, THING, config, 0).await.expect("a stream");
         assert_eq!(got.len(), 1);
         assert_eq!(got[0].diagnostic[0].summary, "Provider not configured");
     }
 
     #[tokio::test]
-    async fn a_type_without_list_support_is_not_found() {
-        let svc = ProviderService::new();
-        let err = events(&svc, "halopsa_nothing", None)
+    async fn the_matching_objects_are_listed_with_their_identity_up_to_the_limit() {
+        let svc = testing::configured().await;
+        {
+            let store = testing::store(&svc).await;
+            let mut store = store.lock().expect("store");
+            for (id, name) in [("1", "a"), ("2", "b"), ("3", "a")] {
+                store.things.insert(
+                    id.to_string(),
+                    ThingModel {
+                        id: Some(id.to_string()),
+                        name: name.to_string(),
+                        ..Default::default()
+                    },
+                );
+            }
+        }
+        let got = events(
+            &svc,
+            THING,
+            filter(&svc, &[("name", Value::string("a"))]),
+            0,
+        )
+        .await
+        .expect("a stream");
+        let ids: Vec<_> = got
+            .iter()
+            .map(|e| crate::server::identity::identity_id(e.identity.as_ref()))
+            .collect();
+        assert_eq!(ids, [Some("1".to_string()), Some("3".to_string())]);
+        assert_eq!(got[0].display_name, "a");
+        assert!(got[0].resource_object.is_some());
+        let limited = events(&svc, THING, filter(&svc, &[]), 2)
             .await
-            .expect_err("no such type");
-        assert_eq!(err.code(), tonic::Code::NotFound);
+            .expect("a stream");
+        assert_eq!(limited.len(), 2);
+    }
+
+    #[tokio::test]
+    async fn a_type_without_list_support_is_not_found() {
+        let svc = testing::service();
+        for name in ["fake_nothing", "fake_unlisted"] {
+            let err = events(&svc, name, None, 0).await.expect_err("not listable");
+            assert_eq!(err.code(), tonic::Code::NotFound);
+        }
     }
 
     #[test]
     fn the_list_configuration_is_validated() {
-        let svc = ProviderService::new();
-        let validate = |config| {
+        let svc = testing::service();
+        let validate = |type_name: &str, config| {
             validate_list_resource_config(
                 &svc,
                 pb::validate_list_resource_config::Request {
-                    type_name: DEPARTMENT.to_string(),
+                    type_name: type_name.to_string(),
                     config,
                     ..Default::default()
                 },
@@ -191,10 +230,12 @@ mod tests {
             .into_inner()
             .diagnostics
         };
-        let bad = validate(filter(&svc, &[("organisation_id", Value::string("-1"))]));
+        let bad = validate(THING, filter(&svc, &[("name", Value::string(""))]));
         assert_eq!(bad.len(), 1, "{bad:?}");
-        assert_eq!(path_of(&bad[0]).as_deref(), Some("organisation_id"));
-        let fine = validate(filter(&svc, &[("organisation_id", Value::string("12"))]));
+        assert_eq!(path_of(&bad[0]).as_deref(), Some("name"));
+        let fine = validate(THING, filter(&svc, &[("name", Value::string("a"))]));
         assert!(fine.is_empty(), "{fine:?}");
+        let unlisted = validate("fake_unlisted", None);
+        assert_eq!(unlisted[0].summary, "Not listable");
     }
 }

@@ -46,20 +46,21 @@ pub(super) fn plan_resource_change<D: ProviderDefinition>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::framework::{Type, Value};
+    use crate::framework::Value;
     use crate::plugin::proto::tfplugin6::attribute_path::step::Selector;
     use crate::server::identity::identity_id;
-    use crate::server::testing::{dv, object};
+    use crate::server::testing::{self, dv, object};
 
-    /// Plans `type_name` from `prior` to `config` the way Terraform proposes it:
-    /// configuration, with computed attributes taken from the prior state.
-    fn plan<D: ProviderDefinition>(
-        svc: &ProviderService<D>,
-        type_name: &str,
+    const THING: &str = "fake_thing";
+
+    /// Plans from `prior` to `config` the way Terraform proposes it: configuration,
+    /// with computed attributes taken from the prior state.
+    fn plan(
+        svc: &ProviderService<testing::Fake>,
         prior: &Value,
         config: &Value,
     ) -> (pb::plan_resource_change::Response, Value) {
-        let e = svc.resource(type_name).expect("a resource type");
+        let ty = testing::ty(svc, THING);
         let mut proposed = config.clone();
         if let Value::Object(m) = &mut proposed {
             for (name, v) in m.iter_mut() {
@@ -71,37 +72,37 @@ mod tests {
         let answer = plan_resource_change(
             svc,
             pb::plan_resource_change::Request {
-                type_name: type_name.to_string(),
-                prior_state: dv(prior, &e.ty),
-                proposed_new_state: dv(&proposed, &e.ty),
-                config: dv(config, &e.ty),
+                type_name: THING.to_string(),
+                prior_state: dv(prior, &ty),
+                proposed_new_state: dv(&proposed, &ty),
+                config: dv(config, &ty),
                 prior_private: b"kept".to_vec(),
                 ..Default::default()
             },
         )
         .expect("answers")
         .into_inner();
-        let planned = decode(answer.planned_state.as_ref(), &e.ty).expect("a planned state");
+        let planned = decode(answer.planned_state.as_ref(), &ty).expect("a planned state");
         (answer, planned)
     }
 
-    fn org_ty<D: ProviderDefinition>(svc: &ProviderService<D>) -> Type {
-        svc.resource("halopsa_organisation")
-            .expect("organisation")
-            .ty
-            .clone()
+    fn thing(svc: &ProviderService<testing::Fake>, set: &[(&str, Value)]) -> Value {
+        object(&testing::ty(svc, THING), set)
     }
 
     #[test]
     fn an_unchanged_resource_plans_no_change() {
-        let svc = ProviderService::new();
-        let ty = org_ty(&svc);
-        let config = object(&ty, &[("name", Value::string("Acme"))]);
-        let prior = object(
-            &ty,
-            &[("id", Value::string("7")), ("name", Value::string("Acme"))],
+        let svc = testing::service();
+        let config = thing(&svc, &[("name", Value::string("a"))]);
+        let prior = thing(
+            &svc,
+            &[
+                ("id", Value::string("7")),
+                ("name", Value::string("a")),
+                ("password_seen", Value::Bool(false)),
+            ],
         );
-        let (answer, planned) = plan(&svc, "halopsa_organisation", &prior, &config);
+        let (answer, planned) = plan(&svc, &prior, &config);
         assert!(answer.diagnostics.is_empty(), "{:?}", answer.diagnostics);
         assert_eq!(planned, prior);
         assert!(answer.requires_replace.is_empty());
@@ -113,53 +114,61 @@ mod tests {
     }
 
     #[test]
-    fn a_new_resource_leaves_its_id_unknown() {
-        let svc = ProviderService::new();
-        let ty = org_ty(&svc);
-        let config = object(&ty, &[("name", Value::string("Acme"))]);
-        let (answer, planned) = plan(&svc, "halopsa_organisation", &Value::Null, &config);
+    fn a_new_resource_leaves_its_computed_values_unknown() {
+        let svc = testing::service();
+        let config = thing(&svc, &[("name", Value::string("a"))]);
+        let (answer, planned) = plan(&svc, &Value::Null, &config);
         assert!(planned.attr("id").is_unknown());
-        assert_eq!(planned.attr("name"), &Value::string("Acme"));
+        assert!(planned.attr("password_seen").is_unknown());
+        assert_eq!(planned.attr("name"), &Value::string("a"));
         assert!(answer.planned_identity.is_none());
     }
 
     #[test]
-    fn a_destroy_plans_null() {
-        let svc = ProviderService::new();
-        let ty = org_ty(&svc);
-        let prior = object(
-            &ty,
-            &[("id", Value::string("7")), ("name", Value::string("Acme"))],
+    fn a_write_only_value_is_never_planned() {
+        let svc = testing::service();
+        let config = thing(
+            &svc,
+            &[
+                ("name", Value::string("a")),
+                ("password", Value::string("hush")),
+            ],
         );
-        let (_, planned) = plan(&svc, "halopsa_organisation", &prior, &Value::Null);
+        let (_, planned) = plan(&svc, &Value::Null, &config);
+        assert!(planned.attr("password").is_null());
+    }
+
+    #[test]
+    fn a_destroy_plans_null() {
+        let svc = testing::service();
+        let prior = thing(
+            &svc,
+            &[("id", Value::string("7")), ("name", Value::string("a"))],
+        );
+        let (_, planned) = plan(&svc, &prior, &Value::Null);
         assert!(planned.is_null());
     }
 
     #[test]
     fn a_changed_replace_attribute_is_named() {
-        let svc = ProviderService::new();
-        let ty = svc
-            .resource("halopsa_department")
-            .expect("department")
-            .ty
-            .clone();
-        let prior = object(
-            &ty,
+        let svc = testing::service();
+        let prior = thing(
+            &svc,
             &[
                 ("id", Value::string("4")),
-                ("name", Value::string("Ops")),
-                ("organisation_id", Value::string("1")),
+                ("name", Value::string("a")),
+                ("parent_id", Value::string("1")),
             ],
         );
-        let config = object(
-            &ty,
+        let config = thing(
+            &svc,
             &[
-                ("name", Value::string("Ops")),
-                ("organisation_id", Value::string("2")),
+                ("name", Value::string("a")),
+                ("parent_id", Value::string("2")),
             ],
         );
-        let (answer, planned) = plan(&svc, "halopsa_department", &prior, &config);
-        assert_eq!(planned.attr("organisation_id"), &Value::string("2"));
+        let (answer, planned) = plan(&svc, &prior, &config);
+        assert_eq!(planned.attr("parent_id"), &Value::string("2"));
         let replace: Vec<_> = answer
             .requires_replace
             .iter()
@@ -172,19 +181,16 @@ mod tests {
             .collect();
         assert_eq!(
             replace,
-            vec![vec![Some(Selector::AttributeName(
-                "organisation_id".to_string()
-            ))]]
+            vec![vec![Some(Selector::AttributeName("parent_id".to_string()))]]
         );
     }
 
     #[test]
     fn an_undecodable_state_is_a_diagnostic() {
-        let svc = ProviderService::new();
         let answer = plan_resource_change(
-            &svc,
+            &testing::service(),
             pb::plan_resource_change::Request {
-                type_name: "halopsa_organisation".to_string(),
+                type_name: THING.to_string(),
                 prior_state: Some(pb::DynamicValue {
                     msgpack: vec![0xc1],
                     json: Vec::new(),
@@ -198,6 +204,5 @@ mod tests {
             answer.diagnostics[0].summary,
             "Invalid value from Terraform"
         );
-        assert!(answer.planned_state.is_none());
     }
 }

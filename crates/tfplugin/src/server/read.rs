@@ -104,7 +104,10 @@ pub(super) fn upgrade_resource_state<D: ProviderDefinition>(
             }
             return Err(Diagnostic::error(
                 "Unsupported state format",
-                "This state was written in Terraform's pre-0.12 flatmap form, which the halopsa provider never wrote.",
+                format!(
+                    "This state was written in Terraform's pre-0.12 flatmap form, which the {} provider never wrote.",
+                    svc.definition().name()
+                ),
             )
             .into());
         }
@@ -139,10 +142,15 @@ pub(super) fn upgrade_resource_state<D: ProviderDefinition>(
     }))
 }
 
-pub(super) fn move_resource_state() -> RpcResult<pb::move_resource_state::Response> {
+pub(super) fn move_resource_state<D: ProviderDefinition>(
+    svc: &ProviderService<D>,
+) -> RpcResult<pb::move_resource_state::Response> {
     let d: Diagnostics = Diagnostic::error(
         "Moving state is not supported",
-        "The halopsa provider cannot take over state from another resource type.",
+        format!(
+            "The {} provider cannot take over state from another resource type.",
+            svc.definition().name()
+        ),
     )
     .into();
     Ok(Response::new(pb::move_resource_state::Response {
@@ -154,34 +162,85 @@ pub(super) fn move_resource_state() -> RpcResult<pb::move_resource_state::Respon
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::server::testing::{dv, object};
+    use crate::server::testing::{self, dv, object, Fake, ThingModel};
 
-    const ORG: &str = "halopsa_organisation";
+    const THING: &str = "fake_thing";
 
-    #[tokio::test]
-    async fn an_import_reads_the_object_and_needs_a_configured_provider() {
-        let svc = ProviderService::new();
-        let answer = import_resource_state(
-            &svc,
+    async fn import(svc: &ProviderService<Fake>, id: &str) -> pb::import_resource_state::Response {
+        import_resource_state(
+            svc,
             pb::import_resource_state::Request {
-                type_name: ORG.to_string(),
-                id: "42".to_string(),
+                type_name: THING.to_string(),
+                id: id.to_string(),
                 ..Default::default()
             },
         )
         .await
         .expect("answers")
-        .into_inner();
+        .into_inner()
+    }
+
+    async fn read(svc: &ProviderService<Fake>, current: &Value) -> pb::read_resource::Response {
+        let ty = testing::ty(svc, THING);
+        read_resource(
+            svc,
+            pb::read_resource::Request {
+                type_name: THING.to_string(),
+                current_state: dv(current, &ty),
+                private: b"x".to_vec(),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("answers")
+        .into_inner()
+    }
+
+    async fn with_thing(svc: &ProviderService<Fake>, id: &str, name: &str) {
+        let store = testing::store(svc).await;
+        store.lock().expect("store").things.insert(
+            id.to_string(),
+            ThingModel {
+                id: Some(id.to_string()),
+                name: name.to_string(),
+                ..Default::default()
+            },
+        );
+    }
+
+    #[tokio::test]
+    async fn an_import_needs_a_configured_provider() {
+        let answer = import(&testing::service(), "42").await;
         assert!(answer.imported_resources.is_empty());
         assert_eq!(answer.diagnostics.len(), 1);
         assert_eq!(answer.diagnostics[0].summary, "Provider not configured");
     }
 
+    #[tokio::test]
+    async fn an_import_reads_the_object_by_its_id() {
+        let svc = testing::configured().await;
+        with_thing(&svc, "42", "a").await;
+        let answer = import(&svc, "42").await;
+        assert!(answer.diagnostics.is_empty(), "{:?}", answer.diagnostics);
+        let imported = &answer.imported_resources[0];
+        assert_eq!(imported.type_name, THING);
+        let state = decode(imported.state.as_ref(), &testing::ty(&svc, THING)).expect("a state");
+        assert_eq!(state.attr("name"), &Value::string("a"));
+        assert_eq!(
+            identity_id(imported.identity.as_ref()).as_deref(),
+            Some("42")
+        );
+
+        let bad = import(&svc, "x").await;
+        assert_eq!(bad.diagnostics[0].summary, "Invalid import id");
+        assert!(bad.imported_resources.is_empty());
+    }
+
     fn upgrade(version: i64, raw: pb::RawState) -> pb::upgrade_resource_state::Response {
         upgrade_resource_state(
-            &ProviderService::new(),
+            &testing::service(),
             pb::upgrade_resource_state::Request {
-                type_name: ORG.to_string(),
+                type_name: THING.to_string(),
                 version,
                 raw_state: Some(raw),
             },
@@ -192,19 +251,18 @@ mod tests {
 
     #[test]
     fn a_stored_state_is_read_back_leaving_dropped_attributes_behind() {
-        let svc = ProviderService::new();
-        let ty = &svc.resource(ORG).expect("a type").ty;
+        let ty = testing::ty(&testing::service(), THING);
         let answer = upgrade(
             0,
             pb::RawState {
-                json: br#"{"id":"3","name":"Acme","dropped":"x"}"#.to_vec(),
+                json: br#"{"id":"3","name":"a","dropped":"x"}"#.to_vec(),
                 ..Default::default()
             },
         );
         assert!(answer.diagnostics.is_empty(), "{:?}", answer.diagnostics);
-        let state = decode(answer.upgraded_state.as_ref(), ty).expect("a state");
+        let state = decode(answer.upgraded_state.as_ref(), &ty).expect("a state");
         assert_eq!(state.attr("id"), &Value::string("3"));
-        assert_eq!(state.attr("name"), &Value::string("Acme"));
+        assert_eq!(state.attr("name"), &Value::string("a"));
     }
 
     #[test]
@@ -229,28 +287,18 @@ mod tests {
             },
         );
         assert_eq!(flatmap.diagnostics[0].summary, "Unsupported state format");
+        assert!(flatmap.diagnostics[0].detail.contains("fake provider"));
     }
 
     #[tokio::test]
     async fn a_read_without_a_client_keeps_the_state() {
-        let svc = ProviderService::new();
-        let ty = svc.resource(ORG).expect("a type").ty.clone();
+        let svc = testing::service();
+        let ty = testing::ty(&svc, THING);
         let current = object(
             &ty,
             &[("id", Value::string("5")), ("name", Value::string("A"))],
         );
-        let answer = read_resource(
-            &svc,
-            pb::read_resource::Request {
-                type_name: ORG.to_string(),
-                current_state: dv(&current, &ty),
-                private: b"x".to_vec(),
-                ..Default::default()
-            },
-        )
-        .await
-        .expect("answers")
-        .into_inner();
+        let answer = read(&svc, &current).await;
         assert_eq!(answer.diagnostics[0].summary, "Provider not configured");
         assert_eq!(decode(answer.new_state.as_ref(), &ty), Ok(current));
         assert_eq!(answer.private, b"x".to_vec());
@@ -261,12 +309,36 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_read_refreshes_the_state_or_finds_it_gone() {
+        let svc = testing::configured().await;
+        let ty = testing::ty(&svc, THING);
+        with_thing(&svc, "5", "changed").await;
+        let current = object(
+            &ty,
+            &[("id", Value::string("5")), ("name", Value::string("a"))],
+        );
+        let answer = read(&svc, &current).await;
+        assert!(answer.diagnostics.is_empty(), "{:?}", answer.diagnostics);
+        let state = decode(answer.new_state.as_ref(), &ty).expect("a state");
+        assert_eq!(state.attr("name"), &Value::string("changed"));
+
+        let gone = object(
+            &ty,
+            &[("id", Value::string("6")), ("name", Value::string("a"))],
+        );
+        let answer = read(&svc, &gone).await;
+        assert!(answer.diagnostics.is_empty(), "{:?}", answer.diagnostics);
+        assert_eq!(decode(answer.new_state.as_ref(), &ty), Ok(Value::Null));
+        assert!(answer.new_identity.is_none());
+    }
+
+    #[tokio::test]
     async fn a_read_of_nothing_is_nothing() {
-        let svc = ProviderService::new();
+        let svc = testing::service();
         let answer = read_resource(
             &svc,
             pb::read_resource::Request {
-                type_name: ORG.to_string(),
+                type_name: THING.to_string(),
                 ..Default::default()
             },
         )
@@ -274,17 +346,20 @@ mod tests {
         .expect("answers")
         .into_inner();
         assert!(answer.diagnostics.is_empty());
-        let ty = &svc.resource(ORG).expect("a type").ty;
-        assert_eq!(decode(answer.new_state.as_ref(), ty), Ok(Value::Null));
+        let ty = testing::ty(&svc, THING);
+        assert_eq!(decode(answer.new_state.as_ref(), &ty), Ok(Value::Null));
     }
 
     #[test]
     fn moving_state_is_refused() {
-        let answer = move_resource_state().expect("answers").into_inner();
+        let answer = move_resource_state(&testing::service())
+            .expect("answers")
+            .into_inner();
         assert_eq!(
             answer.diagnostics[0].summary,
             "Moving state is not supported"
         );
+        assert!(answer.diagnostics[0].detail.contains("fake provider"));
         assert!(answer.target_state.is_none());
     }
 }

@@ -16,7 +16,9 @@ fn capabilities() -> Option<pb::ServerCapabilities> {
     })
 }
 
-pub(super) fn get_metadata<D: ProviderDefinition>(svc: &ProviderService<D>) -> RpcResult<pb::get_metadata::Response> {
+pub(super) fn get_metadata<D: ProviderDefinition>(
+    svc: &ProviderService<D>,
+) -> RpcResult<pb::get_metadata::Response> {
     let c = svc.catalog();
     let mut resources: Vec<_> = c.resources.keys().map(|n| n.to_string()).collect();
     let mut data_sources: Vec<_> = c.data_sources.keys().map(|n| n.to_string()).collect();
@@ -99,7 +101,7 @@ pub(super) fn get_provider_schema<D: ProviderDefinition>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::provider;
+    use crate::server::testing;
 
     fn attribute<'a>(schema: &'a pb::Schema, name: &str) -> &'a pb::schema::Attribute {
         schema
@@ -110,44 +112,33 @@ mod tests {
     }
 
     #[test]
-    fn the_schema_lists_every_type_and_marks_sensitive_attributes() {
-        let answer = get_provider_schema(&ProviderService::new())
+    fn the_schema_holds_every_type_of_the_definition() {
+        let answer = get_provider_schema(&testing::service())
             .expect("answers")
             .into_inner();
         let mut served: Vec<_> = answer.resource_schemas.keys().cloned().collect();
         served.sort();
-        let mut declared: Vec<_> = provider::resources()
-            .iter()
-            .map(|r| r.type_name().to_string())
-            .collect();
-        declared.sort();
-        assert_eq!(served, declared);
-        assert!(served.iter().any(|n| n == "halopsa_organisation"));
-        let mut served_ds: Vec<_> = answer.data_source_schemas.keys().cloned().collect();
-        served_ds.sort();
-        let mut declared_ds: Vec<_> = provider::data_sources()
-            .iter()
-            .map(|d| d.type_name().to_string())
-            .collect();
-        declared_ds.sort();
-        assert_eq!(served_ds, declared_ds);
-
-        let provider_schema = answer.provider.as_ref().expect("a provider schema");
-        assert!(attribute(provider_schema, "client_secret").sensitive);
-        assert!(!attribute(provider_schema, "client_id").sensitive);
-        let org = &answer.resource_schemas["halopsa_organisation"];
-        assert!(attribute(org, "name").required);
-        assert!(attribute(org, "id").computed);
-        assert!(answer
-            .list_resource_schemas
-            .contains_key("halopsa_organisation"));
-        let app = &answer.resource_schemas["halopsa_api_application"];
-        let wo = attribute(app, "client_secret_wo");
-        assert!(wo.write_only && wo.sensitive && wo.optional);
-        assert!(!attribute(app, "client_secret_wo_version").write_only);
-        let token = &answer.ephemeral_resource_schemas["halopsa_access_token"];
-        assert!(attribute(token, "access_token").sensitive);
-        assert!(answer.functions.contains_key("parse_membership_id"));
+        assert_eq!(served, ["fake_thing", "fake_unlisted"]);
+        assert_eq!(
+            answer.data_source_schemas.keys().collect::<Vec<_>>(),
+            ["fake_thing"]
+        );
+        let provider = answer.provider.as_ref().expect("a provider schema");
+        assert!(attribute(provider, "token").sensitive);
+        assert!(!attribute(provider, "endpoint").sensitive);
+        let thing = &answer.resource_schemas["fake_thing"];
+        assert!(attribute(thing, "name").required);
+        assert!(attribute(thing, "id").computed);
+        let password = attribute(thing, "password");
+        assert!(password.write_only && password.optional);
+        // Only the types the definition lists have list block schemas.
+        assert_eq!(
+            answer.list_resource_schemas.keys().collect::<Vec<_>>(),
+            ["fake_thing"]
+        );
+        let token = &answer.ephemeral_resource_schemas["fake_token"];
+        assert!(attribute(token, "value").sensitive);
+        assert!(answer.functions.contains_key("upper"));
         let caps = answer.server_capabilities.expect("capabilities");
         assert!(caps.get_provider_schema_optional);
         assert!(!caps.move_resource_state);
@@ -155,7 +146,7 @@ mod tests {
 
     #[test]
     fn metadata_names_the_types_sorted() {
-        let answer = get_metadata(&ProviderService::new())
+        let answer = get_metadata(&testing::service())
             .expect("answers")
             .into_inner();
         let names: Vec<_> = answer
@@ -163,20 +154,11 @@ mod tests {
             .iter()
             .map(|r| r.type_name.clone())
             .collect();
-        let mut sorted = names.clone();
-        sorted.sort();
-        assert_eq!(names, sorted);
-        assert_eq!(names.len(), provider::resources().len());
-        assert_eq!(answer.data_sources.len(), provider::data_sources().len());
-        assert_eq!(answer.list_resources.len(), provider::resources().len());
-        assert_eq!(
-            answer.ephemeral_resources[0].type_name,
-            "halopsa_access_token"
-        );
-        assert_eq!(answer.functions.len(), 2);
-        assert!(answer
-            .list_resources
-            .iter()
-            .any(|l| l.type_name == "halopsa_organisation"));
+        assert_eq!(names, ["fake_thing", "fake_unlisted"]);
+        assert_eq!(answer.data_sources.len(), 1);
+        assert_eq!(answer.list_resources.len(), 1);
+        assert_eq!(answer.list_resources[0].type_name, "fake_thing");
+        assert_eq!(answer.ephemeral_resources[0].type_name, "fake_token");
+        assert_eq!(answer.functions.len(), 1);
     }
 }

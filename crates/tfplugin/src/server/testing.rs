@@ -12,7 +12,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::{ProviderDefinition, ProviderService};
 use crate::framework::{
-    AnyDataSource, AnyEphemeral, AnyResource, ApplyError, Applied, AttrPath, Diagnostic,
+    AnyDataSource, AnyEphemeral, AnyResource, Applied, ApplyError, AttrPath, Diagnostic,
     Diagnostics, EphemeralResource, Function, FunctionError, Model, Opened, Parameter, Resource,
     Schema, Semantic, Type, Validator, Value,
 };
@@ -37,7 +37,7 @@ crate::model! {
             .semantic_equality(Semantic::IgnoreCase).description("The name."),
         parent_id: Option<String> = optional().requires_replace().description("The parent."),
         password: Option<String> = optional().write_only().description("Sent, never stored."),
-        password_seen: bool = computed().description("Whether create or update got a password."),
+        password_seen: Option<bool> = computed().description("Whether create or update got a password."),
     }
 }
 
@@ -96,7 +96,11 @@ fn thing_name(listed: bool) -> &'static str {
 
 #[async_trait]
 impl<const LISTED: bool> Resource<FakeClient> for Thing<LISTED> {
-    const TYPE_NAME: &'static str = if LISTED { "fake_thing" } else { "fake_unlisted" };
+    const TYPE_NAME: &'static str = if LISTED {
+        "fake_thing"
+    } else {
+        "fake_unlisted"
+    };
     const DESCRIPTION: &'static str = "A fake thing.";
     type Model = ThingModel;
     type Filter = ThingFilter;
@@ -113,7 +117,10 @@ impl<const LISTED: bool> Resource<FakeClient> for Thing<LISTED> {
         if id.chars().all(|c| c.is_ascii_digit()) && !id.is_empty() {
             Ok(id.to_string())
         } else {
-            Err(Diagnostic::error("Invalid import id", format!("{id:?} is not a number.")))
+            Err(Diagnostic::error(
+                "Invalid import id",
+                format!("{id:?} is not a number."),
+            ))
         }
     }
 
@@ -123,7 +130,11 @@ impl<const LISTED: bool> Resource<FakeClient> for Thing<LISTED> {
         }
     }
 
-    async fn list(&self, client: &FakeClient, filter: ThingFilter) -> Result<Vec<ThingModel>, Diagnostics> {
+    async fn list(
+        &self,
+        client: &FakeClient,
+        filter: ThingFilter,
+    ) -> Result<Vec<ThingModel>, Diagnostics> {
         let store = client.store();
         Ok(store
             .things
@@ -133,39 +144,61 @@ impl<const LISTED: bool> Resource<FakeClient> for Thing<LISTED> {
             .collect())
     }
 
-    async fn create(&self, client: &FakeClient, plan: ThingModel) -> Result<ThingModel, ApplyError<ThingModel>> {
+    async fn create(
+        &self,
+        client: &FakeClient,
+        plan: ThingModel,
+    ) -> Result<ThingModel, ApplyError<ThingModel>> {
         let mut store = client.store();
         store.calls.push(format!("create {}", plan.name));
         store.next += 1;
+        let id = store.next.to_string();
         let mut thing = plan;
-        thing.id = Some(store.next.to_string());
-        thing.password_seen = thing.password.is_some();
+        thing.id = Some(id.clone());
+        thing.password_seen = Some(thing.password.is_some());
         // The fake API spells names in lower case, as Halo does GUIDs.
         thing.name = thing.name.to_lowercase();
-        store.things.insert(store.next.to_string(), thing.clone());
+        store.things.insert(id, thing.clone());
         if thing.name == "half" {
-            return Err(ApplyError::with_state(thing, Diagnostic::error("Half done", "A later step failed.")));
+            return Err(ApplyError::with_state(
+                thing,
+                Diagnostic::error("Half done", "A later step failed."),
+            ));
         }
         Ok(thing)
     }
 
-    async fn read(&self, client: &FakeClient, key: String, _prior: Option<&ThingModel>) -> Result<Option<ThingModel>, Diagnostics> {
+    async fn read(
+        &self,
+        client: &FakeClient,
+        key: String,
+        _prior: Option<&ThingModel>,
+    ) -> Result<Option<ThingModel>, Diagnostics> {
         let mut store = client.store();
         store.calls.push(format!("read {key}"));
         Ok(store.things.get(&key).cloned())
     }
 
-    async fn update(&self, client: &FakeClient, _prior: ThingModel, plan: ThingModel) -> Result<ThingModel, ApplyError<ThingModel>> {
+    async fn update(
+        &self,
+        client: &FakeClient,
+        _prior: ThingModel,
+        plan: ThingModel,
+    ) -> Result<ThingModel, ApplyError<ThingModel>> {
         let mut store = client.store();
         let key = Self::key(&plan)?;
         store.calls.push(format!("update {key}"));
         let mut thing = plan;
-        thing.password_seen = thing.password.is_some();
+        thing.password_seen = Some(thing.password.is_some());
         store.things.insert(key, thing.clone());
         Ok(thing)
     }
 
     async fn delete(&self, client: &FakeClient, state: ThingModel) -> Result<(), Diagnostics> {
+        if state.name == "stuck" {
+            // Never answers: only a stop ends it.
+            std::future::pending::<()>().await;
+        }
         let key = Self::key(&state)?;
         let mut store = client.store();
         store.calls.push(format!("delete {key}"));
@@ -208,7 +241,11 @@ impl AnyDataSource<FakeClient> for ThingByName {
             },
             None => Applied {
                 state: Value::Null,
-                diagnostics: Diagnostic::error("No such thing", format!("No thing is named {name:?}.")).into(),
+                diagnostics: Diagnostic::error(
+                    "No such thing",
+                    format!("No thing is named {name:?}."),
+                )
+                .into(),
             },
         }
     }
@@ -223,7 +260,11 @@ impl EphemeralResource<FakeClient> for Token {
     const DESCRIPTION: &'static str = "A fake token.";
     type Model = TokenModel;
 
-    async fn open(&self, client: &FakeClient, config: TokenModel) -> Result<Opened<TokenModel>, Diagnostics> {
+    async fn open(
+        &self,
+        client: &FakeClient,
+        config: TokenModel,
+    ) -> Result<Opened<TokenModel>, Diagnostics> {
         let value = format!("{}-{}", client.endpoint, config.scope);
         Ok(Opened {
             result: TokenModel {
@@ -352,7 +393,6 @@ pub(super) async fn store(svc: &ProviderService<Fake>) -> Arc<Mutex<Store>> {
 pub(super) fn ty(svc: &ProviderService<Fake>, type_name: &str) -> Type {
     svc.resource(type_name).expect("a fake type").ty.clone()
 }
-
 
 /// An object of `ty` with every attribute null but those given.
 pub(super) fn object(ty: &Type, set: &[(&str, Value)]) -> Value {

@@ -58,3 +58,89 @@ mod tests {
         assert!(status.message().ends_with("state stores"));
     }
 }
+
+#[cfg(test)]
+mod dispatch_tests {
+    use crate::plugin::proto::tfplugin6::provider_server::Provider;
+    use crate::server::testing;
+    use crate::server::RpcResult;
+    use tonic::Request;
+
+    /// The message of an RPC answered as unsupported.
+    fn unsupported<T: std::fmt::Debug>(answer: RpcResult<T>) -> String {
+        let status = answer.expect_err("unsupported");
+        assert_eq!(status.code(), tonic::Code::Unimplemented);
+        status.message().to_string()
+    }
+
+    #[tokio::test]
+    async fn each_unsupported_rpc_names_itself() {
+        let svc = testing::service();
+        let answers = [
+            (
+                "GenerateResourceConfig",
+                unsupported(
+                    svc.generate_resource_config(Request::new(Default::default()))
+                        .await,
+                ),
+            ),
+            (
+                "ValidateStateStoreConfig",
+                unsupported(
+                    svc.validate_state_store_config(Request::new(Default::default()))
+                        .await,
+                ),
+            ),
+            (
+                "ConfigureStateStore",
+                unsupported(
+                    svc.configure_state_store(Request::new(Default::default()))
+                        .await,
+                ),
+            ),
+            (
+                "LockState",
+                unsupported(svc.lock_state(Request::new(Default::default())).await),
+            ),
+            (
+                "UnlockState",
+                unsupported(svc.unlock_state(Request::new(Default::default())).await),
+            ),
+            (
+                "GetStates",
+                unsupported(svc.get_states(Request::new(Default::default())).await),
+            ),
+            (
+                "DeleteState",
+                unsupported(svc.delete_state(Request::new(Default::default())).await),
+            ),
+            (
+                "PlanAction",
+                unsupported(svc.plan_action(Request::new(Default::default())).await),
+            ),
+            (
+                "ValidateActionConfig",
+                unsupported(
+                    svc.validate_action_config(Request::new(Default::default()))
+                        .await,
+                ),
+            ),
+        ];
+        for (rpc, message) in answers {
+            assert!(
+                message.starts_with(&format!("{rpc} is not supported: ")),
+                "{rpc}: {message}"
+            );
+        }
+        for stream in [
+            svc.read_state_bytes(Request::new(Default::default()))
+                .await
+                .err(),
+            svc.invoke_action(Request::new(Default::default()))
+                .await
+                .err(),
+        ] {
+            assert_eq!(stream.map(|s| s.code()), Some(tonic::Code::Unimplemented));
+        }
+    }
+}

@@ -88,7 +88,7 @@ fn write_only_refused(schema: &Schema, config: &Value, diags: &mut Diagnostics) 
             AttrPath::root(name),
             format!("{name} needs Terraform 1.11 or later"),
             format!(
-                "{name} is a write-only attribute: its value is sent to Halo and never stored. \
+                "{name} is a write-only attribute: its value is sent to the API and never stored. \
                  This Terraform does not support write-only attributes (it does not announce \
                  write_only_attributes_allowed; they came with Terraform 1.11), so it would \
                  keep the value in plan and state. Upgrade Terraform, or leave {name} unset."
@@ -120,20 +120,23 @@ pub(super) fn data_resource_config<D: ProviderDefinition>(
 mod tests {
     use super::*;
     use crate::framework::Value;
-    use crate::server::testing::{dv, object, path_of};
+    use crate::server::testing::{self, dv, object, path_of};
 
-    fn validate_resource<D: ProviderDefinition>(
-        svc: &ProviderService<D>,
-        type_name: &str,
+    fn validate_resource(
+        svc: &ProviderService<testing::Fake>,
         set: &[(&str, Value)],
+        write_only_allowed: bool,
     ) -> Vec<pb::Diagnostic> {
-        let ty = &svc.resource(type_name).expect("a resource type").ty;
+        let ty = testing::ty(svc, "fake_thing");
         resource_config(
             svc,
             pb::validate_resource_config::Request {
-                type_name: type_name.to_string(),
-                config: dv(&object(ty, set), ty),
-                ..Default::default()
+                type_name: "fake_thing".to_string(),
+                config: dv(&object(&ty, set), &ty),
+                client_capabilities: Some(pb::ClientCapabilities {
+                    write_only_attributes_allowed: write_only_allowed,
+                    ..Default::default()
+                }),
             },
         )
         .expect("answers")
@@ -143,8 +146,8 @@ mod tests {
 
     #[test]
     fn a_bad_attribute_is_reported_at_its_path() {
-        let svc = ProviderService::new();
-        let d = validate_resource(&svc, "halopsa_organisation", &[("name", Value::string(""))]);
+        let svc = testing::service();
+        let d = validate_resource(&svc, &[("name", Value::string(""))], true);
         assert_eq!(d.len(), 1, "{d:?}");
         assert_eq!(d[0].severity, pb::diagnostic::Severity::Error as i32);
         assert_eq!(d[0].summary, "Invalid value for name");
@@ -153,11 +156,11 @@ mod tests {
 
     #[test]
     fn a_read_only_attribute_cannot_be_configured() {
-        let svc = ProviderService::new();
+        let svc = testing::service();
         let d = validate_resource(
             &svc,
-            "halopsa_organisation",
-            &[("name", Value::string("Acme")), ("id", Value::string("3"))],
+            &[("name", Value::string("a")), ("id", Value::string("3"))],
+            true,
         );
         assert_eq!(d.len(), 1, "{d:?}");
         assert_eq!(
@@ -169,79 +172,43 @@ mod tests {
 
     #[test]
     fn a_valid_configuration_and_unknowns_pass() {
-        let svc = ProviderService::new();
-        let ok = validate_resource(
-            &svc,
-            "halopsa_organisation",
-            &[("name", Value::string("Acme"))],
-        );
-        assert!(ok.is_empty(), "{ok:?}");
-        let unknown = validate_resource(&svc, "halopsa_organisation", &[("name", Value::Unknown)]);
-        assert!(unknown.is_empty(), "{unknown:?}");
+        let svc = testing::service();
+        assert!(validate_resource(&svc, &[("name", Value::string("a"))], true).is_empty());
+        assert!(validate_resource(&svc, &[("name", Value::Unknown)], true).is_empty());
     }
 
     #[test]
     fn the_resource_type_adds_its_own_checks() {
-        let svc = ProviderService::new();
-        let d = validate_resource(
-            &svc,
-            "halopsa_api_application",
-            &[("name", Value::string("ci"))],
-        );
-        assert!(
-            d.iter()
-                .any(|d| path_of(d).as_deref() == Some("login_as_agent_id")),
-            "{d:?}"
-        );
+        let svc = testing::service();
+        let d = validate_resource(&svc, &[("name", Value::string("forbidden"))], true);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].summary, "Forbidden name");
+        assert_eq!(path_of(&d[0]).as_deref(), Some("name"));
     }
 
     #[test]
     fn a_write_only_attribute_needs_a_client_that_allows_them() {
-        let svc = ProviderService::new();
-        let ty = &svc.resource("halopsa_api_application").expect("a type").ty;
-        let config = object(
-            ty,
-            &[
-                ("name", Value::string("ci")),
-                ("login_as_agent_id", Value::string("3")),
-                ("client_secret_wo", Value::string("hush")),
-                (
-                    "client_secret_wo_version",
-                    Value::Number(crate::framework::Number::Int(1)),
-                ),
-            ],
-        );
-        let ask = |allowed: bool| {
-            resource_config(
-                &svc,
-                pb::validate_resource_config::Request {
-                    type_name: "halopsa_api_application".to_string(),
-                    config: dv(&config, ty),
-                    client_capabilities: Some(pb::ClientCapabilities {
-                        write_only_attributes_allowed: allowed,
-                        ..Default::default()
-                    }),
-                },
-            )
-            .expect("answers")
-            .into_inner()
-            .diagnostics
-        };
-        let refused = ask(false);
+        let svc = testing::service();
+        let set = [
+            ("name", Value::string("a")),
+            ("password", Value::string("hush")),
+        ];
+        let refused = validate_resource(&svc, &set, false);
         assert_eq!(refused.len(), 1, "{refused:?}");
-        assert_eq!(path_of(&refused[0]).as_deref(), Some("client_secret_wo"));
+        assert_eq!(path_of(&refused[0]).as_deref(), Some("password"));
         assert!(refused[0].summary.contains("Terraform 1.11"), "{refused:?}");
         assert!(!refused[0].detail.contains("hush"));
-        assert!(ask(true).is_empty());
+        assert!(validate_resource(&svc, &set, true).is_empty());
+        // Unset, it needs nothing of the client.
+        assert!(validate_resource(&svc, &set[..1], false).is_empty());
     }
 
     #[test]
     fn an_unknown_resource_type_is_not_found() {
-        let svc = ProviderService::new();
         let err = resource_config(
-            &svc,
+            &testing::service(),
             pb::validate_resource_config::Request {
-                type_name: "halopsa_nothing".to_string(),
+                type_name: "fake_nothing".to_string(),
                 ..Default::default()
             },
         )
@@ -251,29 +218,29 @@ mod tests {
 
     #[test]
     fn the_provider_block_is_checked() {
-        let svc = ProviderService::new();
+        let svc = testing::service();
         let ty = &svc.catalog().provider_ty;
         let answer = provider_config(
             &svc,
             pb::validate_provider_config::Request {
-                config: dv(&object(ty, &[("scope", Value::string(""))]), ty),
+                config: dv(&object(ty, &[("endpoint", Value::string(""))]), ty),
             },
         )
         .expect("answers")
         .into_inner();
         assert_eq!(answer.diagnostics.len(), 1, "{:?}", answer.diagnostics);
-        assert_eq!(path_of(&answer.diagnostics[0]).as_deref(), Some("scope"));
+        assert_eq!(path_of(&answer.diagnostics[0]).as_deref(), Some("endpoint"));
     }
 
     #[test]
     fn a_data_source_is_checked_by_schema_and_type() {
-        let svc = ProviderService::new();
-        let ty = &svc.data_source("halopsa_organisation").expect("a type").ty;
+        let svc = testing::service();
+        let ty = &svc.data_source("fake_thing").expect("a type").ty;
         let ask = |set: &[(&str, Value)]| {
             data_resource_config(
                 &svc,
                 pb::validate_data_resource_config::Request {
-                    type_name: "halopsa_organisation".to_string(),
+                    type_name: "fake_thing".to_string(),
                     config: dv(&object(ty, set), ty),
                 },
             )
@@ -281,11 +248,12 @@ mod tests {
             .into_inner()
             .diagnostics
         };
-        let neither = ask(&[]);
-        assert_eq!(neither.len(), 1, "{neither:?}");
-        assert_eq!(path_of(&neither[0]), None);
-        let bad_id = ask(&[("id", Value::string("abc"))]);
-        assert_eq!(bad_id.len(), 1, "{bad_id:?}");
-        assert_eq!(path_of(&bad_id[0]).as_deref(), Some("id"));
+        let unnamed = ask(&[]);
+        assert_eq!(unnamed.len(), 1, "{unnamed:?}");
+        assert_eq!(unnamed[0].summary, "Missing name");
+        let long = ask(&[("name", Value::string("x".repeat(21)))]);
+        assert_eq!(long.len(), 1, "{long:?}");
+        assert_eq!(long[0].summary, "Invalid value for name");
+        assert!(ask(&[("name", Value::string("a"))]).is_empty());
     }
 }
