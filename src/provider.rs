@@ -270,7 +270,7 @@ impl ProviderConfig {
             config.batch_window = Duration::from_millis(ms.clamp(1, 1000));
         }
         // One request budget per instance and client id for every provider
-        // process on the machine (src/halo/ratelimit.rs).
+        // process on the machine (crates/halo-client/src/ratelimit.rs).
         config.budget_dir = Some(default_budget_dir());
         if let Err(e) = config.validate() {
             return Err(Diagnostic::error("Invalid provider configuration", e).into());

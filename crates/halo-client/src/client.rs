@@ -407,7 +407,7 @@ impl HaloClient {
     /// there is none is the create sent again (counting as a retry).
     ///
     /// With `batch_creates`, creates of one kind made at the same time go as
-    /// one array POST (`src/halo/batch.rs`); what the batch did not surely
+    /// one array POST (`crates/halo-client/src/batch.rs`); what the batch did not surely
     /// create goes on alone by the path above.
     pub async fn create<T: HaloObject>(&self, obj: &T, same: impl Fn(&T) -> bool) -> Result<T> {
         self.writing::<T, _>(async {

@@ -74,7 +74,7 @@ pub struct ClientConfig {
     /// Objects asked for per list page (`page_size`).
     pub page_size: usize,
     /// Creates of one kind made at the same time go as one array `POST`
-    /// (`src/halo/batch.rs`).
+    /// (`crates/halo-client/src/batch.rs`).
     pub batch_creates: bool,
     /// How long a batch gathers creates before it is sent (it waits a little
     /// longer while more keep arriving).
