@@ -113,8 +113,9 @@ pub fn serve_if_launched() -> bool {
         .enable_all()
         .build()
         .expect("a runtime");
-    let served =
-        runtime.block_on(tfplugin::plugin::serve_for_terraform(ProviderService::new(Floor)));
+    let served = runtime.block_on(tfplugin::plugin::serve_for_terraform(ProviderService::new(
+        Floor,
+    )));
     runtime.shutdown_timeout(std::time::Duration::from_millis(100));
     if let Err(e) = served {
         eprintln!("{e}");

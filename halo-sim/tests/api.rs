@@ -1,7 +1,6 @@
 //! The Halo API over real HTTP: auth, CRUD of every kind, details,
 //! partial updates and validation.
 
-
 use crate::common::{id_of, start, start_with, Client};
 use halo_sim::{Kind, SimOptions};
 use reqwest::StatusCode;

@@ -2,7 +2,6 @@
 //! hidden without the include flags, inherited membership rows, values of
 //! any kind kept as sent, the `Client` kind, and seeded random faults.
 
-
 use crate::common::{id_of, start, start_with, Client};
 use halo_sim::{FaultRate, Kind, SimOptions};
 use reqwest::StatusCode;

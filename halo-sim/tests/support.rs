@@ -1,7 +1,6 @@
 //! Test support over real HTTP: faults, rate limit, token expiry,
 //! latency, the journal, control endpoints and the binary.
 
-
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};

@@ -27,17 +27,13 @@
 //! second goes alone), so matching by name is never ambiguous.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use reqwest::Method;
 use serde_json::Value;
 use tokio::sync::oneshot;
 use tokio::time::Instant;
 
-use super::client::{Call, HaloClient};
-use super::error::{Failure, HaloError};
 use super::models::HaloObject;
 
 /// The most objects one batch holds.
@@ -47,7 +43,7 @@ pub(super) const MAX_BATCH_ROUNDS: u32 = 3;
 /// A batch stops gathering after this many windows, however busy.
 pub(super) const MAX_GATHER_WINDOWS: u32 = 4;
 /// How long at most a batch holds on while a create of its kind is on its way to
-/// Halo (see [`HaloClient::send_batch`]).
+/// Halo (see `HaloClient::send_batch`, `batch_send.rs`).
 pub(super) const MAX_HOLD: Duration = Duration::from_secs(1);
 
 /// How a batch ended, for one of its members.
@@ -80,9 +76,9 @@ pub(super) enum Settled<T> {
 }
 
 /// One create waiting in a batch.
-struct Member {
-    body: Value,
-    reply: oneshot::Sender<Outcome>,
+pub(super) struct Member {
+    pub(super) body: Value,
+    pub(super) reply: oneshot::Sender<Outcome>,
 }
 
 /// A batch still gathering.
@@ -105,7 +101,7 @@ pub(super) struct Batcher {
 
 /// A gathering batch at one moment, for [`gathers_on`].
 #[derive(Debug, Clone, Copy)]
-struct Gathered {
+pub(super) struct Gathered {
     members: usize,
     /// Since the last create joined.
     since_join: Duration,
@@ -119,7 +115,12 @@ struct Gathered {
 /// its way to Halo (at most [`MAX_HOLD`]). It stops early, with nothing in
 /// flight, once it holds as many as the kind's largest batch (`expected`): the
 /// creates Terraform runs at once are then likely all there.
-fn gathers_on(now: Gathered, elapsed: Duration, window: Duration, expected: usize) -> bool {
+pub(super) fn gathers_on(
+    now: Gathered,
+    elapsed: Duration,
+    window: Duration,
+    expected: usize,
+) -> bool {
     if now.members >= MAX_BATCH {
         return false;
     }
@@ -161,7 +162,7 @@ fn batch_name(body: &Value) -> Option<String> {
         .map(str::to_owned)
 }
 
-enum Join {
+pub(super) enum Join {
     /// The batch was opened by this create: send it.
     Opened(oneshot::Receiver<Outcome>),
     Member(oneshot::Receiver<Outcome>),
@@ -170,7 +171,7 @@ enum Join {
 }
 
 impl Batcher {
-    fn join(&self, path: &'static str, body: Value) -> Join {
+    pub(super) fn join(&self, path: &'static str, body: Value) -> Join {
         let name = batch_name(&body);
         let (tx, rx) = oneshot::channel();
         let member = Member { body, reply: tx };
@@ -202,7 +203,7 @@ impl Batcher {
     }
 
     /// The batch of `path` now (`None` once it is closed).
-    fn gathered(&self, path: &'static str) -> Option<Gathered> {
+    pub(super) fn gathered(&self, path: &'static str) -> Option<Gathered> {
         let in_flight = self
             .sending
             .lock()
@@ -217,7 +218,7 @@ impl Batcher {
     }
 
     /// The most objects a batch of `path` held (0: none yet).
-    fn expected(&self, path: &'static str) -> usize {
+    pub(super) fn expected(&self, path: &'static str) -> usize {
         let sizes = self.largest.lock().unwrap_or_else(PoisonError::into_inner);
         sizes.get(path).copied().unwrap_or(0)
     }
@@ -232,7 +233,7 @@ impl Batcher {
         }
     }
 
-    fn close(&self, path: &'static str) -> Vec<Member> {
+    pub(super) fn close(&self, path: &'static str) -> Vec<Member> {
         let members = {
             let mut open = self.open.lock().unwrap_or_else(PoisonError::into_inner);
             open.remove(path).map(|g| g.members).unwrap_or_default()
@@ -284,173 +285,11 @@ pub(super) fn settle<T: HaloObject>(outcome: Outcome, same: &impl Fn(&T) -> bool
 }
 
 /// The objects of a batch's answer: an array, or one object, or nothing.
-fn answered_objects(body: &str) -> Vec<Value> {
+pub(super) fn answered_objects(body: &str) -> Vec<Value> {
     match serde_json::from_str::<Value>(body.trim()) {
         Ok(Value::Array(items)) => items.into_iter().filter(Value::is_object).collect(),
         Ok(obj @ Value::Object(_)) => vec![obj],
         _ => Vec::new(),
-    }
-}
-
-impl HaloClient {
-    /// Puts `obj` in the kind's batch and waits for the batch's outcome;
-    /// `Outcome::Alone` when it must go alone.
-    pub(super) async fn batched<T: HaloObject>(&self, obj: &T) -> Result<Outcome, HaloError> {
-        let body = serde_json::to_value(obj).map_err(|e| {
-            HaloError::InvalidArgument(format!("cannot encode the {} as JSON: {e}", T::KIND))
-        })?;
-        let rx = match self.batcher().join(T::PATH, body) {
-            Join::Alone => return Ok(Outcome::Alone { unknown: false }),
-            Join::Member(rx) => rx,
-            Join::Opened(rx) => {
-                let client = self.clone();
-                tokio::spawn(async move { client.send_batch::<T>().await });
-                rx
-            }
-        };
-        tokio::select! {
-            biased;
-            _ = self.cancel_token().cancelled() => Err(HaloError::Cancelled),
-            // A sender dropped without an answer (the task died): assume the worst.
-            outcome = rx => Ok(outcome.unwrap_or(Outcome::Alone { unknown: true })),
-        }
-    }
-
-    /// The batch task: gathers ([`gathers_on`]), sends, answers every member.
-    ///
-    /// Holding the batch while another create of the kind is on its way to
-    /// Halo makes the creates Terraform starts meanwhile (as earlier ones of
-    /// other kinds finish) join this batch instead of each opening a request of
-    /// their own, so a kind has about one request in flight at a time, as
-    /// Nagle's algorithm holds small TCP segments back while one is
-    /// unacknowledged. That costs a create at most one round trip of waiting,
-    /// and saves requests where they are scarce: under Halo's rate limit.
-    async fn send_batch<T: HaloObject>(self) {
-        let window = self.batch_window();
-        let expected = self.batcher().expected(T::PATH);
-        let opened = Instant::now();
-        let step = Duration::from_millis(1);
-        loop {
-            tokio::time::sleep(step).await;
-            let Some(now) = self.batcher().gathered(T::PATH) else {
-                break;
-            };
-            if !gathers_on(now, opened.elapsed(), window, expected) {
-                break;
-            }
-        }
-        let members = self.batcher().close(T::PATH);
-        if members.len() < 2 {
-            for m in members {
-                let _ = m.reply.send(Outcome::Alone { unknown: false });
-            }
-            return;
-        }
-        let (bodies, replies): (Vec<Value>, Vec<_>) =
-            members.into_iter().map(|m| (m.body, m.reply)).unzip();
-        let sent = bodies.len();
-        let outcome = {
-            let _sending = self.batcher().sending(T::PATH);
-            self.post_batch::<T>(bodies).await
-        };
-        tracing::debug!(
-            kind = T::KIND,
-            sent,
-            answered = match &outcome {
-                Outcome::Batched { answered, .. } => answered.len(),
-                Outcome::Alone { .. } => 0,
-            },
-            "halo batch create"
-        );
-        for (position, reply) in replies.into_iter().enumerate() {
-            let mine = match &outcome {
-                Outcome::Batched {
-                    answered, listed, ..
-                } => Outcome::Batched {
-                    answered: Arc::clone(answered),
-                    position,
-                    sent,
-                    listed: listed.clone(),
-                },
-                alone @ Outcome::Alone { .. } => alone.clone(),
-            };
-            let _ = reply.send(mine);
-        }
-    }
-
-    /// `POST /api/X [objects]`, retried while Halo surely did not get it
-    /// (429, a refused connection); an answer lost after sending, or a short
-    /// answer, is followed by one fresh list of the kind.
-    async fn post_batch<T: HaloObject>(&self, bodies: Vec<Value>) -> Outcome {
-        let sent = bodies.len();
-        let (url, body) = match (
-            self.endpoint(&[T::PATH]),
-            serde_json::to_vec(&Value::Array(bodies)),
-        ) {
-            (Ok(url), Ok(body)) => (url, body),
-            _ => return Outcome::Alone { unknown: false },
-        };
-        let call = Call {
-            method: Method::POST,
-            url,
-            query: &[],
-            body: Some(body),
-        };
-        let reauthed = AtomicBool::new(false);
-        let unknown = AtomicBool::new(false);
-        let tried = self
-            .retrying(call.method.as_str(), call.path(), |attempt| {
-                let (call, reauthed, unknown) = (&call, &reauthed, &unknown);
-                async move {
-                    match self.attempt(call, attempt, reauthed).await {
-                        Err(Failure::Retry {
-                            sent: true, last, ..
-                        }) => {
-                            // Maybe saved: no blind resend; the list decides.
-                            unknown.store(true, Ordering::Relaxed);
-                            Err(Failure::Fatal(HaloError::GaveUp {
-                                method: "POST".into(),
-                                path: call.path().to_owned(),
-                                attempts: attempt,
-                                last,
-                            }))
-                        }
-                        other => other,
-                    }
-                }
-            })
-            .await;
-        let answered = match tried {
-            Ok(answer) => answered_objects(&answer.body),
-            Err(HaloError::Cancelled) => return Outcome::Alone { unknown: true },
-            Err(e) if unknown.load(Ordering::Relaxed) => {
-                tracing::debug!(kind = T::KIND, error = %e, "the batch create's answer was lost; listing to see what it created");
-                Vec::new()
-            }
-            Err(e) => {
-                // Refused (400, ...) or never delivered: each create goes alone,
-                // so an error names its own resource.
-                tracing::debug!(kind = T::KIND, error = %e, "the batch create failed; creating one by one");
-                return Outcome::Alone { unknown: false };
-            }
-        };
-        let listed = if answered.len() < sent {
-            match self.list_values(T::PATH, T::LIST_ALL_QUERY).await {
-                Ok(items) => Some(Arc::new(items)),
-                Err(e) => {
-                    tracing::debug!(kind = T::KIND, error = %e, "listing after a batch create failed");
-                    None
-                }
-            }
-        } else {
-            None
-        };
-        Outcome::Batched {
-            answered: Arc::new(answered),
-            position: 0,
-            sent,
-            listed,
-        }
     }
 }
 

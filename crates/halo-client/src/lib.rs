@@ -8,6 +8,7 @@
 mod auth;
 mod backoff;
 mod batch;
+mod batch_send;
 mod client;
 mod config;
 mod error;
