@@ -18,7 +18,6 @@ mod team;
 mod webhook;
 mod workday;
 
-use crate::resources::support::halo_error;
 use std::marker::PhantomData;
 use std::str::FromStr;
 
@@ -28,7 +27,7 @@ use crate::framework::{
     attr_error, lookup_schema, AnyDataSource, Applied, Diagnostic, Diagnostics, Model, Value,
 };
 use crate::halo::{HaloClient, HaloObject};
-use crate::resources::support::{int_id, Named};
+use crate::resources::support::{halo_error, int_id, Named};
 use crate::resources::{IdOf, ObjectResource, ParentRef};
 
 /// Every data source type the provider serves.

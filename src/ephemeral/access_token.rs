@@ -8,7 +8,6 @@
 //! extended, so the renewal Terraform asks for at `renew_at` (a minute before
 //! expiry) only warns when the token is about to expire while still in use.
 
-use crate::resources::support::halo_error;
 use std::time::{Duration, SystemTime};
 
 use async_trait::async_trait;
@@ -18,6 +17,7 @@ use time::OffsetDateTime;
 
 use crate::framework::{Diagnostic, Diagnostics, EphemeralResource, Opened, Renewed, Validator};
 use crate::halo::{HaloClient, Secret};
+use crate::resources::support::halo_error;
 
 pub struct AccessTokenResource;
 

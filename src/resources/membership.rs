@@ -14,7 +14,6 @@
 //! configured level is adopted as is (no write); one with another level is set to
 //! the configured level. Either way the resource then owns it.
 
-use super::support::halo_error;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::marker::PhantomData;
@@ -25,7 +24,7 @@ use tokio::sync::OwnedMutexGuard;
 
 use super::halo_values::{halo_id, one_of_or_halo, HALO_PREFIX};
 use super::object::ParseId;
-use super::support::{halo_diagnostic, id_matches, int_id, write_error, WriteField};
+use super::support::{halo_diagnostic, halo_error, id_matches, int_id, write_error, WriteField};
 use crate::framework::model::{object_attrs, spec};
 use crate::framework::{
     attr_error, ApplyError, AttrPath, Attribute, AttributeKind, Diagnostic, Diagnostics, Field,

@@ -10,10 +10,11 @@
 //! whose object is not a Halo object of its own (the memberships) implement
 //! [`Resource`] directly.
 
-use super::support::halo_error;
 use async_trait::async_trait;
 
-use super::support::{halo_diagnostic, id_matches, name_matches, write_error, Named, WriteField};
+use super::support::{
+    halo_diagnostic, halo_error, id_matches, name_matches, write_error, Named, WriteField,
+};
 use crate::framework::{ApplyError, Diagnostic, Diagnostics, Model, Planned, Resource, Value};
 use crate::halo::{HaloClient, HaloError, HaloObject};
 

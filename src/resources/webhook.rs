@@ -12,7 +12,6 @@
 //! plan or the prior state), and are null after an import. They are sent on create,
 //! and on update only when they or `basic_password_version` change.
 
-use super::support::halo_error;
 use std::collections::BTreeSet;
 
 use async_trait::async_trait;
@@ -20,7 +19,7 @@ use url::Url;
 
 use super::halo_values::{one_of_or_halo, HALO_PREFIX};
 use super::object::{ObjectResource, Write};
-use super::support::{non_empty, or_cleared, NameFilter, Named, WriteField};
+use super::support::{halo_error, non_empty, or_cleared, NameFilter, Named, WriteField};
 use crate::framework::{AttrPath, Diagnostic, Diagnostics, Semantic, Validator, Value};
 use crate::halo::{check_url, HaloClient, Secret, Webhook, WebhookEvent};
 
