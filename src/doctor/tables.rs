@@ -10,8 +10,8 @@ use super::report::{Check, Verdict};
 use super::scan::{KindScan, Scan};
 use crate::halo::{Agent, Application, HaloObject, Role, Webhook};
 use crate::resources::{
-    level_to_halo, ClaimKind, ACCESS_LEVELS, AUTHENTICATION_CODES, EVENT_NUMBER_FIELD, LEVEL_NAMES,
-    LOGIN_AS_AGENT, METHODS, METHOD_CODES, PERMISSIONS, SCOPES,
+    level_to_halo, AUTHENTICATION_CODES, EVENT_NUMBER_FIELD, LEVEL_NAMES, LOGIN_AS_AGENT, METHODS,
+    METHOD_CODES, OBSOLETE_CLAIMS, PERMISSIONS, SCOPES,
 };
 
 /// A JSON value as text, the way the provider reads lenient strings.
@@ -31,18 +31,10 @@ fn incomplete(scan: &Scan, path: &str) -> bool {
     scan.kind(path).is_none_or(|k| !k.listing.stop.complete())
 }
 
-/// The claim values the provider's table allows for a claim kind.
-fn table_values(kind: ClaimKind) -> Vec<&'static str> {
-    match kind {
-        ClaimKind::Access => ACCESS_LEVELS.iter().map(|(_, halo)| *halo).collect(),
-        ClaimKind::Flag => vec!["true", "false"],
-    }
-}
-
 pub fn role_claims(scan: &Scan) -> Check {
     let check = Check::new(
         "role_claims",
-        "the PERMISSIONS table (claim types) and ACCESS_LEVELS (claim values) in \
+        "the PERMISSIONS table (claim codes, legacy names and values) in \
          src/resources/role.rs",
     );
     let roles = objects(scan, Role::PATH);
@@ -67,35 +59,38 @@ pub fn role_claims(scan: &Scan) -> Check {
     }
     let mut table_types_seen = Vec::new();
     let mut table_types_not_seen = Vec::new();
+    let mut legacy_seen: BTreeMap<String, &str> = BTreeMap::new();
     let mut other_values: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (_, claim_type, kind, _) in PERMISSIONS {
-        let allowed = table_values(*kind);
-        let values: Vec<&String> = seen
-            .iter()
-            .filter(|(t, _)| t.eq_ignore_ascii_case(claim_type))
-            .flat_map(|(_, vs)| vs)
-            .collect();
-        if values.is_empty() {
-            table_types_not_seen.push(*claim_type);
+    for p in PERMISSIONS {
+        let allowed = p.kind.values();
+        let holding: Vec<(&String, &BTreeSet<String>)> =
+            seen.iter().filter(|(t, _)| p.holds(t)).collect();
+        if holding.is_empty() {
+            table_types_not_seen.push(p.claim);
             continue;
         }
-        table_types_seen.push(*claim_type);
-        let others: Vec<String> = values
-            .into_iter()
-            .filter(|v| !allowed.iter().any(|a| a.eq_ignore_ascii_case(v)))
-            .cloned()
-            .collect();
-        if !others.is_empty() {
-            other_values.insert((*claim_type).to_owned(), others);
+        table_types_seen.push(p.claim);
+        for (t, values) in holding {
+            if t.as_str() != p.claim {
+                legacy_seen.insert(t.clone(), p.claim);
+            }
+            let others: Vec<String> = values
+                .iter()
+                .filter(|v| !allowed.iter().any(|a| a.eq_ignore_ascii_case(v)))
+                .cloned()
+                .collect();
+            if !others.is_empty() {
+                other_values.insert(t.clone(), others);
+            }
         }
     }
+    let obsolete: Vec<&String> = seen
+        .keys()
+        .filter(|t| OBSOLETE_CLAIMS.iter().any(|o| o.eq_ignore_ascii_case(t)))
+        .collect();
     let other_types: Vec<&String> = seen
         .keys()
-        .filter(|t| {
-            !PERMISSIONS
-                .iter()
-                .any(|(_, ct, _, _)| ct.eq_ignore_ascii_case(t))
-        })
+        .filter(|t| !PERMISSIONS.iter().any(|p| p.holds(t)) && !obsolete.contains(t))
         .collect();
     let mut check = check
         .with("roles", roles.len())
@@ -103,7 +98,12 @@ pub fn role_claims(scan: &Scan) -> Check {
         .with("claim_types_seen", json!(seen))
         .with("table_types_seen", json!(table_types_seen))
         .with("table_types_not_seen", json!(table_types_not_seen))
-        .with("other_types", json!(other_types));
+        .with("legacy_names_seen", json!(legacy_seen))
+        .with("other_types", json!(other_types))
+        .with("kept_as_extra_claims", json!(other_types));
+    if !obsolete.is_empty() {
+        check = check.with("obsolete_types_seen", json!(obsolete));
+    }
     if without_claim_list > 0 {
         check = check.with("roles_without_a_claims_list", without_claim_list);
     }
@@ -151,9 +151,12 @@ pub fn role_claims(scan: &Scan) -> Check {
         check.verdict(
             Verdict::Confirmed,
             format!(
-                "{} of the table's {} claim types seen, each with only the table's values",
+                "{} of the table's {} claim types seen ({} under a legacy name), each with \
+                 only the table's values; every other type ({}) is kept as extra_claims",
                 table_types_seen.len(),
-                PERMISSIONS.len()
+                PERMISSIONS.len(),
+                legacy_seen.len(),
+                other_types.len()
             ),
         )
     }
