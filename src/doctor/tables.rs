@@ -177,13 +177,42 @@ fn levels_of(objs: &[&Value]) -> (BTreeMap<String, usize>, usize) {
     (levels, with_list)
 }
 
+/// How a role's rows mark themselves: `role_id` the role's own id (its GUID in any
+/// case, or `id_int`), another role's id, or absent (docs/halo-api.md, "Department
+/// memberships").
+fn role_row_marks(roles: &[&Value]) -> BTreeMap<&'static str, usize> {
+    let mut marks = BTreeMap::from([("own_id", 0), ("other_id", 0), ("absent", 0)]);
+    for role in roles {
+        let id = role.get("id").map(text_of).unwrap_or_default();
+        let id_int = role.get("id_int").map(text_of).unwrap_or_default();
+        let rows = role.get("departments").and_then(Value::as_array);
+        for row in rows.into_iter().flatten() {
+            let mark = row.get("role_id").map(text_of).unwrap_or_default();
+            let kind = if mark.is_empty() {
+                "absent"
+            } else if mark.eq_ignore_ascii_case(&id) || (!id_int.is_empty() && mark == id_int) {
+                "own_id"
+            } else {
+                "other_id"
+            };
+            *marks.entry(kind).or_insert(0) += 1;
+        }
+    }
+    marks
+}
+
 pub fn membership_levels(scan: &Scan) -> Check {
-    let check = Check::new("membership_levels", "LEVELS in src/resources/membership.rs");
+    let check = Check::new(
+        "membership_levels",
+        "LEVELS and own_rows in src/resources/membership.rs",
+    );
     let known: BTreeMap<&str, i64> = LEVEL_NAMES
         .iter()
         .filter_map(|n| level_to_halo(n).map(|i| (*n, i)))
         .collect();
-    let (roles, roles_with) = levels_of(&objects(scan, Role::PATH));
+    let role_objects = objects(scan, Role::PATH);
+    let (roles, roles_with) = levels_of(&role_objects);
+    let marks = role_row_marks(&role_objects);
     let (agents, agents_with) = levels_of(&objects(scan, Agent::PATH));
     let is_known = |l: &String| known.values().any(|i| i.to_string() == *l);
     let unknown: BTreeSet<&String> = roles
@@ -197,8 +226,18 @@ pub fn membership_levels(scan: &Scan) -> Check {
         .with("roles_levels_seen", json!(roles))
         .with("agents_levels_seen", json!(agents))
         .with("roles_with_a_departments_list", roles_with)
-        .with("agents_with_a_departments_list", agents_with);
-    if !unknown.is_empty() {
+        .with("agents_with_a_departments_list", agents_with)
+        .with("role_rows_by_role_id", json!(marks));
+    let other_roles = marks.get("other_id").copied().unwrap_or(0);
+    if other_roles > 0 {
+        check.verdict(
+            Verdict::Contradicted,
+            format!(
+                "{other_roles} rows of roles' own lists carry another role's role_id (the \
+                 provider takes a role's rows with its own id or none as its own)"
+            ),
+        )
+    } else if !unknown.is_empty() {
         check.verdict(
             Verdict::Contradicted,
             format!(
@@ -216,7 +255,10 @@ pub fn membership_levels(scan: &Scan) -> Check {
             Verdict::Confirmed,
             format!(
                 "{seen} memberships, every level one of the provider's (which level means \
-                 \"modify all\" is only seen on Halo's screen)"
+                 \"modify all\" is only seen on Halo's screen); roles' rows by role_id: {} \
+                 with the role's own id, {} without",
+                marks.get("own_id").copied().unwrap_or(0),
+                marks.get("absent").copied().unwrap_or(0)
             ),
         )
     }

@@ -30,19 +30,26 @@ fn cork_applies_plans_clean_and_destroys_clean() {
     let workday = one_named(&env, Kind::Workday, "Standard Hours");
 
     let role = one_named(&env, Kind::Role, "CorkAPI");
+    // Halo's own claim codes, exactly: Tickets, Clients and Users Access Level
+    // (Tx "2" Read and Modify, Ux/Fx "2" Read Only) and the six ticket flags.
     for (kind, value) in [
-        ("access:tickets", "modify"),
-        ("access:clients", "read"),
-        ("access:users", "read"),
-        ("tickets:add", "true"),
-        ("tickets:editclosed", "true"),
-        ("tickets:viewunassigned", "true"),
-        ("tickets:viewothers", "true"),
-        ("tickets:delete", "true"),
-        ("tickets:editunassigned", "true"),
+        ("Tx", "2"),
+        ("Ux", "2"),
+        ("Fx", "2"),
+        ("l6", "1"),
+        ("lf", "1"),
+        ("l9", "1"),
+        ("l8", "1"),
+        ("l4", "1"),
+        ("le", "1"),
     ] {
         assert_eq!(claim(&role, kind), value, "role claim {kind}: {role:#}");
     }
+    assert_eq!(
+        role["claims"].as_array().map(Vec::len),
+        Some(9),
+        "no other claim: {role:#}"
+    );
     assert_eq!(
         role["departments"],
         json!([{"department_id": service["id"], "membershiplevel": 0}])
