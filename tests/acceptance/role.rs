@@ -42,12 +42,7 @@ fn role_config(name: &str, description: Option<&str>, permissions: Option<&str>)
 }
 
 /// The claims `PERMS` gives, beyond the defaults.
-const PERMS_CLAIMS: &[(&str, &str)] = &[
-    ("Tx", "2"),
-    ("Ux", "2"),
-    ("l6", "1"),
-    ("l4", "1"),
-];
+const PERMS_CLAIMS: &[(&str, &str)] = &[("Tx", "2"), ("Ux", "2"), ("l6", "1"), ("l4", "1")];
 
 const PERMS: &str = r#"    tickets_access  = "read_modify"
     clients_access  = "read_only"
@@ -160,10 +155,7 @@ fn create_update_and_destroy_with_permissions() {
     assert_eq!(wd.resource(ADDR)["id"], id.as_str());
     let halo = halo_role(&env, "Support Team");
     assert_eq!(halo["notes"], "");
-    assert_eq!(
-        claims(&halo),
-        expected_claims(&[("Fx", "2"), ("l9", "1")])
-    );
+    assert_eq!(claims(&halo), expected_claims(&[("Fx", "2"), ("l9", "1")]));
     wd.assert_plan_clean();
 
     // Leaving `permissions` out means no permissions at all.
@@ -448,6 +440,9 @@ fn permissions_beyond_the_nine_are_written_when_set_and_kept_when_not() {
     ));
     wd.apply();
     assert!(claims(&halo_role(&env, "Wide")).contains(&("Ox".to_string(), "2".to_string())));
-    assert_eq!(wd.resource(ADDR)["permissions"]["sales_access"], "read_modify");
+    assert_eq!(
+        wd.resource(ADDR)["permissions"]["sales_access"],
+        "read_modify"
+    );
     wd.assert_plan_clean();
 }
