@@ -99,6 +99,7 @@ impl Store {
         let mut obj = writable_fields(kind, element);
         apply_defaults(kind, &mut obj);
         validate::check(kind, &obj, &obj, self).map_err(StoreError::Invalid)?;
+        check_claims_sent(kind, &obj, None)?;
         unmark_role_rows(kind, &mut obj);
         let secret = self
             .assign_ids(kind, &mut obj)
@@ -125,6 +126,7 @@ impl Store {
                 id: id.to_owned(),
             })?;
         let changes = writable_fields(kind, element);
+        check_claims_sent(kind, &changes, Some(&self.objects[kind.index()][index]))?;
         let mut merged = self.objects[kind.index()][index].clone();
         merged.extend(changes.clone());
         validate::check(kind, &merged, &changes, self).map_err(StoreError::Invalid)?;
@@ -395,6 +397,21 @@ impl Store {
             })
             .collect()
     }
+}
+
+/// The claims a role write sends, checked against the known claim domains
+/// (claims the stored role already holds as they are pass).
+fn check_claims_sent(kind: Kind, sent: &Object, stored: Option<&Object>) -> Result<(), StoreError> {
+    let claims = |o: Option<&Object>| {
+        o.and_then(|o| o.get("claims"))
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default()
+    };
+    if kind != Kind::Role {
+        return Ok(());
+    }
+    validate::check_claim_domains(&claims(Some(sent)), &claims(stored)).map_err(StoreError::Invalid)
 }
 
 /// Marks a department row as a row of `role`: `role_id` (the role's string id)

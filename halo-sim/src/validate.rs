@@ -300,10 +300,7 @@ const CLAIM_DOMAINS: &[(&[&str], &[&str])] = &[
     (&["SA", "l0", "ln"], &["true", "false"]),
 ];
 
-/// Claims are `{"type", "value"}` objects of two strings, kept as sent. A value
-/// outside the domain of a claim type Halo's reports decode is refused naming the
-/// claim: what Halo answers to such a value is unknown, so this guards the
-/// provider's sending (docs/halo-api.md).
+/// Claims are `{"type", "value"}` objects of two strings, kept as sent.
 fn check_claims(claims: &[Value]) -> Check {
     for claim in claims {
         let shape = || {
@@ -311,16 +308,33 @@ fn check_claims(claims: &[Value]) -> Check {
                 .to_owned()
         };
         let obj = claim.as_object().ok_or_else(shape)?;
-        let (Some(Value::String(kind)), Some(Value::String(value))) =
-            (obj.get("type"), obj.get("value"))
-        else {
+        if !(obj.get("type").is_some_and(Value::is_string)
+            && obj.get("value").is_some_and(Value::is_string))
+        {
             return Err(shape());
+        }
+    }
+    Ok(())
+}
+
+/// A claim of a type Halo's reports decode, with a value outside that type's
+/// domain, is refused naming the claim, unless the role already holds exactly
+/// that claim (`held`: written back as read, e.g. made on Halo's screen). What
+/// Halo answers to such a value is unknown, so this guards the provider's
+/// sending (docs/halo-api.md).
+pub fn check_claim_domains(claims: &[Value], held: &[Value]) -> Check {
+    for claim in claims.iter().filter(|c| !held.contains(c)) {
+        let (Some(kind), Some(value)) = (
+            claim.get("type").and_then(Value::as_str),
+            claim.get("value").and_then(Value::as_str),
+        ) else {
+            continue;
         };
         let domain = CLAIM_DOMAINS
             .iter()
-            .find(|(types, _)| types.contains(&kind.as_str()));
+            .find(|(types, _)| types.contains(&kind));
         if let Some((_, values)) = domain {
-            if !values.contains(&value.as_str()) {
+            if !values.contains(&value) {
                 return Err(format!(
                     "field `claims[]`: claim {kind} = {value:?} is not one of {}",
                     values.join(", ")
@@ -449,14 +463,22 @@ mod tests {
     #[test]
     fn claims_of_any_value_but_objects_only() {
         let any = serde_json::json!([{"type": "custom:thing", "value": "7"}, {"type": "Tx", "value": "2"}, {"type": "SA", "value": "true"}]);
-        assert!(check_claims(any.as_array().map(Vec::as_slice).unwrap_or_default()).is_ok());
+        let any = any.as_array().map(Vec::as_slice).unwrap_or_default();
+        assert!(check_claims(any).is_ok());
+        assert!(check_claim_domains(any, &[]).is_ok());
         let bad = serde_json::json!(["access:tickets"]);
         assert!(check_claims(bad.as_array().map(Vec::as_slice).unwrap_or_default()).is_err());
         let number = serde_json::json!([{"type": "Tx", "value": 2}]);
         assert!(check_claims(number.as_array().map(Vec::as_slice).unwrap_or_default()).is_err());
         let outside = serde_json::json!([{"type": "Ux", "value": "4"}]);
-        let refused = check_claims(outside.as_array().map(Vec::as_slice).unwrap_or_default());
+        let outside = outside.as_array().map(Vec::as_slice).unwrap_or_default();
+        assert!(check_claims(outside).is_ok());
+        let refused = check_claim_domains(outside, &[]);
         assert!(refused.is_err_and(|m| m.contains("Ux")));
+        assert!(
+            check_claim_domains(outside, outside).is_ok(),
+            "held as it is"
+        );
     }
 
     #[test]
