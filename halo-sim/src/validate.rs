@@ -126,6 +126,8 @@ fn field_types(kind: Kind) -> &'static [(&'static str, Type)] {
             ("toplevel_id", Int),
             ("inactive", Bool),
             ("notes", Str),
+            ("allowed_organisations", Array),
+            ("all_organisations_allowed", Bool),
         ],
         Kind::Webhook => &[
             ("name", Str),
@@ -195,6 +197,16 @@ pub fn check(kind: Kind, merged: &Object, changes: &Object, store: &dyn Refs) ->
         Kind::Client => {
             if let Some(department) = changes.get("toplevel_id").and_then(Value::as_i64) {
                 exists(store, Kind::Department, "toplevel_id", department)?;
+            }
+            let orgs = changes
+                .get("allowed_organisations")
+                .and_then(Value::as_array);
+            for org in orgs.into_iter().flatten() {
+                let id = org
+                    .get("id")
+                    .and_then(Value::as_i64)
+                    .ok_or("field `allowed_organisations[].id` must be an integer")?;
+                exists(store, Kind::Organisation, "allowed_organisations[].id", id)?;
             }
         }
         Kind::Webhook => check_webhook(merged, changes)?,

@@ -23,6 +23,8 @@ pub enum Validator {
     AtLeast(i64),
     /// A string holding a whole number of at least 1 (Halo integer ids kept as strings).
     PositiveIntString,
+    /// Every element of a set or list of strings is such a Halo id.
+    EachPositiveIntString,
 }
 
 /// The prefix of a value given in Halo's own encoding (see [`Validator::OneOfOrHalo`]).
@@ -88,6 +90,9 @@ impl Validator {
                     "{s:?} is not a Halo id (a whole number of at least 1)"
                 )),
             },
+            (Validator::EachPositiveIntString, Value::Set(items) | Value::List(items)) => items
+                .iter()
+                .try_for_each(|item| Validator::PositiveIntString.check(item)),
             _ => Ok(()),
         }
     }

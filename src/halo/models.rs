@@ -101,6 +101,14 @@ halo_model! {
     }
 }
 
+/// An organisation a customer is allowed to (`allowed_organisations`, schema
+/// `Organisation`): only its id is sent.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub struct OrganisationRef {
+    #[serde(default, deserialize_with = "lenient::int")]
+    pub id: i64,
+}
+
 halo_model! {
     /// `/api/Client` (schema `Area`): a customer.
     pub struct Client {
@@ -110,6 +118,9 @@ halo_model! {
         toplevel_id: i64,
         inactive: bool,
         notes: String,
+        /// The organisations the customer is configured for (`AREAORGANISATION`).
+        allowed_organisations: Vec<OrganisationRef>,
+        all_organisations_allowed: bool,
     }
 }
 

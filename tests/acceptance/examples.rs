@@ -211,6 +211,13 @@ fn multi_tenant_follows_the_organisation_access_guide() {
         for customer in customers {
             let client = one_named(&env, Kind::Client, customer);
             assert_eq!(client["toplevel_id"], dept["id"], "{customer}");
+            // ... and is configured for its tenant's organisation only.
+            assert_eq!(
+                client["allowed_organisations"],
+                json!([{"id": org["id"]}]),
+                "{customer}"
+            );
+            assert_eq!(client["all_organisations_allowed"], false, "{customer}");
             assert_eq!(
                 wd.output("customer_ids")[key][customer],
                 crate::support::id_of(&client).as_str()
