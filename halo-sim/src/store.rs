@@ -87,6 +87,35 @@ impl Store {
         Ok(saved)
     }
 
+    /// Saves every element of a `POST` body that passes, in order; when one was
+    /// refused, answers the first refusal (the others stay saved).
+    pub fn save_partial(
+        &mut self,
+        kind: Kind,
+        elements: &[Value],
+    ) -> Result<Vec<Saved>, StoreError> {
+        let mut saved = Vec::new();
+        let mut refusal = None;
+        for (i, element) in elements.iter().enumerate() {
+            let outcome = element
+                .as_object()
+                .ok_or_else(|| {
+                    StoreError::Invalid(format!("element {i} of the body is not a JSON object"))
+                })
+                .and_then(|element| self.save(kind, element));
+            match outcome {
+                Ok(s) => saved.push(s),
+                Err(e) => {
+                    refusal.get_or_insert(e);
+                }
+            }
+        }
+        match refusal {
+            Some(e) => Err(e),
+            None => Ok(saved),
+        }
+    }
+
     /// Creates (no id, id 0 or empty) or partially updates (existing id) one object.
     fn save(&mut self, kind: Kind, element: &Object) -> Result<Saved, StoreError> {
         match element_id(kind, element)? {
