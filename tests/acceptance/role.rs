@@ -446,3 +446,66 @@ fn permissions_beyond_the_nine_are_written_when_set_and_kept_when_not() {
     );
     wd.assert_plan_clean();
 }
+
+/// A state an earlier build wrote (before the claim codes): `permissions` with the
+/// nine attributes only, and a Halo role holding the claim types that build made
+/// up. The state reads fine; the plan shows the role's real permissions (none of
+/// the made-up claims grants any), and the apply writes the codes and drops the
+/// made-up claims, keeping every other claim (CHANGELOG.md).
+#[test]
+fn a_state_from_an_earlier_build_reads_fine_and_the_next_apply_writes_the_codes() {
+    let env = TestEnv::new();
+    let id = env.sim_insert(
+        Kind::Role,
+        json!({"name": "Support", "notes": "", "departments": [], "claims": [
+            {"type": "access:tickets", "value": "modify"},
+            {"type": "access:clients", "value": "read"},
+            {"type": "access:users", "value": "none"},
+            {"type": "tickets:add", "value": "true"},
+            {"type": "tickets:editclosed", "value": "false"},
+            {"type": "tickets:viewunassigned", "value": "false"},
+            {"type": "tickets:viewothers", "value": "false"},
+            {"type": "tickets:delete", "value": "true"},
+            {"type": "tickets:editunassigned", "value": "false"},
+            {"type": "SA", "value": "false"}
+        ]}),
+    );
+    let wd = env.workdir();
+    wd.write_config(&role_config("Support", None, Some(PERMS)));
+    let old_permissions = json!({
+        "tickets_access": "read_modify", "clients_access": "read_only",
+        "users_access": "none", "can_add_tickets": true,
+        "can_edit_closed_tickets": false, "can_view_unassigned_tickets": false,
+        "can_view_other_agents_tickets": false, "can_delete_tickets": true,
+        "can_edit_unassigned_tickets": false
+    });
+    let state = json!({
+        "version": 4, "terraform_version": "1.9.0", "serial": 1,
+        "lineage": "8a1b7c2e-0000-4000-8000-00000000e1d0", "outputs": {},
+        "resources": [{
+            "mode": "managed", "type": "halopsa_role", "name": "support",
+            "provider": "provider[\"registry.terraform.io/halopsa/halopsa\"]",
+            "instances": [{"schema_version": 0, "attributes": {
+                "id": id, "name": "Support", "description": null,
+                "permissions": old_permissions,
+                "extra_claims": [{"type": "SA", "value": "false"}]
+            }, "sensitive_attributes": []}]
+        }],
+        "check_results": null
+    });
+    wd.write_file("terraform.tfstate", &state.to_string());
+    let plan = wd.plan_json();
+    plan.assert_only(ADDR, Action::Update);
+    let (before, after) = plan.before_after(ADDR, "permissions");
+    assert_eq!(
+        before["tickets_access"], "none",
+        "the made-up claims grant nothing"
+    );
+    assert_eq!(after["tickets_access"], "read_modify");
+    wd.apply();
+    let mut want = expected_claims(PERMS_CLAIMS);
+    want.push(("SA".into(), "false".into()));
+    want.sort();
+    assert_eq!(claims(&halo_role(&env, "Support")), want);
+    wd.assert_plan_clean();
+}
