@@ -893,10 +893,11 @@ fn permission_attribute(p: &Permission) -> Attribute {
         let names: Vec<String> = p.legacy.iter().map(|l| format!("`{l}`")).collect();
         format!(" (older roles: {})", names.join(", "))
     };
-    let default_text = if p.managed {
-        "Left out: "
+    // A managed permission's default is in its own description line.
+    let kept = if p.managed {
+        ""
     } else {
-        "Left out, it keeps the value Halo holds."
+        " Left out, it keeps the value Halo holds."
     };
     match p.kind {
         ClaimKind::Levels(words, codes) => {
@@ -905,11 +906,6 @@ fn permission_attribute(p: &Permission) -> Attribute {
                 .zip(codes.iter())
                 .map(|(w, c)| format!("`{w}` (`\"{c}\"`)"))
                 .collect();
-            let default = if p.managed {
-                format!("{default_text}`{}`.", words[0])
-            } else {
-                default_text.to_string()
-            };
             let attr = Attribute::string().validate(Validator::OneOfOrHalo(words));
             let attr = if p.managed {
                 attr.default(Value::string(words[0]))
@@ -918,7 +914,7 @@ fn permission_attribute(p: &Permission) -> Attribute {
             };
             attr.description(format!(
                 "{}: claim {code}{legacy}. One of {}; `halo:VALUE` keeps a claim value \
-                 Halo holds that has no such word. {default}",
+                 Halo holds that has no such word.{kept}",
                 p.label,
                 values.join(", ")
             ))
@@ -928,11 +924,6 @@ fn permission_attribute(p: &Permission) -> Attribute {
                 ClaimKind::TextFlag => ["true", "false"],
                 _ => ["1", "0"],
             };
-            let default = if p.managed {
-                format!("{default_text}`false`.")
-            } else {
-                default_text.to_string()
-            };
             let attr = Attribute::bool();
             let attr = if p.managed {
                 attr.default(Value::Bool(false))
@@ -940,7 +931,7 @@ fn permission_attribute(p: &Permission) -> Attribute {
                 attr.optional_computed()
             };
             attr.description(format!(
-                "{}: claim {code}{legacy}, `\"{yes}\"` for `true`, `\"{no}\"` for `false`. {default}",
+                "{}: claim {code}{legacy}, `\"{yes}\"` for `true`, `\"{no}\"` for `false`.{kept}",
                 p.label
             ))
         }

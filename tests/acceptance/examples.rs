@@ -146,7 +146,7 @@ fn cork_role_memberships_import_and_generate_config() {
     let out = query.run_ok(&["query", "-no-color", "-generate-config-out=generated.tf"]);
     assert_eq!(
         listed_ids(&out, "halopsa_role_department", "cork"),
-        [import_id.clone()],
+        [import_id.as_str()],
         "{out}"
     );
     let generated = std::fs::read_to_string(query.path.join("generated.tf")).unwrap_or_default();
