@@ -69,10 +69,14 @@ resource "halopsa_department" "tenant" {
   organisation_id = halopsa_organisation.tenant[each.key].id
 }
 
+# Each customer sits in its tenant's department and is configured for its tenant's
+# organisation only (Halo's allowed organisations), as step 4 of the guide asks.
 resource "halopsa_client" "customer" {
-  for_each      = local.customers
-  name          = each.value.name
-  department_id = halopsa_department.tenant[each.value.tenant].id
+  for_each          = local.customers
+  name              = each.value.name
+  department_id     = halopsa_department.tenant[each.value.tenant].id
+  organisation_ids  = [halopsa_organisation.tenant[each.value.tenant].id]
+  all_organisations = false
 }
 
 resource "halopsa_role" "tenant" {

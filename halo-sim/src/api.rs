@@ -217,6 +217,7 @@ async fn save(
 ) -> Result<Response, ApiError> {
     let kind = writable_kind(&entity)?;
     let first_only = shared.settings().answer_first_only;
+    let partial = shared.settings().partial_batches;
     let Value::Array(elements) = parse_json(&body)? else {
         return Err(ApiError::BadRequest(
             "the request body must be a JSON array of objects".into(),
@@ -228,7 +229,11 @@ async fn save(
         ));
     }
     let mut store = lock(&shared.store);
-    let saved = store.save_all(kind, &elements)?;
+    let saved = if partial {
+        store.save_partial(kind, &elements)?
+    } else {
+        store.save_all(kind, &elements)?
+    };
     let status = if saved.iter().any(|s| s.created) {
         StatusCode::CREATED
     } else {

@@ -84,6 +84,7 @@ struct ConfigChange {
     token_ttl_secs: Option<u64>,
     page_cap: Option<usize>,
     answer_first_only: Option<bool>,
+    partial_batches: Option<bool>,
     #[serde(default, deserialize_with = "present")]
     fault_rate: Option<Option<FaultRate>>,
 }
@@ -109,6 +110,7 @@ fn current_config(shared: &Shared) -> Value {
         "token_ttl_secs": settings.token_ttl.as_secs(),
         "page_cap": settings.page_cap,
         "answer_first_only": settings.answer_first_only,
+        "partial_batches": settings.partial_batches,
         "fault_rate": lock(&shared.random_faults).rate(),
     })
 }
@@ -147,6 +149,9 @@ async fn set_config(
     }
     if let Some(on) = change.answer_first_only {
         shared.set_answer_first_only(on);
+    }
+    if let Some(on) = change.partial_batches {
+        shared.set_partial_batches(on);
     }
     if let Some(rate) = change.fault_rate {
         shared.set_fault_rate(rate);

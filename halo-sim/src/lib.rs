@@ -187,6 +187,12 @@ impl Sim {
         self.shared.set_answer_first_only(on);
     }
 
+    /// When on, a `POST` of several elements with a refused one saves every other
+    /// element and still answers the refusal (400).
+    pub fn set_partial_batches(&self, on: bool) {
+        self.shared.set_partial_batches(on);
+    }
+
     /// Sets the delay added to every `/api` and `/auth` request.
     pub fn set_latency(&self, latency: Duration) {
         self.shared.set_latency(latency);

@@ -35,6 +35,10 @@ pub(crate) struct Settings {
     /// Answer a `POST` of several elements with only the first saved object
     /// (all are saved), as a Halo that answers one object per POST would.
     pub answer_first_only: bool,
+    /// A `POST` of several elements with a refused one saves every other element
+    /// and answers the refusal (400): one of the outcomes Halo's unknown handling
+    /// of a refused array allows (docs/halo-api.md).
+    pub partial_batches: bool,
 }
 
 #[derive(Debug)]
@@ -77,6 +81,7 @@ impl Shared {
                 token_ttl: opts.token_ttl,
                 page_cap: opts.page_cap.max(1),
                 answer_first_only: false,
+                partial_batches: false,
             }),
         })
     }
@@ -121,6 +126,10 @@ impl Shared {
 
     pub fn set_answer_first_only(&self, on: bool) {
         lock(&self.settings).answer_first_only = on;
+    }
+
+    pub fn set_partial_batches(&self, on: bool) {
+        lock(&self.settings).partial_batches = on;
     }
 
     pub fn set_latency(&self, latency: Duration) {

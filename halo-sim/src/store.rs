@@ -87,6 +87,35 @@ impl Store {
         Ok(saved)
     }
 
+    /// Saves every element of a `POST` body that passes, in order; when one was
+    /// refused, answers the first refusal (the others stay saved).
+    pub fn save_partial(
+        &mut self,
+        kind: Kind,
+        elements: &[Value],
+    ) -> Result<Vec<Saved>, StoreError> {
+        let mut saved = Vec::new();
+        let mut refusal = None;
+        for (i, element) in elements.iter().enumerate() {
+            let outcome = element
+                .as_object()
+                .ok_or_else(|| {
+                    StoreError::Invalid(format!("element {i} of the body is not a JSON object"))
+                })
+                .and_then(|element| self.save(kind, element));
+            match outcome {
+                Ok(s) => saved.push(s),
+                Err(e) => {
+                    refusal.get_or_insert(e);
+                }
+            }
+        }
+        match refusal {
+            Some(e) => Err(e),
+            None => Ok(saved),
+        }
+    }
+
     /// Creates (no id, id 0 or empty) or partially updates (existing id) one object.
     fn save(&mut self, kind: Kind, element: &Object) -> Result<Saved, StoreError> {
         match element_id(kind, element)? {
@@ -99,6 +128,8 @@ impl Store {
         let mut obj = writable_fields(kind, element);
         apply_defaults(kind, &mut obj);
         validate::check(kind, &obj, &obj, self).map_err(StoreError::Invalid)?;
+        check_claims_sent(kind, &obj, None)?;
+        unmark_role_rows(kind, &mut obj);
         let secret = self
             .assign_ids(kind, &mut obj)
             .map(|generated| supplied_secret(element).unwrap_or(generated));
@@ -124,9 +155,11 @@ impl Store {
                 id: id.to_owned(),
             })?;
         let changes = writable_fields(kind, element);
+        check_claims_sent(kind, &changes, Some(&self.objects[kind.index()][index]))?;
         let mut merged = self.objects[kind.index()][index].clone();
         merged.extend(changes.clone());
         validate::check(kind, &merged, &changes, self).map_err(StoreError::Invalid)?;
+        unmark_role_rows(kind, &mut merged);
         if kind == Kind::Application {
             if let (Some(secret), Some(Value::String(client_id))) =
                 (supplied_secret(element), merged.get("clientId"))
@@ -353,6 +386,13 @@ impl Store {
     /// and never a stored client secret.
     pub fn render(&self, kind: Kind, obj: &Object, details: bool) -> Value {
         let mut shown = render(kind, obj, details);
+        if details && kind == Kind::Role {
+            if let Some(Value::Array(rows)) = shown.get_mut("departments") {
+                for row in rows.iter_mut().filter_map(Value::as_object_mut) {
+                    mark_role_row(row, obj);
+                }
+            }
+        }
         if details && kind == Kind::Agent {
             let inherited = self.inherited_rows(obj);
             if !inherited.is_empty() {
@@ -380,18 +420,57 @@ impl Store {
                 let rows = role.get("departments").and_then(Value::as_array);
                 rows.into_iter().flatten().filter_map(move |row| {
                     let mut row = row.as_object()?.clone();
-                    row.insert(
-                        "role_id".into(),
-                        role.get("id").cloned().unwrap_or(Value::Null),
-                    );
-                    row.insert(
-                        "role_name".into(),
-                        role.get("name").cloned().unwrap_or(Value::Null),
-                    );
+                    mark_role_row(&mut row, role);
                     Some(Value::Object(row))
                 })
             })
             .collect()
+    }
+}
+
+/// The claims a role write sends, checked against the known claim domains
+/// (claims the stored role already holds as they are pass).
+fn check_claims_sent(kind: Kind, sent: &Object, stored: Option<&Object>) -> Result<(), StoreError> {
+    let claims = |o: Option<&Object>| {
+        o.and_then(|o| o.get("claims"))
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default()
+    };
+    if kind != Kind::Role {
+        return Ok(());
+    }
+    validate::check_claim_domains(&claims(Some(sent)), &claims(stored)).map_err(StoreError::Invalid)
+}
+
+/// Marks a department row as a row of `role`: `role_id` (the role's string id)
+/// and `role_name`, as Halo's one `UnameDepartment` table keeps them for a role's
+/// own rows and an agent's inherited ones alike (docs/halo-api.md).
+fn mark_role_row(row: &mut Object, role: &Object) {
+    let id = match role.get("id") {
+        Some(Value::String(s)) => Value::String(s.clone()),
+        Some(other) if !other.is_null() => Value::String(other.to_string()),
+        _ => Value::Null,
+    };
+    row.insert("role_id".into(), id);
+    row.insert(
+        "role_name".into(),
+        role.get("name").cloned().unwrap_or(Value::Null),
+    );
+}
+
+/// A role's rows are stored without the `role_id` and `role_name` they are
+/// shown with (checked to be the role's own before): what marks a row as the
+/// role's is where it is stored.
+fn unmark_role_rows(kind: Kind, obj: &mut Object) {
+    if kind != Kind::Role {
+        return;
+    }
+    if let Some(Value::Array(rows)) = obj.get_mut("departments") {
+        for row in rows.iter_mut().filter_map(Value::as_object_mut) {
+            row.remove("role_id");
+            row.remove("role_name");
+        }
     }
 }
 

@@ -29,6 +29,7 @@ const SCOPE_AREAS: &[&str] = &[
     "softwarelicensing",
     "kb",
     "assets",
+    "distributionlists",
 ];
 /// Scopes that are not `read:X` / `edit:X`.
 const OTHER_SCOPES: &[&str] = &[
@@ -39,6 +40,7 @@ const OTHER_SCOPES: &[&str] = &[
     "editMine:timesheets",
     "access:chat",
     "access:adpasswordreset",
+    "admin:webhooks",
 ];
 
 /// Whether `name` is one of Halo's scope names.
@@ -124,6 +126,8 @@ fn field_types(kind: Kind) -> &'static [(&'static str, Type)] {
             ("toplevel_id", Int),
             ("inactive", Bool),
             ("notes", Str),
+            ("allowed_organisations", Array),
+            ("all_organisations_allowed", Bool),
         ],
         Kind::Webhook => &[
             ("name", Str),
@@ -186,12 +190,23 @@ pub fn check(kind: Kind, merged: &Object, changes: &Object, store: &dyn Refs) ->
             }
             if let Some(departments) = changes.get("departments").and_then(Value::as_array) {
                 check_memberships(departments, store)?;
+                refuse_other_roles(departments, merged)?;
             }
         }
         Kind::Application => check_application(merged, changes, store)?,
         Kind::Client => {
             if let Some(department) = changes.get("toplevel_id").and_then(Value::as_i64) {
                 exists(store, Kind::Department, "toplevel_id", department)?;
+            }
+            let orgs = changes
+                .get("allowed_organisations")
+                .and_then(Value::as_array);
+            for org in orgs.into_iter().flatten() {
+                let id = org
+                    .get("id")
+                    .and_then(Value::as_i64)
+                    .ok_or("field `allowed_organisations[].id` must be an integer")?;
+                exists(store, Kind::Organisation, "allowed_organisations[].id", id)?;
             }
         }
         Kind::Webhook => check_webhook(merged, changes)?,
@@ -269,13 +284,106 @@ fn check_memberships(departments: &[Value], store: &dyn Refs) -> Check {
     Ok(())
 }
 
-/// Claims of any type and value are kept as sent; each must be an object.
+/// The claim types whose values Halo's reports decode (docs/halo-api.md, "Role
+/// permissions" \[db\]), and those values. Written here on its own, not taken
+/// from the provider, so that the emulator checks the provider's table.
+const CLAIM_DOMAINS: &[(&[&str], &[&str])] = &[
+    (
+        &[
+            "Tx", "Ex", "Ax", "Bx", "Sx", "Ox", "Qx", "Yx", "Zx", "Jx", "Rx", "Cx", "Gx", "Vx",
+            "Wx", "Lx", "Mx", "Nx", "Px", "pi",
+        ],
+        &["0", "1", "2"],
+    ),
+    (&["Ux", "Fx", "Ix", "Dx", "Xx", "Kx"], &["0", "1", "2", "3"]),
+    (&["Hx"], &["0", "1", "2", "3", "4"]),
+    (
+        &[
+            "l6", "lf", "l9", "l8", "l4", "le", "lc", "l7", "l1", "ld", "lj", "lh", "ll", "lm",
+            "lo", "Td", "Ft", "Fc", "Ff", "Fa", "l2", "li", "A1", "At", "As", "lt", "ly", "Ad",
+            "ls", "Af", "mg", "Ar", "Av", "Az", "Al", "Aq", "Cp", "Fl", "lk", "Ru", "lu", "lv",
+            "l3", "la",
+        ],
+        &["0", "1"],
+    ),
+    (&["l5", "lb", "lr"], &["0", "1", "3"]),
+    (&["lg"], &["0", "1", "2"]),
+    (&["lz"], &["0", "1", "2", "3"]),
+    (&["SA", "l0", "ln"], &["true", "false"]),
+];
+
+/// Claims are `{"type", "value"}` objects of two strings, kept as sent.
 fn check_claims(claims: &[Value]) -> Check {
-    if claims.iter().all(Value::is_object) {
-        Ok(())
-    } else {
-        Err("field `claims[]` must hold objects (`{\"type\": .., \"value\": ..}`)".into())
+    for claim in claims {
+        let shape = || {
+            "field `claims[]` must hold objects (`{\"type\": .., \"value\": ..}`) of two strings"
+                .to_owned()
+        };
+        let obj = claim.as_object().ok_or_else(shape)?;
+        if !(obj.get("type").is_some_and(Value::is_string)
+            && obj.get("value").is_some_and(Value::is_string))
+        {
+            return Err(shape());
+        }
     }
+    Ok(())
+}
+
+/// A claim of a type Halo's reports decode, with a value outside that type's
+/// domain, is refused naming the claim, unless the role already holds exactly
+/// that claim (`held`: written back as read, e.g. made on Halo's screen). What
+/// Halo answers to such a value is unknown, so this guards the provider's
+/// sending (docs/halo-api.md).
+pub fn check_claim_domains(claims: &[Value], held: &[Value]) -> Check {
+    for claim in claims.iter().filter(|c| !held.contains(c)) {
+        let (Some(kind), Some(value)) = (
+            claim.get("type").and_then(Value::as_str),
+            claim.get("value").and_then(Value::as_str),
+        ) else {
+            continue;
+        };
+        let domain = CLAIM_DOMAINS
+            .iter()
+            .find(|(types, _)| types.contains(&kind));
+        if let Some((_, values)) = domain {
+            if !values.contains(&value) {
+                return Err(format!(
+                    "field `claims[]`: claim {kind} = {value:?} is not one of {}",
+                    values.join(", ")
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A role's rows may carry `role_id` only as the role's own id (GUID, any case,
+/// or `id_int`): a row naming another role is refused, so a client that mixes
+/// them up is caught.
+fn refuse_other_roles(departments: &[Value], role: &Object) -> Check {
+    let own = |text: &str| {
+        role.get("id")
+            .and_then(Value::as_str)
+            .is_some_and(|id| id.eq_ignore_ascii_case(text))
+            || role
+                .get("id_int")
+                .and_then(Value::as_i64)
+                .is_some_and(|i| i.to_string() == text)
+    };
+    for row in departments {
+        let text = match row.get("role_id") {
+            None | Some(Value::Null) => continue,
+            Some(Value::String(s)) => s.trim().to_owned(),
+            Some(other) => other.to_string(),
+        };
+        if !text.is_empty() && !own(&text) {
+            return Err(format!(
+                "field `departments[].role_id`: {text} is not this role's id (a role's rows \
+                 carry its own id or none)"
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// An agent's rows carrying `role_id` come from its roles (docs/halo-api.md,
@@ -366,10 +474,45 @@ mod tests {
 
     #[test]
     fn claims_of_any_value_but_objects_only() {
-        let any = serde_json::json!([{"type": "custom:thing", "value": "7"}, {"type": "tickets:add", "value": 1}]);
-        assert!(check_claims(any.as_array().map(Vec::as_slice).unwrap_or_default()).is_ok());
+        let any = serde_json::json!([{"type": "custom:thing", "value": "7"}, {"type": "Tx", "value": "2"}, {"type": "SA", "value": "true"}]);
+        let any = any.as_array().map(Vec::as_slice).unwrap_or_default();
+        assert!(check_claims(any).is_ok());
+        assert!(check_claim_domains(any, &[]).is_ok());
         let bad = serde_json::json!(["access:tickets"]);
         assert!(check_claims(bad.as_array().map(Vec::as_slice).unwrap_or_default()).is_err());
+        let number = serde_json::json!([{"type": "Tx", "value": 2}]);
+        assert!(check_claims(number.as_array().map(Vec::as_slice).unwrap_or_default()).is_err());
+        let outside = serde_json::json!([{"type": "Ux", "value": "4"}]);
+        let outside = outside.as_array().map(Vec::as_slice).unwrap_or_default();
+        assert!(check_claims(outside).is_ok());
+        let refused = check_claim_domains(outside, &[]);
+        assert!(refused.is_err_and(|m| m.contains("Ux")));
+        assert!(
+            check_claim_domains(outside, outside).is_ok(),
+            "held as it is"
+        );
+    }
+
+    #[test]
+    fn a_roles_rows_carry_its_own_id_only() {
+        let role: Object = serde_json::from_value(serde_json::json!({"id": "AB-cd", "id_int": 4}))
+            .unwrap_or_default();
+        let rows = serde_json::json!([
+            {"department_id": 1, "membershiplevel": 0, "role_id": "ab-CD"},
+            {"department_id": 2, "membershiplevel": 0, "role_id": "4"},
+            {"department_id": 3, "membershiplevel": 0}
+        ]);
+        assert!(refuse_other_roles(
+            rows.as_array().map(Vec::as_slice).unwrap_or_default(),
+            &role
+        )
+        .is_ok());
+        let other = serde_json::json!([{"department_id": 1, "membershiplevel": 0, "role_id": "x"}]);
+        assert!(refuse_other_roles(
+            other.as_array().map(Vec::as_slice).unwrap_or_default(),
+            &role
+        )
+        .is_err());
     }
 
     #[test]

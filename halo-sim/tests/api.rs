@@ -252,7 +252,7 @@ async fn agents_roles_and_details() {
             json!({
                 "name": "Techs",
                 "notes": "hands-on",
-                "claims": [{"type": "access:tickets", "value": "modify"}, {"type": "tickets:add", "value": "true"}],
+                "claims": [{"type": "Tx", "value": "2"}, {"type": "l6", "value": "1"}],
                 "departments": [{"department_id": 1, "membershiplevel": 1}]
             }),
         )
@@ -273,9 +273,10 @@ async fn agents_roles_and_details() {
         .get(&format!("/api/Roles/{role_id}?includedetails=true"))
         .await;
     assert_eq!(detailed["claims"], role["claims"]);
+    // A role's own rows carry its id and name, as Halo's one table keeps them.
     assert_eq!(
         detailed["departments"],
-        json!([{"department_id": 1, "membershiplevel": 1}])
+        json!([{"department_id": 1, "membershiplevel": 1, "role_id": role_id, "role_name": "Techs"}])
     );
     let (_, roles) = client.get("/api/Roles?includedetails=true").await;
     assert_eq!(roles[0]["claims"], role["claims"]);
@@ -361,10 +362,13 @@ async fn list_fields_are_replaced_whole() {
     assert_eq!(updated["name"], json!("R"));
     assert_eq!(
         updated["departments"],
-        json!([{"department_id": dept2["id"], "membershiplevel": 0}])
+        json!([{"department_id": dept2["id"], "membershiplevel": 0, "role_id": role["id"], "role_name": "R"}])
     );
     let stored = &sim.objects(Kind::Role)[0];
-    assert_eq!(stored["departments"], updated["departments"]);
+    assert_eq!(
+        stored["departments"],
+        json!([{"department_id": dept2["id"], "membershiplevel": 0}])
+    );
     assert_eq!(
         stored["id_int"], role["id_int"],
         "generated fields cannot be overwritten"

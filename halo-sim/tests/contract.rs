@@ -258,6 +258,47 @@ async fn agents_show_rows_inherited_from_their_roles_and_may_not_write_them() {
 }
 
 #[tokio::test]
+async fn a_known_claim_outside_its_domain_and_another_roles_row_are_refused() {
+    let sim = start();
+    let client = Client::new(&sim).await;
+    for (claims, named) in [
+        (json!([{"type": "Tx", "value": "3"}]), "Tx"),
+        (json!([{"type": "l6", "value": "true"}]), "l6"),
+        (json!([{"type": "Ux", "value": 2}]), "two strings"),
+    ] {
+        let (status, refused) = client
+            .post("/api/Roles", json!([{"name": "r", "claims": claims}]))
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{refused}");
+        assert!(refused.to_string().contains(named), "{refused}");
+    }
+    let role = client
+        .create(
+            "/api/Roles",
+            json!({"name": "own", "claims": [{"type": "Ux", "value": "1"}, {"type": "SA", "value": "true"}]}),
+        )
+        .await;
+    // Its own id (in any case) is accepted and stored without the marks.
+    let upper = role["id"].as_str().unwrap_or_default().to_ascii_uppercase();
+    let (status, saved) = client
+        .post(
+            "/api/Roles",
+            json!([{"id": role["id"], "departments": [{"department_id": 1, "membershiplevel": 3, "role_id": upper}]}]),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{saved}");
+    assert_eq!(saved["departments"][0]["role_id"], role["id"]);
+    let (status, refused) = client
+        .post(
+            "/api/Roles",
+            json!([{"id": role["id"], "departments": [{"department_id": 1, "membershiplevel": 0, "role_id": "another"}]}]),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{refused}");
+    assert!(refused.to_string().contains("role_id"), "{refused}");
+}
+
+#[tokio::test]
 async fn values_outside_the_providers_tables_are_kept_as_sent() {
     let sim = start();
     let client = Client::new(&sim).await;
@@ -277,7 +318,11 @@ async fn values_outside_the_providers_tables_are_kept_as_sent() {
         .get(&format!("/api/Roles/{}?includedetails=true", id_of(&role)))
         .await;
     assert_eq!(read["claims"], claims);
-    assert_eq!(read["departments"], rows);
+    assert_eq!(
+        read["departments"],
+        json!([{"department_id": 1, "membershiplevel": 5, "includeteamsintree": true, "x_extra": "kept",
+                "role_id": role["id"], "role_name": "Odd"}])
+    );
     let agent_rows = json!([{"department_id": 1, "membershiplevel": 3, "agent_name": "x"}]);
     let agent = client
         .create(

@@ -10,8 +10,8 @@ use super::report::{Check, Verdict};
 use super::scan::{KindScan, Scan};
 use crate::halo::{Agent, Application, HaloObject, Role, Webhook};
 use crate::resources::{
-    level_to_halo, ClaimKind, ACCESS_LEVELS, AUTHENTICATION_CODES, EVENT_NUMBER_FIELD, LEVEL_NAMES,
-    LOGIN_AS_AGENT, METHODS, METHOD_CODES, PERMISSIONS, SCOPES,
+    level_to_halo, AUTHENTICATION_CODES, EVENT_NUMBER_FIELD, LEVEL_NAMES, LOGIN_AS_AGENT, METHODS,
+    METHOD_CODES, OBSOLETE_CLAIMS, PERMISSIONS, SCOPES,
 };
 
 /// A JSON value as text, the way the provider reads lenient strings.
@@ -31,18 +31,10 @@ fn incomplete(scan: &Scan, path: &str) -> bool {
     scan.kind(path).is_none_or(|k| !k.listing.stop.complete())
 }
 
-/// The claim values the provider's table allows for a claim kind.
-fn table_values(kind: ClaimKind) -> Vec<&'static str> {
-    match kind {
-        ClaimKind::Access => ACCESS_LEVELS.iter().map(|(_, halo)| *halo).collect(),
-        ClaimKind::Flag => vec!["true", "false"],
-    }
-}
-
 pub fn role_claims(scan: &Scan) -> Check {
     let check = Check::new(
         "role_claims",
-        "the PERMISSIONS table (claim types) and ACCESS_LEVELS (claim values) in \
+        "the PERMISSIONS table (claim codes, legacy names and values) in \
          src/resources/role.rs",
     );
     let roles = objects(scan, Role::PATH);
@@ -67,35 +59,38 @@ pub fn role_claims(scan: &Scan) -> Check {
     }
     let mut table_types_seen = Vec::new();
     let mut table_types_not_seen = Vec::new();
+    let mut legacy_seen: BTreeMap<String, &str> = BTreeMap::new();
     let mut other_values: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    for (_, claim_type, kind, _) in PERMISSIONS {
-        let allowed = table_values(*kind);
-        let values: Vec<&String> = seen
-            .iter()
-            .filter(|(t, _)| t.eq_ignore_ascii_case(claim_type))
-            .flat_map(|(_, vs)| vs)
-            .collect();
-        if values.is_empty() {
-            table_types_not_seen.push(*claim_type);
+    for p in PERMISSIONS {
+        let allowed = p.kind.values();
+        let holding: Vec<(&String, &BTreeSet<String>)> =
+            seen.iter().filter(|(t, _)| p.holds(t)).collect();
+        if holding.is_empty() {
+            table_types_not_seen.push(p.claim);
             continue;
         }
-        table_types_seen.push(*claim_type);
-        let others: Vec<String> = values
-            .into_iter()
-            .filter(|v| !allowed.iter().any(|a| a.eq_ignore_ascii_case(v)))
-            .cloned()
-            .collect();
-        if !others.is_empty() {
-            other_values.insert((*claim_type).to_owned(), others);
+        table_types_seen.push(p.claim);
+        for (t, values) in holding {
+            if t.as_str() != p.claim {
+                legacy_seen.insert(t.clone(), p.claim);
+            }
+            let others: Vec<String> = values
+                .iter()
+                .filter(|v| !allowed.iter().any(|a| a.eq_ignore_ascii_case(v)))
+                .cloned()
+                .collect();
+            if !others.is_empty() {
+                other_values.insert(t.clone(), others);
+            }
         }
     }
+    let obsolete: Vec<&String> = seen
+        .keys()
+        .filter(|t| OBSOLETE_CLAIMS.iter().any(|o| o.eq_ignore_ascii_case(t)))
+        .collect();
     let other_types: Vec<&String> = seen
         .keys()
-        .filter(|t| {
-            !PERMISSIONS
-                .iter()
-                .any(|(_, ct, _, _)| ct.eq_ignore_ascii_case(t))
-        })
+        .filter(|t| !PERMISSIONS.iter().any(|p| p.holds(t)) && !obsolete.contains(t))
         .collect();
     let mut check = check
         .with("roles", roles.len())
@@ -103,7 +98,12 @@ pub fn role_claims(scan: &Scan) -> Check {
         .with("claim_types_seen", json!(seen))
         .with("table_types_seen", json!(table_types_seen))
         .with("table_types_not_seen", json!(table_types_not_seen))
-        .with("other_types", json!(other_types));
+        .with("legacy_names_seen", json!(legacy_seen))
+        .with("other_types", json!(other_types))
+        .with("kept_as_extra_claims", json!(other_types));
+    if !obsolete.is_empty() {
+        check = check.with("obsolete_types_seen", json!(obsolete));
+    }
     if without_claim_list > 0 {
         check = check.with("roles_without_a_claims_list", without_claim_list);
     }
@@ -151,9 +151,12 @@ pub fn role_claims(scan: &Scan) -> Check {
         check.verdict(
             Verdict::Confirmed,
             format!(
-                "{} of the table's {} claim types seen, each with only the table's values",
+                "{} of the table's {} claim types seen ({} under a legacy name), each with \
+                 only the table's values; every other type ({}) is kept as extra_claims",
                 table_types_seen.len(),
-                PERMISSIONS.len()
+                PERMISSIONS.len(),
+                legacy_seen.len(),
+                other_types.len()
             ),
         )
     }
@@ -174,13 +177,42 @@ fn levels_of(objs: &[&Value]) -> (BTreeMap<String, usize>, usize) {
     (levels, with_list)
 }
 
+/// How a role's rows mark themselves: `role_id` the role's own id (its GUID in any
+/// case, or `id_int`), another role's id, or absent (docs/halo-api.md, "Department
+/// memberships").
+fn role_row_marks(roles: &[&Value]) -> BTreeMap<&'static str, usize> {
+    let mut marks = BTreeMap::from([("own_id", 0), ("other_id", 0), ("absent", 0)]);
+    for role in roles {
+        let id = role.get("id").map(text_of).unwrap_or_default();
+        let id_int = role.get("id_int").map(text_of).unwrap_or_default();
+        let rows = role.get("departments").and_then(Value::as_array);
+        for row in rows.into_iter().flatten() {
+            let mark = row.get("role_id").map(text_of).unwrap_or_default();
+            let kind = if mark.is_empty() {
+                "absent"
+            } else if mark.eq_ignore_ascii_case(&id) || (!id_int.is_empty() && mark == id_int) {
+                "own_id"
+            } else {
+                "other_id"
+            };
+            *marks.entry(kind).or_insert(0) += 1;
+        }
+    }
+    marks
+}
+
 pub fn membership_levels(scan: &Scan) -> Check {
-    let check = Check::new("membership_levels", "LEVELS in src/resources/membership.rs");
+    let check = Check::new(
+        "membership_levels",
+        "LEVELS and own_rows in src/resources/membership.rs",
+    );
     let known: BTreeMap<&str, i64> = LEVEL_NAMES
         .iter()
         .filter_map(|n| level_to_halo(n).map(|i| (*n, i)))
         .collect();
-    let (roles, roles_with) = levels_of(&objects(scan, Role::PATH));
+    let role_objects = objects(scan, Role::PATH);
+    let (roles, roles_with) = levels_of(&role_objects);
+    let marks = role_row_marks(&role_objects);
     let (agents, agents_with) = levels_of(&objects(scan, Agent::PATH));
     let is_known = |l: &String| known.values().any(|i| i.to_string() == *l);
     let unknown: BTreeSet<&String> = roles
@@ -194,8 +226,18 @@ pub fn membership_levels(scan: &Scan) -> Check {
         .with("roles_levels_seen", json!(roles))
         .with("agents_levels_seen", json!(agents))
         .with("roles_with_a_departments_list", roles_with)
-        .with("agents_with_a_departments_list", agents_with);
-    if !unknown.is_empty() {
+        .with("agents_with_a_departments_list", agents_with)
+        .with("role_rows_by_role_id", json!(marks));
+    let other_roles = marks.get("other_id").copied().unwrap_or(0);
+    if other_roles > 0 {
+        check.verdict(
+            Verdict::Contradicted,
+            format!(
+                "{other_roles} rows of roles' own lists carry another role's role_id (the \
+                 provider takes a role's rows with its own id or none as its own)"
+            ),
+        )
+    } else if !unknown.is_empty() {
         check.verdict(
             Verdict::Contradicted,
             format!(
@@ -213,7 +255,10 @@ pub fn membership_levels(scan: &Scan) -> Check {
             Verdict::Confirmed,
             format!(
                 "{seen} memberships, every level one of the provider's (which level means \
-                 \"modify all\" is only seen on Halo's screen)"
+                 \"modify all\" is only seen on Halo's screen); roles' rows by role_id: {} \
+                 with the role's own id, {} without",
+                marks.get("own_id").copied().unwrap_or(0),
+                marks.get("absent").copied().unwrap_or(0)
             ),
         )
     }

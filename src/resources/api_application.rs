@@ -79,6 +79,10 @@ pub const SCOPES: &[&str] = &[
     "editMine:timesheets",
     "access:chat",
     "access:adpasswordreset",
+    // Seen in public clients and a vendor's required-permissions page \[seen\].
+    "admin:webhooks",
+    "read:distributionlists",
+    "edit:distributionlists",
 ];
 
 /// Halo fields a refused write may name, and the attributes they come from.

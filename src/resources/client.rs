@@ -2,13 +2,15 @@
 //! department ("top level"): that is how a customer becomes part of an
 //! organisation (guide "API Applications with Organisation access").
 
+use std::collections::BTreeSet;
+
 use async_trait::async_trait;
 
-use super::halo_values::halo_id;
+use super::halo_values::{each_halo_id, halo_id};
 use super::object::{ListFilter, ListQuery, ObjectResource, ParentRef, Write};
 use super::support::{int_id, non_empty, or_cleared, write_error_on, WriteField};
 use crate::framework::{Diagnostic, Diagnostics, Validator, Value};
-use crate::halo::{Client, Department, HaloClient, HaloError};
+use crate::halo::{Client, Department, HaloClient, HaloError, OrganisationRef};
 
 pub struct ClientResource;
 
@@ -35,6 +37,23 @@ crate::model! {
              Defaults to `false`.",
         ),
         notes: Option<String> = optional().description("Free-text notes about the client."),
+        organisation_ids: Option<BTreeSet<String>> = optional_computed()
+            .use_state_for_unknown()
+            .validate(each_halo_id())
+            .description(
+                "The ids of the organisations the customer is configured for (Halo's \
+                 `allowed_organisations`, e.g. `[halopsa_organisation.example.id]`): the \
+                 explicit link of a customer to the organisations that may see it, which \
+                 Halo's guide \"API Applications with Organisation access\" asks to \
+                 configure. Set, it is the whole list (an empty set removes every one); \
+                 left out, Halo's list is kept and read back.",
+            ),
+        all_organisations: Option<bool> = optional_computed()
+            .use_state_for_unknown()
+            .description(
+                "Whether every organisation may see the customer (Halo's \
+                 `all_organisations_allowed`). Left out, Halo's value is kept and read back.",
+            ),
     }
 }
 
@@ -59,13 +78,26 @@ impl ClientModel {
             // Halo leaves the flag out (or null) for an active client.
             inactive: c.inactive.unwrap_or(false),
             notes: non_empty(c.notes),
+            organisation_ids: c
+                .allowed_organisations
+                .map(|orgs| orgs.iter().map(|o| o.id.to_string()).collect()),
+            all_organisations: c.all_organisations_allowed,
         }
     }
 
     /// The Halo object for a create (`id: None`) or an update; `department_id` is
     /// `None` when it is to be left as Halo has it.
-    fn to_halo(&self, id: Option<i64>, department_id: Option<i64>) -> Client {
-        Client {
+    fn to_halo(&self, id: Option<i64>, department_id: Option<i64>) -> Result<Client, Diagnostic> {
+        let allowed_organisations = self
+            .organisation_ids
+            .as_ref()
+            .map(|ids| {
+                ids.iter()
+                    .map(|o| int_id(Some(o), "organisation_ids").map(|id| OrganisationRef { id }))
+                    .collect::<Result<Vec<_>, _>>()
+            })
+            .transpose()?;
+        Ok(Client {
             id,
             name: Some(self.name.clone()),
             toplevel_id: department_id,
@@ -76,7 +108,9 @@ impl ClientModel {
             } else {
                 self.notes.clone()
             },
-        }
+            allowed_organisations,
+            all_organisations_allowed: self.all_organisations,
+        })
     }
 
     /// The configured department, parsed.
@@ -113,6 +147,8 @@ impl ObjectResource for ClientResource {
     const DETAILS: bool = false;
     const WRITE_FIELDS: &'static [WriteField] = &[
         ("toplevel_id", "department_id"),
+        ("allowed_organisations", "organisation_ids"),
+        ("all_organisations_allowed", "all_organisations"),
         ("inactive", "inactive"),
         ("notes", "notes"),
         ("name", "name"),
@@ -138,7 +174,7 @@ impl ObjectResource for ClientResource {
         let moved = write
             .prior()
             .is_none_or(|prior| prior.department_id != plan.department_id);
-        Ok(plan.to_halo(write.id(), department_id.filter(|_| moved)))
+        Ok(plan.to_halo(write.id(), department_id.filter(|_| moved))?)
     }
 
     fn same(sent: &Client, found: &Client) -> bool {
@@ -168,11 +204,21 @@ mod tests {
             department_id: Some("3".into()),
             inactive: true,
             notes: None,
+            organisation_ids: Some(["4".to_string()].into()),
+            all_organisations: None,
         };
-        let created = model.to_halo(None, Some(3));
+        let created = model.to_halo(None, Some(3)).unwrap();
+        assert_eq!(
+            created.allowed_organisations,
+            Some(vec![OrganisationRef { id: 4 }])
+        );
+        assert_eq!(
+            created.all_organisations_allowed, None,
+            "left as Halo has it"
+        );
         assert_eq!(created.toplevel_id, Some(3));
         assert_eq!(created.notes, None, "a create leaves unset notes out");
-        let updated = model.to_halo(Some(7), None);
+        let updated = model.to_halo(Some(7), None).unwrap();
         assert_eq!(
             updated.toplevel_id, None,
             "no move: the department is left out"
@@ -185,7 +231,11 @@ mod tests {
             toplevel_id: Some(3),
             inactive: None,
             notes: Some(String::new()),
+            allowed_organisations: Some(vec![OrganisationRef { id: 2 }]),
+            all_organisations_allowed: Some(false),
         });
+        assert_eq!(read.organisation_ids, Some(["2".to_string()].into()));
+        assert_eq!(read.all_organisations, Some(false));
         assert_eq!(read.department_id.as_deref(), Some("3"));
         assert!(!read.inactive, "an absent flag is an active client");
         assert_eq!(read.notes, None, "empty notes are null");

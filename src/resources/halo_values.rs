@@ -21,6 +21,25 @@ pub fn halo_id() -> Validator {
     Validator::Custom(Arc::new(HaloId))
 }
 
+/// Every element of a set or list of strings is a Halo id (see [`halo_id`]).
+pub fn each_halo_id() -> Validator {
+    Validator::Custom(Arc::new(EachHaloId))
+}
+
+#[derive(Debug)]
+struct EachHaloId;
+
+impl Check for EachHaloId {
+    fn check(&self, v: &Value) -> Result<(), String> {
+        match v {
+            Value::Set(items) | Value::List(items) => {
+                items.iter().try_for_each(|item| HaloId.check(item))
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
 #[derive(Debug)]
 struct OneOfOrHalo(&'static [&'static str]);
 
@@ -77,5 +96,14 @@ mod tests {
         assert!(check(&level, "halo:").is_err());
         assert!(check(&level, "b").unwrap_err().contains("halo:"));
         assert!(check(&halo_id(), "12").is_ok());
+        let Validator::Custom(each) = each_halo_id() else {
+            panic!("each_halo_id is not a provider rule")
+        };
+        let ids = |xs: &[&str]| Value::Set(xs.iter().map(|x| Value::string(*x)).collect());
+        assert!(each.check(&ids(&["1", "7"])).is_ok());
+        assert!(each
+            .check(&ids(&["1", "x"]))
+            .unwrap_err()
+            .contains("\"x\" is not a Halo id"));
     }
 }

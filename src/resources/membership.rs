@@ -35,11 +35,16 @@ use crate::halo::{Agent, DepartmentMembership, HaloClient, HaloObject, Role};
 // ----- membership levels -----------------------------------------------------
 
 /// The membership levels: the provider's word and Halo's `membershiplevel`
-/// (an assumed encoding, see docs/halo-api.md). The one place that mapping lives.
-const LEVELS: [(&str, i64); 2] = [("modify_all", 0), ("read_only", 1)];
+/// (docs/halo-api.md, "Encodings": 0 and 1 \[assumed\], 3 \[db\]). The one place
+/// that mapping lives.
+const LEVELS: [(&str, i64); 3] = [
+    ("modify_all", 0),
+    ("read_only", 1),
+    ("head_of_department", 3),
+];
 
 /// The provider's words for the membership levels, for the schema validator.
-pub const LEVEL_NAMES: [&str; 2] = [LEVELS[0].0, LEVELS[1].0];
+pub const LEVEL_NAMES: [&str; 3] = [LEVELS[0].0, LEVELS[1].0, LEVELS[2].0];
 
 /// Halo's `membershiplevel` for a provider level word, or for `halo:N` (Halo's
 /// own number, for levels the provider has no word for).
@@ -65,6 +70,10 @@ pub fn level_from_halo(level: i64) -> String {
 pub trait HoldsDepartments: HaloObject<Id: ParseId> {
     /// The membership list, taken out of a Halo answer (empty when absent).
     fn departments(self) -> Vec<DepartmentMembership>;
+    /// The `role_id` values that mark a row of this object's list as its own: a
+    /// role's own rows carry its id (its GUID or `id_int`, docs/halo-api.md,
+    /// "Department memberships"); an agent's rows with a `role_id` are inherited.
+    fn own_marks(&self) -> Vec<String>;
     /// The body of a write: the object's id and its whole new list, nothing else.
     fn with_departments(id: Self::Id, departments: Vec<DepartmentMembership>) -> Self;
 }
@@ -78,11 +87,35 @@ macro_rules! holds_departments {
             fn with_departments(id: Self::Id, departments: Vec<DepartmentMembership>) -> Self {
                 $ty { id: Some(id), departments: Some(departments), ..$ty::default() }
             }
+            fn own_marks(&self) -> Vec<String> {
+                OwnMarks::marks(self)
+            }
         }
     )*};
 }
 
 holds_departments!(Agent, Role);
+
+impl OwnMarks for Agent {
+    fn marks(&self) -> Vec<String> {
+        Vec::new()
+    }
+}
+
+impl OwnMarks for Role {
+    fn marks(&self) -> Vec<String> {
+        self.id
+            .iter()
+            .cloned()
+            .chain(self.id_int.map(|i| i.to_string()))
+            .collect()
+    }
+}
+
+/// See [`HoldsDepartments::own_marks`].
+trait OwnMarks {
+    fn marks(&self) -> Vec<String>;
+}
 
 /// The object whose `departments` list holds the memberships (a role, an agent).
 pub trait Parent: Send + Sync + 'static {
@@ -242,7 +275,8 @@ impl<P: Parent> Model for MembershipModel<P> {
                         .validate(one_of_or_halo(&LEVEL_NAMES))
                         .description(
                             "The access the membership gives to the department's tickets: \
-                             `modify_all` (see and change them) or `read_only` (see them only); \
+                             `modify_all` (see and change them), `read_only` (see them only) or \
+                             `head_of_department` (Halo's \"Head of Department\"); \
                              a level Halo holds that has no such word reads as `halo:N` \
                              (Halo's own number) and is kept as it is.",
                         ),
@@ -474,10 +508,25 @@ fn set_entry(list: &mut Vec<DepartmentMembership>, department: i64, level: i64) 
     *list != before
 }
 
-/// The rows of a parent's list that are its own: an agent's rows that carry a
-/// `role_id` come from one of its roles \[assumed\].
-fn own_rows(list: Vec<DepartmentMembership>) -> impl Iterator<Item = DepartmentMembership> {
-    list.into_iter().filter(|row| !row.is_inherited())
+/// Whether a row of a parent's list is the parent's own: its `role_id` is absent or
+/// one of the parent's `marks` (a role's GUID, without regard to case, or its
+/// `id_int`). A row whose `role_id` names another role is inherited from that role
+/// (an agent's rows; docs/halo-api.md, "Department memberships" \[spec, db\]).
+fn is_own(marks: &[String], row: &DepartmentMembership) -> bool {
+    match row.role_id.as_deref().map(str::trim) {
+        None | Some("") => true,
+        Some(role) => marks.iter().any(|m| m.trim().eq_ignore_ascii_case(role)),
+    }
+}
+
+/// The rows of a parent's list that are its own (see [`is_own`]).
+fn own_rows<O: HoldsDepartments>(parent: O) -> Vec<DepartmentMembership> {
+    let marks = parent.own_marks();
+    parent
+        .departments()
+        .into_iter()
+        .filter(|row| is_own(&marks, row))
+        .collect()
 }
 
 /// Drops every entry of `department` from `list`; answers whether there was one.
@@ -514,7 +563,7 @@ async fn read_modify_write<P: Parent>(
     };
     // Rows inherited from the parent's roles are not its own: they are neither
     // edited nor written back (docs/halo-api.md, "Agents").
-    let mut list: Vec<_> = own_rows(current.departments()).collect();
+    let mut list = own_rows(current);
     if !edit(&mut list) {
         return Ok(Edited::Unchanged);
     }
@@ -655,7 +704,7 @@ impl<P: Parent> Resource<HaloClient> for MembershipResource<P> {
             if !id_matches(filter.parent_id.as_deref(), Some(&parent_id)) {
                 continue;
             }
-            for entry in own_rows(parent.departments()) {
+            for entry in own_rows(parent) {
                 let department_id = entry.department_id.to_string();
                 if id_matches(filter.department_id.as_deref(), Some(&department_id)) {
                     found.push(MembershipModel::new(
@@ -690,11 +739,12 @@ impl<P: Parent> Resource<HaloClient> for MembershipResource<P> {
         else {
             return Ok(None);
         };
+        let marks = parent.own_marks();
         let (own, inherited): (Vec<_>, Vec<_>) = parent
             .departments()
             .into_iter()
             .filter(|e| e.department_id == t.department)
-            .partition(|e| !e.is_inherited());
+            .partition(|e| is_own(&marks, e));
         if let (None, Some(row), None) = (own.first(), inherited.first(), prior) {
             return Err(inherited_import::<P>(&t, row).into());
         }
@@ -740,6 +790,8 @@ mod tests {
         }
         assert_eq!(level_to_halo("modify_all"), Some(0));
         assert_eq!(level_to_halo("read_only"), Some(1));
+        assert_eq!(level_to_halo("head_of_department"), Some(3));
+        assert_eq!(level_from_halo(3), "head_of_department");
         assert_eq!(level_from_halo(7), "halo:7");
         assert_eq!(level_to_halo("halo:7"), Some(7));
         assert_eq!(level_to_halo("admin"), None);
@@ -769,8 +821,27 @@ mod tests {
         assert_eq!(list[0].extra["custom"], serde_json::json!({"x": 1}));
         let mut inherited = m(2, 0);
         inherited.role_id = Some("r".into());
-        let own: Vec<_> = own_rows(vec![m(3, 0), inherited]).collect();
-        assert_eq!(own, vec![m(3, 0)]);
+        let agent = Agent {
+            id: Some(1),
+            departments: Some(vec![m(3, 0), inherited.clone()]),
+            ..Agent::default()
+        };
+        assert_eq!(own_rows(agent), vec![m(3, 0)]);
+        // A role's own rows carry its id (GUID in any case, or id_int); another
+        // role's id is not its own.
+        let row = |department, role: &str| {
+            let mut r = m(department, 0);
+            r.role_id = Some(role.into());
+            r
+        };
+        let role = Role {
+            id: Some("ab-CD".into()),
+            id_int: Some(7),
+            departments: Some(vec![row(1, "AB-cd"), row(2, "7"), m(3, 0), row(4, "other")]),
+            ..Role::default()
+        };
+        let own: Vec<i64> = own_rows(role).iter().map(|r| r.department_id).collect();
+        assert_eq!(own, vec![1, 2, 3]);
     }
 
     #[test]

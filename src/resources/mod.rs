@@ -29,7 +29,7 @@ pub(crate) use webhook::WebhookResource;
 // live tenant against.
 pub(crate) use api_application::{LOGIN_AS_AGENT, METHODS, SCOPES};
 pub(crate) use membership::{level_to_halo, LEVEL_NAMES};
-pub(crate) use role::{ClaimKind, ACCESS_LEVELS, PERMISSIONS};
+pub(crate) use role::{OBSOLETE_CLAIMS, PERMISSIONS};
 pub(crate) use webhook::{AUTHENTICATION_CODES, EVENT_NUMBER_FIELD, METHOD_CODES};
 
 use crate::framework::AnyResource;

@@ -1,9 +1,12 @@
 //! `halopsa_role`: an agent role and its permissions.
 //!
-//! Permissions travel to Halo as role claims `{"type", "value"}`. How each
-//! permission is encoded is an assumption (docs/halo-api.md, "Assumed encodings") that a
-//! live tenant may correct, so it lives in one place: [`PERMISSIONS`] and
-//! [`ACCESS_LEVELS`]. The role's department list belongs to
+//! Permissions travel to Halo as role claims `{"type", "value"}`, both strings.
+//! Halo's roles are ASP.NET Identity roles whose claims (`NHD_RoleClaims`) carry short
+//! codes: `Tx` is the role screen's "Tickets Access Level", `l6` "Can add new Tickets",
+//! values are digit strings (docs/halo-api.md, "Role permissions", \[db\]). The one
+//! table of these codes is [`PERMISSIONS`]; older roles may hold a legacy name for
+//! the same permission, read as that permission and replaced by the short code when
+//! the permission changes. The role's department list belongs to
 //! `halopsa_role_department` and is never sent from here.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -12,98 +15,675 @@ use async_trait::async_trait;
 
 use super::halo_values::{one_of_or_halo, HALO_PREFIX};
 use super::object::{with_details, ObjectResource, Write};
-use super::support::{non_empty, or_cleared, NameFilter, WriteField};
+use super::support::{halo_diagnostic, non_empty, or_cleared, NameFilter, WriteField};
 use crate::framework::model::{mismatch, object_attrs};
 use crate::framework::{
     default_object, ApplyError, AttrPath, Attribute, AttributeKind, Diagnostic, Diagnostics, Field,
-    Type, Validator, Value,
+    Planned, Type, Validator, Value,
 };
 use crate::halo::{Claim, HaloClient, Role};
 
 pub struct RoleResource;
 
-/// How a permission's value is written as a claim value.
+/// How a permission's claim value reads, and the attribute's type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ClaimKind {
-    /// An access level: `none`, `read_only`, `read_modify` (see [`ACCESS_LEVELS`]).
-    Access,
-    /// A yes/no permission: claim value `true` or `false`.
+    /// Named levels: the provider's words and, at the same place, the claim values.
+    /// A string attribute; `halo:VALUE` keeps a value that has no word.
+    Levels(&'static [&'static str], &'static [&'static str]),
+    /// A yes/no permission with claim value `"1"` or `"0"`: a bool attribute.
     Flag,
+    /// A yes/no permission with claim value `"true"` or `"false"`: a bool attribute.
+    TextFlag,
 }
 
-/// The one table of permission encodings \[assumed\]: attribute of `permissions`,
-/// Halo claim type, kind of value, and the attribute's description.
-pub const PERMISSIONS: &[(&str, &str, ClaimKind, &str)] = &[
-    (
+impl ClaimKind {
+    /// The claim values Halo's reports decode for this kind.
+    pub fn values(self) -> &'static [&'static str] {
+        match self {
+            ClaimKind::Levels(_, codes) => codes,
+            ClaimKind::Flag => &["1", "0"],
+            ClaimKind::TextFlag => &["true", "false"],
+        }
+    }
+}
+
+/// One permission: a row of [`PERMISSIONS`].
+#[derive(Debug, Clone, Copy)]
+pub struct Permission {
+    /// The attribute of `permissions`, named after Halo's label.
+    pub name: &'static str,
+    /// Halo's claim type (short code).
+    pub claim: &'static str,
+    /// Legacy claim types older roles hold for the same permission.
+    pub legacy: &'static [&'static str],
+    pub kind: ClaimKind,
+    /// Managed whole: left out, the permission is at its default (no access / no).
+    /// Otherwise a permission left out keeps its claim as Halo has it.
+    pub managed: bool,
+    /// Halo's label on the role screen.
+    pub label: &'static str,
+}
+
+/// Three access levels (`Tx` and most feature access levels).
+pub const ACCESS: ClaimKind =
+    ClaimKind::Levels(&["none", "read_only", "read_modify"], &["0", "1", "2"]);
+/// Four levels with "View (Names Only)" (`Ux`, `Fx`, `Ix`).
+pub const NAMES_ACCESS: ClaimKind = ClaimKind::Levels(
+    &["none", "view_names_only", "read_only", "read_modify"],
+    &["0", "1", "2", "3"],
+);
+/// Four levels with "Read, Modify and Remove" (`Dx`, `Xx`).
+const REMOVE_ACCESS: ClaimKind = ClaimKind::Levels(
+    &["none", "read_only", "read_modify", "read_modify_remove"],
+    &["0", "1", "2", "3"],
+);
+/// Distribution lists (`Kx`).
+const SEND_ACCESS: ClaimKind = ClaimKind::Levels(
+    &["none", "read_only", "read_send", "read_modify"],
+    &["0", "1", "2", "3"],
+);
+/// Timesheets (`Hx`).
+const TIMESHEET_ACCESS: ClaimKind = ClaimKind::Levels(
+    &[
+        "none",
+        "read_modify_own",
+        "read_modify_managed",
+        "read_only",
+        "read_modify_all",
+    ],
+    &["0", "1", "2", "3", "4"],
+);
+/// None, own or all (`l5`, `lb`, `lr`).
+const OWN_ALL_3: ClaimKind = ClaimKind::Levels(&["none", "own", "all"], &["0", "1", "3"]);
+/// None, own or all (`lg`).
+const OWN_ALL_2: ClaimKind = ClaimKind::Levels(&["none", "own", "all"], &["0", "1", "2"]);
+/// Own or all (`lz`; the values between are Halo's own, `halo:1`, `halo:2`).
+const VISIBILITY: ClaimKind = ClaimKind::Levels(&["own", "all"], &["0", "3"]);
+/// Item prices (`pi`).
+const PRICES: ClaimKind = ClaimKind::Levels(&["none", "read", "modify"], &["0", "1", "2"]);
+/// Password fields (`la`).
+const PASSWORDS: ClaimKind = ClaimKind::Levels(&["hidden", "visible"], &["0", "1"]);
+
+const fn managed(
+    name: &'static str,
+    claim: &'static str,
+    legacy: &'static [&'static str],
+    kind: ClaimKind,
+    label: &'static str,
+) -> Permission {
+    Permission {
+        name,
+        claim,
+        legacy,
+        kind,
+        managed: true,
+        label,
+    }
+}
+
+const fn kept(
+    name: &'static str,
+    claim: &'static str,
+    legacy: &'static [&'static str],
+    kind: ClaimKind,
+    label: &'static str,
+) -> Permission {
+    Permission {
+        name,
+        claim,
+        legacy,
+        kind,
+        managed: false,
+        label,
+    }
+}
+
+/// The one table of permissions \[db\] (docs/halo-api.md, "Role permissions"): the
+/// attribute of `permissions`, Halo's claim type, its legacy names, the kind of value
+/// and Halo's label. The first nine are managed whole; the others keep their claims
+/// as Halo has them unless set.
+pub const PERMISSIONS: &[Permission] = &[
+    managed(
         "tickets_access",
-        "access:tickets",
-        ClaimKind::Access,
-        "Access to tickets: `none` (default), `read_only` or `read_modify` (`halo:VALUE` keeps a claim value Halo holds that has no such word).",
+        "Tx",
+        &["Ticket_Level"],
+        ACCESS,
+        "Tickets Access Level",
     ),
-    (
+    managed(
         "clients_access",
-        "access:clients",
-        ClaimKind::Access,
-        "Access to clients (customers): `none` (default), `read_only` or `read_modify` (`halo:VALUE` keeps a claim value Halo holds that has no such word).",
+        "Ux",
+        &["Customers_Level"],
+        NAMES_ACCESS,
+        "Clients Access Level",
     ),
-    (
+    managed(
         "users_access",
-        "access:users",
-        ClaimKind::Access,
-        "Access to users (end users): `none` (default), `read_only` or `read_modify` (`halo:VALUE` keeps a claim value Halo holds that has no such word).",
+        "Fx",
+        &[],
+        NAMES_ACCESS,
+        "Users Access Level",
     ),
-    (
+    managed(
         "can_add_tickets",
-        "tickets:add",
+        "l6",
+        &["Can_Log_Tickets"],
         ClaimKind::Flag,
-        "Whether agents with this role can log new tickets. Default `false`.",
+        "Can add new Tickets",
     ),
-    (
+    managed(
         "can_edit_closed_tickets",
-        "tickets:editclosed",
+        "lf",
+        &[],
         ClaimKind::Flag,
-        "Whether agents with this role can edit closed tickets. Default `false`.",
+        "Can Edit Closed Tickets",
     ),
-    (
+    managed(
         "can_view_unassigned_tickets",
-        "tickets:viewunassigned",
+        "l9",
+        &["Can_View_Unassigned_Tickets"],
         ClaimKind::Flag,
-        "Whether agents with this role can see unassigned tickets. Default `false`.",
+        "Can View Unassigned Tickets",
     ),
-    (
+    managed(
         "can_view_other_agents_tickets",
-        "tickets:viewothers",
+        "l8",
+        &["Can_View_Tech_Tickets"],
         ClaimKind::Flag,
-        "Whether agents with this role can see tickets assigned to other agents. Default `false`.",
+        "Can view Tickets that are assigned to other Agents",
     ),
-    (
+    managed(
         "can_delete_tickets",
-        "tickets:delete",
+        "l4",
+        &["Can_Remove_Tickets"],
         ClaimKind::Flag,
-        "Whether agents with this role can delete tickets. Default `false`.",
+        "Can Remove Tickets",
     ),
-    (
+    managed(
         "can_edit_unassigned_tickets",
-        "tickets:editunassigned",
+        "le",
+        &[],
         ClaimKind::Flag,
-        "Whether agents with this role can edit unassigned tickets. Default `false`.",
+        "Can Edit Tickets Which Are Not Assigned To Them",
+    ),
+    // Feature access levels.
+    kept("crm_access", "Ex", &[], ACCESS, "CRM Access Level"),
+    kept(
+        "calendars_access",
+        "Ax",
+        &["Calendar_Level"],
+        ACCESS,
+        "Calendars and Appointments Access Level",
+    ),
+    kept(
+        "knowledge_base_access",
+        "Bx",
+        &["KB_Level"],
+        ACCESS,
+        "Knowledge Base Access Level",
+    ),
+    kept(
+        "suppliers_access",
+        "Sx",
+        &[],
+        ACCESS,
+        "Suppliers Access Level",
+    ),
+    kept("sales_access", "Ox", &[], ACCESS, "Sales Access Level"),
+    kept(
+        "quotations_access",
+        "Qx",
+        &[],
+        ACCESS,
+        "Quotations Access Level",
+    ),
+    kept(
+        "sales_orders_access",
+        "Yx",
+        &[],
+        ACCESS,
+        "Sales Orders Access Level",
+    ),
+    kept(
+        "purchase_orders_access",
+        "Zx",
+        &[],
+        ACCESS,
+        "Purchase Orders Access Level",
+    ),
+    kept(
+        "billing_details_access",
+        "Jx",
+        &[],
+        ACCESS,
+        "Billing Details Access Level",
+    ),
+    kept(
+        "reporting_access",
+        "Rx",
+        &[],
+        ACCESS,
+        "Reporting Access Level",
+    ),
+    kept(
+        "client_contracts_access",
+        "Cx",
+        &[],
+        ACCESS,
+        "Client Contracts Access Level",
+    ),
+    kept(
+        "supplier_contracts_access",
+        "Gx",
+        &[],
+        ACCESS,
+        "Supplier Contracts Access Level",
+    ),
+    kept(
+        "services_access",
+        "Vx",
+        &[],
+        ACCESS,
+        "Services Access Level",
+    ),
+    kept(
+        "software_releases_access",
+        "Wx",
+        &[],
+        ACCESS,
+        "Software Releases Access Level",
+    ),
+    kept(
+        "software_licencing_access",
+        "Lx",
+        &[],
+        ACCESS,
+        "Software Licencing Access Level",
+    ),
+    kept(
+        "document_management_access",
+        "Mx",
+        &[],
+        ACCESS,
+        "Document Management Access Level",
+    ),
+    kept(
+        "mail_campaign_access",
+        "Nx",
+        &[],
+        ACCESS,
+        "Mail Campaign Access Level",
+    ),
+    kept(
+        "projects_access",
+        "Px",
+        &[],
+        ACCESS,
+        "Projects Access Level",
+    ),
+    kept(
+        "items_access",
+        "Ix",
+        &[],
+        NAMES_ACCESS,
+        "Items Access Level",
+    ),
+    kept(
+        "assets_access",
+        "Dx",
+        &["Assets_Level"],
+        REMOVE_ACCESS,
+        "Assets Access Level",
+    ),
+    kept(
+        "invoices_access",
+        "Xx",
+        &[],
+        REMOVE_ACCESS,
+        "Invoices Access Level",
+    ),
+    kept(
+        "distribution_lists_access",
+        "Kx",
+        &[],
+        SEND_ACCESS,
+        "Distribution Lists Access Level",
+    ),
+    kept(
+        "timesheets_access",
+        "Hx",
+        &[],
+        TIMESHEET_ACCESS,
+        "Timesheets Access Level",
+    ),
+    // Yes/no permissions.
+    kept(
+        "can_change_ticket_type",
+        "lc",
+        &[],
+        ClaimKind::Flag,
+        "Can change a Ticket's type",
+    ),
+    kept(
+        "can_reassign_tickets",
+        "l7",
+        &[],
+        ClaimKind::Flag,
+        "Can re-assign Tickets",
+    ),
+    kept(
+        "can_edit_advanced_details",
+        "l1",
+        &[],
+        ClaimKind::Flag,
+        "Can edit advanced details",
+    ),
+    kept(
+        "can_assign_outside_own_teams",
+        "ld",
+        &[],
+        ClaimKind::Flag,
+        "Can assign to Agents outside their own Teams",
+    ),
+    kept(
+        "can_override_max_priority_escalation",
+        "lj",
+        &[],
+        ClaimKind::Flag,
+        "Can override the maximum priority escalation",
+    ),
+    kept(
+        "can_override_ticket_review",
+        "lh",
+        &[],
+        ClaimKind::Flag,
+        "Can override Ticket review",
+    ),
+    kept(
+        "can_treat_as_spam",
+        "ll",
+        &[],
+        ClaimKind::Flag,
+        "Can treat Tickets as spam",
+    ),
+    kept(
+        "can_export_tickets",
+        "lm",
+        &[],
+        ClaimKind::Flag,
+        "Can export Tickets",
+    ),
+    kept(
+        "can_change_status_outside_actions",
+        "lo",
+        &[],
+        ClaimKind::Flag,
+        "Can change statuses outside of actions",
+    ),
+    kept(
+        "can_remove_todo_items",
+        "Td",
+        &[],
+        ClaimKind::Flag,
+        "Can remove to-do items",
+    ),
+    kept(
+        "all_ticket_types",
+        "Ft",
+        &[],
+        ClaimKind::Flag,
+        "Access to all Ticket Types",
+    ),
+    kept(
+        "all_clients",
+        "Fc",
+        &[],
+        ClaimKind::Flag,
+        "Access to all Clients",
+    ),
+    kept(
+        "all_asset_fields",
+        "Ff",
+        &[],
+        ClaimKind::Flag,
+        "Access to all Asset fields",
+    ),
+    kept(
+        "all_asset_types",
+        "Fa",
+        &[],
+        ClaimKind::Flag,
+        "Access to all Asset Types",
+    ),
+    kept(
+        "can_override_approval_results",
+        "l2",
+        &[],
+        ClaimKind::Flag,
+        "Can override approval results",
+    ),
+    kept(
+        "can_view_item_costs",
+        "li",
+        &[],
+        ClaimKind::Flag,
+        "Can view Item costs",
+    ),
+    kept(
+        "can_view_agent_costs",
+        "A1",
+        &[],
+        ClaimKind::Flag,
+        "Can view Agent costs",
+    ),
+    kept(
+        "can_create_ticket_types",
+        "At",
+        &[],
+        ClaimKind::Flag,
+        "May create Ticket Types",
+    ),
+    kept(
+        "can_create_scheduled_tickets",
+        "As",
+        &[],
+        ClaimKind::Flag,
+        "May create scheduled Tickets",
+    ),
+    kept(
+        "can_create_global_templates",
+        "lt",
+        &[],
+        ClaimKind::Flag,
+        "May create global templates",
+    ),
+    kept(
+        "can_create_dashboards",
+        "ly",
+        &[],
+        ClaimKind::Flag,
+        "May create dashboards",
+    ),
+    kept(
+        "can_create_sql_data_sources",
+        "Ad",
+        &[],
+        ClaimKind::Flag,
+        "May create SQL data sources",
+    ),
+    kept(
+        "can_create_custom_fields",
+        "ls",
+        &[],
+        ClaimKind::Flag,
+        "May create custom fields",
+    ),
+    kept(
+        "can_create_field_groups",
+        "Af",
+        &[],
+        ClaimKind::Flag,
+        "May create field groups",
+    ),
+    kept(
+        "can_create_message_groups",
+        "mg",
+        &[],
+        ClaimKind::Flag,
+        "May create message groups",
+    ),
+    kept(
+        "can_create_ticket_rules",
+        "Ar",
+        &[],
+        ClaimKind::Flag,
+        "May create Ticket rules",
+    ),
+    kept(
+        "can_create_roles",
+        "Av",
+        &[],
+        ClaimKind::Flag,
+        "May create roles",
+    ),
+    kept(
+        "can_create_slas",
+        "Az",
+        &[],
+        ClaimKind::Flag,
+        "May create SLAs",
+    ),
+    kept(
+        "can_create_languages",
+        "Al",
+        &[],
+        ClaimKind::Flag,
+        "May create languages",
+    ),
+    kept(
+        "can_create_quote_group_templates",
+        "Aq",
+        &[],
+        ClaimKind::Flag,
+        "May create quote group templates",
+    ),
+    kept(
+        "can_create_chat_profiles",
+        "Cp",
+        &[],
+        ClaimKind::Flag,
+        "May create chat profiles",
+    ),
+    kept(
+        "can_create_faq_lists",
+        "Fl",
+        &[],
+        ClaimKind::Flag,
+        "May create FAQ lists",
+    ),
+    kept(
+        "can_change_active_state",
+        "lk",
+        &[],
+        ClaimKind::Flag,
+        "Can change the active state",
+    ),
+    kept(
+        "can_publish_reports",
+        "Ru",
+        &[],
+        ClaimKind::Flag,
+        "Can publish reports",
+    ),
+    kept(
+        "can_view_powershell_results",
+        "lu",
+        &[],
+        ClaimKind::Flag,
+        "Can view PowerShell results",
+    ),
+    kept(
+        "can_queue_scripts",
+        "lv",
+        &[],
+        ClaimKind::Flag,
+        "Can queue scripts",
+    ),
+    kept(
+        "can_access_approvals_page",
+        "l3",
+        &[],
+        ClaimKind::Flag,
+        "Can access the approvals page",
+    ),
+    // Other kinds of value.
+    kept("action_editing", "l5", &[], OWN_ALL_3, "Editing of actions"),
+    kept(
+        "appointment_editing",
+        "lb",
+        &[],
+        OWN_ALL_3,
+        "Editing of appointments",
+    ),
+    kept(
+        "appointment_deleting",
+        "lr",
+        &[],
+        OWN_ALL_3,
+        "Deleting of appointments",
+    ),
+    kept(
+        "appointment_adding",
+        "lg",
+        &[],
+        OWN_ALL_2,
+        "Adding of appointments",
+    ),
+    kept(
+        "appointment_visibility",
+        "lz",
+        &[],
+        VISIBILITY,
+        "Visibility of appointments",
+    ),
+    kept("item_prices", "pi", &[], PRICES, "Item prices"),
+    kept("password_fields", "la", &[], PASSWORDS, "Password fields"),
+    kept(
+        "can_edit_own_preferences",
+        "l0",
+        &[],
+        ClaimKind::TextFlag,
+        "Can edit their own preferences",
+    ),
+    kept(
+        "can_edit_own_notifications",
+        "ln",
+        &[],
+        ClaimKind::TextFlag,
+        "Can edit their own notifications",
     ),
 ];
 
-/// Access levels \[assumed\]: the provider's word (Halo's screen) and the claim value.
-/// An absent claim is the first row.
-pub const ACCESS_LEVELS: &[(&str, &str)] = &[
-    ("none", "none"),
-    ("read_only", "read"),
-    ("read_modify", "modify"),
+/// Claim types an earlier version of this provider wrote for the nine managed
+/// permissions. They never were Halo's: no attribute reads them, `extra_claims`
+/// leaves them out, and the next write of the role's claims drops them
+/// (CHANGELOG.md, "State made by an earlier build").
+pub const OBSOLETE_CLAIMS: &[&str] = &[
+    "access:tickets",
+    "access:clients",
+    "access:users",
+    "tickets:add",
+    "tickets:editclosed",
+    "tickets:viewunassigned",
+    "tickets:viewothers",
+    "tickets:delete",
+    "tickets:editunassigned",
 ];
-
-/// The provider's access words, for the validator (the first column of
-/// [`ACCESS_LEVELS`]; a unit test keeps the two in step).
-const ACCESS_WORDS: &[&str] = &["none", "read_only", "read_modify"];
 
 /// The `permissions` object: attribute name (a row of [`PERMISSIONS`]) to a string
-/// (access) or bool (flag). Its shape is the table's, so it is a [`Field`] by hand.
+/// (levels) or bool (flags); an attribute absent from the map is null. Its shape is
+/// the table's, so it is a [`Field`] by hand.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Permissions(pub BTreeMap<String, Value>);
 
@@ -112,22 +692,22 @@ impl Field for Permissions {
         AttributeKind::Nested(permission_attributes())
     }
     fn decode(value: &Value, path: &AttrPath) -> Result<Self, Diagnostic> {
-        let names: Vec<&str> = PERMISSIONS.iter().map(|(n, ..)| *n).collect();
+        let names: Vec<&str> = PERMISSIONS.iter().map(|p| p.name).collect();
         let attrs = object_attrs(value, path, &names)?;
         let mut perms = BTreeMap::new();
-        for (name, _, kind, _) in PERMISSIONS {
-            let v = attrs.get(*name).cloned().unwrap_or_default();
+        for p in PERMISSIONS {
+            let v = attrs.get(p.name).cloned().unwrap_or_default();
             let fits = matches!(
-                (kind, &v),
+                (p.kind, &v),
                 (_, Value::Null | Value::Unknown)
-                    | (ClaimKind::Access, Value::String(_))
-                    | (ClaimKind::Flag, Value::Bool(_))
+                    | (ClaimKind::Levels(..), Value::String(_))
+                    | (ClaimKind::Flag | ClaimKind::TextFlag, Value::Bool(_))
             );
             if !fits {
-                return Err(mismatch(&path.attr(name), format!("unexpected {v:?}")));
+                return Err(mismatch(&path.attr(p.name), format!("unexpected {v:?}")));
             }
             if !v.is_null() && !v.is_unknown() {
-                perms.insert(name.to_string(), v);
+                perms.insert(p.name.to_string(), v);
             }
         }
         Ok(Permissions(perms))
@@ -136,9 +716,9 @@ impl Field for Permissions {
         Value::Object(
             PERMISSIONS
                 .iter()
-                .map(|(name, ..)| {
-                    let v = self.0.get(*name).cloned().unwrap_or_default();
-                    (name.to_string(), v)
+                .map(|p| {
+                    let v = self.0.get(p.name).cloned().unwrap_or_default();
+                    (p.name.to_string(), v)
                 })
                 .collect(),
         )
@@ -191,11 +771,31 @@ impl From<&Claim> for RawClaim {
     }
 }
 
-/// Whether the permissions table owns claims of this type.
+impl Permission {
+    /// Whether a claim of this type holds this permission (its code or a legacy name).
+    pub fn holds(&self, kind: &str) -> bool {
+        let kind = kind.trim();
+        // Codes are case-sensitive in Halo's reports (`Ax` and `A1`, `lf` and `Fl`
+        // are different permissions); legacy names are matched without case.
+        kind == self.claim || self.legacy.iter().any(|l| l.eq_ignore_ascii_case(kind))
+    }
+}
+
+/// The permission a claim type holds, if any.
+pub fn permission_of(kind: &str) -> Option<&'static Permission> {
+    PERMISSIONS.iter().find(|p| p.holds(kind))
+}
+
+/// Whether the permissions table owns claims of this type (a permission's code or
+/// legacy name, or a type an earlier build wrote, see [`OBSOLETE_CLAIMS`]).
 pub fn owned_claim(kind: &str) -> bool {
-    PERMISSIONS
+    permission_of(kind).is_some() || obsolete_claim(kind)
+}
+
+fn obsolete_claim(kind: &str) -> bool {
+    OBSOLETE_CLAIMS
         .iter()
-        .any(|(_, claim_type, ..)| claim_type.eq_ignore_ascii_case(kind))
+        .any(|o| o.eq_ignore_ascii_case(kind.trim()))
 }
 
 crate::model! {
@@ -213,18 +813,20 @@ crate::model! {
         permissions: Permissions = optional_computed()
             .default(default_object(&permission_attributes()))
             .description(
-                "What agents holding this role may do. Every permission left out is at \
-                 its default (`none` or `false`); leaving the whole object out gives the \
-                 role no permissions. The role's whole permission set is managed: \
-                 permissions granted in Halo by hand are removed on the next apply.",
+                "What agents holding this role may do, as Halo's role screen shows it \
+                 (Feature Access). The first nine (tickets, clients and users access and \
+                 the ticket permissions) are managed whole: each one left out is at its \
+                 default (`none` or `false`), and leaving the whole object out gives the \
+                 role none of them. Every other permission left out keeps the value Halo \
+                 holds (null when the role has no such claim).",
             ),
         extra_claims: Option<BTreeSet<RawClaim>> = optional_computed()
             .use_state_for_unknown()
             .description(
-                "Every claim of the role whose type `permissions` does not own, as \
-                 `{type, value}` objects exactly as Halo holds them. Left out, the role \
-                 keeps the ones it has (an imported role keeps all its claims); set, it is \
-                 the whole list of such claims.",
+                "Every claim of the role whose type `permissions` does not own (e.g. \
+                 `SA`, administrator), as `{type, value}` objects exactly as Halo holds \
+                 them. Left out, the role keeps the ones it has (an imported role keeps \
+                 all its claims); set, it is the whole list of such claims.",
             ),
     }
 }
@@ -247,14 +849,25 @@ impl RoleModel {
         }
     }
 
-    /// The Halo role for a create (`id: None`) or an update: the whole claims list,
-    /// the permissions' claims followed by the extra claims.
-    fn to_halo(&self, id: Option<String>) -> Result<Role, Diagnostic> {
-        let mut claims = claims_from_permissions(Some(&self.permissions))?;
-        claims.extend(self.extra_claims.iter().flatten().map(|c| Claim {
-            kind: c.kind.clone(),
-            value: c.value.clone(),
-        }));
+    /// The Halo role for a create (`id: None`) or an update of a role whose claims
+    /// are `current`: the whole claims list (see [`claims_for`]).
+    fn to_halo(&self, id: Option<String>, current: &[Claim]) -> Result<Role, Diagnostic> {
+        let extra: Vec<Claim> = match &self.extra_claims {
+            Some(set) => set
+                .iter()
+                .map(|c| Claim {
+                    kind: c.kind.clone(),
+                    value: c.value.clone(),
+                })
+                .collect(),
+            None => current
+                .iter()
+                .filter(|c| !owned_claim(&c.kind))
+                .cloned()
+                .collect(),
+        };
+        let mut claims = claims_for(&self.permissions, current)?;
+        claims.extend(extra);
         Ok(Role {
             id,
             name: Some(self.name.clone()),
@@ -269,100 +882,196 @@ impl RoleModel {
 fn permission_attributes() -> Vec<(&'static str, Attribute)> {
     PERMISSIONS
         .iter()
-        .map(|(name, _, kind, description)| {
-            let attr = match kind {
-                ClaimKind::Access => Attribute::string()
-                    .default(Value::string(ACCESS_LEVELS[0].0))
-                    .validate(one_of_or_halo(ACCESS_WORDS)),
-                ClaimKind::Flag => Attribute::bool().default(Value::Bool(false)),
-            };
-            (*name, attr.description(*description))
-        })
+        .map(|p| (p.name, permission_attribute(p)))
         .collect()
 }
 
-/// Reads permissions from Halo's claims. An absent claim is `none` / `false`; an
-/// access value this provider does not know is kept as Halo sent it, so the plan
-/// shows it instead of hiding it.
-pub fn permissions_from_claims(claims: &[Claim]) -> Permissions {
-    let perms = PERMISSIONS
-        .iter()
-        .map(|(name, claim_type, kind, _)| {
-            let value = claims
+fn permission_attribute(p: &Permission) -> Attribute {
+    let code = format!("`{}`", p.claim);
+    let legacy = if p.legacy.is_empty() {
+        String::new()
+    } else {
+        let names: Vec<String> = p.legacy.iter().map(|l| format!("`{l}`")).collect();
+        format!(" (older roles: {})", names.join(", "))
+    };
+    // A managed permission's default is in its own description line.
+    let kept = if p.managed {
+        ""
+    } else {
+        " Left out, it keeps the value Halo holds."
+    };
+    match p.kind {
+        ClaimKind::Levels(words, codes) => {
+            let values: Vec<String> = words
                 .iter()
-                .find(|c| c.kind.eq_ignore_ascii_case(claim_type))
-                .map(|c| c.value.trim());
-            let value = match kind {
-                ClaimKind::Access => {
-                    let word = match value {
-                        None | Some("") => ACCESS_LEVELS[0].0.to_string(),
-                        Some(v) => ACCESS_LEVELS
-                            .iter()
-                            .find(|(_, halo)| halo.eq_ignore_ascii_case(v))
-                            .map_or_else(
-                                || format!("{HALO_PREFIX}{v}"),
-                                |(word, _)| (*word).to_string(),
-                            ),
-                    };
-                    Value::String(word)
-                }
-                ClaimKind::Flag => Value::Bool(value.is_some_and(|v| {
-                    matches!(v.to_ascii_lowercase().as_str(), "true" | "1" | "yes")
-                })),
+                .zip(codes.iter())
+                .map(|(w, c)| format!("`{w}` (`\"{c}\"`)"))
+                .collect();
+            let attr = Attribute::string().validate(one_of_or_halo(words));
+            let attr = if p.managed {
+                attr.default(Value::string(words[0]))
+            } else {
+                attr.optional_computed()
             };
-            (name.to_string(), value)
-        })
-        .collect();
-    Permissions(perms)
+            attr.description(format!(
+                "{}: claim {code}{legacy}. One of {}; `halo:VALUE` keeps a claim value \
+                 Halo holds that has no such word.{kept}",
+                p.label,
+                values.join(", ")
+            ))
+        }
+        ClaimKind::Flag | ClaimKind::TextFlag => {
+            let [yes, no] = match p.kind {
+                ClaimKind::TextFlag => ["true", "false"],
+                _ => ["1", "0"],
+            };
+            let attr = Attribute::bool();
+            let attr = if p.managed {
+                attr.default(Value::Bool(false))
+            } else {
+                attr.optional_computed()
+            };
+            attr.description(format!(
+                "{}: claim {code}{legacy}, `\"{yes}\"` for `true`, `\"{no}\"` for `false`.{kept}",
+                p.label
+            ))
+        }
+    }
 }
 
-/// The whole claims list for a role's permissions: one claim per permission, with
-/// explicit `none` / `false` values for those left at their default.
-pub fn claims_from_permissions(perms: Option<&Permissions>) -> Result<Vec<Claim>, Diagnostic> {
-    let get = |name: &str| perms.and_then(|p| p.0.get(name)).filter(|v| !v.is_null());
-    PERMISSIONS
+/// The claim of a permission in `claims`: its code first, else a legacy name.
+fn claim_of<'a>(p: &Permission, claims: &'a [Claim]) -> Option<&'a Claim> {
+    claims
         .iter()
-        .map(|(name, claim_type, kind, _)| {
-            let value = match (kind, get(name)) {
-                (ClaimKind::Access, None) => ACCESS_LEVELS[0].1.to_string(),
-                (ClaimKind::Access, Some(Value::String(word))) => {
-                    match word.strip_prefix(HALO_PREFIX) {
-                        // Halo's own value, kept as it is.
-                        Some(raw) => raw.trim().to_string(),
-                        None => ACCESS_LEVELS
-                            .iter()
-                            .find(|(w, _)| w == word)
-                            .map(|(_, halo)| (*halo).to_string())
-                            .ok_or_else(|| bad_permission(name, *kind, &format!("{word:?}")))?,
-                    }
-                }
-                (ClaimKind::Flag, None) => "false".to_string(),
-                (ClaimKind::Flag, Some(Value::Bool(b))) => b.to_string(),
-                (_, Some(other)) => return Err(bad_permission(name, *kind, &format!("{other:?}"))),
-            };
-            Ok(Claim {
-                kind: (*claim_type).to_string(),
-                value,
-            })
-        })
-        .collect()
+        .find(|c| c.kind.trim() == p.claim)
+        .or_else(|| claims.iter().find(|c| p.holds(&c.kind)))
 }
 
-fn bad_permission(name: &str, kind: ClaimKind, got: &str) -> Diagnostic {
-    let path = AttrPath::root("permissions").attr(name);
-    let expected = match kind {
-        ClaimKind::Access => ACCESS_WORDS
+/// A permission's attribute value for a claim value (`None`: no claim).
+fn value_of(p: &Permission, claim: Option<&str>) -> Value {
+    let raw = claim.map(str::trim);
+    match p.kind {
+        ClaimKind::Levels(words, codes) => match raw {
+            None | Some("") if p.managed => Value::string(words[0]),
+            None | Some("") => Value::Null,
+            Some(v) => Value::String(
+                codes
+                    .iter()
+                    .position(|c| c.eq_ignore_ascii_case(v))
+                    .map_or_else(|| format!("{HALO_PREFIX}{v}"), |i| words[i].to_string()),
+            ),
+        },
+        ClaimKind::Flag | ClaimKind::TextFlag => {
+            match raw {
+                None if !p.managed => Value::Null,
+                v => Value::Bool(v.is_some_and(|v| {
+                    matches!(v.to_ascii_lowercase().as_str(), "1" | "true" | "yes")
+                })),
+            }
+        }
+    }
+}
+
+/// The claim value a permission's attribute value writes.
+fn code_of(p: &Permission, value: &Value) -> Result<String, Diagnostic> {
+    match (p.kind, value) {
+        (ClaimKind::Levels(words, codes), Value::String(word)) => {
+            match word.strip_prefix(HALO_PREFIX) {
+                // Halo's own value, kept as it is.
+                Some(raw) => Ok(raw.trim().to_string()),
+                None => words
+                    .iter()
+                    .position(|w| w == word)
+                    .map(|i| codes[i].to_string())
+                    .ok_or_else(|| bad_permission(p, &format!("{word:?}"))),
+            }
+        }
+        (ClaimKind::Flag, Value::Bool(b)) => Ok(if *b { "1" } else { "0" }.to_string()),
+        (ClaimKind::TextFlag, Value::Bool(b)) => Ok(b.to_string()),
+        (_, other) => Err(bad_permission(p, &format!("{other:?}"))),
+    }
+}
+
+/// Reads permissions from Halo's claims: a code first, else a legacy name. An absent
+/// claim is `none` / `false` for the managed nine and null for the others; a value
+/// this provider has no word for is kept as `halo:VALUE`, so the plan shows it.
+pub fn permissions_from_claims(claims: &[Claim]) -> Permissions {
+    Permissions(
+        PERMISSIONS
+            .iter()
+            .filter_map(|p| {
+                let value = value_of(p, claim_of(p, claims).map(|c| c.value.as_str()));
+                (!value.is_null()).then(|| (p.name.to_string(), value))
+            })
+            .collect(),
+    )
+}
+
+/// The claims of a role's permissions, given the role's `current` claims (none for a
+/// create). A permission whose claim already reads as planned keeps that claim as it
+/// is (a legacy name included); a changed one is written as its code, replacing
+/// every claim that held it. A managed permission always has a claim (explicit
+/// `"0"` for its default); any other one left null keeps its claims as they are.
+/// Claims an earlier build wrote ([`OBSOLETE_CLAIMS`]) are dropped.
+pub fn claims_for(perms: &Permissions, current: &[Claim]) -> Result<Vec<Claim>, Diagnostic> {
+    let mut out = Vec::new();
+    for p in PERMISSIONS {
+        let held: Vec<&Claim> = current.iter().filter(|c| p.holds(&c.kind)).collect();
+        let planned = match perms
+            .0
+            .get(p.name)
+            .filter(|v| !v.is_null() && !v.is_unknown())
+        {
+            Some(v) => v.clone(),
+            None if p.managed => value_of(p, None),
+            None => {
+                out.extend(held.into_iter().cloned());
+                continue;
+            }
+        };
+        let as_held = claim_of(p, current).map(|c| value_of(p, Some(&c.value)));
+        if !held.is_empty() && as_held.as_ref() == Some(&planned) {
+            out.extend(held.into_iter().cloned());
+        } else {
+            out.push(Claim {
+                kind: p.claim.to_string(),
+                value: code_of(p, &planned)?,
+            });
+        }
+    }
+    Ok(out)
+}
+
+fn bad_permission(p: &Permission, got: &str) -> Diagnostic {
+    let path = AttrPath::root("permissions").attr(p.name);
+    let expected = match p.kind {
+        ClaimKind::Levels(words, _) => words
             .iter()
             .map(|w| format!("{w:?}"))
             .collect::<Vec<_>>()
             .join(", "),
-        ClaimKind::Flag => "true, false".to_string(),
+        ClaimKind::Flag | ClaimKind::TextFlag => "true, false".to_string(),
     };
     Diagnostic::attribute_error(
         path.clone(),
         format!("Invalid value for {path}"),
         format!("{path} {got} is not one of {expected}."),
     )
+}
+
+/// The plan of `permissions` for the permissions that keep Halo's claims when left
+/// out: the value in state (what Halo holds), not the null a default would give.
+fn keep_unset_permissions(prior: &Value, config: &Value, plan: &mut Planned) {
+    let configured = config.attr("permissions");
+    let held = prior.attr("permissions");
+    let Some(Value::Object(planned)) = plan.state.attr_mut("permissions") else {
+        return;
+    };
+    for p in PERMISSIONS.iter().filter(|p| !p.managed) {
+        if configured.attr(p.name).is_null() {
+            planned.insert(p.name.to_string(), held.attr(p.name).clone());
+        }
+    }
 }
 
 #[async_trait]
@@ -384,17 +1093,34 @@ impl ObjectResource for RoleResource {
     type Filter = NameFilter;
     type Object = Role;
 
+    fn modify_plan(&self, prior: &Value, config: &Value, plan: &mut Planned) {
+        if !plan.state.is_null() {
+            keep_unset_permissions(prior, config, plan);
+        }
+    }
+
     fn from_halo(r: Role, _known: Option<&RoleModel>) -> RoleModel {
         RoleModel::from_halo(r)
     }
 
+    /// An update starts from the claims the role holds now, so that claims no
+    /// attribute changes are written back exactly as Halo has them.
     async fn to_halo(
         &self,
-        _halo: &HaloClient,
+        halo: &HaloClient,
         plan: &RoleModel,
         write: &Write<'_, RoleModel, String>,
     ) -> Result<Role, Diagnostics> {
-        Ok(plan.to_halo(write.id())?)
+        let current = match write.id() {
+            None => Vec::new(),
+            Some(id) => halo
+                .get::<Role>(id, true)
+                .await
+                .map_err(|e| halo_diagnostic(&e))?
+                .and_then(|r| r.claims)
+                .unwrap_or_default(),
+        };
+        Ok(plan.to_halo(write.id(), &current)?)
     }
 
     /// The answer to a write may leave the claims out; then they are read back.
@@ -420,77 +1146,138 @@ mod tests {
         }
     }
 
-    #[test]
-    fn access_words_match_the_table() {
-        let words: Vec<&str> = ACCESS_LEVELS.iter().map(|(w, _)| *w).collect();
-        assert_eq!(words, ACCESS_WORDS);
+    fn perm(name: &str) -> &'static Permission {
+        PERMISSIONS.iter().find(|p| p.name == name).unwrap()
     }
 
     #[test]
-    fn no_claims_means_no_permissions() {
+    fn names_codes_and_legacy_names_are_unique() {
+        let mut names = BTreeSet::new();
+        let mut types = BTreeSet::new();
+        for p in PERMISSIONS {
+            assert!(names.insert(p.name), "{}", p.name);
+            assert!(types.insert(p.claim.to_string()), "{}", p.claim);
+            for l in p.legacy {
+                assert!(types.insert(l.to_ascii_lowercase()), "{l}");
+            }
+            if let ClaimKind::Levels(words, codes) = p.kind {
+                assert_eq!(words.len(), codes.len(), "{}", p.name);
+            }
+        }
+        assert_eq!(PERMISSIONS.iter().filter(|p| p.managed).count(), 9);
+        assert!(!owned_claim("SA") && !owned_claim("Administration"));
+    }
+
+    #[test]
+    fn no_claims_means_no_managed_permissions_and_null_others() {
         let perms = permissions_from_claims(&[]);
         assert_eq!(perms.0["tickets_access"], Value::string("none"));
         assert_eq!(perms.0["can_delete_tickets"], Value::Bool(false));
-        assert_eq!(perms.0.len(), PERMISSIONS.len());
+        assert_eq!(perms.0.len(), 9);
+        assert!(!perms.0.contains_key("crm_access"));
     }
 
     #[test]
-    fn permissions_round_trip_through_claims() {
+    fn permissions_write_the_codes() {
         let mut perms = permissions_from_claims(&[]);
         perms
             .0
             .insert("tickets_access".into(), Value::string("read_modify"));
         perms
             .0
-            .insert("users_access".into(), Value::string("read_only"));
+            .insert("users_access".into(), Value::string("view_names_only"));
         perms.0.insert("can_add_tickets".into(), Value::Bool(true));
-        let claims = claims_from_permissions(Some(&perms)).unwrap();
-        assert!(claims.contains(&claim("access:tickets", "modify")));
-        assert!(claims.contains(&claim("access:users", "read")));
-        assert!(claims.contains(&claim("access:clients", "none")));
-        assert!(claims.contains(&claim("tickets:add", "true")));
-        assert!(claims.contains(&claim("tickets:delete", "false")));
+        perms
+            .0
+            .insert("can_edit_own_preferences".into(), Value::Bool(true));
+        let claims = claims_for(&perms, &[]).unwrap();
+        assert!(claims.contains(&claim("Tx", "2")));
+        assert!(claims.contains(&claim("Fx", "1")));
+        assert!(claims.contains(&claim("Ux", "0")));
+        assert!(claims.contains(&claim("l6", "1")));
+        assert!(claims.contains(&claim("l4", "0")));
+        assert!(claims.contains(&claim("l0", "true")));
+        assert_eq!(claims.len(), 10);
         assert_eq!(permissions_from_claims(&claims), perms);
     }
 
     #[test]
-    fn unknown_access_word_names_the_attribute() {
+    fn legacy_names_read_as_the_permission_and_a_change_writes_the_code() {
+        let current = [
+            claim("Ticket_Level", "2"),
+            claim("Can_Log_Tickets", "1"),
+            claim("Calendar_Level", "1"),
+            claim("SA", "true"),
+        ];
+        let perms = permissions_from_claims(&current);
+        assert_eq!(perms.0["tickets_access"], Value::string("read_modify"));
+        assert_eq!(perms.0["can_add_tickets"], Value::Bool(true));
+        assert_eq!(perms.0["calendars_access"], Value::string("read_only"));
+        // Unchanged: the legacy claims stay as they are.
+        let same = claims_for(&perms, &current).unwrap();
+        assert!(same.contains(&claim("Ticket_Level", "2")));
+        assert!(same.contains(&claim("Calendar_Level", "1")));
+        assert!(!same.iter().any(|c| c.kind == "Tx" || c.kind == "Ax"));
+        // Changed: the code replaces the legacy claim.
+        let mut changed = perms.clone();
+        changed
+            .0
+            .insert("tickets_access".into(), Value::string("read_only"));
+        let written = claims_for(&changed, &current).unwrap();
+        assert!(written.contains(&claim("Tx", "1")));
+        assert!(!written.iter().any(|c| c.kind == "Ticket_Level"));
+    }
+
+    #[test]
+    fn unknown_word_names_the_attribute_and_halo_values_are_kept() {
         let mut perms = Permissions::default();
         perms
             .0
             .insert("clients_access".into(), Value::string("everything"));
-        let err = claims_from_permissions(Some(&perms)).unwrap_err();
+        let err = claims_for(&perms, &[]).unwrap_err();
         assert_eq!(
             err.path.map(|p| p.to_string()).as_deref(),
             Some("permissions.clients_access")
         );
+        let read = permissions_from_claims(&[claim("Tx", "7")]);
+        assert_eq!(read.0["tickets_access"], Value::string("halo:7"));
+        assert!(claims_for(&read, &[]).unwrap().contains(&claim("Tx", "7")));
+        assert_eq!(
+            value_of(perm("assets_access"), Some("3")),
+            Value::string("read_modify_remove")
+        );
     }
 
     #[test]
-    fn claims_outside_the_table_are_kept_as_extra_claims() {
+    fn claims_outside_the_table_are_kept_and_obsolete_ones_dropped() {
         let role = Role {
             id: Some("g".into()),
             name: Some("r".into()),
             claims: Some(vec![
-                claim("access:tickets", "read"),
-                claim("Custom:X", "7"),
+                claim("Tx", "1"),
+                claim("SA", "true"),
+                claim("access:tickets", "modify"),
+                claim("Ex", "2"),
             ]),
             ..Role::default()
         };
+        let current = role.claims.clone().unwrap();
         let model = RoleModel::from_halo(role);
         let extra: Vec<_> = model.extra_claims.iter().flatten().cloned().collect();
-        assert_eq!(extra, [RawClaim::from(&claim("Custom:X", "7"))]);
-        let back = model.to_halo(Some("g".into())).unwrap().claims.unwrap();
-        assert!(back.contains(&claim("Custom:X", "7")));
-        assert!(back.contains(&claim("access:tickets", "read")));
-        assert_eq!(back.len(), PERMISSIONS.len() + 1);
-    }
-
-    #[test]
-    fn unknown_halo_access_value_is_kept() {
-        let perms = permissions_from_claims(&[claim("access:tickets", "admin")]);
-        assert_eq!(perms.0["tickets_access"], Value::string("halo:admin"));
-        let back = claims_from_permissions(Some(&perms)).unwrap();
-        assert!(back.contains(&claim("access:tickets", "admin")));
+        assert_eq!(extra, [RawClaim::from(&claim("SA", "true"))]);
+        assert_eq!(
+            model.permissions.0["crm_access"],
+            Value::string("read_modify")
+        );
+        let back = model
+            .to_halo(Some("g".into()), &current)
+            .unwrap()
+            .claims
+            .unwrap();
+        assert!(back.contains(&claim("SA", "true")));
+        assert!(back.contains(&claim("Tx", "1")));
+        assert!(back.contains(&claim("Ex", "2")));
+        assert!(!back.iter().any(|c| c.kind == "access:tickets"));
+        assert_eq!(back.len(), 9 + 2);
     }
 }

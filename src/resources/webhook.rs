@@ -1,11 +1,13 @@
 //! `halopsa_webhook`: an outgoing webhook (Configuration > Integrations > Webhooks):
 //! Halo calls `url` when one of the subscribed events happens.
 //!
-//! Three of Halo's encodings have no public source (docs/halo-api.md, "Webhook"),
-//! and each sits in one table here: the HTTP method ([`METHOD_CODES`]), the
-//! authentication type ([`AUTHENTICATION_CODES`]) and the shape of an event
-//! ([`EVENT_NUMBER_FIELD`]). A value Halo holds that a table lacks reads as
-//! `halo:N` and writes back unchanged.
+//! Three of Halo's encodings are uncertain (docs/halo-api.md, "Webhook"), and each
+//! sits in one table here: the HTTP method ([`METHOD_CODES`]) and the
+//! authentication type ([`AUTHENTICATION_CODES`]) follow the one public source
+//! \[disputed\]; the shape of an event ([`EVENT_NUMBER_FIELD`]) has none. A value
+//! Halo holds that a table lacks reads as `halo:N`, a user may write `halo:N`
+//! (Halo's raw int) too, and an update that does not change `method` or
+//! `authentication_type` never sends it, so Halo's stored value stays as it is.
 //!
 //! `basic_password` and `authentication_header` are secrets: Halo is assumed not to
 //! show them again once saved, so they are kept from what the provider knew (the
@@ -25,13 +27,15 @@ use crate::halo::{check_url, HaloClient, Secret, Webhook, WebhookEvent};
 
 pub struct WebhookResource;
 
-/// `method`: the provider's word and Halo's int \[assumed\].
+/// `method`: the provider's word and Halo's int \[disputed\]: as a public Halo
+/// node for n8n lists them (POST 0, GET 1, PUT 2, DELETE 3, PATCH 4), the only
+/// public source; an earlier build assumed GET 0, POST 1 (CHANGELOG.md).
 pub(crate) const METHOD_CODES: &[(&str, i64)] = &[
-    ("GET", 0),
-    ("POST", 1),
+    ("POST", 0),
+    ("GET", 1),
     ("PUT", 2),
-    ("PATCH", 3),
-    ("DELETE", 4),
+    ("DELETE", 3),
+    ("PATCH", 4),
 ];
 const METHODS: &[&str] = &["GET", "POST", "PUT", "PATCH", "DELETE"];
 const DEFAULT_METHOD: &str = "POST";
@@ -42,9 +46,12 @@ const AUTH_NONE: &str = "none";
 const AUTH_BASIC: &str = "basic";
 /// A header Halo sends with every call (`authentication_header`).
 const AUTH_HEADER: &str = "header";
-/// `authentication_type`: the provider's word and Halo's int \[assumed\].
+/// `authentication_type`: the provider's word and Halo's int \[disputed\]: the same
+/// source lists None 0, Basic 1, Bearer Token 2, API Key 3, Certificate 4. `header`
+/// (a header Halo sends, e.g. `X-Api-Key: ...`) is its API Key, 3; Bearer Token and
+/// Certificate have no word here and read as `halo:2` / `halo:4`.
 pub(crate) const AUTHENTICATION_CODES: &[(&str, i64)] =
-    &[(AUTH_NONE, 0), (AUTH_BASIC, 1), (AUTH_HEADER, 2)];
+    &[(AUTH_NONE, 0), (AUTH_BASIC, 1), (AUTH_HEADER, 3)];
 const AUTHENTICATIONS: &[&str] = &[AUTH_NONE, AUTH_BASIC, AUTH_HEADER];
 
 /// The field of an `events` element (schema `UnameNotification`) that holds the
@@ -94,7 +101,9 @@ crate::model! {
             .validate(one_of_or_halo(METHODS))
             .description(
                 "The HTTP method of Halo's call: `GET`, `POST` (the default), `PUT`, \
-                 `PATCH` or `DELETE`.",
+                 `PATCH` or `DELETE`; or `halo:N`, Halo's own int for it (the ints are \
+                 disputed, see the provider's docs/halo-api.md). Sent only when it \
+                 changes.",
             ),
         content_type: Option<String> = optional().description(
             "The `Content-Type` of Halo's call, e.g. `application/json`. Unset: none \
@@ -106,7 +115,9 @@ crate::model! {
             .description(
                 "How Halo authenticates to `url`: `none` (the default), `basic` (HTTP \
                  basic authentication with `basic_username` and `basic_password`) or \
-                 `header` (the header in `authentication_header`).",
+                 `header` (the header in `authentication_header`, Halo's \"API Key\"); \
+                 or `halo:N`, Halo's own int (e.g. a bearer token or certificate set up \
+                 on Halo's screen). Sent only when it changes.",
             ),
         basic_username: Option<String> = optional()
             .description("The user name of `basic` authentication."),
@@ -249,17 +260,23 @@ impl WebhookModel {
                 (prior.is_some() || !rows.is_empty()).then_some(rows)
             }
         };
+        // Sent by a create, and by an update only when the value changes: Halo's
+        // int stays as stored otherwise (the encodings are disputed).
+        let method_changed = prior.is_none_or(|p| p.method != self.method);
+        let auth_changed = prior.is_none_or(|p| p.authentication_type != self.authentication_type);
+        let method = code_of(METHOD_CODES, &self.method, "method")?;
+        let authentication_type = code_of(
+            AUTHENTICATION_CODES,
+            &self.authentication_type,
+            "authentication_type",
+        )?;
         Ok(Webhook {
             id,
             name: Some(self.name.clone()),
             url: Some(self.url.clone()),
-            method: Some(code_of(METHOD_CODES, &self.method, "method")?),
+            method: method_changed.then_some(method),
             content_type: or_cleared(&self.content_type),
-            authentication_type: Some(code_of(
-                AUTHENTICATION_CODES,
-                &self.authentication_type,
-                "authentication_type",
-            )?),
+            authentication_type: auth_changed.then_some(authentication_type),
             basic_username: or_cleared(&self.basic_username),
             // Write-only: never in prior state, so sent on create and on a new version.
             basic_password: match prior {
@@ -383,7 +400,10 @@ mod tests {
             assert!(AUTHENTICATIONS.contains(word), "{word}");
         }
         assert_eq!(AUTHENTICATIONS.len(), AUTHENTICATION_CODES.len());
-        assert_eq!(word_of(METHOD_CODES, 1), "POST");
+        assert_eq!(word_of(METHOD_CODES, 0), "POST");
+        assert_eq!(word_of(METHOD_CODES, 1), "GET");
+        assert_eq!(word_of(AUTHENTICATION_CODES, 3), "header");
+        assert_eq!(word_of(AUTHENTICATION_CODES, 2), "halo:2");
         assert_eq!(word_of(METHOD_CODES, 42), "halo:42");
         assert_eq!(code_of(METHOD_CODES, "halo:42", "method").ok(), Some(42));
         assert!(code_of(METHOD_CODES, "halo:x", "method").is_err());
@@ -420,6 +440,11 @@ mod tests {
             ..WebhookModel::default()
         };
         let same = prior.to_halo(Some("g".into()), Some(&prior), &[]).ok();
+        assert!(
+            same.as_ref()
+                .is_some_and(|w| w.method.is_none() && w.authentication_type.is_none()),
+            "unchanged method and authentication type are not sent"
+        );
         assert_eq!(same.and_then(|w| w.basic_password), None);
         let bumped = WebhookModel {
             basic_password_version: Some(2),
@@ -433,6 +458,9 @@ mod tests {
             Some("pw")
         );
         let created = prior.to_halo(None, None, &[]).ok();
+        assert!(created
+            .as_ref()
+            .is_some_and(|w| w.method == Some(0) && w.authentication_type == Some(1)));
         assert!(created.is_some_and(|w| w.basic_password.is_some()));
         assert!(!format!("{prior:?}").contains("pw\""));
     }

@@ -230,3 +230,77 @@ resource "halopsa_team" "bad" {{
             .is_some());
     }
 }
+
+/// Halo may save part of an array it refuses (docs/halo-api.md: unknown). Here
+/// halo-sim saves every element but the refused one and answers 400: the
+/// provider finds what was saved with one list before sending any member again,
+/// so every good team exists once and only the bad one fails.
+#[test]
+fn a_refused_batch_that_saved_some_creates_nothing_twice() {
+    let env = TestEnv::new();
+    env.sim.set_partial_batches(true);
+    let wd = env.workdir();
+    wd.write_config(&format!(
+        r#"
+resource "halopsa_organisation" "o" {{
+  name = "Partial Org"
+}}
+
+resource "halopsa_department" "d" {{
+  name            = "Partial Dept"
+  organisation_id = halopsa_organisation.o.id
+}}
+
+resource "halopsa_team" "good" {{
+  count         = {N}
+  name          = "Kept Team ${{count.index}}"
+  department_id = halopsa_department.d.id
+}}
+
+resource "halopsa_team" "bad" {{
+  name          = "Bad Team"
+  department_id = halopsa_department.d.id + 999999
+}}
+"#
+    ));
+    let out = wd.run(
+        &["apply", "-auto-approve", "-input=false", "-no-color"],
+        &[("HALOPSA_BATCH_WINDOW_MS", "500")],
+    );
+    assert!(!out.success(), "the bad team fails: {out}");
+    assert!(out.combined().contains("halopsa_team.bad"), "{out}");
+    let partly_saved = env
+        .sim
+        .journal()
+        .iter()
+        .filter(|e| {
+            e.method == "POST"
+                && e.path == "/api/Team"
+                && e.status == 400
+                && e.body
+                    .as_ref()
+                    .and_then(|b| b.as_array())
+                    .map_or(0, Vec::len)
+                    > 1
+        })
+        .count();
+    assert_eq!(
+        partly_saved,
+        1,
+        "the bad team shared one batch with good ones\n{}",
+        env.journal_summary()
+    );
+    for i in 0..N {
+        let name = format!("Kept Team {i}");
+        assert_eq!(
+            env.sim_objects_named(Kind::Team, &name).len(),
+            1,
+            "{name} exists exactly once\n{}",
+            env.journal_summary()
+        );
+        assert!(wd
+            .try_resource(&format!("halopsa_team.good[{i}]"))
+            .is_some());
+    }
+    assert!(env.sim_objects_named(Kind::Team, "Bad Team").is_empty());
+}

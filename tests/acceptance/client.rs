@@ -151,6 +151,12 @@ fn bad_values_are_rejected_and_nothing_is_created() {
             "department_id",
             "name = \"Globex\"\n  department_id = \"north\"".to_string(),
         ),
+        (
+            "organisation_ids",
+            format!(
+                "name = \"Globex\"\n  department_id = \"{desk}\"\n  organisation_ids = [\"acme\"]"
+            ),
+        ),
     ];
     env.assert_refused_at_plan("halopsa_client", "globex", &cases);
 
@@ -374,9 +380,11 @@ resource "halopsa_department" "d" {{
 }}
 
 resource "halopsa_client" "c" {{
-  name          = "Customer"
-  department_id = halopsa_department.d.id
-  inactive      = true
+  name              = "Customer"
+  department_id     = halopsa_department.d.id
+  inactive          = true
+  organisation_ids  = [halopsa_organisation.{org}.id]
+  all_organisations = false
   {client_notes}
 }}
 
@@ -396,9 +404,24 @@ resource "halopsa_api_application" "app" {{
     wd.apply();
     wd.assert_plan_clean();
 
+    // The customer is configured for the other organisation now, in place.
+    let stored = env.sim_one_named(Kind::Client, "Customer");
+    let org_b = env.sim_one_named(Kind::Organisation, "Org B");
+    assert_eq!(
+        stored["allowed_organisations"],
+        json!([{"id": org_b["id"]}])
+    );
+    assert_eq!(stored["all_organisations_allowed"], false);
+    let state = wd.resource("halopsa_client.c");
+    assert_eq!(state["organisation_ids"], json!([id_of(&org_b)]));
+    assert_eq!(state["all_organisations"], false);
+
     let client = fields_sent(&env, "/api/Client");
     assert!(
-        client.contains("toplevel_id") && client.contains("notes"),
+        client.contains("toplevel_id")
+            && client.contains("notes")
+            && client.contains("allowed_organisations")
+            && client.contains("all_organisations_allowed"),
         "{client:?}"
     );
     for field in &client {

@@ -138,10 +138,10 @@ fn seed(sim: &Sim, claims: Value) -> String {
 
 fn table_claims() -> Value {
     json!([
-        {"type": "access:tickets", "value": "read"},
-        {"type": "access:clients", "value": "modify"},
-        {"type": "tickets:add", "value": "true"},
-        {"type": "tickets:delete", "value": "false"},
+        {"type": "Tx", "value": "1"},
+        {"type": "Ux", "value": "3"},
+        {"type": "l6", "value": "1"},
+        {"type": "l4", "value": "0"},
         {"type": "some:other", "value": "kept"}
     ])
 }
@@ -319,13 +319,13 @@ fn claims_of_an_unknown_encoding_are_contradicted_naming_the_types() {
 #[test]
 fn table_types_with_other_values_are_contradicted() {
     let sim = start();
-    seed(&sim, json!([{"type": "access:tickets", "value": "3"}]));
+    seed(&sim, json!([{"type": "Tx", "value": "3"}]));
     let c = check(&report(&sim), "role_claims").clone();
     assert_eq!(c["verdict"], "contradicted", "{c:#}");
     assert!(c["evidence"]["summary"]
         .as_str()
         .unwrap_or_default()
-        .contains("access:tickets = 3"));
+        .contains("Tx = 3"));
 }
 
 #[test]
@@ -335,6 +335,68 @@ fn claims_of_the_table_are_confirmed() {
     let c = check(&report(&sim), "role_claims").clone();
     assert_eq!(c["verdict"], "confirmed", "{c:#}");
     assert_eq!(c["evidence"]["other_types"], json!(["some:other"]));
+}
+
+#[test]
+fn legacy_names_and_claims_an_earlier_build_wrote_are_reported() {
+    let sim = start();
+    seed(
+        &sim,
+        json!([
+            {"type": "Ticket_Level", "value": "2"},
+            {"type": "Can_Log_Tickets", "value": "1"},
+            {"type": "SA", "value": "true"},
+            {"type": "access:tickets", "value": "modify"}
+        ]),
+    );
+    let c = check(&report(&sim), "role_claims").clone();
+    assert_eq!(c["verdict"], "confirmed", "{c:#}");
+    assert_eq!(
+        c["evidence"]["legacy_names_seen"],
+        json!({"Can_Log_Tickets": "l6", "Ticket_Level": "Tx"})
+    );
+    assert_eq!(c["evidence"]["kept_as_extra_claims"], json!(["SA"]));
+    assert_eq!(
+        c["evidence"]["obsolete_types_seen"],
+        json!(["access:tickets"])
+    );
+    let summary = c["evidence"]["summary"].as_str().unwrap_or_default();
+    assert!(summary.contains("2 under a legacy name"), "{summary}");
+
+    // A legacy name holding a value outside its permission's values is named.
+    let sim = start();
+    seed(&sim, json!([{"type": "Customers_Level", "value": "9"}]));
+    let c = check(&report(&sim), "role_claims").clone();
+    assert_eq!(c["verdict"], "contradicted", "{c:#}");
+    assert!(c["evidence"]["summary"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("Customers_Level = 9"));
+}
+
+#[test]
+fn membership_levels_count_role_rows_by_their_role_id() {
+    let sim = start();
+    seed(&sim, table_claims());
+    let c = check(&report(&sim), "membership_levels").clone();
+    assert_eq!(c["verdict"], "confirmed", "{c:#}");
+    // halo-sim answers a role's own rows with its id, as Halo's one table keeps them.
+    assert_eq!(
+        c["evidence"]["role_rows_by_role_id"],
+        json!({"own_id": 1, "other_id": 0, "absent": 0})
+    );
+    let summary = c["evidence"]["summary"].as_str().unwrap_or_default();
+    assert!(summary.contains("1 with the role's own id"), "{summary}");
+    // Head of Department (3) is one of the provider's levels.
+    let department = sim.objects(Kind::Department)[0]["id"].clone();
+    sim.insert(
+        Kind::Role,
+        json!({"name": "Heads", "notes": "", "claims": [],
+               "departments": [{"department_id": department, "membershiplevel": 3}]}),
+    );
+    let c = check(&report(&sim), "membership_levels").clone();
+    assert_eq!(c["verdict"], "confirmed", "{c:#}");
+    assert_eq!(c["evidence"]["roles_levels_seen"]["3"], 1, "{c:#}");
 }
 
 #[test]

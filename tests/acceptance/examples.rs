@@ -2,7 +2,7 @@
 //! (the Cork integration guide as HCL) and `examples/multi-tenant`. Each applies,
 //! plans clean, and destroys back to Halo's seed data.
 
-use crate::support::{use_example, Kind, TestEnv};
+use crate::support::{listed_ids, use_example, Kind, TestEnv};
 use serde_json::{json, Value};
 
 fn one_named(env: &TestEnv, kind: Kind, name: &str) -> Value {
@@ -30,19 +30,26 @@ fn cork_applies_plans_clean_and_destroys_clean() {
     let workday = one_named(&env, Kind::Workday, "Standard Hours");
 
     let role = one_named(&env, Kind::Role, "CorkAPI");
+    // Halo's own claim codes, exactly: Tickets, Clients and Users Access Level
+    // (Tx "2" Read and Modify, Ux/Fx "2" Read Only) and the six ticket flags.
     for (kind, value) in [
-        ("access:tickets", "modify"),
-        ("access:clients", "read"),
-        ("access:users", "read"),
-        ("tickets:add", "true"),
-        ("tickets:editclosed", "true"),
-        ("tickets:viewunassigned", "true"),
-        ("tickets:viewothers", "true"),
-        ("tickets:delete", "true"),
-        ("tickets:editunassigned", "true"),
+        ("Tx", "2"),
+        ("Ux", "2"),
+        ("Fx", "2"),
+        ("l6", "1"),
+        ("lf", "1"),
+        ("l9", "1"),
+        ("l8", "1"),
+        ("l4", "1"),
+        ("le", "1"),
     ] {
         assert_eq!(claim(&role, kind), value, "role claim {kind}: {role:#}");
     }
+    assert_eq!(
+        role["claims"].as_array().map(Vec::len),
+        Some(9),
+        "no other claim: {role:#}"
+    );
     assert_eq!(
         role["departments"],
         json!([{"department_id": service["id"], "membershiplevel": 0}])
@@ -86,6 +93,77 @@ fn cork_applies_plans_clean_and_destroys_clean() {
     wd.assert_plan_clean();
     wd.destroy();
     assert_eq!(env.sim.state(), before, "destroy leaves Halo as it was");
+}
+
+/// The Cork integration's role memberships, applied through the module, are the
+/// role's own rows as Halo answers them (with the role's `role_id`): a second plan
+/// is clean, import finds each one and `terraform query` generates a block for each.
+#[test]
+fn cork_role_memberships_import_and_generate_config() {
+    let env = TestEnv::new();
+    let wd = env.workdir();
+    use_example(&wd, "cork");
+    wd.apply();
+    wd.assert_plan_clean();
+    let role = one_named(&env, Kind::Role, "CorkAPI");
+    let role_id = crate::support::id_of(&role);
+    let service = crate::support::id_of(&one_named(&env, Kind::Department, "Service Desk"));
+    let memberships: Vec<String> = wd
+        .resource_addresses()
+        .into_iter()
+        .filter(|a| a.contains("halopsa_role_department."))
+        .collect();
+    assert_eq!(memberships.len(), 1, "{memberships:?}");
+    let import_id = format!("{role_id}/{service}");
+    assert_eq!(wd.resource(&memberships[0])["id"], import_id.as_str());
+
+    // Import by command into a fresh state.
+    let fresh = env.workdir();
+    fresh.write_config(
+        "resource \"halopsa_role_department\" \"cork\" {\n  role_id          = \"ROLE\"\n  department_id    = \"DEPT\"\n  membership_level = \"modify_all\"\n}\n"
+            .replace("ROLE", &role_id)
+            .replace("DEPT", &service)
+            .as_str(),
+    );
+    fresh.import("halopsa_role_department.cork", &import_id);
+    assert_eq!(
+        fresh.resource("halopsa_role_department.cork")["membership_level"],
+        "modify_all"
+    );
+    fresh.assert_plan_clean();
+
+    // terraform query lists it and generates its configuration.
+    let query = env.workdir();
+    query.write_config("");
+    query.write_file(
+        "cork.tfquery.hcl",
+        &format!(
+            "list \"halopsa_role_department\" \"cork\" {{\n  provider         = halopsa\n  \
+             include_resource = true\n  config {{\n    role_id = {}\n  }}\n}}\n",
+            json!(role_id)
+        ),
+    );
+    let out = query.run_ok(&["query", "-no-color", "-generate-config-out=generated.tf"]);
+    assert_eq!(
+        listed_ids(&out, "halopsa_role_department", "cork"),
+        [import_id.as_str()],
+        "{out}"
+    );
+    let generated = std::fs::read_to_string(query.path.join("generated.tf")).unwrap_or_default();
+    assert_eq!(
+        generated
+            .matches("resource \"halopsa_role_department\" ")
+            .count(),
+        1,
+        "{generated}"
+    );
+    assert!(generated.contains(&service), "{generated}");
+    let applied = query.apply();
+    assert!(
+        applied.contains("Resources: 1 imported, 0 added, 0 changed, 0 destroyed."),
+        "{applied}"
+    );
+    query.assert_plan_clean();
 }
 
 #[test]
@@ -133,6 +211,13 @@ fn multi_tenant_follows_the_organisation_access_guide() {
         for customer in customers {
             let client = one_named(&env, Kind::Client, customer);
             assert_eq!(client["toplevel_id"], dept["id"], "{customer}");
+            // ... and is configured for its tenant's organisation only.
+            assert_eq!(
+                client["allowed_organisations"],
+                json!([{"id": org["id"]}]),
+                "{customer}"
+            );
+            assert_eq!(client["all_organisations_allowed"], false, "{customer}");
             assert_eq!(
                 wd.output("customer_ids")[key][customer],
                 crate::support::id_of(&client).as_str()

@@ -91,15 +91,16 @@ fn seed(env: &TestEnv) -> Tenant {
         .collect();
     let claims = [
         json!([
-            {"type": "access:tickets", "value": "modify"},
-            {"type": "tickets:add", "value": "true"},
-            {"type": "tickets:viewothers", "value": "true"},
+            {"type": "Tx", "value": "2"},
+            {"type": "l6", "value": "1"},
+            {"type": "l8", "value": "1"},
         ]),
-        json!([{"type": "access:tickets", "value": "read"}]),
+        json!([{"type": "Tx", "value": "1"}, {"type": "SA", "value": "false"}]),
         json!([
-            {"type": "access:clients", "value": "modify"},
-            {"type": "access:users", "value": "read"},
-            {"type": "tickets:delete", "value": "true"},
+            {"type": "Customers_Level", "value": "3"},
+            {"type": "Fx", "value": "2"},
+            {"type": "Can_Remove_Tickets", "value": "1"},
+            {"type": "Ex", "value": "1"},
         ]),
         json!([]),
     ];

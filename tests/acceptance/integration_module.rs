@@ -118,3 +118,66 @@ fn two_instances_for_two_organisations_apply_plan_clean_and_destroy_clean() {
     wd.destroy();
     assert_eq!(env.sim.state(), before, "destroy leaves Halo as it was");
 }
+
+/// A role with eight memberships, applied at `-parallelism=10` through the module:
+/// every write keeps the others (Halo answers a role's own rows with its
+/// `role_id`), so all eight land, the plan is clean and the module's
+/// memberships import into a fresh state.
+#[test]
+fn a_role_with_eight_memberships_at_parallelism_ten_keeps_all_eight() {
+    let env = TestEnv::new();
+    let org = env.sim_insert(Kind::Organisation, json!({"name": "Eight Ltd"}));
+    let departments: Vec<String> = (1..=8)
+        .map(|i| {
+            env.sim_insert(
+                Kind::Department,
+                json!({"name": format!("Desk {i}"), "organisation_id": org.parse::<i64>().unwrap_or(0)}),
+            )
+        })
+        .collect();
+    let wd = env.workdir();
+    wd.write_config(&format!(
+        r#"
+module "eight" {{
+  source = "./modules/integration"
+
+  name           = "eight-sync"
+  department_ids = {}
+  default_team   = "1st Line Support"
+  work_hours     = "Standard Hours"
+  permissions    = {{ tickets_access = "read_only" }}
+  scopes         = ["read:tickets"]
+}}
+"#,
+        json!(departments)
+    ));
+    wd.use_module("integration");
+    wd.apply_with(&["-parallelism=10"]);
+    let role = env.sim_one_named(Kind::Role, "eight-sync");
+    let mut held: Vec<String> = role["departments"]
+        .as_array()
+        .map(|rows| {
+            rows.iter()
+                .map(|r| r["department_id"].to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    held.sort();
+    let mut want = departments.clone();
+    want.sort();
+    assert_eq!(held, want, "{role:#}");
+    wd.assert_plan_clean();
+
+    let role_id = crate::support::id_of(&role);
+    let fresh = env.workdir();
+    fresh.write_config(&format!(
+        "resource \"halopsa_role_department\" \"d\" {{\n  role_id          = {}\n  department_id    = {}\n  membership_level = \"modify_all\"\n}}\n",
+        json!(role_id),
+        json!(departments[7])
+    ));
+    fresh.import(
+        "halopsa_role_department.d",
+        &format!("{role_id}/{}", departments[7]),
+    );
+    fresh.assert_plan_clean();
+}

@@ -162,8 +162,8 @@ fn query_lists_every_agent_and_hand_made_values_import_clean() {
         Kind::Role,
         json!({"name": "hand-made", "claims": [
             {"type": "custom:reports", "value": "7"},
-            {"type": "access:tickets", "value": "admin"},
-            {"type": "tickets:add", "value": "true"}], "departments": []}),
+            {"type": "Tx", "value": "admin"},
+            {"type": "l6", "value": "1"}], "departments": []}),
     );
     env.sim_insert(
         Kind::Application,
@@ -237,16 +237,16 @@ list "halopsa_api_application" "legacy" {
             let text = |k: &str| c[k].as_str().unwrap_or_default().to_string();
             (text("type"), text("value"))
         })
-        .filter(|(_, v)| v != "none" && v != "false")
+        .filter(|(_, v)| v != "0")
         .collect();
     claims.sort();
     let pair = |t: &str, v: &str| (t.to_string(), v.to_string());
     assert_eq!(
         claims,
         [
-            pair("access:tickets", "admin"),
+            pair("Tx", "admin"),
             pair("custom:reports", "7"),
-            pair("tickets:add", "true")
+            pair("l6", "1")
         ]
     );
     wd.assert_plan_clean();

@@ -1,7 +1,8 @@
 //! Acceptance tests of `halopsa_role`: real Terraform, the provider under test and
 //! halo-sim. Arguments (docs/resources/role.md): `name` required; `description` optional (Halo
 //! `notes`); `permissions` optional, one nested object whose attributes are role
-//! claims (docs/halo-api.md, "Assumed encodings"); `id` computed (a GUID).
+//! claims with Halo's short codes (docs/halo-api.md, "Role permissions"); `id`
+//! computed (a GUID).
 
 use crate::support::{id_of, Action, Kind, TestEnv, Workdir};
 use serde_json::{json, Value};
@@ -9,17 +10,18 @@ use serde_json::{json, Value};
 const ADDR: &str = "halopsa_role.support";
 const ROLES_PATH: &str = "/api/Roles";
 
-/// Every claim type and the value it has when its permission is left at its default.
+/// Every claim type of the nine managed permissions and the value it has when its
+/// permission is left at its default.
 const DEFAULT_CLAIMS: &[(&str, &str)] = &[
-    ("access:tickets", "none"),
-    ("access:clients", "none"),
-    ("access:users", "none"),
-    ("tickets:add", "false"),
-    ("tickets:editclosed", "false"),
-    ("tickets:viewunassigned", "false"),
-    ("tickets:viewothers", "false"),
-    ("tickets:delete", "false"),
-    ("tickets:editunassigned", "false"),
+    ("Tx", "0"),
+    ("Ux", "0"),
+    ("Fx", "0"),
+    ("l6", "0"),
+    ("lf", "0"),
+    ("l9", "0"),
+    ("l8", "0"),
+    ("l4", "0"),
+    ("le", "0"),
 ];
 
 /// A `halopsa_role "support"` block: `name`, optional `description`, and the
@@ -40,12 +42,7 @@ fn role_config(name: &str, description: Option<&str>, permissions: Option<&str>)
 }
 
 /// The claims `PERMS` gives, beyond the defaults.
-const PERMS_CLAIMS: &[(&str, &str)] = &[
-    ("access:tickets", "modify"),
-    ("access:clients", "read"),
-    ("tickets:add", "true"),
-    ("tickets:delete", "true"),
-];
+const PERMS_CLAIMS: &[(&str, &str)] = &[("Tx", "2"), ("Ux", "2"), ("l6", "1"), ("l4", "1")];
 
 const PERMS: &str = r#"    tickets_access  = "read_modify"
     clients_access  = "read_only"
@@ -158,10 +155,7 @@ fn create_update_and_destroy_with_permissions() {
     assert_eq!(wd.resource(ADDR)["id"], id.as_str());
     let halo = halo_role(&env, "Support Team");
     assert_eq!(halo["notes"], "");
-    assert_eq!(
-        claims(&halo),
-        expected_claims(&[("access:users", "read"), ("tickets:viewunassigned", "true")])
-    );
+    assert_eq!(claims(&halo), expected_claims(&[("Fx", "2"), ("l9", "1")]));
     wd.assert_plan_clean();
 
     // Leaving `permissions` out means no permissions at all.
@@ -244,9 +238,9 @@ fn changes_made_in_halo_show_up_in_the_plan() {
         Kind::Role,
         &id,
         json!({"notes": "edited", "claims": [
-            {"type": "access:tickets", "value": "read"},
-            {"type": "tickets:add", "value": "true"},
-            {"type": "tickets:editclosed", "value": "true"}
+            {"type": "Tx", "value": "1"},
+            {"type": "l6", "value": "1"},
+            {"type": "lf", "value": "1"}
         ]})
     ));
     assert_eq!(
@@ -311,4 +305,207 @@ fn bad_values_are_rejected_at_plan_and_nothing_is_created() {
         env.journal_summary()
     );
     assert_eq!(env.sim.objects(Kind::Role).len(), roles_before);
+}
+
+/// A role made on Halo's screen by an older Halo: legacy claim names for four
+/// permissions, the administrator claim `SA`, a feature access level.
+fn hand_made_legacy_role(env: &TestEnv) -> String {
+    env.sim_insert(
+        Kind::Role,
+        json!({"name": "Old Guard", "notes": "", "departments": [], "claims": [
+            {"type": "Ticket_Level", "value": "2"},
+            {"type": "Customers_Level", "value": "1"},
+            {"type": "Can_Log_Tickets", "value": "1"},
+            {"type": "Can_Remove_Tickets", "value": "0"},
+            {"type": "Calendar_Level", "value": "1"},
+            {"type": "SA", "value": "true"},
+            {"type": "Ex", "value": "2"}
+        ]}),
+    )
+}
+
+const LEGACY_PERMS: &str = r#"    tickets_access  = "read_modify"
+    clients_access  = "view_names_only"
+    can_add_tickets = true"#;
+
+#[test]
+fn a_hand_made_role_with_legacy_names_and_sa_imports_plans_clean_and_keeps_sa() {
+    let env = TestEnv::new();
+    let id = hand_made_legacy_role(&env);
+    let wd = env.workdir();
+    wd.write_config(&role_config("Old Guard", None, Some(LEGACY_PERMS)));
+    wd.import(ADDR, &id);
+    let state = wd.resource(ADDR);
+    let perms = &state["permissions"];
+    assert_eq!(perms["tickets_access"], "read_modify");
+    assert_eq!(perms["clients_access"], "view_names_only");
+    assert_eq!(perms["can_add_tickets"], true);
+    assert_eq!(perms["can_delete_tickets"], false);
+    assert_eq!(perms["calendars_access"], "read_only");
+    assert_eq!(perms["crm_access"], "read_modify");
+    assert!(perms["projects_access"].is_null(), "{perms:#}");
+    assert_eq!(
+        state["extra_claims"],
+        json!([{"type": "SA", "value": "true"}]),
+        "only SA is outside the table"
+    );
+    wd.assert_plan_clean();
+
+    // A change of one permission writes its code in place of the legacy claim;
+    // SA, the other legacy claims and the unset Ex stay exactly as they were.
+    wd.write_config(&role_config(
+        "Old Guard",
+        Some("changed"),
+        Some(&format!("{LEGACY_PERMS}\n    can_delete_tickets = true")),
+    ));
+    wd.plan_json().assert_only(ADDR, Action::Update);
+    wd.apply();
+    let got = claims(&halo_role(&env, "Old Guard"));
+    let mut want: Vec<(String, String)> = [
+        ("Ticket_Level", "2"),
+        ("Customers_Level", "1"),
+        ("Can_Log_Tickets", "1"),
+        ("l4", "1"),
+        ("Calendar_Level", "1"),
+        ("SA", "true"),
+        ("Ex", "2"),
+        ("Fx", "0"),
+        ("lf", "0"),
+        ("l9", "0"),
+        ("l8", "0"),
+        ("le", "0"),
+    ]
+    .iter()
+    .map(|(t, v)| (t.to_string(), v.to_string()))
+    .collect();
+    want.sort();
+    assert_eq!(got, want);
+    wd.assert_plan_clean();
+}
+
+#[test]
+fn permissions_beyond_the_nine_are_written_when_set_and_kept_when_not() {
+    let env = TestEnv::new();
+    let wd = env.applied(&role_config(
+        "Wide",
+        None,
+        Some(
+            r#"    crm_access              = "read_only"
+    assets_access           = "read_modify_remove"
+    timesheets_access       = "read_modify_all"
+    can_export_tickets      = true
+    can_edit_own_preferences = false
+    appointment_adding      = "all""#,
+        ),
+    ));
+    let got = claims(&halo_role(&env, "Wide"));
+    for pair in [
+        ("Ex", "1"),
+        ("Dx", "3"),
+        ("Hx", "4"),
+        ("lm", "1"),
+        ("l0", "false"),
+        ("lg", "2"),
+    ] {
+        assert!(
+            got.contains(&(pair.0.to_string(), pair.1.to_string())),
+            "{pair:?} not in {got:?}"
+        );
+    }
+    assert_eq!(got.len(), DEFAULT_CLAIMS.len() + 6, "{got:?}");
+    assert!(wd.resource(ADDR)["permissions"]["sales_access"].is_null());
+    wd.assert_plan_clean();
+
+    // Set in Halo by hand while unset in the configuration: kept, no change planned.
+    let id = wd.resource_id(ADDR);
+    let mut by_hand: Vec<Value> = halo_role(&env, "Wide")["claims"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    by_hand.push(json!({"type": "Ox", "value": "2"}));
+    assert!(env.sim.patch(Kind::Role, &id, json!({ "claims": by_hand })));
+    wd.assert_plan_clean();
+    // An unrelated change writes the hand-made claim back as it is.
+    wd.write_config(&role_config(
+        "Wide",
+        Some("now described"),
+        Some(
+            r#"    crm_access              = "read_only"
+    assets_access           = "read_modify_remove"
+    timesheets_access       = "read_modify_all"
+    can_export_tickets      = true
+    can_edit_own_preferences = false
+    appointment_adding      = "all""#,
+        ),
+    ));
+    wd.apply();
+    assert!(claims(&halo_role(&env, "Wide")).contains(&("Ox".to_string(), "2".to_string())));
+    assert_eq!(
+        wd.resource(ADDR)["permissions"]["sales_access"],
+        "read_modify"
+    );
+    wd.assert_plan_clean();
+}
+
+/// A state an earlier build wrote (before the claim codes): `permissions` with the
+/// nine attributes only, and a Halo role holding the claim types that build made
+/// up. The state reads fine; the plan shows the role's real permissions (none of
+/// the made-up claims grants any), and the apply writes the codes and drops the
+/// made-up claims, keeping every other claim (CHANGELOG.md).
+#[test]
+fn a_state_from_an_earlier_build_reads_fine_and_the_next_apply_writes_the_codes() {
+    let env = TestEnv::new();
+    let id = env.sim_insert(
+        Kind::Role,
+        json!({"name": "Support", "notes": "", "departments": [], "claims": [
+            {"type": "access:tickets", "value": "modify"},
+            {"type": "access:clients", "value": "read"},
+            {"type": "access:users", "value": "none"},
+            {"type": "tickets:add", "value": "true"},
+            {"type": "tickets:editclosed", "value": "false"},
+            {"type": "tickets:viewunassigned", "value": "false"},
+            {"type": "tickets:viewothers", "value": "false"},
+            {"type": "tickets:delete", "value": "true"},
+            {"type": "tickets:editunassigned", "value": "false"},
+            {"type": "SA", "value": "false"}
+        ]}),
+    );
+    let wd = env.workdir();
+    wd.write_config(&role_config("Support", None, Some(PERMS)));
+    let old_permissions = json!({
+        "tickets_access": "read_modify", "clients_access": "read_only",
+        "users_access": "none", "can_add_tickets": true,
+        "can_edit_closed_tickets": false, "can_view_unassigned_tickets": false,
+        "can_view_other_agents_tickets": false, "can_delete_tickets": true,
+        "can_edit_unassigned_tickets": false
+    });
+    let state = json!({
+        "version": 4, "terraform_version": "1.9.0", "serial": 1,
+        "lineage": "8a1b7c2e-0000-4000-8000-00000000e1d0", "outputs": {},
+        "resources": [{
+            "mode": "managed", "type": "halopsa_role", "name": "support",
+            "provider": "provider[\"registry.terraform.io/halopsa/halopsa\"]",
+            "instances": [{"schema_version": 0, "attributes": {
+                "id": id, "name": "Support", "description": null,
+                "permissions": old_permissions,
+                "extra_claims": [{"type": "SA", "value": "false"}]
+            }, "sensitive_attributes": []}]
+        }],
+        "check_results": null
+    });
+    wd.write_file("terraform.tfstate", &state.to_string());
+    let plan = wd.plan_json();
+    plan.assert_only(ADDR, Action::Update);
+    let (before, after) = plan.before_after(ADDR, "permissions");
+    assert_eq!(
+        before["tickets_access"], "none",
+        "the made-up claims grant nothing"
+    );
+    assert_eq!(after["tickets_access"], "read_modify");
+    wd.apply();
+    let mut want = expected_claims(PERMS_CLAIMS);
+    want.push(("SA".into(), "false".into()));
+    want.sort();
+    assert_eq!(claims(&halo_role(&env, "Support")), want);
+    wd.assert_plan_clean();
 }

@@ -68,8 +68,9 @@ fn create_plan_clean_update_url_in_place_and_destroy() {
     assert_eq!(halo["active"], true);
     assert_eq!(halo["content_type"], "application/json");
     assert_eq!(event_numbers(&halo), [1, 2]);
-    // The assumed encodings (docs/halo-api.md): POST is 1, no authentication 0.
-    assert_eq!(halo["method"], 1);
+    // The encodings of the one public source (docs/halo-api.md, disputed): POST is
+    // 0, no authentication 0.
+    assert_eq!(halo["method"], 0);
     assert_eq!(halo["authentication_type"], 0);
     let state = wd.resource(ADDR);
     assert_eq!(state["method"], "POST");
@@ -291,4 +292,56 @@ list "halopsa_webhook" "sync" {
     assert_eq!(ids("all"), all, "{out}");
     assert_eq!(ids("sync"), [id], "{out}");
     assert!(!out.contains("never-listed"));
+}
+
+/// Halo's ints for `method` and `authentication_type` are disputed: a webhook made
+/// on Halo's screen with values the tables lack imports as `halo:N`, plans clean,
+/// and an update that changes neither never sends them, so Halo keeps its own.
+#[test]
+fn raw_method_and_authentication_ints_are_kept_and_never_rewritten_unchanged() {
+    let env = TestEnv::new();
+    let id = env.sim_insert(
+        Kind::Webhook,
+        json!({"name": "Ticket sync", "url": URL, "content_type": "application/json",
+               "method": 7, "authentication_type": 2, "active": true,
+               "events": [{"eventno": 1}, {"eventno": 2}]}),
+    );
+    let raw = "  method              = \"halo:7\"\n  authentication_type = \"halo:2\"\n";
+    let wd = env.workdir();
+    wd.write_config(&config(URL, raw));
+    wd.import(ADDR, &id);
+    let state = wd.resource(ADDR);
+    assert_eq!(state["method"], "halo:7");
+    assert_eq!(state["authentication_type"], "halo:2");
+    wd.assert_plan_clean();
+
+    let posts_before = webhook_posts(&env).len();
+    wd.write_config(&config("https://sync.example.com/v2", raw));
+    wd.apply();
+    let posts = webhook_posts(&env);
+    assert_eq!(posts.len(), posts_before + 1);
+    let sent = &posts[posts_before][0];
+    assert!(
+        sent.get("method").is_none() && sent.get("authentication_type").is_none(),
+        "an update that changed neither sent them: {sent:#}"
+    );
+    let halo = halo_webhook(&env);
+    assert_eq!(
+        (halo["method"].clone(), halo["authentication_type"].clone()),
+        (json!(7), json!(2))
+    );
+    wd.assert_plan_clean();
+
+    // A change sends the new value: a word, or Halo's raw int.
+    wd.write_config(&config(
+        "https://sync.example.com/v2",
+        "  method = \"PUT\"\n  authentication_type = \"halo:4\"\n",
+    ));
+    wd.apply();
+    let halo = halo_webhook(&env);
+    assert_eq!(
+        (halo["method"].clone(), halo["authentication_type"].clone()),
+        (json!(2), json!(4))
+    );
+    wd.assert_plan_clean();
 }

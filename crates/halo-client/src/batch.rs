@@ -18,10 +18,14 @@
 //!   the fresh list too; a member not in it was not created;
 //! - a member the lost batch surely did not create joins the next batch (at
 //!   most [`MAX_BATCH_ROUNDS`] batches in all);
-//! - a batch of one, a batch Halo refused (400 and any other error answer), or
-//!   an outcome still unknown: the create goes alone through the one-object
-//!   path (which looks before it sends when the outcome is unknown), so an
-//!   error names the right resource and nothing is created twice.
+//! - a batch Halo refused (400 and any other error answer): an unknown outcome,
+//!   since whether Halo saved none, all or some of a refused array is not known
+//!   (docs/halo-api.md): one fresh list of the kind finds what it saved; a member
+//!   in it is created, every other one goes alone (surely not created), so an
+//!   error names the right resource and nothing is created twice;
+//! - a batch of one, or an outcome still unknown (the list could not be read):
+//!   the create goes alone through the one-object path (which looks before it
+//!   sends when the outcome is unknown).
 //!
 //! Two creates whose objects have the same name never share a batch (the
 //! second goes alone), so matching by name is never ambiguous.
@@ -60,6 +64,8 @@ pub(super) enum Outcome {
         /// The kind's fresh list, fetched when the answer did not hold every
         /// object sent; `None` when that list could not be read.
         listed: Option<Arc<Vec<Value>>>,
+        /// Halo refused the batch: a member not in `listed` goes alone.
+        refused: bool,
     },
 }
 
@@ -247,14 +253,15 @@ impl Batcher {
 
 /// One member's object from its batch's outcome; `same` is the member's own test.
 pub(super) fn settle<T: HaloObject>(outcome: Outcome, same: &impl Fn(&T) -> bool) -> Settled<T> {
-    let (answered, position, sent, listed) = match outcome {
+    let (answered, position, sent, listed, refused) = match outcome {
         Outcome::Alone { unknown } => return Settled::Alone { unknown },
         Outcome::Batched {
             answered,
             position,
             sent,
             listed,
-        } => (answered, position, sent, listed),
+            refused,
+        } => (answered, position, sent, listed, refused),
     };
     let decode = |v: &Value| {
         serde_json::from_value::<T>(v.clone())
@@ -277,6 +284,8 @@ pub(super) fn settle<T: HaloObject>(outcome: Outcome, same: &impl Fn(&T) -> bool
     match listed {
         Some(listed) => match listed.iter().filter_map(decode).find(|o| same(o)) {
             Some(obj) => Settled::Created(obj),
+            // Refused and not listed: not created; alone, its error is its own.
+            None if refused => Settled::Alone { unknown: false },
             // Not answered, not listed: the batch did not create it.
             None => Settled::Again,
         },
@@ -366,7 +375,33 @@ mod tests {
             position,
             sent,
             listed: listed.map(Arc::new),
+            refused: false,
         }
+    }
+
+    #[test]
+    fn a_refused_batch_is_settled_from_the_list() {
+        let refused = |position, listed: Option<Vec<Value>>| Outcome::Batched {
+            answered: Arc::new(Vec::new()),
+            position,
+            sent: 3,
+            listed: listed.map(Arc::new),
+            refused: true,
+        };
+        let listed = vec![json!({"id": 1, "name": "A"})];
+        assert_eq!(
+            id_of(settle(refused(0, Some(listed.clone())), &named("A"))),
+            Some(1),
+            "saved before the refusal: found, not sent again"
+        );
+        assert!(matches!(
+            settle(refused(1, Some(listed)), &named("B")),
+            Settled::Alone { unknown: false }
+        ));
+        assert!(matches!(
+            settle(refused(2, None), &named("C")),
+            Settled::Alone { unknown: true }
+        ));
     }
 
     fn id_of(s: Settled<Organisation>) -> Option<i64> {

@@ -88,12 +88,16 @@ impl HaloClient {
         for (position, reply) in replies.into_iter().enumerate() {
             let mine = match &outcome {
                 Outcome::Batched {
-                    answered, listed, ..
+                    answered,
+                    listed,
+                    refused,
+                    ..
                 } => Outcome::Batched {
                     answered: Arc::clone(answered),
                     position,
                     sent,
                     listed: listed.clone(),
+                    refused: *refused,
                 },
                 alone @ Outcome::Alone { .. } => alone.clone(),
             };
@@ -102,8 +106,8 @@ impl HaloClient {
     }
 
     /// `POST /api/X [objects]`, retried while Halo surely did not get it
-    /// (429, a refused connection); an answer lost after sending, or a short
-    /// answer, is followed by one fresh list of the kind.
+    /// (429, a refused connection); an answer lost after sending, a short
+    /// answer or a refusal is followed by one fresh list of the kind.
     async fn post_batch<T: HaloObject>(&self, bodies: Vec<Value>) -> Outcome {
         let sent = bodies.len();
         let (url, body) = match (
@@ -143,6 +147,7 @@ impl HaloClient {
                 }
             })
             .await;
+        let mut refused = false;
         let answered = match tried {
             Ok(answer) => answered_objects(&answer.body),
             Err(HaloError::Cancelled) => return Outcome::Alone { unknown: true },
@@ -151,10 +156,12 @@ impl HaloClient {
                 Vec::new()
             }
             Err(e) => {
-                // Refused (400, ...) or never delivered: each create goes alone,
-                // so an error names its own resource.
-                tracing::debug!(kind = T::KIND, error = %e, "the batch create failed; creating one by one");
-                return Outcome::Alone { unknown: false };
+                // Refused (400, ...): what Halo saved of the array is unknown, so
+                // the list decides; the rest go alone, so that an error names its
+                // own resource.
+                tracing::debug!(kind = T::KIND, error = %e, "the batch create was refused; listing to see what it saved");
+                refused = true;
+                Vec::new()
             }
         };
         let listed = if answered.len() < sent {
@@ -173,6 +180,7 @@ impl HaloClient {
             position: 0,
             sent,
             listed,
+            refused,
         }
     }
 }

@@ -25,6 +25,6 @@ pub use config::{check_url, ClientConfig, RateLimit, Secret};
 pub use error::HaloError;
 pub use models::{
     Agent, Application, Claim, Client, Department, DepartmentMembership, HaloObject, Organisation,
-    Role, RoleRef, Scope, Team, Webhook, WebhookEvent, Workday,
+    OrganisationRef, Role, RoleRef, Scope, Team, Webhook, WebhookEvent, Workday,
 };
 pub use ratelimit::default_budget_dir;

@@ -101,6 +101,14 @@ halo_model! {
     }
 }
 
+/// An organisation a customer is allowed to (`allowed_organisations`, schema
+/// `Organisation`): only its id is sent.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub struct OrganisationRef {
+    #[serde(default, deserialize_with = "lenient::int")]
+    pub id: i64,
+}
+
 halo_model! {
     /// `/api/Client` (schema `Area`): a customer.
     pub struct Client {
@@ -110,6 +118,9 @@ halo_model! {
         toplevel_id: i64,
         inactive: bool,
         notes: String,
+        /// The organisations the customer is configured for (`AREAORGANISATION`).
+        allowed_organisations: Vec<OrganisationRef>,
+        all_organisations_allowed: bool,
     }
 }
 
@@ -122,9 +133,9 @@ pub struct RoleRef {
 
 /// A department membership (schema `UnameDepartment`), for agents and roles.
 /// `membershiplevel`: 0 = modify all, 1 = read only (assumed encoding; any other
-/// value is kept as read). A row with `role_id` in an agent's list is inherited
-/// from that role (docs/halo-api.md, "Agents"): not the agent's own, never to be
-/// written back. Every other field Halo sends is kept in `extra` and written back
+/// value is kept as read). `role_id` names a role: in a role's own list, that role
+/// itself; in an agent's list, the role the row is inherited from (docs/halo-api.md,
+/// "Department memberships"): not the agent's own, never to be written back. Every other field Halo sends is kept in `extra` and written back
 /// as read, so a read-modify-write of a membership list leaves the rows it does
 /// not change exactly as they were (a `null` `role_id` is written back absent).
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -154,13 +165,6 @@ impl DepartmentMembership {
             ..Default::default()
         }
     }
-
-    /// Whether the row comes from a role rather than from the object itself.
-    pub fn is_inherited(&self) -> bool {
-        self.role_id
-            .as_deref()
-            .is_some_and(|r| !r.trim().is_empty())
-    }
 }
 
 halo_model! {
@@ -179,13 +183,13 @@ halo_model! {
         isdisabled: bool,
         /// The agent's whole role set.
         roles: Vec<RoleRef>,
-        /// Own rows and, in answers, rows inherited from roles
-        /// ([`DepartmentMembership::is_inherited`]).
+        /// Own rows and, in answers, rows inherited from roles (those with a
+        /// `role_id`).
         departments: Vec<DepartmentMembership>,
     }
 }
 
-/// A role claim: `{"type": "access:tickets", "value": "read"}`. Type and value
+/// A role claim: `{"type": "Tx", "value": "2"}`. Type and value
 /// are Halo's raw text: the client knows no table of them, so any claim reads
 /// and writes back as it is.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]

@@ -677,14 +677,14 @@ async fn membership_rows_keep_unknown_fields_and_inherited_rows_show_their_role(
     let read = c.get::<Agent>(id, true).await.expect("get").expect("there");
     let rows = read.departments.clone().unwrap_or_default();
     assert_eq!(rows.len(), 2);
-    assert!(!rows[0].is_inherited());
+    assert!(rows[0].role_id.is_none());
     assert_eq!(rows[0].membershiplevel, 4);
     assert_eq!(rows[0].extra.get("includeteamsintree"), Some(&json!(true)));
-    assert!(rows[1].is_inherited());
+    assert!(rows[1].role_id.is_some());
     assert_eq!(rows[1].role_id.as_deref(), role["id"].as_str());
 
     // Writing back the own rows as read keeps every field of them.
-    let own: Vec<DepartmentMembership> = rows.into_iter().filter(|r| !r.is_inherited()).collect();
+    let own: Vec<DepartmentMembership> = rows.into_iter().filter(|r| r.role_id.is_none()).collect();
     let update = Agent {
         id: Some(id),
         departments: Some(own),
