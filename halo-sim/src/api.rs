@@ -16,6 +16,7 @@ use serde_json::{json, Value};
 
 use crate::auth;
 use crate::error::{parse_json, ApiError};
+use crate::generic;
 use crate::kind::Kind;
 use crate::state::Shared;
 use crate::store::Object;
@@ -33,7 +34,7 @@ pub(crate) fn routes(shared: Arc<Shared>) -> Router<Arc<Shared>> {
 }
 
 /// Query parameters, with keys lower-cased (Halo's binding ignores case).
-struct Params(HashMap<String, String>);
+pub(crate) struct Params(HashMap<String, String>);
 
 impl Params {
     fn from_query(
@@ -48,7 +49,7 @@ impl Params {
         ))
     }
 
-    fn get(&self, key: &str) -> Option<&str> {
+    pub(crate) fn get(&self, key: &str) -> Option<&str> {
         self.0
             .get(key)
             .map(String::as_str)
@@ -76,6 +77,15 @@ impl Params {
 fn kind_of(entity: &str) -> Result<Kind, ApiError> {
     Kind::from_api_path(entity)
         .ok_or_else(|| ApiError::NotFound(format!("no such endpoint: /api/{entity}")))
+}
+
+/// The generic family (`halo-catalog`) that serves `entity`, when no typed
+/// kind does (typed kinds take precedence).
+fn generic_family(entity: &str) -> Option<(&'static str, halo_catalog::IdKind)> {
+    match Kind::from_api_path(entity) {
+        Some(_) => None,
+        None => generic::family(entity),
+    }
 }
 
 fn writable_kind(entity: &str) -> Result<Kind, ApiError> {
@@ -132,7 +142,7 @@ fn keep(kind: Kind, obj: &Object, params: &Params) -> bool {
 /// The part of a list one answer holds: `pageinate=true&page_size=N&page_no=P`
 /// (1-based) picks page P of size min(N, cap); without `pageinate` the answer
 /// is the first `cap` objects, as Halo caps every list at 100.
-fn page_range(
+pub(crate) fn page_range(
     params: &Params,
     total: usize,
     cap: usize,
@@ -173,8 +183,11 @@ async fn list(
     Path(entity): Path<String>,
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
 ) -> Result<Response, ApiError> {
-    let kind = kind_of(&entity)?;
     let params = Params::from_query(query)?;
+    if let Some((family, id_kind)) = generic_family(&entity) {
+        return generic::handlers::list(&shared, family, id_kind, &params);
+    }
+    let kind = kind_of(&entity)?;
     let details = params.flag("includedetails");
     let cap = shared.settings().page_cap;
     let store = lock(&shared.store);
@@ -202,6 +215,9 @@ async fn get_one(
     Path((entity, id)): Path<(String, String)>,
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
 ) -> Result<Response, ApiError> {
+    if let Some((family, _)) = generic_family(&entity) {
+        return generic::handlers::get_one(&shared, family, &id);
+    }
     let kind = kind_of(&entity)?;
     let details = Params::from_query(query)?.flag("includedetails");
     let store = lock(&shared.store);
@@ -215,7 +231,11 @@ async fn save(
     Path(entity): Path<String>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let kind = writable_kind(&entity)?;
+    let generic = generic_family(&entity);
+    let kind = match generic {
+        Some(_) => None,
+        None => Some(writable_kind(&entity)?),
+    };
     let first_only = shared.settings().answer_first_only;
     let Value::Array(elements) = parse_json(&body)? else {
         return Err(ApiError::BadRequest(
@@ -227,6 +247,10 @@ async fn save(
             "the request body is an empty array".into(),
         ));
     }
+    let (Some(kind), None) = (kind, generic) else {
+        let (family, id_kind) = generic.unwrap_or(("", halo_catalog::IdKind::None));
+        return generic::handlers::save(&shared, family, id_kind, &elements);
+    };
     let mut store = lock(&shared.store);
     let saved = store.save_all(kind, &elements)?;
     let status = if saved.iter().any(|s| s.created) {
@@ -254,6 +278,9 @@ async fn delete_one(
     State(shared): State<Arc<Shared>>,
     Path((entity, id)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
+    if let Some((family, id_kind)) = generic_family(&entity) {
+        return generic::handlers::delete_one(&shared, family, id_kind, &id);
+    }
     let kind = writable_kind(&entity)?;
     let mut store = lock(&shared.store);
     let deleted = store

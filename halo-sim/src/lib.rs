@@ -12,6 +12,8 @@ mod control;
 mod error;
 mod faults;
 mod gate;
+mod generic;
+mod generic_sim;
 mod ids;
 mod journal;
 mod kind;

@@ -47,6 +47,8 @@ pub(crate) struct Shared {
     pub random_faults: Mutex<RandomFaults>,
     pub limiter: Mutex<RateLimiter>,
     pub settings: Mutex<Settings>,
+    /// The endpoint families without a typed kind (`generic`).
+    pub generic: Mutex<crate::generic::GenericStore>,
 }
 
 impl Shared {
@@ -78,6 +80,7 @@ impl Shared {
                 page_cap: opts.page_cap.max(1),
                 answer_first_only: false,
             }),
+            generic: Mutex::new(Default::default()),
         })
     }
 
