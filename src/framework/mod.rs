@@ -6,6 +6,7 @@
 
 pub mod codec;
 mod diag;
+mod dynamic;
 mod ephemeral;
 mod function;
 mod lookup;
@@ -17,6 +18,7 @@ mod validate;
 mod value;
 
 pub use diag::{AttrPath, Diagnostic, Diagnostics, Severity, Step};
+pub use dynamic::Dynamic;
 pub use ephemeral::{AnyEphemeral, EphemeralResource, Opened, OpenedValue, Renewed};
 pub use function::{Function, FunctionError, Parameter};
 pub use lookup::lookup_schema;
@@ -25,4 +27,4 @@ pub use plan::{default_object, plan_resource, Planned};
 pub use resource::{attr_error, AnyDataSource, AnyResource, Applied, ApplyError, Resource};
 pub use schema::{Attribute, AttributeKind, PlanModifier, Presence, Schema, Semantic};
 pub use validate::{validate_config, Validator, HALO_PREFIX};
-pub use value::{Number, Type, Value};
+pub use value::{infer_type, Number, Type, Value};

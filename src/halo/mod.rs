@@ -11,6 +11,7 @@ mod batch;
 mod client;
 mod config;
 mod error;
+mod generic;
 mod models;
 mod ratelimit;
 mod raw;

@@ -3,6 +3,9 @@
 mod agent;
 mod agent_department;
 mod api_application;
+pub(crate) mod api_body;
+pub(crate) mod api_object;
+mod api_setting;
 mod client;
 mod department;
 pub(crate) mod membership;
@@ -47,6 +50,8 @@ pub fn all() -> Vec<Box<dyn AnyResource<HaloClient>>> {
         Box::new(api_application::ApiApplicationResource),
         Box::new(client::ClientResource),
         Box::new(webhook::WebhookResource),
+        Box::new(api_object::ApiObjectResource),
+        Box::new(api_setting::ApiSettingResource),
     ]
 }
 
