@@ -89,20 +89,24 @@ impl GenericStore {
         self.objects.get(family).map_or(&[], Vec::as_slice)
     }
 
-    /// `GET /X` of a family: `(record_count, the page's summaries)` for objects
-    /// whose `name` holds `search`.
+    /// `GET /X` of a family: `record_count` and the page's summaries, of the
+    /// objects whose name (`Schema::name_field`) holds `search`.
     pub fn page(
         &self,
         family: &str,
         search: Option<&str>,
         range: impl FnOnce(usize) -> std::ops::Range<usize>,
     ) -> Value {
+        let name_field = catalog()
+            .fields_of(family)
+            .and_then(|s| s.name_field())
+            .unwrap_or("name");
         let kept: Vec<&Object> = self
             .list(family)
             .iter()
             .filter(|o| {
                 search.is_none_or(|s| {
-                    o.get("name")
+                    o.get(name_field)
                         .and_then(Value::as_str)
                         .is_some_and(|n| n.to_lowercase().contains(&s.to_lowercase()))
                 })

@@ -17,7 +17,7 @@ crate::model! {
     pub struct ApiObjectLookup {
         path: String = required().description("The endpoint family (`TicketType`, `Status`, `SLA`, ...), as for the resource."),
         id: Option<String> = optional_computed().description("Halo's id of the object. Give this or `name`."),
-        name: Option<String> = optional().description("The exact name of the object (its `name` field); exactly one object of the family must have it. `search` narrows what Halo is asked for."),
+        name: Option<String> = optional().description("The exact name of the object (its `name` field, or the family's own name field: `outcome` for `Outcome`, `value` for `Category`, ...); exactly one object of the family must have it. `search` narrows what Halo is asked for."),
         search: Option<String> = optional().description("Halo's `search` text for a look-up by `name` (defaults to `name`)."),
         output: Dynamic = computed().description("The whole object, as Halo's `GET /api/PATH/ID` answers it."),
     }
@@ -80,7 +80,11 @@ impl AnyDataSource<HaloClient> for ApiObjectDataSource {
 
 async fn find(halo: &HaloClient, config: &Value) -> Result<Value, Diagnostics> {
     let mut m = ApiObjectLookup::from_value(config)?;
-    let (family, _) = family_of(&m.path)?;
+    let (family, f) = family_of(&m.path)?;
+    let name_field = halo_catalog::catalog()
+        .schema(&f.schema)
+        .and_then(|s| s.name_field())
+        .unwrap_or("name");
     let id = match (&m.id, &m.name) {
         (Some(id), _) => id.trim().to_string(),
         (None, Some(name)) => {
@@ -88,7 +92,7 @@ async fn find(halo: &HaloClient, config: &Value) -> Result<Value, Diagnostics> {
             let found = halo.list_json(family, Some(&search)).await?;
             let exact: Vec<&J> = found
                 .iter()
-                .filter(|o| o.get("name").and_then(J::as_str) == Some(name.as_str()))
+                .filter(|o| o.get(name_field).and_then(J::as_str) == Some(name.as_str()))
                 .collect();
             match exact.as_slice() {
                 [one] => api_body::id_text(one).unwrap_or_default(),
@@ -96,7 +100,7 @@ async fn find(halo: &HaloClient, config: &Value) -> Result<Value, Diagnostics> {
                     return Err(Diagnostic::attribute_error(
                         crate::framework::AttrPath::root("name"),
                         "No such object",
-                        format!("No {family} is named {name:?}."),
+                        format!("No {family} is named {name:?} (field {name_field})."),
                     )
                     .into())
                 }

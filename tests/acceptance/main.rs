@@ -11,6 +11,7 @@ mod support;
 mod agent;
 mod agent_department;
 mod api_application;
+mod api_object;
 mod client;
 mod department;
 mod organisation;

@@ -105,7 +105,28 @@ pub struct Schema {
     pub read_only: Vec<String>,
 }
 
+/// The fields that hold an object's name, in the order they are looked for.
+const NAME_FIELDS: &[&str] = &[
+    "name",
+    "outcome",
+    "value",
+    "displayName",
+    "title",
+    "subject",
+    "buttonname",
+    "description",
+];
+
 impl Schema {
+    /// The field that holds the object's name (`name`, or for families without
+    /// one `outcome`, `value`, `displayName`, ...), if the schema has one.
+    pub fn name_field(&self) -> Option<&'static str> {
+        NAME_FIELDS
+            .iter()
+            .copied()
+            .find(|f| self.fields.contains_key(*f))
+    }
+
     /// Whether a field is one a client writes: not read-only in the document, not
     /// `_`-prefixed (Halo's request flags and warnings), not a derived `*_name`
     /// (the display name of a neighbouring `*_id` or `*_guid`), not the id.
@@ -370,5 +391,14 @@ mod tests {
         assert!(!s.writable("workday_name"));
         assert!(!s.writable("_warning"));
         assert!(!s.writable("id"));
+        assert_eq!(s.name_field(), Some("name"));
+        assert_eq!(
+            catalog().fields_of("Outcome").unwrap().name_field(),
+            Some("outcome")
+        );
+        assert_eq!(
+            catalog().fields_of("Category").unwrap().name_field(),
+            Some("value")
+        );
     }
 }
