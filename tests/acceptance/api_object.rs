@@ -439,3 +439,44 @@ list "halopsa_api_object" "types" {
     );
     wd.assert_plan_clean();
 }
+
+#[test]
+fn the_api_object_example_applies_wires_references_and_plans_clean() {
+    let env = TestEnv::new();
+    let wd = env.workdir();
+    crate::support::use_example(&wd, "api-object");
+    wd.apply();
+    let statuses = env.sim.generic_objects("Status");
+    assert_eq!(statuses.len(), 2);
+    let tt = &env.sim.generic_objects("TicketType")[0];
+    let mut allowed: Vec<String> = tt["allowed_status"]
+        .as_array()
+        .map(|a| a.iter().map(|s| s["status_id"].to_string()).collect())
+        .unwrap_or_default();
+    allowed.sort();
+    let mut ids: Vec<String> = statuses.iter().map(id_of).collect();
+    ids.sort();
+    assert_eq!(allowed, ids, "the ticket type allows both statuses");
+    let sla = &env.sim.generic_objects("SLA")[0];
+    assert_eq!(sla["priorities"].as_array().map(Vec::len), Some(2));
+    let outcome = &env.sim.generic_objects("Outcome")[0];
+    let method = &env.sim.generic_objects("CustomIntegrationMethod")[0];
+    let integration = &env.sim.generic_objects("CustomIntegration")[0];
+    assert_eq!(method["integration_id"], integration["id"]);
+    assert_eq!(method["uri_params"][0]["value"], json!(id_of(outcome)));
+    wd.assert_plan_clean();
+    wd.destroy();
+    for family in [
+        "Status",
+        "TicketType",
+        "SLA",
+        "Outcome",
+        "CustomIntegration",
+        "CustomIntegrationMethod",
+    ] {
+        assert!(
+            env.sim.generic_objects(family).is_empty(),
+            "{family} left behind"
+        );
+    }
+}
