@@ -17,6 +17,7 @@ use serde_json::{json, Value};
 use crate::auth;
 use crate::error::{parse_json, ApiError};
 use crate::generic;
+use crate::generic_api;
 use crate::kind::Kind;
 use crate::state::Shared;
 use crate::store::Object;
@@ -34,7 +35,7 @@ pub(crate) fn routes(shared: Arc<Shared>) -> Router<Arc<Shared>> {
 }
 
 /// Query parameters, with keys lower-cased (Halo's binding ignores case).
-pub(crate) struct Params(HashMap<String, String>);
+struct Params(HashMap<String, String>);
 
 impl Params {
     fn from_query(
@@ -49,7 +50,7 @@ impl Params {
         ))
     }
 
-    pub(crate) fn get(&self, key: &str) -> Option<&str> {
+    fn get(&self, key: &str) -> Option<&str> {
         self.0
             .get(key)
             .map(String::as_str)
@@ -142,7 +143,7 @@ fn keep(kind: Kind, obj: &Object, params: &Params) -> bool {
 /// The part of a list one answer holds: `pageinate=true&page_size=N&page_no=P`
 /// (1-based) picks page P of size min(N, cap); without `pageinate` the answer
 /// is the first `cap` objects, as Halo caps every list at 100.
-pub(crate) fn page_range(
+fn page_range(
     params: &Params,
     total: usize,
     cap: usize,
@@ -185,7 +186,13 @@ async fn list(
 ) -> Result<Response, ApiError> {
     let params = Params::from_query(query)?;
     if let Some((family, id_kind)) = generic_family(&entity) {
-        return generic::handlers::list(&shared, family, id_kind, &params);
+        return generic_api::list(
+            &shared,
+            family,
+            id_kind,
+            params.get("search"),
+            |total, cap| page_range(&params, total, cap),
+        );
     }
     let kind = kind_of(&entity)?;
     let details = params.flag("includedetails");
@@ -216,7 +223,7 @@ async fn get_one(
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
 ) -> Result<Response, ApiError> {
     if let Some((family, _)) = generic_family(&entity) {
-        return generic::handlers::get_one(&shared, family, &id);
+        return generic_api::get_one(&shared, family, &id);
     }
     let kind = kind_of(&entity)?;
     let details = Params::from_query(query)?.flag("includedetails");
@@ -249,7 +256,7 @@ async fn save(
     }
     let (Some(kind), None) = (kind, generic) else {
         let (family, id_kind) = generic.unwrap_or(("", halo_catalog::IdKind::None));
-        return generic::handlers::save(&shared, family, id_kind, &elements);
+        return generic_api::save(&shared, family, id_kind, &elements);
     };
     let mut store = lock(&shared.store);
     let saved = store.save_all(kind, &elements)?;
@@ -279,7 +286,7 @@ async fn delete_one(
     Path((entity, id)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
     if let Some((family, id_kind)) = generic_family(&entity) {
-        return generic::handlers::delete_one(&shared, family, id_kind, &id);
+        return generic_api::delete_one(&shared, family, id_kind, &id);
     }
     let kind = writable_kind(&entity)?;
     let mut store = lock(&shared.store);

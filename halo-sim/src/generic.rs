@@ -4,7 +4,7 @@
 //! partial update with it), `DELETE /X/{id}`, and 400 for a field the family's
 //! schema lacks (nested ones too). The typed kinds (`Kind`) take precedence.
 //!
-//! The singleton settings (`Control`, `Features`) keep their values; they
+//! The HTTP side is `generic_api`. The singleton settings (`Control`, `Features`) keep their values; they
 //! have no DELETE.
 //!
 //! A list answer leaves out a stored object's array and object fields, as
@@ -242,95 +242,6 @@ impl GenericStore {
         };
         obj.extend(patch.clone());
         true
-    }
-}
-
-/// The handlers of the generic families, called by `api` when no typed kind
-/// serves the path.
-pub(crate) mod handlers {
-    use std::sync::Arc;
-
-    use axum::http::StatusCode;
-    use axum::response::{IntoResponse, Response};
-    use axum::Json;
-    use halo_catalog::IdKind;
-    use serde_json::Value;
-
-    use crate::api::{page_range, Params};
-    use crate::error::ApiError;
-    use crate::state::Shared;
-    use crate::sync::lock;
-
-    pub(crate) fn list(
-        shared: &Arc<Shared>,
-        family: &'static str,
-        id_kind: IdKind,
-        params: &Params,
-    ) -> Result<Response, ApiError> {
-        let store = lock(&shared.generic);
-        if id_kind == IdKind::None {
-            return Ok(Json(store.control()).into_response());
-        }
-        let cap = shared.settings().page_cap;
-        let mut bad = None;
-        let answer = store.page(family, params.get("search"), |total| {
-            page_range(params, total, cap).unwrap_or_else(|e| {
-                bad = Some(e);
-                0..0
-            })
-        });
-        match bad {
-            Some(e) => Err(e),
-            None => Ok(Json(answer).into_response()),
-        }
-    }
-
-    pub(crate) fn get_one(
-        shared: &Arc<Shared>,
-        family: &'static str,
-        id: &str,
-    ) -> Result<Response, ApiError> {
-        let store = lock(&shared.generic);
-        store
-            .get(family, id)
-            .map(|o| Json(Value::Object(o.clone())).into_response())
-            .ok_or_else(|| ApiError::NotFound(format!("{family} id {id} was not found")))
-    }
-
-    pub(crate) fn save(
-        shared: &Arc<Shared>,
-        family: &'static str,
-        id_kind: IdKind,
-        elements: &[Value],
-    ) -> Result<Response, ApiError> {
-        let mut saved = lock(&shared.generic).save(family, id_kind, elements)?;
-        let status = if saved.iter().any(|(_, created)| *created) {
-            StatusCode::CREATED
-        } else {
-            StatusCode::OK
-        };
-        let answer = match saved.len() {
-            1 => saved.remove(0).0,
-            _ => Value::Array(saved.into_iter().map(|(v, _)| v).collect()),
-        };
-        Ok((status, Json(answer)).into_response())
-    }
-
-    pub(crate) fn delete_one(
-        shared: &Arc<Shared>,
-        family: &'static str,
-        id_kind: IdKind,
-        id: &str,
-    ) -> Result<Response, ApiError> {
-        if id_kind == IdKind::None || crate::generic::is_setting(family) {
-            return Err(ApiError::MethodNotAllowed(format!(
-                "/api/{family} has no DELETE"
-            )));
-        }
-        lock(&shared.generic)
-            .delete(family, id)
-            .map(|o| Json(Value::Object(o)).into_response())
-            .ok_or_else(|| ApiError::NotFound(format!("{family} id {id} was not found")))
     }
 }
 
