@@ -230,6 +230,17 @@ impl Resource<HaloClient> for ApiObjectResource {
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
         validate_object(config, diags, &["body", "sensitive_body"]);
+        for attr in ["body", "sensitive_body"] {
+            if let Value::Object(m) = config.attr(attr).undynamic() {
+                if m.contains_key("id") {
+                    diags.push(Diagnostic::attribute_error(
+                        crate::framework::AttrPath::root(attr).attr("id"),
+                        format!("id cannot be set in {attr}"),
+                        format!("{attr}.id: Halo's id of the object is the resource's `id`, set by Halo; to manage an existing object, import it (PATH/ID)."),
+                    ));
+                }
+            }
+        }
     }
 
     async fn list(

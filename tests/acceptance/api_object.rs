@@ -190,6 +190,12 @@ fn unknown_keys_and_paths_are_refused_at_plan_with_a_suggestion() {
             "body.priorities[1].responstime",
             "Did you mean \"responsetime\"?",
         ),
+        (
+            r#"path = "TicketType"
+  body = { id = 3, name = "x" }"#,
+            "body.id",
+            "import it",
+        ),
     ];
     for (body, names, hint) in cases {
         let wd = env.workdir();
