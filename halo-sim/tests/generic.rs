@@ -2,9 +2,7 @@
 //! (`halo-catalog`): array POST, update by id, get, pages, delete, and 400 for a
 //! field the schema lacks; the typed kinds keep their own behaviour.
 
-mod common;
-
-use common::{id_of, start, Client};
+use crate::common::{id_of, start, Client};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 

@@ -11,6 +11,7 @@ use crate::framework::{
 use crate::halo::HaloClient;
 use crate::resources::api_body;
 use crate::resources::api_object::family_of;
+use crate::resources::support::halo_error;
 
 crate::model! {
     #[derive(Debug, Clone, Default, PartialEq)]
@@ -89,7 +90,10 @@ async fn find(halo: &HaloClient, config: &Value) -> Result<Value, Diagnostics> {
         (Some(id), _) => id.trim().to_string(),
         (None, Some(name)) => {
             let search = m.search.clone().unwrap_or_else(|| name.clone());
-            let found = halo.list_json(family, Some(&search)).await?;
+            let found = halo
+                .list_json(family, Some(&search))
+                .await
+                .map_err(halo_error)?;
             let exact: Vec<&J> = found
                 .iter()
                 .filter(|o| o.get(name_field).and_then(J::as_str) == Some(name.as_str()))
@@ -121,7 +125,7 @@ async fn find(halo: &HaloClient, config: &Value) -> Result<Value, Diagnostics> {
             return Err(Diagnostic::error("Missing id or name", "Give `id` or `name`.").into())
         }
     };
-    let Some(obj) = halo.get_json(family, &id).await? else {
+    let Some(obj) = halo.get_json(family, &id).await.map_err(halo_error)? else {
         return Err(Diagnostic::attribute_error(
             crate::framework::AttrPath::root("id"),
             "No such object",

@@ -15,7 +15,7 @@ use halo_catalog::{catalog, Family, IdKind};
 use serde_json::Value as J;
 
 use super::api_body::{self, id_text};
-use super::support::halo_diagnostic;
+use super::support::{halo_diagnostic, halo_error};
 use crate::framework::{attr_error, ApplyError, Diagnostic, Diagnostics, Dynamic, Resource, Value};
 use crate::halo::HaloClient;
 
@@ -252,7 +252,8 @@ impl Resource<HaloClient> for ApiObjectResource {
             family_of(&filter.path).map_err(|d| d.at(crate::framework::AttrPath::root("path")))?;
         let found = client
             .list_json(family, filter.search.as_deref().filter(|s| !s.is_empty()))
-            .await?;
+            .await
+            .map_err(halo_error)?;
         Ok(found
             .iter()
             .filter_map(|o| state_of(family, f, o, None))
@@ -275,7 +276,10 @@ impl Resource<HaloClient> for ApiObjectResource {
     ) -> Result<Option<ApiObjectModel>, Diagnostics> {
         let (_, f) = family_of(family)?;
         let needs: Vec<&str> = keys.iter().map(String::as_str).collect();
-        let found = client.read_json(family, &id, &needs).await?;
+        let found = client
+            .read_json(family, &id, &needs)
+            .await
+            .map_err(halo_error)?;
         Ok(found.and_then(|o| state_of(family, f, &o, prior)))
     }
 
@@ -292,7 +296,7 @@ impl Resource<HaloClient> for ApiObjectResource {
 
     async fn delete(&self, client: &HaloClient, state: ApiObjectModel) -> Result<(), Diagnostics> {
         let (family, id, _) = Self::key(&state)?;
-        client.delete_json(family, &id).await?;
+        client.delete_json(family, &id).await.map_err(halo_error)?;
         Ok(())
     }
 }

@@ -8,7 +8,7 @@ use halo_catalog::{catalog, IdKind};
 use serde_json::Value as J;
 
 use super::api_body;
-use super::support::halo_diagnostic;
+use super::support::{halo_diagnostic, halo_error};
 use crate::framework::{
     attr_error, ApplyError, AttrPath, Diagnostic, Diagnostics, Dynamic, Resource, Value,
 };
@@ -150,8 +150,8 @@ impl Resource<HaloClient> for ApiSettingResource {
         prior: Option<&ApiSettingModel>,
     ) -> Result<Option<ApiSettingModel>, Diagnostics> {
         let halo = match &id {
-            None => Some(client.get_singleton(name).await?),
-            Some(id) => client.get_json(name, id).await?,
+            None => Some(client.get_singleton(name).await.map_err(halo_error)?),
+            Some(id) => client.get_json(name, id).await.map_err(halo_error)?,
         };
         let Some(halo) = halo.filter(J::is_object) else {
             return Ok(None);
