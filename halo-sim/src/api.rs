@@ -16,6 +16,8 @@ use serde_json::{json, Value};
 
 use crate::auth;
 use crate::error::{parse_json, ApiError};
+use crate::generic;
+use crate::generic_api;
 use crate::kind::Kind;
 use crate::state::Shared;
 use crate::store::Object;
@@ -76,6 +78,15 @@ impl Params {
 fn kind_of(entity: &str) -> Result<Kind, ApiError> {
     Kind::from_api_path(entity)
         .ok_or_else(|| ApiError::NotFound(format!("no such endpoint: /api/{entity}")))
+}
+
+/// The generic family (`halo-catalog`) that serves `entity`, when no typed
+/// kind does (typed kinds take precedence).
+fn generic_family(entity: &str) -> Option<(&'static str, halo_catalog::IdKind)> {
+    match Kind::from_api_path(entity) {
+        Some(_) => None,
+        None => generic::family(entity),
+    }
 }
 
 fn writable_kind(entity: &str) -> Result<Kind, ApiError> {
@@ -173,8 +184,17 @@ async fn list(
     Path(entity): Path<String>,
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
 ) -> Result<Response, ApiError> {
-    let kind = kind_of(&entity)?;
     let params = Params::from_query(query)?;
+    if let Some((family, id_kind)) = generic_family(&entity) {
+        return generic_api::list(
+            &shared,
+            family,
+            id_kind,
+            params.get("search"),
+            |total, cap| page_range(&params, total, cap),
+        );
+    }
+    let kind = kind_of(&entity)?;
     let details = params.flag("includedetails");
     let cap = shared.settings().page_cap;
     let store = lock(&shared.store);
@@ -202,6 +222,9 @@ async fn get_one(
     Path((entity, id)): Path<(String, String)>,
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
 ) -> Result<Response, ApiError> {
+    if let Some((family, _)) = generic_family(&entity) {
+        return generic_api::get_one(&shared, family, &id);
+    }
     let kind = kind_of(&entity)?;
     let details = Params::from_query(query)?.flag("includedetails");
     let store = lock(&shared.store);
@@ -215,7 +238,11 @@ async fn save(
     Path(entity): Path<String>,
     body: Bytes,
 ) -> Result<Response, ApiError> {
-    let kind = writable_kind(&entity)?;
+    let generic = generic_family(&entity);
+    let kind = match generic {
+        Some(_) => None,
+        None => Some(writable_kind(&entity)?),
+    };
     let first_only = shared.settings().answer_first_only;
     let partial = shared.settings().partial_batches;
     let Value::Array(elements) = parse_json(&body)? else {
@@ -228,6 +255,10 @@ async fn save(
             "the request body is an empty array".into(),
         ));
     }
+    let (Some(kind), None) = (kind, generic) else {
+        let (family, id_kind) = generic.unwrap_or(("", halo_catalog::IdKind::None));
+        return generic_api::save(&shared, family, id_kind, &elements);
+    };
     let mut store = lock(&shared.store);
     let saved = if partial {
         store.save_partial(kind, &elements)?
@@ -259,6 +290,9 @@ async fn delete_one(
     State(shared): State<Arc<Shared>>,
     Path((entity, id)): Path<(String, String)>,
 ) -> Result<Response, ApiError> {
+    if let Some((family, id_kind)) = generic_family(&entity) {
+        return generic_api::delete_one(&shared, family, id_kind, &id);
+    }
     let kind = writable_kind(&entity)?;
     let mut store = lock(&shared.store);
     let deleted = store

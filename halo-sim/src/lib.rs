@@ -12,6 +12,8 @@ mod control;
 mod error;
 mod faults;
 mod gate;
+mod generic;
+mod generic_api;
 mod ids;
 mod journal;
 mod kind;
@@ -229,6 +231,24 @@ impl Sim {
             Value::Object(patch) => self.shared.patch(kind, id, &patch).is_some(),
             _ => false,
         }
+    }
+
+    /// Stores an object of a generic family (`TicketType`, `SLA`, ... or
+    /// `Control`) out of band, without validation; a missing id is assigned.
+    /// Answers the stored object, `null` for an unknown family or a non-object.
+    pub fn insert_generic(&self, family: &str, obj: Value) -> Value {
+        generic_api::insert(&self.shared, family, obj)
+    }
+
+    /// Merges `patch` into a stored object of a generic family out of band
+    /// (for `Control`, into its one object). Answers whether it exists.
+    pub fn patch_generic(&self, family: &str, id: &str, patch: Value) -> bool {
+        generic_api::patch(&self.shared, family, id, patch)
+    }
+
+    /// The stored objects of a generic family (for `Control`, its one object).
+    pub fn generic_objects(&self, family: &str) -> Vec<Value> {
+        generic_api::objects(&self.shared, family)
     }
 
     /// Deletes an object out of band. Answers whether it existed.

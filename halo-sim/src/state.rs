@@ -51,6 +51,8 @@ pub(crate) struct Shared {
     pub random_faults: Mutex<RandomFaults>,
     pub limiter: Mutex<RateLimiter>,
     pub settings: Mutex<Settings>,
+    /// The endpoint families without a typed kind (`generic`).
+    pub generic: Mutex<crate::generic::GenericStore>,
 }
 
 impl Shared {
@@ -83,6 +85,7 @@ impl Shared {
                 answer_first_only: false,
                 partial_batches: false,
             }),
+            generic: Mutex::new(Default::default()),
         })
     }
 

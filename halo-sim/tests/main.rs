@@ -5,5 +5,6 @@ mod common;
 
 mod api;
 mod contract;
+mod generic;
 mod modules;
 mod support;

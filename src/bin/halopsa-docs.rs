@@ -636,6 +636,10 @@ fn hcl_type(t: &Type) -> String {
         Type::List(e) => format!("list({})", hcl_type(e)),
         Type::Set(e) => format!("set({})", hcl_type(e)),
         Type::Map(e) => format!("map({})", hcl_type(e)),
+        Type::Tuple(items) => format!(
+            "tuple([{}])",
+            items.iter().map(hcl_type).collect::<Vec<_>>().join(", ")
+        ),
         Type::Object(attrs) => format!(
             "object({{{}}})",
             attrs
@@ -850,6 +854,7 @@ fn type_name(t: &Type) -> String {
         Type::List(e) => format!("List of {}", type_name(e)),
         Type::Set(e) => format!("Set of {}", type_name(e)),
         Type::Map(e) => format!("Map of {}", type_name(e)),
+        Type::Tuple(_) => "Tuple".into(),
         Type::Object(_) => "Object".into(),
     }
 }
@@ -859,6 +864,7 @@ fn hcl_value(v: &Value) -> String {
     match v {
         Value::Null => "null".into(),
         Value::Unknown => "(known after apply)".into(),
+        Value::Dynamic(_, v) => hcl_value(v),
         Value::Bool(b) => b.to_string(),
         Value::Number(Number::Int(i)) => i.to_string(),
         Value::Number(n) => n.to_string(),
@@ -893,7 +899,7 @@ fn placeholder(t: &Type) -> String {
         Type::Bool => "true".into(),
         Type::Number => "1".into(),
         Type::String => "\"...\"".into(),
-        Type::List(_) | Type::Set(_) => "[...]".into(),
+        Type::List(_) | Type::Set(_) | Type::Tuple(_) => "[...]".into(),
         Type::Map(_) | Type::Object(_) | Type::Dynamic => "{ ... }".into(),
     }
 }

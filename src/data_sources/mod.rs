@@ -10,6 +10,7 @@
 //! errors.
 
 mod agent;
+mod api_object;
 mod client;
 mod department;
 mod organisation;
@@ -41,6 +42,7 @@ pub fn all() -> Vec<Box<dyn AnyDataSource<HaloClient>>> {
         LookupDataSource::<role::RoleLookup>::boxed(),
         LookupDataSource::<client::ClientLookup>::boxed(),
         LookupDataSource::<webhook::WebhookLookup>::boxed(),
+        Box::new(api_object::ApiObjectDataSource),
     ]
 }
 

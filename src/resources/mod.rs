@@ -3,6 +3,9 @@
 mod agent;
 mod agent_department;
 mod api_application;
+pub(crate) mod api_body;
+pub(crate) mod api_object;
+mod api_setting;
 mod client;
 mod department;
 pub(crate) mod halo_values;
@@ -49,6 +52,8 @@ pub fn all() -> Vec<Box<dyn AnyResource<HaloClient>>> {
         Box::new(Object(api_application::ApiApplicationResource)),
         Box::new(Object(client::ClientResource)),
         Box::new(Object(webhook::WebhookResource)),
+        Box::new(api_object::ApiObjectResource),
+        Box::new(api_setting::ApiSettingResource),
     ]
 }
 

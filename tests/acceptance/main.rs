@@ -11,6 +11,8 @@ mod support;
 mod agent;
 mod agent_department;
 mod api_application;
+mod api_object;
+mod api_setting;
 mod client;
 mod department;
 mod organisation;

@@ -43,14 +43,14 @@ fn every_attribute_is_described_and_secrets_are_sensitive() {
         .expect("data sources");
     assert_eq!(
         resources.len(),
-        10,
-        "ten resource types: {:?}",
+        12,
+        "twelve resource types: {:?}",
         resources.keys()
     );
     assert_eq!(
         data_sources.len(),
-        8,
-        "eight data sources: {:?}",
+        9,
+        "nine data sources: {:?}",
         data_sources.keys()
     );
     for (name, schema) in resources.iter().chain(data_sources) {
@@ -75,6 +75,9 @@ fn every_attribute_is_described_and_secrets_are_sensitive() {
         resources["halopsa_api_application"]["block"]["attributes"]["client_secret"]["sensitive"],
         true
     );
+    let api_object = &resources["halopsa_api_object"]["block"]["attributes"];
+    assert_eq!(api_object["sensitive_body"]["write_only"], true);
+    assert_eq!(api_object["body"]["type"], "dynamic");
     for secret in ["basic_password", "authentication_header"] {
         assert_eq!(
             resources["halopsa_webhook"]["block"]["attributes"][secret]["sensitive"], true,

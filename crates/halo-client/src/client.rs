@@ -429,6 +429,11 @@ impl HaloClient {
         .await
     }
 
+    /// The run's list snapshots (batch reads), for the generic families.
+    pub(super) fn snapshots(&self) -> &super::snapshot::Snapshots {
+        &self.inner.snapshots
+    }
+
     /// The batches being gathered.
     pub(super) fn batcher(&self) -> &Batcher {
         &self.inner.batcher
@@ -922,7 +927,7 @@ fn decode_error(call: &Call<'_>, message: String) -> HaloError {
     }
 }
 
-fn parse_value(call: &Call<'_>, body: &str) -> Result<Value> {
+pub(super) fn parse_value(call: &Call<'_>, body: &str) -> Result<Value> {
     let trimmed = body.trim();
     if trimmed.is_empty() {
         return Ok(Value::Null);

@@ -12,6 +12,7 @@ mod batch_send;
 mod client;
 mod config;
 mod error;
+mod generic;
 mod models;
 mod ratelimit;
 mod raw;

@@ -181,7 +181,8 @@ impl<'a> Reader<'a> {
                 let json: serde_json::Value = serde_json::from_slice(type_json)
                     .map_err(|e| self.err(format!("dynamic value type: {e}")))?;
                 let inner = Type::from_json(&json).map_err(|e| self.err(e))?;
-                self.value(&inner)
+                let v = self.value(&inner)?;
+                Ok(Value::dynamic(inner, v))
             }
             (Head::Bool(b), Type::Bool) => Ok(Value::Bool(b)),
             (Head::Int(i), Type::Number) => Ok(Value::Number(Number::Int(i))),
@@ -203,6 +204,18 @@ impl<'a> Reader<'a> {
             (Head::Str(l), Type::String) => Ok(Value::String(self.string(l)?)),
             (Head::Array(n), Type::List(e)) => Ok(Value::List(self.items(n, e)?)),
             (Head::Array(n), Type::Set(e)) => Ok(Value::Set(self.items(n, e)?)),
+            (Head::Array(n), Type::Tuple(types)) => {
+                if n != types.len() {
+                    return Err(self.err(format!("a tuple of {} elements holds {n}", types.len())));
+                }
+                let mut out = Vec::with_capacity(n);
+                for (i, t) in types.iter().enumerate() {
+                    self.path.push(format!("[{i}]"));
+                    out.push(self.value(t)?);
+                    self.path.pop();
+                }
+                Ok(Value::List(out))
+            }
             (Head::Map(n), Type::Map(e)) => {
                 let mut m = BTreeMap::new();
                 for _ in 0..n {
@@ -258,6 +271,12 @@ fn write_value(out: &mut Vec<u8>, value: &Value, ty: &Type) {
     match (value, ty) {
         (Value::Null, _) => out.push(0xc0),
         (Value::Unknown, _) => out.extend_from_slice(&[0xd4, EXT_UNKNOWN as u8, 0]),
+        // A value that carries its type is written with it, wherever it is.
+        (Value::Dynamic(inner, v), _) => {
+            let _ = rmp::encode::write_array_len(out, 2);
+            let _ = rmp::encode::write_str(out, &inner.to_json().to_string());
+            write_value(out, v, inner);
+        }
         (v, Type::Dynamic) => {
             let inner = type_of(v);
             let _ = rmp::encode::write_array_len(out, 2);
@@ -276,6 +295,12 @@ fn write_value(out: &mut Vec<u8>, value: &Value, ty: &Type) {
         }
         (Value::String(s), _) => {
             let _ = rmp::encode::write_str(out, s);
+        }
+        (Value::List(items), Type::Tuple(types)) => {
+            let _ = rmp::encode::write_array_len(out, items.len() as u32);
+            for (i, item) in items.iter().enumerate() {
+                write_value(out, item, types.get(i).unwrap_or(&Type::Dynamic));
+            }
         }
         (Value::List(items) | Value::Set(items), t) => {
             let elem = match t {
@@ -314,12 +339,14 @@ fn write_value(out: &mut Vec<u8>, value: &Value, ty: &Type) {
 }
 
 /// The type of a known value, for values written where the schema says "dynamic".
-fn type_of(v: &Value) -> Type {
+pub fn type_of(v: &Value) -> Type {
     match v {
+        Value::Dynamic(t, _) => (**t).clone(),
         Value::Bool(_) => Type::Bool,
         Value::Number(_) => Type::Number,
-        Value::Null | Value::Unknown | Value::String(_) => Type::String,
-        Value::List(items) => Type::list(items.first().map_or(Type::String, type_of)),
+        Value::Null | Value::Unknown => Type::Dynamic,
+        Value::String(_) => Type::String,
+        Value::List(items) => Type::Tuple(items.iter().map(type_of).collect()),
         Value::Set(items) => Type::set(items.first().map_or(Type::String, type_of)),
         Value::Map(m) => Type::map(m.values().next().map_or(Type::String, type_of)),
         Value::Object(m) => Type::Object(m.iter().map(|(k, v)| (k.clone(), type_of(v))).collect()),
@@ -376,6 +403,43 @@ mod tests {
         assert!(decode(&[0xdb, 0xff, 0xff, 0xff, 0xff], &Type::String).is_err());
         assert!(decode(&[0x92, 0xa1], &Type::list(Type::String)).is_err());
         assert!(decode(&[], &Type::String).is_err());
+    }
+
+    #[test]
+    fn dynamic_values_keep_their_types_and_unknowns() {
+        // body = { name = "x", ids = [1, unknown-number], gone = null-string }
+        let ty = Type::Object(BTreeMap::from([
+            ("name".to_string(), Type::String),
+            (
+                "ids".to_string(),
+                Type::Tuple(vec![Type::Number, Type::Number]),
+            ),
+            ("gone".to_string(), Type::String),
+        ]));
+        let inner = Value::Object(BTreeMap::from([
+            ("name".to_string(), Value::string("x")),
+            (
+                "ids".to_string(),
+                Value::List(vec![Value::Number(Number::Int(1)), Value::Unknown]),
+            ),
+            ("gone".to_string(), Value::Null),
+        ]));
+        let v = Value::dynamic(ty.clone(), inner);
+        let bytes = encode(&v, &Type::Dynamic);
+        // [type-json, value]
+        assert_eq!(bytes[0], 0x92);
+        let back = decode(&bytes, &Type::Dynamic).unwrap();
+        assert_eq!(back, v);
+        assert_eq!(encode(&back, &Type::Dynamic), bytes);
+        let json = ty.to_json().to_string();
+        assert!(json.contains(r#"["tuple",["number","number"]]"#), "{json}");
+        assert_eq!(Type::from_json(&ty.to_json()).unwrap(), ty);
+    }
+
+    #[test]
+    fn a_null_dynamic_is_nil() {
+        assert_eq!(encode(&Value::Null, &Type::Dynamic), vec![0xc0]);
+        assert_eq!(decode(&[0xc0], &Type::Dynamic).unwrap(), Value::Null);
     }
 
     proptest::proptest! {

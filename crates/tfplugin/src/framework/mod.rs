@@ -7,6 +7,7 @@
 pub mod codec;
 mod config;
 mod diag;
+mod dynamic;
 mod ephemeral;
 mod function;
 mod lookup;
@@ -19,6 +20,7 @@ mod value;
 
 pub use config::validate_config;
 pub use diag::{AttrPath, Diagnostic, Diagnostics, Severity, Step};
+pub use dynamic::Dynamic;
 pub use ephemeral::{AnyEphemeral, EphemeralResource, Opened, OpenedValue, Renewed};
 pub use function::{Function, FunctionError, Parameter};
 pub use lookup::lookup_schema;
@@ -27,4 +29,4 @@ pub use plan::{default_object, plan_resource, Planned};
 pub use resource::{attr_error, AnyDataSource, AnyResource, Applied, ApplyError, Resource};
 pub use schema::{Attribute, AttributeKind, PlanModifier, Presence, Schema, Semantic};
 pub use validate::{quoted, Check, Validator};
-pub use value::{Number, Type, Value};
+pub use value::{infer_type, Number, Type, Value};

@@ -14,6 +14,10 @@ pub enum Type {
     Set(Box<Type>),
     Map(Box<Type>),
     Object(BTreeMap<String, Type>),
+    /// A tuple: a list whose elements each have their own type (what an HCL
+    /// `[...]` literal is). Only inside dynamic values.
+    Tuple(Vec<Type>),
+    /// Any type, told with each value (`DynamicPseudoType`).
     Dynamic,
 }
 
@@ -41,6 +45,9 @@ impl Type {
             Type::List(e) => json!(["list", e.to_json()]),
             Type::Set(e) => json!(["set", e.to_json()]),
             Type::Map(e) => json!(["map", e.to_json()]),
+            Type::Tuple(items) => {
+                json!(["tuple", items.iter().map(Type::to_json).collect::<Vec<_>>()])
+            }
             Type::Object(attrs) => {
                 let attrs: serde_json::Map<String, serde_json::Value> = attrs
                     .iter()
@@ -73,7 +80,12 @@ impl Type {
                     }
                     Ok(Type::Object(out))
                 }
-                (Some("tuple"), _) => Err("tuple types are not supported".into()),
+                (Some("tuple"), Some(J::Array(items))) => Ok(Type::Tuple(
+                    items
+                        .iter()
+                        .map(Type::from_json)
+                        .collect::<Result<_, _>>()?,
+                )),
                 _ => Err(format!("malformed type {json}")),
             },
             other => Err(format!("malformed type {other}")),
@@ -123,6 +135,11 @@ pub enum Value {
     Set(Vec<Value>),
     Map(BTreeMap<String, Value>),
     Object(BTreeMap<String, Value>),
+    /// A value where the schema says `dynamic`, with the type it travels with
+    /// (the type of a null or unknown inside it included), so that it goes back
+    /// to Terraform exactly as it came. Tuples are [`Value::List`]s under a
+    /// [`Type::Tuple`].
+    Dynamic(Box<Type>, Box<Value>),
 }
 
 impl Value {
@@ -138,10 +155,24 @@ impl Value {
         matches!(self, Value::Unknown)
     }
 
+    /// A dynamic value of type `ty`.
+    pub fn dynamic(ty: Type, value: Value) -> Value {
+        Value::Dynamic(Box::new(ty), Box::new(value))
+    }
+
+    /// The value inside a dynamic one; any other value itself.
+    pub fn undynamic(&self) -> &Value {
+        match self {
+            Value::Dynamic(_, v) => v.undynamic(),
+            other => other,
+        }
+    }
+
     /// True when the value or anything inside it is unknown.
     pub fn contains_unknown(&self) -> bool {
         match self {
             Value::Unknown => true,
+            Value::Dynamic(_, v) => v.contains_unknown(),
             Value::List(v) | Value::Set(v) => v.iter().any(Value::contains_unknown),
             Value::Map(m) | Value::Object(m) => m.values().any(Value::contains_unknown),
             _ => false,
@@ -201,6 +232,7 @@ impl Value {
                     && a.iter()
                         .all(|(k, x)| b.get(k).is_some_and(|y| x.semantically_equal(y)))
             }
+            (Value::Dynamic(ta, a), Value::Dynamic(tb, b)) => ta == tb && a.semantically_equal(b),
             (Value::Number(a), Value::Number(b)) => match (a.as_i64(), b.as_i64()) {
                 (Some(x), Some(y)) => x == y,
                 _ => a == b,
@@ -215,6 +247,7 @@ impl Value {
         use serde_json::Value as J;
         match self {
             Value::Null | Value::Unknown => J::Null,
+            Value::Dynamic(_, v) => v.to_json(),
             Value::Bool(b) => J::Bool(*b),
             Value::Number(Number::Int(i)) => J::from(*i),
             Value::Number(Number::Float(f)) => {
@@ -292,7 +325,26 @@ impl Value {
                 }
                 Value::Object(out)
             }
-            (Type::Dynamic, j) => Value::from_json(j, &infer_type(j), strict)?,
+            (Type::Tuple(types), J::Array(items)) if types.len() == items.len() => Value::List(
+                items
+                    .iter()
+                    .zip(types)
+                    .map(|(i, t)| Value::from_json(i, t, strict))
+                    .collect::<Result<_, _>>()?,
+            ),
+            // Stored state holds a dynamic value with its type (`{"value", "type"}`).
+            (Type::Dynamic, J::Object(m))
+                if m.len() == 2 && m.contains_key("value") && m.contains_key("type") =>
+            {
+                let ty = Type::from_json(&m["type"])?;
+                let v = Value::from_json(&m["value"], &ty, strict)?;
+                Value::dynamic(ty, v)
+            }
+            (Type::Dynamic, j) => {
+                let ty = infer_type(j);
+                let v = Value::from_json(j, &ty, strict)?;
+                Value::dynamic(ty, v)
+            }
             (t, j) => return Err(format!("expected {}, found {}", t.to_json(), json_kind(j))),
         })
     }
@@ -309,13 +361,16 @@ fn json_kind(j: &serde_json::Value) -> &'static str {
     }
 }
 
-fn infer_type(j: &serde_json::Value) -> Type {
+/// The type of a JSON value as Terraform would give an HCL literal of it: objects
+/// are objects, arrays tuples, null dynamic.
+pub fn infer_type(j: &serde_json::Value) -> Type {
     use serde_json::Value as J;
     match j {
         J::Bool(_) => Type::Bool,
         J::Number(_) => Type::Number,
-        J::Null | J::String(_) => Type::String,
-        J::Array(items) => Type::list(items.first().map_or(Type::String, infer_type)),
+        J::Null => Type::Dynamic,
+        J::String(_) => Type::String,
+        J::Array(items) => Type::Tuple(items.iter().map(infer_type).collect()),
         J::Object(m) => Type::Object(m.iter().map(|(k, v)| (k.clone(), infer_type(v))).collect()),
     }
 }

@@ -29,9 +29,14 @@ fn identity_schema() -> pb::ResourceIdentitySchema {
     }
 }
 
-/// The identity of a state: its `id`, when known.
+/// The identity of a state: its `id`, when known; `PATH/ID` for a type whose
+/// objects are told apart by a `path` too (`halopsa_api_object`).
 pub(super) fn identity_of(state: &Value) -> Option<pb::ResourceIdentityData> {
     let id = state.attr("id").as_str()?;
+    let id = match state.attr("path").as_str() {
+        Some(path) => format!("{path}/{id}"),
+        None => id.to_string(),
+    };
     let identity = Value::Object(
         [("id".to_string(), Value::string(id))]
             .into_iter()
