@@ -3,7 +3,7 @@
 
 //!
 //! The public surface is what those users need: the plugin server and logging
-//! (the binary), `doctor` (its subcommand), the framework's types and the provider's
+//! (the binary), `doctor` and `sweep` (its subcommands), the framework's types and the provider's
 //! catalog (docs generator, tests), the Halo client. Resources and data sources are
 //! private to the crate.
 
@@ -18,3 +18,4 @@ pub mod plugin;
 pub mod provider;
 mod resources;
 pub mod server;
+pub mod sweep;
