@@ -109,7 +109,8 @@ pub struct Found {
     pub kind: &'static str,
     pub id: String,
     pub name: String,
-    /// Department memberships held by the object (agents and roles): they go with it.
+    /// Department memberships of the object (agents and roles) as the list shows
+    /// them: they go with it.
     pub memberships: usize,
     pub deleted: bool,
     /// Why the delete failed, when it did.
@@ -342,9 +343,9 @@ pub async fn sweep(client: &HaloClient, options: &Options) -> Result<Report, Hal
     })
 }
 
-/// The objects of `T` whose name starts with `prefix`, with details (agents and
-/// roles carry their memberships only then); `parts` gives id, name and
-/// memberships. Objects without an id cannot be deleted and are left out.
+/// The objects of `T` whose name starts with `prefix` (every page, hidden ones
+/// included: `list_all`); `parts` gives id, name and the memberships the list
+/// shows. Objects without an id or a name are left out.
 async fn found<T: HaloObject>(
     client: &HaloClient,
     kind: &'static str,

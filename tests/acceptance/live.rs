@@ -36,61 +36,40 @@ use crate::support::{listed_ids, provider_bin, Workdir};
 pub struct Case {
     pub name: &'static str,
     pub run: fn(&Target),
+    /// Why the case needs halo-sim (fault injection, request counting), if it
+    /// does: on a live target it is skipped with this message.
+    pub sim_only: Option<&'static str>,
+}
+
+impl Case {
+    const fn any(name: &'static str, run: fn(&Target)) -> Case {
+        Case {
+            name,
+            run,
+            sim_only: None,
+        }
+    }
 }
 
 /// Every case, in the order they run.
 pub const CASES: &[Case] = &[
+    Case::any("organisation", organisation),
+    Case::any("department", department),
+    Case::any("team", team),
+    Case::any("client", client),
+    Case::any("role", role),
+    Case::any("role_department", role_department),
+    Case::any("agent", agent),
+    Case::any("agent_department", agent_department),
+    Case::any("api_application", api_application),
+    Case::any("webhook", webhook),
+    Case::any("data_sources", data_sources),
+    Case::any("query", query),
+    Case::any("integration_module", integration_module),
     Case {
-        name: "organisation",
-        run: organisation,
-    },
-    Case {
-        name: "department",
-        run: department,
-    },
-    Case {
-        name: "team",
-        run: team,
-    },
-    Case {
-        name: "client",
-        run: client,
-    },
-    Case {
-        name: "role",
-        run: role,
-    },
-    Case {
-        name: "role_department",
-        run: role_department,
-    },
-    Case {
-        name: "agent",
-        run: agent,
-    },
-    Case {
-        name: "agent_department",
-        run: agent_department,
-    },
-    Case {
-        name: "api_application",
-        run: api_application,
-    },
-    Case {
-        name: "webhook",
-        run: webhook,
-    },
-    Case {
-        name: "data_sources",
-        run: data_sources,
-    },
-    Case {
-        name: "query",
-        run: query,
-    },
-    Case {
-        name: "integration_module",
-        run: integration_module,
+        name: "create_retried_after_503",
+        run: create_retried_after_503,
+        sim_only: Some("it makes halo-sim answer 503 once"),
     },
 ];
 
@@ -149,6 +128,20 @@ fn drive(config: &LiveConfig) -> Value {
     for (i, case) in cases.iter().enumerate() {
         let provider_before = target.provider_requests().len();
         let api_before = target.api.requests();
+        if let (Some(why), true) = (case.sim_only, target.is_live()) {
+            eprintln!(
+                "[{}/{}] {} ... skipped: halo-sim only ({why})",
+                i + 1,
+                cases.len(),
+                case.name
+            );
+            tests.push(json!({
+                "name": case.name,
+                "outcome": "skipped",
+                "message": format!("halo-sim only: {why}"),
+            }));
+            continue;
+        }
         let t0 = Instant::now();
         let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| (case.run)(&target)));
         let provider = target.provider_requests();
@@ -228,10 +221,11 @@ fn drive(config: &LiveConfig) -> Value {
         );
     }
     eprintln!(
-        "live run {}: {} passed, {} failed, {} requests ({} by the provider), sweep: {}; report: {}",
+        "live run {}: {} passed, {} failed, {} skipped, {} requests ({} by the provider), sweep: {}; report: {}",
         config.run_id,
         tests_with(&report, "passed"),
         tests_with(&report, "failed"),
+        tests_with(&report, "skipped"),
         provider_total + target.api.requests(),
         provider_total,
         if report["sweep"]["complete"] == true { "complete" } else { "INCOMPLETE" },
@@ -817,6 +811,52 @@ fn integration_module(t: &Target) {
     wd.destroy();
     assert!(t.api.object("Application", &app_id).is_none());
     base.destroy();
+}
+
+/// halo-sim only: a create answered 503 once is retried, and made once.
+fn create_retried_after_503(t: &Target) {
+    let Some(sim) = t.sim_only("it makes halo-sim answer 503 once") else {
+        return;
+    };
+    sim.inject(halo_sim::Fault {
+        method: Some("POST".into()),
+        path_prefix: "/api/Organisation".into(),
+        count: 1,
+        action: halo_sim::FaultAction::Status {
+            status: 503,
+            retry_after_secs: None,
+        },
+    });
+    let name = t.name("Retried Org");
+    let wd = t.applied(&format!(
+        "resource \"halopsa_organisation\" \"o\" {{\n  name = {}\n}}\n",
+        q(&name)
+    ));
+    let id = wd.resource_id("halopsa_organisation.o");
+    let made: Vec<Value> = t
+        .api
+        .list("Organisation", &[])
+        .into_iter()
+        .filter(|o| o["name"] == name.as_str())
+        .collect();
+    assert_eq!(made.len(), 1, "one organisation was made: {made:?}");
+    assert_eq!(crate::support::id_of(&made[0]), id);
+    wd.destroy();
+}
+
+/// The halo-sim-only case runs on halo-sim in-process (the live run skips it).
+#[test]
+fn sim_only_case_runs_on_halo_sim() {
+    let target = Target::sim();
+    create_retried_after_503(&target);
+    let log = target.provider_requests();
+    assert!(
+        log.iter()
+            .filter(|l| l.starts_with("POST /api/Organisation"))
+            .count()
+            >= 2,
+        "the create was sent again after the 503: {log:?}"
+    );
 }
 
 /// The cases pass on halo-sim in-process too (one of them here; the live run
