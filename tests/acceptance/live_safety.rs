@@ -380,3 +380,70 @@ fn an_interrupted_run_leaves_what_sweep_removes_touching_nothing_else() {
         assert!(agent < org, "children before parents: {writes:?}");
     }
 }
+
+#[test]
+fn a_failed_case_is_reported_and_its_objects_still_swept() {
+    let remote = Remote::start();
+    let prefix = "tfacc-failing-";
+    // The first read of an organisation by id fails: the case fails there, whether
+    // the provider or the test's read-back meets it.
+    remote.sim.inject(halo_sim::Fault {
+        method: Some("GET".into()),
+        path_prefix: "/api/Organisation/".into(),
+        count: 1,
+        action: halo_sim::FaultAction::Status {
+            status: 500,
+            retry_after_secs: None,
+        },
+    });
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let report = dir.path().join("report.json");
+    let out = remote
+        .live_run(&[
+            ("HALOPSA_LIVE_CONFIRM", "127.0.0.1"),
+            ("HALOPSA_LIVE_RUN_ID", "failing"),
+            ("HALOPSA_LIVE_ONLY", "organisation"),
+            ("HALOPSA_LIVE_PACE_MS", "0"),
+            ("HALOPSA_LIVE_REPORT", &report.to_string_lossy()),
+        ])
+        .output()
+        .expect("run the live run");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "the run failed:\n{stderr}");
+    assert!(stderr.contains("[1/1] organisation ... FAILED"), "{stderr}");
+
+    let report: Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).expect("the report was written"))
+            .expect("the report is JSON");
+    let case = &report["tests"][0];
+    assert_eq!(case["outcome"], "failed", "{report:#}");
+    assert!(
+        case["message"].as_str().is_some_and(|m| m.contains("500")),
+        "the message says what Halo answered: {report:#}"
+    );
+    assert!(
+        case["provider_requests"]
+            .as_array()
+            .is_some_and(|r| r.iter().any(|r| r
+                .as_str()
+                .is_some_and(|r| r.starts_with("POST /api/Organisation")))),
+        "the provider's requests are in the report: {report:#}"
+    );
+    // When the test's read-back met the fault, the report shows that exchange.
+    if !case["halo_exchange"].is_null() {
+        assert_eq!(case["halo_exchange"]["status"], 500, "{report:#}");
+        assert!(case["halo_exchange"]["request"]
+            .as_str()
+            .is_some_and(|r| r.starts_with("GET /api/Organisation/")));
+    }
+    assert!(!report.to_string().contains(&remote.client_secret));
+    // The organisation the failed case made was swept at the end.
+    assert_eq!(report["sweep"]["complete"], true, "{report:#}");
+    assert!(
+        report["sweep"]["deleted"]
+            .as_array()
+            .is_some_and(|d| d.iter().any(|o| o["kind"] == "organisation")),
+        "{report:#}"
+    );
+    assert!(remote.split(prefix).0.is_empty());
+}
