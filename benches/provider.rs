@@ -3,8 +3,10 @@
 //! against a baseline measured in the same run.
 //!
 //! 1. Provider overhead: a fresh apply of N `halopsa_organisation` against
-//!    halo-sim (no latency) vs N of Terraform's built-in `terraform_data`
-//!    (medians of three), beside the same apply without batch creates.
+//!    halo-sim (no latency) vs N of Terraform's built-in `terraform_data` and vs
+//!    the plugin floor, N `floor_thing` of a no-op provider built from the same
+//!    crates (`benches/floor/mod.rs`; medians of three), beside the same apply
+//!    without batch creates.
 //! 2. Start-up: process start to handshake line; peak RSS during a plan.
 //! 3. Requests per object: halo-sim's journal for apply, no-change plan and
 //!    destroy of a mix of object kinds.
@@ -21,6 +23,7 @@
 #[allow(dead_code, unused_imports)]
 #[path = "../tests/acceptance/support/mod.rs"]
 mod common;
+mod floor;
 
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -95,21 +98,41 @@ fn median(mut times: Vec<Duration>) -> Duration {
 /// How many times each apply of measure 1 runs; its figures are the medians.
 const OVERHEAD_RUNS: usize = 3;
 
+/// Adds the floor provider to the environment's CLI configuration (a second
+/// `dev_overrides` entry) and installs it.
+fn with_floor(env: &TestEnv) {
+    let dir = env.dir.path().join("floor-provider");
+    floor::install(&dir);
+    let config = std::fs::read_to_string(&env.cli_config).expect("the CLI configuration");
+    let entry = format!(
+        "  dev_overrides {{\n    \"{}\" = \"{}\"\n",
+        floor::SOURCE,
+        dir.display()
+    );
+    let config = config.replacen("  dev_overrides {\n", &entry, 1);
+    std::fs::write(&env.cli_config, config).expect("the CLI configuration is written");
+}
+
 fn overhead() {
     let n = scale(200);
     let env = TestEnv::new();
+    with_floor(&env);
     let data = format!("resource \"terraform_data\" \"d\" {{\n  count = {n}\n  input = \"Bench ${{count.index}}\"\n}}\n");
     let unbatched = format!(
         "provider \"halopsa\" {{\n  batch_creates = false\n}}\n{}",
         organisations(n)
     );
-    let (mut base, mut mine, mut floor, mut requests) = (vec![], vec![], vec![], vec![]);
+    let (mut base, mut mine, mut unbatched_times, mut floors, mut requests) =
+        (vec![], vec![], vec![], vec![], vec![]);
     for _ in 0..OVERHEAD_RUNS {
-        // A fresh workdir (and state) per apply, the three kinds in turn, so
-        // that drift of the machine's speed reaches each alike.
+        // A fresh workdir (and state) per apply, the kinds in turn, so that
+        // drift of the machine's speed reaches each alike.
         let baseline = env.workdir();
         baseline.write_config(&data);
         base.push(timed(|| apply(&baseline)).1);
+        let plugin_floor = env.workdir();
+        plugin_floor.write_config_raw(&floor::things(n));
+        floors.push(timed(|| apply(&plugin_floor)).1);
         let ours = env.workdir();
         ours.write_config(&organisations(n));
         env.sim.clear_journal();
@@ -117,15 +140,23 @@ fn overhead() {
         requests.push(api_requests(&env));
         let alone = env.workdir();
         alone.write_config(&unbatched);
-        floor.push(timed(|| apply(&alone)).1);
+        unbatched_times.push(timed(|| apply(&alone)).1);
     }
-    let (base, mine, floor) = (median(base), median(mine), median(floor));
+    let (base, mine, unbatched, floor) = (
+        median(base),
+        median(mine),
+        median(unbatched_times),
+        median(floors),
+    );
     requests.sort_unstable();
     let requests = requests[requests.len() / 2];
     let ratio = mine.as_secs_f64() / base.as_secs_f64();
-    let floor_ratio = floor.as_secs_f64() / base.as_secs_f64();
+    let floor_ratio = mine.as_secs_f64() / floor.as_secs_f64();
+    let plugin_cost = floor.as_secs_f64() / base.as_secs_f64();
     println!("1. provider overhead: apply of {n} halopsa_organisation {mine:.2?} vs {n} terraform_data {base:.2?} (medians of {OVERHEAD_RUNS}): ratio {ratio:.2} (goal <= 1.20: {})", verdict(ratio <= 1.2));
-    println!("   the same apply with batch_creates = false (one request per object, no gathering): {floor:.2?}, ratio {floor_ratio:.2}: the cost of a plugin (process, gRPC) over Terraform's built-in terraform_data");
+    println!("   vs the plugin floor, {n} floor_thing of a no-op provider on the same crates {floor:.2?}: ratio {floor_ratio:.2} (goal <= 1.05: {}); the floor itself is {plugin_cost:.2}x terraform_data, Terraform's cost of any plugin (process, gRPC)", verdict(floor_ratio <= 1.05));
+    let unbatched_ratio = unbatched.as_secs_f64() / floor.as_secs_f64();
+    println!("   the same apply with batch_creates = false (one request per object, no gathering): {unbatched:.2?}, ratio {unbatched_ratio:.2} to the floor");
     let per = requests as f64 / n as f64;
     println!(
         "1b. requests per object, fresh apply of {n} organisations at -parallelism=10: {requests} = {per:.3}/object (goal <= 0.25: {})",
@@ -392,6 +423,10 @@ fn apply_destroy_under_tight_limit() {
 }
 
 fn main() {
+    // Started by Terraform as the floor provider (measure 1)?
+    if floor::serve_if_launched() {
+        return;
+    }
     // `cargo bench` passes `--bench`; any other argument names the measures to run
     // (`cargo bench --bench provider -- mixed`): those whose name contains it.
     let wanted: Vec<String> = std::env::args()

@@ -2,8 +2,9 @@
 //! per line (`@level`, `@message`, `@timestamp`, `@module` and fields). Terraform
 //! shows them with `TF_LOG=debug` or `TF_LOG_PROVIDER=debug`.
 //!
-//! Only this crate's events are written; libraries below it (HTTP, TLS, gRPC)
-//! could otherwise log headers, and headers carry tokens.
+//! Only the provider's own events are written (this crate's and its layers',
+//! `tfplugin` and `halo_client`); libraries below them (HTTP, TLS, gRPC) could
+//! otherwise log headers, and headers carry tokens.
 
 use std::io::Write;
 
@@ -13,7 +14,17 @@ use tracing_subscriber::layer::{Context, Layer};
 use tracing_subscriber::prelude::*;
 
 const MODULE: &str = "provider.terraform-provider-halopsa";
-const OWN_TARGET: &str = "terraform_provider_halopsa";
+/// The crates whose events are the provider's own (tracing targets start with the
+/// crate name).
+const OWN_TARGETS: [&str; 3] = ["terraform_provider_halopsa", "tfplugin", "halo_client"];
+
+fn is_own(target: &str) -> bool {
+    OWN_TARGETS.iter().any(|own| {
+        target
+            .strip_prefix(own)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with("::"))
+    })
+}
 
 /// Installs the logger. The level comes from `TF_LOG_PROVIDER`, else `TF_LOG`;
 /// without either, only warnings and errors are written.
@@ -44,8 +55,7 @@ struct HclogLayer {
 
 impl<S: Subscriber> Layer<S> for HclogLayer {
     fn enabled(&self, metadata: &tracing::Metadata<'_>, _ctx: Context<'_, S>) -> bool {
-        self.max.is_some_and(|max| *metadata.level() <= max)
-            && metadata.target().starts_with(OWN_TARGET)
+        self.max.is_some_and(|max| *metadata.level() <= max) && is_own(metadata.target())
     }
 
     fn on_event(&self, event: &Event<'_>, _ctx: Context<'_, S>) {

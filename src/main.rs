@@ -1,6 +1,6 @@
 //! terraform-provider-halopsa: a Terraform provider (plugin protocol 6) for HaloPSA.
 
-use terraform_provider_halopsa::{doctor, logging, plugin, server, sweep};
+use terraform_provider_halopsa::{doctor, logging, plugin, provider, sweep};
 
 use std::process::ExitCode;
 
@@ -55,7 +55,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let service = server::ProviderService::new();
+    let service = provider::service();
     let result = runtime.block_on(async move {
         if debug {
             plugin::serve_debug(service, PROVIDER_ADDRESS).await

@@ -4,11 +4,14 @@
 use std::time::Duration;
 
 use crate::data_sources;
+use tokio_util::sync::CancellationToken;
+
 use crate::framework::{
-    AnyDataSource, AnyResource, AttrPath, Diagnostic, Diagnostics, Schema, Validator,
+    AnyDataSource, AnyResource, AttrPath, Diagnostic, Diagnostics, Model, Schema, Validator, Value,
 };
 use crate::halo::{default_budget_dir, ClientConfig, HaloClient, RateLimit, Secret};
 use crate::resources;
+use crate::server::{ProviderDefinition, ProviderService};
 
 /// The provider's type name: resources are `halopsa_*`.
 pub const TYPE_NAME: &str = "halopsa";
@@ -267,7 +270,7 @@ impl ProviderConfig {
             config.batch_window = Duration::from_millis(ms.clamp(1, 1000));
         }
         // One request budget per instance and client id for every provider
-        // process on the machine (src/halo/ratelimit.rs).
+        // process on the machine (crates/halo-client/src/ratelimit.rs).
         config.budget_dir = Some(default_budget_dir());
         if let Err(e) = config.validate() {
             return Err(Diagnostic::error("Invalid provider configuration", e).into());
@@ -301,4 +304,54 @@ pub fn ephemeral_resources() -> Vec<Box<dyn crate::framework::AnyEphemeral<HaloC
 /// Every provider function.
 pub fn functions() -> Vec<crate::framework::Function> {
     crate::functions::all()
+}
+
+/// The provider as the tfplugin6 server serves it (`main` hands it to
+/// [`ProviderService::new`](crate::server::ProviderService::new)).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Halopsa;
+
+impl ProviderDefinition for Halopsa {
+    type Client = HaloClient;
+
+    fn name(&self) -> &'static str {
+        TYPE_NAME
+    }
+
+    fn schema(&self) -> Schema {
+        schema()
+    }
+
+    fn configure(&self, config: &Value) -> Result<HaloClient, Diagnostics> {
+        configure(<ProviderConfig as Model>::from_value(config)?)
+    }
+
+    fn configuration_hint(&self) -> &'static str {
+        "Set url, client_id and client_secret to known values."
+    }
+
+    fn bind(&self, client: &HaloClient, stop: CancellationToken) -> HaloClient {
+        client.with_cancel(stop)
+    }
+
+    fn resources(&self) -> Vec<Box<dyn AnyResource<HaloClient>>> {
+        resources()
+    }
+
+    fn data_sources(&self) -> Vec<Box<dyn AnyDataSource<HaloClient>>> {
+        data_sources()
+    }
+
+    fn ephemeral_resources(&self) -> Vec<Box<dyn crate::framework::AnyEphemeral<HaloClient>>> {
+        ephemeral_resources()
+    }
+
+    fn functions(&self) -> Vec<crate::framework::Function> {
+        functions()
+    }
+}
+
+/// The tfplugin6 service of this provider.
+pub fn service() -> ProviderService<Halopsa> {
+    ProviderService::new(Halopsa)
 }

@@ -1,9 +1,7 @@
 //! The Halo API over real HTTP: auth, CRUD of every kind, details,
 //! partial updates and validation.
 
-mod common;
-
-use common::{id_of, start, start_with, Client};
+use crate::common::{id_of, start, start_with, Client};
 use halo_sim::{Kind, SimOptions};
 use reqwest::StatusCode;
 use serde_json::{json, Value};

@@ -2,9 +2,7 @@
 //! hidden without the include flags, inherited membership rows, values of
 //! any kind kept as sent, the `Client` kind, and seeded random faults.
 
-mod common;
-
-use common::{id_of, start, start_with, Client};
+use crate::common::{id_of, start, start_with, Client};
 use halo_sim::{FaultRate, Kind, SimOptions};
 use reqwest::StatusCode;
 use serde_json::{json, Value};

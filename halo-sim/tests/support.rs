@@ -1,13 +1,11 @@
 //! Test support over real HTTP: faults, rate limit, token expiry,
 //! latency, the journal, control endpoints and the binary.
 
-mod common;
-
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{id_of, start, start_with, Client};
+use crate::common::{id_of, start, start_with, Client};
 use halo_sim::{Fault, FaultAction, JournalEntry, Kind, RateLimit, SimOptions};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
@@ -208,7 +206,7 @@ async fn tokens_expire_and_can_be_revoked() {
     assert_eq!(client.get("/api/Team").await.0, StatusCode::UNAUTHORIZED);
 
     sim.set_token_ttl(Duration::from_secs(3600));
-    client.token = common::token(&client.http, &client.base).await;
+    client.token = crate::common::token(&client.http, &client.base).await;
     assert_eq!(client.get("/api/Team").await.0, StatusCode::OK);
     sim.revoke_tokens();
     assert_eq!(client.get("/api/Team").await.0, StatusCode::UNAUTHORIZED);

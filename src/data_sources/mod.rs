@@ -27,7 +27,7 @@ use crate::framework::{
     attr_error, lookup_schema, AnyDataSource, Applied, Diagnostic, Diagnostics, Model, Value,
 };
 use crate::halo::{HaloClient, HaloObject};
-use crate::resources::support::{int_id, Named};
+use crate::resources::support::{halo_error, int_id, Named};
 use crate::resources::{IdOf, ObjectResource, ParentRef};
 
 /// Every data source type the provider serves.
@@ -166,7 +166,11 @@ impl<L: Lookup> LookupDataSource<L> {
         .await?;
         if <L::Source as Answer>::DETAILS && id.is_none() {
             if let Some(obj_id) = found.id() {
-                if let Some(full) = halo.get::<Object<L>>(obj_id, true).await? {
+                if let Some(full) = halo
+                    .get::<Object<L>>(obj_id, true)
+                    .await
+                    .map_err(halo_error)?
+                {
                     found = full;
                 }
             }
@@ -310,7 +314,7 @@ where
                     format!("{raw:?} is not the Halo id of a {}.", T::KIND),
                 )
             })?;
-        let Some(obj) = halo.get::<T>(parsed, details).await? else {
+        let Some(obj) = halo.get::<T>(parsed, details).await.map_err(halo_error)? else {
             return Err(wanted.not_found().into());
         };
         if name.is_some() && obj.name() != name {
@@ -336,7 +340,8 @@ where
     );
     let mut found: Vec<T> = halo
         .list::<T>(&query)
-        .await?
+        .await
+        .map_err(halo_error)?
         .into_iter()
         .filter(|obj| obj.name() == Some(name) && meets_filters(obj))
         .collect();

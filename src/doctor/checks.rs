@@ -25,7 +25,7 @@ pub fn auth(seen: &AuthSeen) -> Check {
     let fallback = format!("{}/auth", seen.base.as_str().trim_end_matches('/'));
     let mut check = Check::new(
         "auth",
-        "the auth discovery in src/halo/auth.rs (set HALOPSA_AUTH_URL meanwhile)",
+        "the auth discovery in crates/halo-client/src/auth.rs (set HALOPSA_AUTH_URL meanwhile)",
     );
     let announced = match &seen.authinfo {
         Ok(Value::Object(map)) => {
@@ -191,7 +191,7 @@ pub fn list_shape(scan: &Scan) -> Check {
     }
     let check = Check::new(
         "list_shape",
-        "LIST_KEY of the kind in src/halo/models.rs (and the list decoding in src/halo/client.rs)",
+        "LIST_KEY of the kind in crates/halo-client/src/models.rs (and the list decoding in crates/halo-client/src/client.rs)",
     )
     .with("kinds", Value::Object(per_kind));
     if !wrong.is_empty() {
@@ -212,7 +212,7 @@ pub fn list_shape(scan: &Scan) -> Check {
 pub fn pagination(scan: &Scan) -> Check {
     let mut check = Check::new(
         "pagination",
-        "the paging of lists in src/halo/client.rs (page size and stop rules)",
+        "the paging of lists in crates/halo-client/src/client.rs (page size and stop rules)",
     );
     // Pages of the full listings: how many objects each page of 100 held.
     let mut pages = Map::new();
@@ -317,7 +317,7 @@ fn flag(v: &Value, field: &str) -> bool {
 pub fn api_agents_hidden(scan: &Scan) -> Check {
     let check = Check::new(
         "api_agents_hidden",
-        "LIST_ALL_QUERY of Agent in src/halo/models.rs",
+        "LIST_ALL_QUERY of Agent in crates/halo-client/src/models.rs",
     );
     let (Some(full), Some(counts)) = (scan.kind(Agent::PATH), &scan.agents) else {
         return check.verdict(Verdict::Unchecked, "the agents could not be listed");
@@ -455,7 +455,7 @@ pub fn details(scan: &Scan) -> Check {
     }
     let check = Check::new(
         "details",
-        "has_details and the detail fields of the kind in src/halo/models.rs",
+        "has_details and the detail fields of the kind in crates/halo-client/src/models.rs",
     )
     .with("kinds", Value::Object(per_kind));
     if !wrong.is_empty() {

@@ -17,6 +17,7 @@ use time::OffsetDateTime;
 
 use crate::framework::{Diagnostic, Diagnostics, EphemeralResource, Opened, Renewed, Validator};
 use crate::halo::{HaloClient, Secret};
+use crate::resources::support::halo_error;
 
 pub struct AccessTokenResource;
 
@@ -79,7 +80,10 @@ impl EphemeralResource<HaloClient> for AccessTokenResource {
         halo: &HaloClient,
         config: AccessTokenModel,
     ) -> Result<Opened<AccessTokenModel>, Diagnostics> {
-        let (token, lifetime, scope) = halo.issue_token(config.scope.as_deref()).await?;
+        let (token, lifetime, scope) = halo
+            .issue_token(config.scope.as_deref())
+            .await
+            .map_err(halo_error)?;
         let now = SystemTime::now();
         let expires_at = rfc3339(now + lifetime);
         let private = serde_json::to_vec(&Private {

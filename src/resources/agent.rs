@@ -9,6 +9,7 @@ use std::collections::BTreeSet;
 
 use async_trait::async_trait;
 
+use super::halo_values::halo_id;
 use super::object::{with_details, ObjectResource, Write};
 use super::support::{int_id, non_empty, or_cleared, NameFilter, WriteField};
 use crate::framework::{ApplyError, Diagnostic, Diagnostics, Validator, Value};
@@ -37,7 +38,7 @@ crate::model! {
             .description("The **name** of the agent's default team (e.g. `halopsa_team.x.name`)."),
         workday_id: Option<String> = optional_computed()
             .use_state_for_unknown()
-            .validate(Validator::PositiveIntString)
+            .validate(halo_id())
             .description(
                 "The id of the agent's work hours (see the `halopsa_workday` data source). \
                  Left out, Halo's choice is kept and read back.",

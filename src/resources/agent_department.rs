@@ -1,6 +1,7 @@
 //! `halopsa_agent_department`: one department membership of an agent, an entry of
 //! the agent's `departments` list (see [`super::membership`]).
 
+use super::halo_values::halo_id;
 use super::membership::{MembershipResource, Parent};
 use crate::framework::Validator;
 use crate::halo::Agent;
@@ -33,6 +34,6 @@ impl Parent for AgentParent {
         "Only the memberships of the agent with this Halo id.";
 
     fn parent_validator() -> Validator {
-        Validator::PositiveIntString
+        halo_id()
     }
 }

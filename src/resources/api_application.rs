@@ -8,10 +8,11 @@ use std::collections::BTreeSet;
 
 use async_trait::async_trait;
 
+use super::halo_values::{halo_id, one_of_or_halo, HALO_PREFIX};
 use super::object::{ObjectResource, Write};
 use super::support::{int_id, non_empty, write_error_on, NameFilter, WriteField};
 use crate::framework::{
-    ApplyError, AttrPath, Diagnostic, Diagnostics, Planned, Semantic, Validator, Value, HALO_PREFIX,
+    ApplyError, AttrPath, Diagnostic, Diagnostics, Planned, Semantic, Validator, Value,
 };
 use crate::halo::{Application, HaloClient, HaloError, Organisation, Scope, Secret};
 
@@ -103,7 +104,7 @@ crate::model! {
             .description("The application's name (1 to 255 characters)."),
         authentication_method: String = optional_computed()
             .default(Value::string(CLIENT_CREDENTIALS))
-            .validate(Validator::OneOfOrHalo(METHODS))
+            .validate(one_of_or_halo(METHODS))
             .description(
                 "How the application authenticates: `client_credentials` (\"Client ID and \
                  Secret (Services)\", logging in as the agent `login_as_agent_id`; the \
@@ -111,7 +112,7 @@ crate::model! {
                  method Halo holds reads as `halo:GRANT_TYPE` and is kept as it is.",
             ),
         login_as_agent_id: Option<String> = optional_computed()
-            .validate(Validator::PositiveIntString)
+            .validate(halo_id())
             .description(
                 "The Halo id of the agent the application acts as (e.g. \
                  `halopsa_agent.x.id`). Required when `authentication_method` is \
@@ -128,7 +129,7 @@ crate::model! {
             .description("Whether the application may be used (default true)."),
         organisation_id: Option<String> = optional_computed()
             .use_state_for_unknown()
-            .validate(Validator::PositiveIntString)
+            .validate(halo_id())
             .description(
                 "The id of the one organisation the application is restricted to (e.g. \
                  `halopsa_organisation.example.id`; Halo's guide \"API Applications with \

@@ -4,6 +4,7 @@
 
 use async_trait::async_trait;
 
+use super::halo_values::halo_id;
 use super::object::{ListFilter, ListQuery, ObjectResource, ParentRef, Write};
 use super::support::{int_id, non_empty, or_cleared, write_error_on, WriteField};
 use crate::framework::{Diagnostic, Diagnostics, Validator, Value};
@@ -22,7 +23,7 @@ crate::model! {
             .description("The client's (customer's) name (1 to 255 characters)."),
         department_id: Option<String> = optional_computed()
             .use_state_for_unknown()
-            .validate(Validator::PositiveIntString)
+            .validate(halo_id())
             .description(
                 "The id of the department (Halo's \"top level\") the client sits in (e.g. \
                  `halopsa_department.example.id`): this makes the customer part of that \
@@ -44,7 +45,7 @@ crate::model! {
         name: Option<String> = optional()
             .description("Only clients whose name contains this text (ignoring case)."),
         department_id: Option<String> = optional()
-            .validate(Validator::PositiveIntString)
+            .validate(halo_id())
             .description("Only the clients of the department with this Halo id."),
     }
 }

@@ -3,6 +3,7 @@
 
 use async_trait::async_trait;
 
+use super::halo_values::halo_id;
 use super::object::{ListFilter, ListQuery, ObjectResource, ParentRef, Write};
 use super::support::{int_id, non_empty, or_cleared, write_error_on, WriteField};
 use crate::framework::{Diagnostic, Diagnostics, Validator};
@@ -21,7 +22,7 @@ crate::model! {
             .description("The department's name (1 to 255 characters)."),
         organisation_id: String = required()
             .requires_replace()
-            .validate(Validator::PositiveIntString)
+            .validate(halo_id())
             .description(
                 "The id of the organisation the department belongs to (e.g. \
                  `halopsa_organisation.example.id`). Changing it replaces the department.",
@@ -37,7 +38,7 @@ crate::model! {
         name: Option<String> = optional()
             .description("Only departments whose name contains this text (ignoring case)."),
         organisation_id: Option<String> = optional()
-            .validate(Validator::PositiveIntString)
+            .validate(halo_id())
             .description("Only the departments of the organisation with this Halo id."),
     }
 }

@@ -22,12 +22,13 @@ use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 use async_trait::async_trait;
 use tokio::sync::OwnedMutexGuard;
 
+use super::halo_values::{halo_id, one_of_or_halo, HALO_PREFIX};
 use super::object::ParseId;
-use super::support::{halo_diagnostic, id_matches, int_id, write_error, WriteField};
+use super::support::{halo_diagnostic, halo_error, id_matches, int_id, write_error, WriteField};
 use crate::framework::model::{object_attrs, spec};
 use crate::framework::{
     attr_error, ApplyError, AttrPath, Attribute, AttributeKind, Diagnostic, Diagnostics, Field,
-    Model, Resource, Validator, Value, HALO_PREFIX,
+    Model, Resource, Validator, Value,
 };
 use crate::halo::{Agent, DepartmentMembership, HaloClient, HaloObject, Role};
 
@@ -227,7 +228,7 @@ impl<P: Parent> Model for MembershipModel<P> {
                 string(
                     spec::required()
                         .requires_replace()
-                        .validate(Validator::PositiveIntString)
+                        .validate(halo_id())
                         .description(
                             "The Halo id of the department (e.g. `halopsa_department.x.id`). \
                              Changing it replaces the membership.",
@@ -238,7 +239,7 @@ impl<P: Parent> Model for MembershipModel<P> {
                 "membership_level",
                 string(
                     spec::required()
-                        .validate(Validator::OneOfOrHalo(&LEVEL_NAMES))
+                        .validate(one_of_or_halo(&LEVEL_NAMES))
                         .description(
                             "The access the membership gives to the department's tickets: \
                              `modify_all` (see and change them) or `read_only` (see them only); \
@@ -580,7 +581,7 @@ impl<P: Parent> Model for ParentFilter<P> {
             (
                 "department_id",
                 filter(
-                    Validator::PositiveIntString,
+                    halo_id(),
                     "Only the memberships of the department with this Halo id.",
                 ),
             ),
@@ -647,7 +648,7 @@ impl<P: Parent> Resource<HaloClient> for MembershipResource<P> {
         filter: ParentFilter<P>,
     ) -> Result<Vec<Self::Model>, Diagnostics> {
         let mut found = Vec::new();
-        for parent in halo.list_all::<P::Object>(true).await? {
+        for parent in halo.list_all::<P::Object>(true).await.map_err(halo_error)? {
             let Some(parent_id) = parent.id().map(|id| id.to_string()) else {
                 continue;
             };
@@ -682,7 +683,11 @@ impl<P: Parent> Resource<HaloClient> for MembershipResource<P> {
         t: Target<P>,
         prior: Option<&Self::Model>,
     ) -> Result<Option<Self::Model>, Diagnostics> {
-        let Some(parent) = halo.read::<P::Object>(t.parent.clone(), true).await? else {
+        let Some(parent) = halo
+            .read::<P::Object>(t.parent.clone(), true)
+            .await
+            .map_err(halo_error)?
+        else {
             return Ok(None);
         };
         let (own, inherited): (Vec<_>, Vec<_>) = parent

@@ -5,6 +5,7 @@ mod agent_department;
 mod api_application;
 mod client;
 mod department;
+pub(crate) mod halo_values;
 pub(crate) mod membership;
 mod object;
 mod organisation;
@@ -33,20 +34,21 @@ pub(crate) use webhook::{AUTHENTICATION_CODES, EVENT_NUMBER_FIELD, METHOD_CODES}
 
 use crate::framework::AnyResource;
 use crate::halo::HaloClient;
+use object::Object;
 
 /// Every managed resource type the provider serves.
 pub fn all() -> Vec<Box<dyn AnyResource<HaloClient>>> {
     vec![
-        Box::new(organisation::OrganisationResource),
-        Box::new(department::DepartmentResource),
-        Box::new(team::TeamResource),
-        Box::new(agent::AgentResource),
-        Box::new(role::RoleResource),
+        Box::new(Object(organisation::OrganisationResource)),
+        Box::new(Object(department::DepartmentResource)),
+        Box::new(Object(team::TeamResource)),
+        Box::new(Object(agent::AgentResource)),
+        Box::new(Object(role::RoleResource)),
         Box::new(role_department::RoleDepartmentResource::new()),
         Box::new(agent_department::AgentDepartmentResource::new()),
-        Box::new(api_application::ApiApplicationResource),
-        Box::new(client::ClientResource),
-        Box::new(webhook::WebhookResource),
+        Box::new(Object(api_application::ApiApplicationResource)),
+        Box::new(Object(client::ClientResource)),
+        Box::new(Object(webhook::WebhookResource)),
     ]
 }
 

@@ -12,7 +12,9 @@
 
 use async_trait::async_trait;
 
-use super::support::{halo_diagnostic, id_matches, name_matches, write_error, Named, WriteField};
+use super::support::{
+    halo_diagnostic, halo_error, id_matches, name_matches, write_error, Named, WriteField,
+};
 use crate::framework::{ApplyError, Diagnostic, Diagnostics, Model, Planned, Resource, Value};
 use crate::halo::{HaloClient, HaloError, HaloObject};
 
@@ -244,8 +246,13 @@ fn key<R: ObjectResource>(state: &R::Model) -> Result<IdOf<R>, Diagnostic> {
     ParseId::parse(state.to_value().attr("id").as_str(), "id")
 }
 
+/// An [`ObjectResource`] as a [`Resource`]: what the provider registers
+/// (`resources::all`). A wrapper, since the framework's trait is another crate's
+/// and cannot be implemented for every `R` here.
+pub struct Object<R>(pub R);
+
 #[async_trait]
-impl<R: ObjectResource> Resource<HaloClient> for R {
+impl<R: ObjectResource> Resource<HaloClient> for Object<R> {
     const TYPE_NAME: &'static str = <R as ObjectResource>::TYPE_NAME;
     const DESCRIPTION: &'static str = <R as ObjectResource>::DESCRIPTION;
     type Model = <R as ObjectResource>::Model;
@@ -261,11 +268,11 @@ impl<R: ObjectResource> Resource<HaloClient> for R {
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        ObjectResource::validate(self, config, diags)
+        ObjectResource::validate(&self.0, config, diags)
     }
 
     fn modify_plan(&self, prior: &Value, config: &Value, plan: &mut Planned) {
-        ObjectResource::modify_plan(self, prior, config, plan)
+        ObjectResource::modify_plan(&self.0, prior, config, plan)
     }
 
     async fn list(
@@ -273,7 +280,11 @@ impl<R: ObjectResource> Resource<HaloClient> for R {
         halo: &HaloClient,
         filter: Self::Filter,
     ) -> Result<Vec<Self::Model>, Diagnostics> {
-        let objects = filter.query().run(halo, R::DETAILS).await?;
+        let objects = filter
+            .query()
+            .run(halo, R::DETAILS)
+            .await
+            .map_err(halo_error)?;
         Ok(objects
             .into_iter()
             .map(|o| R::listed(R::from_halo(o, None)))
@@ -286,10 +297,10 @@ impl<R: ObjectResource> Resource<HaloClient> for R {
         plan: Self::Model,
     ) -> Result<Self::Model, ApplyError<Self::Model>> {
         let write = Write::Create;
-        let sent = self.to_halo(halo, &plan, &write).await?;
+        let sent = self.0.to_halo(halo, &plan, &write).await?;
         match halo.create(&sent, |found| R::same(&sent, found)).await {
-            Ok(created) => self.saved(halo, created, &plan, &write).await,
-            Err(e) => Err(self.refused(halo, &e, &sent).await.into()),
+            Ok(created) => self.0.saved(halo, created, &plan, &write).await,
+            Err(e) => Err(self.0.refused(halo, &e, &sent).await.into()),
         }
     }
 
@@ -301,7 +312,8 @@ impl<R: ObjectResource> Resource<HaloClient> for R {
     ) -> Result<Option<Self::Model>, Diagnostics> {
         Ok(halo
             .read::<R::Object>(id, R::DETAILS)
-            .await?
+            .await
+            .map_err(halo_error)?
             .map(|o| R::from_halo(o, prior)))
     }
 
@@ -313,15 +325,123 @@ impl<R: ObjectResource> Resource<HaloClient> for R {
     ) -> Result<Self::Model, ApplyError<Self::Model>> {
         let id = key::<R>(&prior)?;
         let write = Write::Update { id, prior: &prior };
-        let changed = self.to_halo(halo, &plan, &write).await?;
+        let changed = self.0.to_halo(halo, &plan, &write).await?;
         match halo.update(&changed).await {
-            Ok(saved) => self.saved(halo, saved, &plan, &write).await,
-            Err(e) => Err(self.refused(halo, &e, &changed).await.into()),
+            Ok(saved) => self.0.saved(halo, saved, &plan, &write).await,
+            Err(e) => Err(self.0.refused(halo, &e, &changed).await.into()),
         }
     }
 
     async fn delete(&self, halo: &HaloClient, state: Self::Model) -> Result<(), Diagnostics> {
-        halo.delete::<R::Object>(key::<R>(&state)?).await?;
+        halo.delete::<R::Object>(key::<R>(&state)?)
+            .await
+            .map_err(halo_error)?;
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! What [`Object`] derives from an [`ObjectResource`], run against halo-sim
+    //! over HTTP with the organisation type (the simplest one).
+
+    use std::time::Duration;
+
+    use halo_sim::{Kind, Sim, SimOptions};
+
+    use super::*;
+    use crate::halo::ClientConfig;
+    use crate::resources::organisation::{OrganisationModel, OrganisationResource};
+    use crate::resources::support::NameFilter;
+
+    fn sim_and_client() -> (Sim, HaloClient) {
+        let opts = SimOptions {
+            client_id: "id".into(),
+            client_secret: "secret".into(),
+            ..SimOptions::default()
+        };
+        let sim = Sim::start(opts).expect("halo-sim starts");
+        let url = url::Url::parse(&sim.url()).expect("sim url");
+        let mut config = ClientConfig::new(url, "id", "secret");
+        config.timeout = Duration::from_secs(5);
+        config.backoff_base = Duration::from_millis(1);
+        config.backoff_cap = Duration::from_millis(5);
+        config.batch_creates = false;
+        let client = HaloClient::new(config).expect("a client");
+        (sim, client)
+    }
+
+    fn org(name: &str) -> OrganisationModel {
+        OrganisationModel {
+            name: name.to_string(),
+            ..OrganisationModel::default()
+        }
+    }
+
+    #[test]
+    fn a_write_knows_its_id_and_prior_state() {
+        let prior = org("a");
+        let create: Write<'_, OrganisationModel, i64> = Write::Create;
+        assert_eq!(create.id(), None);
+        assert!(create.prior().is_none());
+        let update = Write::Update {
+            id: 7,
+            prior: &prior,
+        };
+        assert_eq!(update.id(), Some(7));
+        assert_eq!(update.prior(), Some(&prior));
+    }
+
+    #[test]
+    fn the_key_is_the_id_attribute_parsed_as_halo_id() {
+        let mut state = org("a");
+        state.id = Some("12".to_string());
+        assert_eq!(
+            <Object<OrganisationResource> as Resource<HaloClient>>::key(&state).ok(),
+            Some(12)
+        );
+        state.id = Some("x".to_string());
+        assert!(<Object<OrganisationResource> as Resource<HaloClient>>::key(&state).is_err());
+        assert!(
+            <Object<OrganisationResource> as Resource<HaloClient>>::parse_import_id("0").is_err()
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn create_read_update_list_and_delete_follow_from_the_mapping() {
+        let (sim, halo) = sim_and_client();
+        let r = Object(OrganisationResource);
+        let seeded = sim.objects(Kind::Organisation).len();
+        let created = r.create(&halo, org("Acme")).await.expect("created");
+        let id = created.id.clone().expect("an id");
+        assert_eq!(created.name, "Acme");
+        assert_eq!(sim.objects(Kind::Organisation).len(), seeded + 1);
+
+        let key: i64 = id.parse().expect("an integer id");
+        let read = r.read(&halo, key, Some(&created)).await.expect("read");
+        assert_eq!(read.as_ref(), Some(&created));
+
+        let mut changed = created.clone();
+        changed.name = "Acme Ltd".to_string();
+        let updated = r
+            .update(&halo, created.clone(), changed)
+            .await
+            .expect("updated");
+        assert_eq!(updated.name, "Acme Ltd");
+
+        r.create(&halo, org("Other")).await.expect("created");
+        let listed = r
+            .list(
+                &halo,
+                NameFilter {
+                    name: Some("ltd".to_string()),
+                },
+            )
+            .await
+            .expect("listed");
+        assert_eq!(listed, vec![updated.clone()]);
+
+        r.delete(&halo, updated).await.expect("deleted");
+        assert_eq!(r.read(&halo, key, None).await.expect("read"), None);
     }
 }

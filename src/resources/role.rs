@@ -10,12 +10,13 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use async_trait::async_trait;
 
+use super::halo_values::{one_of_or_halo, HALO_PREFIX};
 use super::object::{with_details, ObjectResource, Write};
 use super::support::{non_empty, or_cleared, NameFilter, WriteField};
 use crate::framework::model::{mismatch, object_attrs};
 use crate::framework::{
     default_object, ApplyError, AttrPath, Attribute, AttributeKind, Diagnostic, Diagnostics, Field,
-    Type, Validator, Value, HALO_PREFIX,
+    Type, Validator, Value,
 };
 use crate::halo::{Claim, HaloClient, Role};
 
@@ -272,7 +273,7 @@ fn permission_attributes() -> Vec<(&'static str, Attribute)> {
             let attr = match kind {
                 ClaimKind::Access => Attribute::string()
                     .default(Value::string(ACCESS_LEVELS[0].0))
-                    .validate(Validator::OneOfOrHalo(ACCESS_WORDS)),
+                    .validate(one_of_or_halo(ACCESS_WORDS)),
                 ClaimKind::Flag => Attribute::bool().default(Value::Bool(false)),
             };
             (*name, attr.description(*description))

@@ -4,10 +4,10 @@
 
 use reqwest::StatusCode;
 
-use crate::framework::{attr_error, ApplyError, Diagnostic, Diagnostics};
+use crate::framework::{attr_error, Diagnostic, Diagnostics};
 use crate::halo::{
     Agent, Application, Client, Department, HaloClient, HaloError, HaloObject, Organisation, Role,
-    Secret, Team, Workday,
+    Team, Workday,
 };
 
 // ----- Halo errors as diagnostics --------------------------------------------------
@@ -20,34 +20,10 @@ pub fn halo_diagnostic(e: &HaloError) -> Diagnostic {
     Diagnostic::error("Halo API request failed", e.to_string())
 }
 
-impl From<HaloError> for Diagnostics {
-    fn from(e: HaloError) -> Self {
-        halo_diagnostic(&e).into()
-    }
-}
-
-impl<M> From<HaloError> for ApplyError<M> {
-    fn from(e: HaloError) -> Self {
-        Diagnostics::from(e).into()
-    }
-}
-
-// ----- secrets -------------------------------------------------------------------
-
-/// A secret is a string attribute whose value never shows in `Debug` output.
-impl crate::framework::Field for Secret {
-    fn kind() -> crate::framework::AttributeKind {
-        <String as crate::framework::Field>::kind()
-    }
-    fn decode(
-        value: &crate::framework::Value,
-        path: &crate::framework::AttrPath,
-    ) -> Result<Self, Diagnostic> {
-        <String as crate::framework::Field>::decode(value, path).map(Secret::new)
-    }
-    fn encode(&self) -> crate::framework::Value {
-        crate::framework::Value::string(self.expose())
-    }
+/// A failed Halo call as diagnostics (`.map_err(halo_error)?`). A function, not a
+/// `From`: both types belong to other crates.
+pub fn halo_error(e: HaloError) -> Diagnostics {
+    halo_diagnostic(&e).into()
 }
 
 // ----- names -----------------------------------------------------------------------

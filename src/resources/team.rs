@@ -2,6 +2,7 @@
 
 use async_trait::async_trait;
 
+use super::halo_values::halo_id;
 use super::object::{ListFilter, ListQuery, ObjectResource, ParentRef, Write};
 use super::support::{int_id, write_error_on, WriteField};
 use crate::framework::{Diagnostic, Diagnostics, Validator, Value};
@@ -22,7 +23,7 @@ crate::model! {
                  team by this name.",
             ),
         department_id: String = required()
-            .validate(Validator::PositiveIntString)
+            .validate(halo_id())
             .description(
                 "The id of the department the team belongs to (e.g. \
                  `halopsa_department.example.id`). A team can move to another \
@@ -42,7 +43,7 @@ crate::model! {
         name: Option<String> = optional()
             .description("Only teams whose name contains this text (ignoring case)."),
         department_id: Option<String> = optional()
-            .validate(Validator::PositiveIntString)
+            .validate(halo_id())
             .description("Only the teams of the department with this Halo id."),
     }
 }

@@ -17,11 +17,10 @@ use std::collections::BTreeSet;
 use async_trait::async_trait;
 use url::Url;
 
+use super::halo_values::{one_of_or_halo, HALO_PREFIX};
 use super::object::{ObjectResource, Write};
-use super::support::{non_empty, or_cleared, NameFilter, Named, WriteField};
-use crate::framework::{
-    AttrPath, Diagnostic, Diagnostics, Semantic, Validator, Value, HALO_PREFIX,
-};
+use super::support::{halo_error, non_empty, or_cleared, NameFilter, Named, WriteField};
+use crate::framework::{AttrPath, Diagnostic, Diagnostics, Semantic, Validator, Value};
 use crate::halo::{check_url, HaloClient, Secret, Webhook, WebhookEvent};
 
 pub struct WebhookResource;
@@ -92,7 +91,7 @@ crate::model! {
             .description("Whether Halo calls the webhook (default true)."),
         method: String = optional_computed()
             .default(Value::string(DEFAULT_METHOD))
-            .validate(Validator::OneOfOrHalo(METHODS))
+            .validate(one_of_or_halo(METHODS))
             .description(
                 "The HTTP method of Halo's call: `GET`, `POST` (the default), `PUT`, \
                  `PATCH` or `DELETE`.",
@@ -103,7 +102,7 @@ crate::model! {
         ),
         authentication_type: String = optional_computed()
             .default(Value::string(AUTH_NONE))
-            .validate(Validator::OneOfOrHalo(AUTHENTICATIONS))
+            .validate(one_of_or_halo(AUTHENTICATIONS))
             .description(
                 "How Halo authenticates to `url`: `none` (the default), `basic` (HTTP \
                  basic authentication with `basic_username` and `basic_password`) or \
@@ -351,7 +350,8 @@ impl ObjectResource for WebhookResource {
             Vec::new()
         } else {
             halo.get::<Webhook>(id.clone(), true)
-                .await?
+                .await
+                .map_err(halo_error)?
                 .and_then(|w| w.events)
                 .unwrap_or_default()
         };

@@ -1,5 +1,4 @@
 //! A minimal Halo client over real HTTP for the integration tests.
-#![allow(dead_code)]
 
 use halo_sim::{Sim, SimOptions};
 use reqwest::StatusCode;

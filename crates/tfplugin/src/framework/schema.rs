@@ -1,0 +1,294 @@
+//! Schemas: what a resource, data source or the provider accepts, described the way
+//! Terraform shows it to users (`terraform providers schema`, the docs).
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+
+use super::validate::Validator;
+use super::value::{Type, Value};
+
+/// Who sets an attribute. One value per attribute, so a "required and computed"
+/// attribute cannot be written down.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Presence {
+    /// Set in configuration, always.
+    Required,
+    /// May be set in configuration; null when not.
+    Optional,
+    /// Set by the provider only.
+    Computed,
+    /// May be set in configuration; when not, the provider sets it (or a default does).
+    OptionalComputed,
+}
+
+impl Presence {
+    pub fn is_computed(self) -> bool {
+        matches!(self, Presence::Computed | Presence::OptionalComputed)
+    }
+
+    pub fn accepts_config(self) -> bool {
+        !matches!(self, Presence::Computed)
+    }
+}
+
+/// How a planned value is adjusted beyond Terraform's own proposal.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PlanModifier {
+    /// A computed value that never changes after create keeps its prior value
+    /// instead of becoming unknown when other attributes change.
+    UseStateForUnknown,
+    /// A change of this attribute replaces the object.
+    RequiresReplace,
+}
+
+/// When a value the API answered counts as the value planned, though it is spelt
+/// differently: APIs normalise some values (letter case of GUIDs, surrounding
+/// blanks). An attribute declares this instead of the framework guessing; an
+/// applied value that differs in any other way is reported by Terraform as an
+/// inconsistent result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Semantic {
+    /// Strings equal without regard to ASCII letter case.
+    IgnoreCase,
+    /// Strings equal once surrounding white space is trimmed.
+    Trimmed,
+}
+
+impl Semantic {
+    /// Whether `applied` stands for `planned` under this equality.
+    pub fn equal(self, applied: &Value, planned: &Value) -> bool {
+        match (self, applied, planned) {
+            (Semantic::IgnoreCase, Value::String(a), Value::String(b)) => a.eq_ignore_ascii_case(b),
+            (Semantic::Trimmed, Value::String(a), Value::String(b)) => a.trim() == b.trim(),
+            _ => applied == planned,
+        }
+    }
+}
+
+/// What an attribute holds: a value of a type, or a nested object with attributes of
+/// its own (a "single nested attribute").
+#[derive(Debug, Clone)]
+pub enum AttributeKind {
+    Value(Type),
+    Nested(Vec<(&'static str, Attribute)>),
+}
+
+#[derive(Debug, Clone)]
+pub struct Attribute {
+    pub kind: AttributeKind,
+    pub presence: Presence,
+    pub description: Cow<'static, str>,
+    pub sensitive: bool,
+    /// A write-only attribute (Terraform 1.11+): configuration may set it, but
+    /// its value is never in a plan, a state or an apply's answer. The resource
+    /// sees it only in the configuration of the apply that creates or updates
+    /// the object (see [`AnyResource`](super::AnyResource)).
+    pub write_only: bool,
+    pub default: Option<Value>,
+    pub semantic: Option<Semantic>,
+    pub modifiers: Vec<PlanModifier>,
+    pub validators: Vec<Validator>,
+}
+
+impl Attribute {
+    fn new(kind: AttributeKind, presence: Presence) -> Attribute {
+        Attribute {
+            kind,
+            presence,
+            description: Cow::Borrowed(""),
+            sensitive: false,
+            write_only: false,
+            default: None,
+            semantic: None,
+            modifiers: Vec::new(),
+            validators: Vec::new(),
+        }
+    }
+
+    pub fn string() -> Attribute {
+        Attribute::new(AttributeKind::Value(Type::String), Presence::Optional)
+    }
+
+    pub fn number() -> Attribute {
+        Attribute::new(AttributeKind::Value(Type::Number), Presence::Optional)
+    }
+
+    pub fn bool() -> Attribute {
+        Attribute::new(AttributeKind::Value(Type::Bool), Presence::Optional)
+    }
+
+    pub fn set_of(element: Type) -> Attribute {
+        Attribute::new(AttributeKind::Value(Type::set(element)), Presence::Optional)
+    }
+
+    pub fn nested(attributes: Vec<(&'static str, Attribute)>) -> Attribute {
+        Attribute::new(AttributeKind::Nested(attributes), Presence::Optional)
+    }
+
+    pub fn required(mut self) -> Self {
+        self.presence = Presence::Required;
+        self
+    }
+
+    pub fn optional(mut self) -> Self {
+        self.presence = Presence::Optional;
+        self
+    }
+
+    pub fn computed(mut self) -> Self {
+        self.presence = Presence::Computed;
+        self
+    }
+
+    pub fn optional_computed(mut self) -> Self {
+        self.presence = Presence::OptionalComputed;
+        self
+    }
+
+    pub fn description(mut self, text: impl Into<Cow<'static, str>>) -> Self {
+        self.description = text.into();
+        self
+    }
+
+    /// Declares when an applied value counts as the planned one (see [`Semantic`]).
+    pub fn semantic_equality(mut self, s: Semantic) -> Self {
+        self.semantic = Some(s);
+        self
+    }
+
+    /// An attribute declared by presence only; [`Attribute::typed`] gives it its
+    /// type (the [`model!`](crate::model) macro does, from the field's type).
+    pub fn untyped(presence: Presence) -> Attribute {
+        Attribute::new(AttributeKind::Value(Type::Dynamic), presence)
+    }
+
+    /// `spec` with the value type or nested attributes `kind`.
+    pub fn typed(mut spec: Attribute, kind: AttributeKind) -> Attribute {
+        spec.kind = kind;
+        spec
+    }
+
+    pub fn sensitive(mut self) -> Self {
+        self.sensitive = true;
+        self
+    }
+
+    /// Makes the attribute write-only (see [`Attribute::write_only`]). Only a
+    /// top-level attribute that configuration sets (required or optional, no
+    /// default) can be write-only; [`check_model`](super::model::check_model)
+    /// refuses any other.
+    pub fn write_only(mut self) -> Self {
+        self.write_only = true;
+        self
+    }
+
+    /// A value used when configuration leaves the attribute out. Makes the attribute
+    /// optional-and-computed, since the provider then sets it.
+    pub fn default(mut self, value: Value) -> Self {
+        self.default = Some(value);
+        self.presence = Presence::OptionalComputed;
+        self
+    }
+
+    pub fn modifier(mut self, m: PlanModifier) -> Self {
+        self.modifiers.push(m);
+        self
+    }
+
+    pub fn requires_replace(self) -> Self {
+        self.modifier(PlanModifier::RequiresReplace)
+    }
+
+    pub fn use_state_for_unknown(self) -> Self {
+        self.modifier(PlanModifier::UseStateForUnknown)
+    }
+
+    pub fn validate(mut self, v: Validator) -> Self {
+        self.validators.push(v);
+        self
+    }
+
+    pub fn has(&self, m: PlanModifier) -> bool {
+        self.modifiers.contains(&m)
+    }
+
+    pub fn value_type(&self) -> Type {
+        match &self.kind {
+            AttributeKind::Value(t) => t.clone(),
+            AttributeKind::Nested(attrs) => object_type(attrs),
+        }
+    }
+}
+
+pub(crate) fn object_type(attrs: &[(&'static str, Attribute)]) -> Type {
+    Type::Object(
+        attrs
+            .iter()
+            .map(|(n, a)| (n.to_string(), a.value_type()))
+            .collect::<BTreeMap<_, _>>(),
+    )
+}
+
+/// The names of the write-only attributes among `attrs`.
+pub(crate) fn write_only_names<'a>(
+    attrs: &'a [(&'static str, Attribute)],
+) -> impl Iterator<Item = &'static str> + 'a {
+    attrs.iter().filter(|(_, a)| a.write_only).map(|(n, _)| *n)
+}
+
+/// `value` with every attribute in `names` null: what plan, state and apply
+/// answers hold for write-only attributes.
+pub(crate) fn without<'a>(value: &Value, names: impl IntoIterator<Item = &'a str>) -> Value {
+    let mut out = value.clone();
+    if matches!(out, Value::Object(_)) {
+        for name in names {
+            out.set_attr(name, Value::Null);
+        }
+    }
+    out
+}
+
+/// The schema of a resource, data source, list resource or the provider block.
+#[derive(Debug, Clone)]
+pub struct Schema {
+    pub version: i64,
+    pub description: &'static str,
+    pub attributes: Vec<(&'static str, Attribute)>,
+}
+
+impl Schema {
+    pub fn new(description: &'static str) -> Schema {
+        Schema {
+            version: 0,
+            description,
+            attributes: Vec::new(),
+        }
+    }
+
+    pub fn version(mut self, v: i64) -> Self {
+        self.version = v;
+        self
+    }
+
+    pub fn attribute(mut self, name: &'static str, a: Attribute) -> Self {
+        self.attributes.push((name, a));
+        self
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Attribute> {
+        self.attributes
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, a)| a)
+    }
+
+    /// The object type of the whole resource value.
+    pub fn value_type(&self) -> Type {
+        object_type(&self.attributes)
+    }
+
+    /// The names of the write-only attributes.
+    pub fn write_only_attributes(&self) -> impl Iterator<Item = &'static str> + '_ {
+        write_only_names(&self.attributes)
+    }
+}

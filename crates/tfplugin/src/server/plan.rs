@@ -1,0 +1,208 @@
+//! PlanResourceChange: the framework's generic plan, then the type's own
+//! adjustments.
+
+use tonic::Response;
+
+use super::convert::{decode, diags_to_pb, encode, path_to_pb};
+use super::identity::identity_of;
+use super::{ProviderDefinition, ProviderService, RpcResult};
+use crate::framework::plan_resource;
+use crate::plugin::proto::tfplugin6 as pb;
+
+pub(super) fn plan_resource_change<D: ProviderDefinition>(
+    svc: &ProviderService<D>,
+    r: pb::plan_resource_change::Request,
+) -> RpcResult<pb::plan_resource_change::Response> {
+    let e = svc.resource(&r.type_name)?;
+    let decoded = decode(r.prior_state.as_ref(), &e.ty).and_then(|prior| {
+        Ok((
+            prior,
+            decode(r.proposed_new_state.as_ref(), &e.ty)?,
+            decode(r.config.as_ref(), &e.ty)?,
+        ))
+    });
+    let (prior, proposed, config) = match decoded {
+        Ok(v) => v,
+        Err(d) => {
+            return Ok(Response::new(pb::plan_resource_change::Response {
+                diagnostics: diags_to_pb(&d),
+                ..Default::default()
+            }))
+        }
+    };
+    let mut planned = plan_resource(&e.schema, &prior, &proposed, &config);
+    if !planned.state.is_null() {
+        e.imp.modify_plan(&prior, &config, &mut planned);
+    }
+    Ok(Response::new(pb::plan_resource_change::Response {
+        planned_state: encode(&planned.state, &e.ty),
+        requires_replace: planned.requires_replace.iter().map(path_to_pb).collect(),
+        planned_identity: identity_of(&planned.state).or(r.prior_identity),
+        planned_private: r.prior_private,
+        ..Default::default()
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::framework::Value;
+    use crate::plugin::proto::tfplugin6::attribute_path::step::Selector;
+    use crate::server::identity::identity_id;
+    use crate::server::testing::{self, dv, object};
+
+    const THING: &str = "fake_thing";
+
+    /// Plans from `prior` to `config` the way Terraform proposes it: configuration,
+    /// with computed attributes taken from the prior state.
+    fn plan(
+        svc: &ProviderService<testing::Fake>,
+        prior: &Value,
+        config: &Value,
+    ) -> (pb::plan_resource_change::Response, Value) {
+        let ty = testing::ty(svc, THING);
+        let mut proposed = config.clone();
+        if let Value::Object(m) = &mut proposed {
+            for (name, v) in m.iter_mut() {
+                if v.is_null() {
+                    *v = prior.attr(name).clone();
+                }
+            }
+        }
+        let answer = plan_resource_change(
+            svc,
+            pb::plan_resource_change::Request {
+                type_name: THING.to_string(),
+                prior_state: dv(prior, &ty),
+                proposed_new_state: dv(&proposed, &ty),
+                config: dv(config, &ty),
+                prior_private: b"kept".to_vec(),
+                ..Default::default()
+            },
+        )
+        .expect("answers")
+        .into_inner();
+        let planned = decode(answer.planned_state.as_ref(), &ty).expect("a planned state");
+        (answer, planned)
+    }
+
+    fn thing(svc: &ProviderService<testing::Fake>, set: &[(&str, Value)]) -> Value {
+        object(&testing::ty(svc, THING), set)
+    }
+
+    #[test]
+    fn an_unchanged_resource_plans_no_change() {
+        let svc = testing::service();
+        let config = thing(&svc, &[("name", Value::string("a"))]);
+        let prior = thing(
+            &svc,
+            &[
+                ("id", Value::string("7")),
+                ("name", Value::string("a")),
+                ("password_seen", Value::Bool(false)),
+            ],
+        );
+        let (answer, planned) = plan(&svc, &prior, &config);
+        assert!(answer.diagnostics.is_empty(), "{:?}", answer.diagnostics);
+        assert_eq!(planned, prior);
+        assert!(answer.requires_replace.is_empty());
+        assert_eq!(answer.planned_private, b"kept".to_vec());
+        assert_eq!(
+            identity_id(answer.planned_identity.as_ref()).as_deref(),
+            Some("7")
+        );
+    }
+
+    #[test]
+    fn a_new_resource_leaves_its_computed_values_unknown() {
+        let svc = testing::service();
+        let config = thing(&svc, &[("name", Value::string("a"))]);
+        let (answer, planned) = plan(&svc, &Value::Null, &config);
+        assert!(planned.attr("id").is_unknown());
+        assert!(planned.attr("password_seen").is_unknown());
+        assert_eq!(planned.attr("name"), &Value::string("a"));
+        assert!(answer.planned_identity.is_none());
+    }
+
+    #[test]
+    fn a_write_only_value_is_never_planned() {
+        let svc = testing::service();
+        let config = thing(
+            &svc,
+            &[
+                ("name", Value::string("a")),
+                ("password", Value::string("hush")),
+            ],
+        );
+        let (_, planned) = plan(&svc, &Value::Null, &config);
+        assert!(planned.attr("password").is_null());
+    }
+
+    #[test]
+    fn a_destroy_plans_null() {
+        let svc = testing::service();
+        let prior = thing(
+            &svc,
+            &[("id", Value::string("7")), ("name", Value::string("a"))],
+        );
+        let (_, planned) = plan(&svc, &prior, &Value::Null);
+        assert!(planned.is_null());
+    }
+
+    #[test]
+    fn a_changed_replace_attribute_is_named() {
+        let svc = testing::service();
+        let prior = thing(
+            &svc,
+            &[
+                ("id", Value::string("4")),
+                ("name", Value::string("a")),
+                ("parent_id", Value::string("1")),
+            ],
+        );
+        let config = thing(
+            &svc,
+            &[
+                ("name", Value::string("a")),
+                ("parent_id", Value::string("2")),
+            ],
+        );
+        let (answer, planned) = plan(&svc, &prior, &config);
+        assert_eq!(planned.attr("parent_id"), &Value::string("2"));
+        let replace: Vec<_> = answer
+            .requires_replace
+            .iter()
+            .map(|p| {
+                p.steps
+                    .iter()
+                    .map(|s| s.selector.clone())
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        assert_eq!(
+            replace,
+            vec![vec![Some(Selector::AttributeName("parent_id".to_string()))]]
+        );
+    }
+
+    #[test]
+    fn an_undecodable_state_is_a_diagnostic() {
+        let answer = plan_resource_change(
+            &testing::service(),
+            pb::plan_resource_change::Request {
+                type_name: THING.to_string(),
+                prior_state: Some(pb::DynamicValue {
+                    msgpack: vec![0xc1],
+                    json: Vec::new(),
+                }),
+                ..Default::default()
+            },
+        )
+        .expect("answers")
+        .into_inner();
+        assert_eq!(
+            answer.diagnostics[0].summary,
+            "Invalid value from Terraform"
+        );
+    }
+}
