@@ -551,15 +551,7 @@ impl Target {
             ("HALOPSA_CLIENT_ID".into(), self.client_id.clone()),
             ("HALOPSA_CLIENT_SECRET".into(), self.client_secret.clone()),
         ];
-        // Under Halo's hosted limit, with room for the observer's requests, unless
-        // the user gives the instance's own limit.
-        for (name, default) in [
-            ("HALOPSA_RATE_LIMIT_REQUESTS", "240"),
-            ("HALOPSA_RATE_LIMIT_WINDOW_SECONDS", "300"),
-        ] {
-            let value = var(name).unwrap_or_else(|| default.to_owned());
-            env.push((name.into(), value));
-        }
+        env.extend(rate_limit_env());
         if let Some(tenant) = &self.tenant {
             env.push(("HALOPSA_TENANT".into(), tenant.clone()));
         }
@@ -615,6 +607,7 @@ impl Target {
         if let Some(tenant) = &self.tenant {
             env.push(("HALOPSA_TENANT".to_owned(), tenant.clone()));
         }
+        env.extend(rate_limit_env());
         env
     }
 
@@ -628,6 +621,24 @@ impl Target {
             "department_id": self.department_id,
         })
     }
+}
+
+/// The provider's request budget for a run (the provider's and the sweeper's, which
+/// share one budget per instance and client id): under Halo's hosted limit, with
+/// room for the observer's requests, unless the user gives the instance's own limit.
+fn rate_limit_env() -> Vec<(String, String)> {
+    [
+        ("HALOPSA_RATE_LIMIT_REQUESTS", "240"),
+        ("HALOPSA_RATE_LIMIT_WINDOW_SECONDS", "300"),
+    ]
+    .into_iter()
+    .map(|(name, default)| {
+        (
+            name.to_owned(),
+            var(name).unwrap_or_else(|| default.to_owned()),
+        )
+    })
+    .collect()
 }
 
 /// The Halo requests a provider log holds, as `METHOD path -> status`: the
