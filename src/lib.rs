@@ -3,8 +3,8 @@
 
 //!
 //! The public surface is what those users need: the plugin server and logging
-//! (the binary), `doctor` (its subcommand), the framework's types and the provider's
-//! catalog (docs generator, tests), the Halo client. Resources and data sources are
+//! (the binary), `doctor` and `sweep` (its subcommands), the framework's types and the
+//! provider's catalog (docs generator, tests), the Halo client. Resources and data sources are
 //! private to the crate.
 //!
 //! The layers below are crates of their own, so a back edge does not build:
@@ -22,6 +22,7 @@ pub mod provider;
 mod resources;
 #[cfg(test)]
 mod served;
+pub mod sweep;
 
 pub use tfplugin::{framework, model, plugin, server};
 

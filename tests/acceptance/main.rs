@@ -29,6 +29,10 @@ mod import_tenant;
 // Modules.
 mod integration_module;
 
+// The live mode (the suite against a Halo known by its URL only) and its safety.
+mod live;
+mod live_safety;
+
 // The provider as a whole.
 mod bad_input;
 mod batch_creates;

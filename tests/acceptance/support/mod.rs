@@ -23,6 +23,8 @@ pub mod diagnostics;
 pub mod imports;
 pub mod memberships;
 pub mod plan;
+pub mod proxy;
+pub mod target;
 
 use std::cell::Cell;
 use std::fmt;
