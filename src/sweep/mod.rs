@@ -283,7 +283,7 @@ pub async fn sweep(client: &HaloClient, options: &Options) -> Result<Report, Hal
                 .departments
                 .iter()
                 .flatten()
-                .filter(|m| !m.is_inherited())
+                .filter(|m| m.role_id.as_deref().is_none_or(|r| r.trim().is_empty()))
                 .count();
             (a.id.map(|i| i.to_string()), a.name.clone(), own)
         })
