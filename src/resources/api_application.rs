@@ -452,7 +452,14 @@ mod tests {
         sorted.sort_unstable();
         sorted.dedup();
         assert_eq!(sorted.len(), SCOPES.len());
-        assert_eq!(SCOPES.len(), 7 + 2 * areas.len());
+        for seen in [
+            "admin:webhooks",
+            "read:distributionlists",
+            "edit:distributionlists",
+        ] {
+            assert!(SCOPES.contains(&seen), "{seen}");
+        }
+        assert_eq!(SCOPES.len(), 7 + 3 + 2 * areas.len());
     }
 
     #[test]
