@@ -104,11 +104,24 @@ fn render_all(root: &Path) -> Result<Pages, Vec<String>> {
     let mut pages = Pages::new();
     let mut errors = Vec::new();
 
-    let mut resources: Vec<(&'static str, Schema, Option<Schema>)> = provider::resources()
+    type Page = (
+        &'static str,
+        Schema,
+        Option<Schema>,
+        &'static [&'static str],
+    );
+    let mut resources: Vec<Page> = provider::resources()
         .iter()
-        .map(|r| (r.type_name(), r.schema(), Some(r.list_schema())))
+        .map(|r| {
+            (
+                r.type_name(),
+                r.schema(),
+                Some(r.list_schema()),
+                r.identity(),
+            )
+        })
         .collect();
-    resources.sort_by_key(|(name, _, _)| *name);
+    resources.sort_by_key(|(name, ..)| *name);
     let mut data_sources: Vec<(&'static str, Schema)> = provider::data_sources()
         .iter()
         .map(|d| (d.type_name(), d.schema()))
@@ -141,7 +154,7 @@ fn render_all(root: &Path) -> Result<Pages, Vec<String>> {
         Err(e) => errors.push(e),
     }
 
-    for (name, schema, list) in &resources {
+    for (name, schema, list, identity) in &resources {
         let dir = examples.join("resources").join(name);
         let example = read_example(&dir.join("resource.tf"));
         let import = read_example(&dir.join("import.sh"));
@@ -149,7 +162,7 @@ fn render_all(root: &Path) -> Result<Pages, Vec<String>> {
             (Ok(example), Ok(import)) => {
                 pages.insert(
                     format!("resources/{}.md", short_name(name)),
-                    resource_page(name, schema, list.as_ref(), &example, &import),
+                    resource_page(name, schema, list.as_ref(), identity, &example, &import),
                 );
             }
             (example, import) => errors.extend(example.err().into_iter().chain(import.err())),
@@ -486,6 +499,7 @@ fn resource_page(
     name: &str,
     schema: &Schema,
     list: Option<&Schema>,
+    identity: &[&str],
     example: &str,
     import: &str,
 ) -> String {
@@ -506,19 +520,39 @@ fn resource_page(
     fence(&mut out, "shell", import);
     let imports = import_commands(import);
     if !imports.is_empty() {
-        out.push_str(
+        let of = match identity {
+            [_] => "with the same `id`".to_string(),
+            parts => format!("of the id's parts ({})", quoted_names(parts)),
+        };
+        let _ = write!(
+            out,
             "In Terraform 1.5 and later, an `import` block does the same as part of a plan \
              (and `terraform plan -generate-config-out=generated.tf` writes the configuration \
              for it). Terraform 1.12 and later also accept the resource identity, an object \
-             with the same `id`:\n\n",
+             {of}:\n\n",
         );
         let mut blocks = String::new();
         for (address, id) in &imports {
+            // An identity of several attributes names the parts of the import id.
+            let parts: Vec<&str> = match identity.len() {
+                1 => vec![id.as_str()],
+                n => id.splitn(n, '/').collect(),
+            };
+            let width = identity.iter().map(|a| a.len()).max().unwrap_or(0);
+            let fields: String = if parts.len() == identity.len() {
+                identity
+                    .iter()
+                    .zip(&parts)
+                    .map(|(attr, part)| format!("    {attr:width$} = {}\n", hcl_string(part)))
+                    .collect()
+            } else {
+                format!("    id = {}\n", hcl_string(id))
+            };
             let id = hcl_string(id);
             let _ = write!(
                 blocks,
                 "import {{\n  to = {address}\n  id = {id}\n}}\n\n\
-                 import {{\n  to = {address}\n  identity = {{\n    id = {id}\n  }}\n}}\n\n"
+                 import {{\n  to = {address}\n  identity = {{\n{fields}  }}\n}}\n\n"
             );
         }
         fence(&mut out, "terraform", blocks.trim_end());
@@ -925,6 +959,15 @@ fn first_sentence(text: &str) -> &str {
 }
 
 /// `(address, id)` for every `terraform import ADDRESS ID` line of an import.sh.
+/// `a`, `b`: attribute names as the docs quote them.
+fn quoted_names(names: &[&str]) -> String {
+    names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn import_commands(script: &str) -> Vec<(String, String)> {
     script
         .lines()
@@ -1079,6 +1122,7 @@ mod tests {
                 r.type_name(),
                 &r.schema(),
                 Some(&r.list_schema()),
+                r.identity(),
                 "resource \"x\" \"y\" {}",
                 "terraform import x.y 1",
             );

@@ -205,6 +205,8 @@ pub(crate) fn validate_object(config: &Value, diags: &mut Diagnostics, attrs: &[
 #[async_trait]
 impl Resource<HaloClient> for ApiObjectResource {
     const TYPE_NAME: &'static str = "halopsa_api_object";
+    /// `{ path, id }`: the family and Halo's id, as in `PATH/ID` import ids.
+    const IDENTITY: &'static [&'static str] = &["path", "id"];
     const DESCRIPTION: &'static str = "Any object of Halo's API that has list, get, POST and delete (ticket types, statuses, SLAs, outcomes, categories, custom fields, templates, workflows, ...): its fields given as `body`, checked against Halo's OpenAPI schema at plan time. Only the keys `body` sets are managed: fields Halo holds besides them never show as a diff. Import with `PATH/ID` (e.g. `TicketType/12`).";
     type Model = ApiObjectModel;
     type Filter = ApiObjectFilter;

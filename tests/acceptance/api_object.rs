@@ -137,11 +137,11 @@ resource "halopsa_api_object" "incident" {
     };
     env.assert_imports(config, &[(ADDR, import_id.as_str())], ADDR, &expected);
 
-    // By identity: `{ id = "PATH/ID" }`.
+    // By identity: `{ path = "TicketType", id = "ID" }`.
     let writes = env.halo_writes();
     let wd = env.workdir();
     wd.write_config(&format!(
-        "import {{\n  to       = {ADDR}\n  identity = {{ id = \"{import_id}\" }}\n}}\n{config}"
+        "import {{\n  to       = {ADDR}\n  identity = {{ path = \"TicketType\", id = \"{id}\" }}\n}}\n{config}"
     ));
     wd.apply();
     assert_eq!(wd.resource(ADDR), expected);

@@ -57,6 +57,10 @@ pub trait Resource<C: Sync>: Send + Sync + 'static {
     const TYPE_NAME: &'static str;
     /// What the resource is, for `terraform providers schema` and the docs.
     const DESCRIPTION: &'static str;
+    /// The state attributes (strings) that identify an object: its resource
+    /// identity (`import { identity = {...} }`, Terraform 1.12+) holds each, and
+    /// the import id they name is their values joined by `/`.
+    const IDENTITY: &'static [&'static str] = &["id"];
     /// The state's schema version; [`Resource::upgrade_state`] reads older ones.
     const SCHEMA_VERSION: i64 = 0;
     /// The resource's state; its declaration is the schema.
@@ -141,6 +145,8 @@ impl Applied {
 #[async_trait]
 pub trait AnyResource<C: Sync>: Send + Sync {
     fn type_name(&self) -> &'static str;
+    /// [`Resource::IDENTITY`].
+    fn identity(&self) -> &'static [&'static str];
     fn schema(&self) -> Schema;
     fn list_schema(&self) -> Schema;
     /// Whether the model can hold every value its schema allows ([`check_model`]).
@@ -219,6 +225,10 @@ fn stored<M: Model>(m: &M) -> Value {
 impl<C: Sync, R: Resource<C>> AnyResource<C> for R {
     fn type_name(&self) -> &'static str {
         R::TYPE_NAME
+    }
+
+    fn identity(&self) -> &'static [&'static str] {
+        R::IDENTITY
     }
 
     fn schema(&self) -> Schema {

@@ -23,7 +23,7 @@ pub(super) async fn apply_resource_change<D: ProviderDefinition>(
             new_state: encode(state, &e.ty),
             private,
             diagnostics: diags_to_pb(diags),
-            new_identity: identity_of(state),
+            new_identity: identity_of(e.imp.identity(), state),
             ..Default::default()
         }
     };

@@ -1,8 +1,9 @@
 //! Resource identity: GetResourceIdentitySchemas, UpgradeResourceIdentity, and
 //! the identity of a state.
 //!
-//! Every resource is identified by its `id` (composite for memberships), so one
-//! identity schema serves them all: `{ id = "..." }` in import blocks.
+//! A resource is identified by the attributes its type declares
+//! (`Resource::IDENTITY`): its `id` by default (composite for memberships),
+//! `{ id = "..." }` in import blocks.
 
 use tonic::Response;
 
@@ -12,46 +13,62 @@ use crate::framework::Diagnostic;
 use crate::framework::{Type, Value};
 use crate::plugin::proto::tfplugin6 as pb;
 
-fn identity_type() -> Type {
-    Type::Object([("id".to_string(), Type::String)].into_iter().collect())
+/// The identity's type: each of a resource's identity attributes
+/// (`Resource::IDENTITY`) as a string.
+fn identity_type(attrs: &[&str]) -> Type {
+    Type::Object(
+        attrs
+            .iter()
+            .map(|a| (a.to_string(), Type::String))
+            .collect(),
+    )
 }
 
-fn identity_schema() -> pb::ResourceIdentitySchema {
+fn identity_schema(attrs: &[&str]) -> pb::ResourceIdentitySchema {
+    let description = |attr: &str| {
+        match attr {
+        "id" if attrs.len() == 1 => "The object's id, as in the resource's `id` attribute (for memberships `PARENT_ID/DEPARTMENT_ID`).".to_string(),
+        other => format!("The resource's `{other}` attribute."),
+    }
+    };
     pb::ResourceIdentitySchema {
         version: 0,
-        identity_attributes: vec![pb::resource_identity_schema::IdentityAttribute {
-            name: "id".to_string(),
-            r#type: Type::String.to_json().to_string().into_bytes(),
-            required_for_import: true,
-            optional_for_import: false,
-            description: "The object's id, as in the resource's `id` attribute (for memberships `PARENT_ID/DEPARTMENT_ID`).".to_string(),
-        }],
+        identity_attributes: attrs
+            .iter()
+            .map(|attr| pb::resource_identity_schema::IdentityAttribute {
+                name: attr.to_string(),
+                r#type: Type::String.to_json().to_string().into_bytes(),
+                required_for_import: true,
+                optional_for_import: false,
+                description: description(attr),
+            })
+            .collect(),
     }
 }
 
-/// The identity of a state: its `id`, when known; `PATH/ID` for a type whose
-/// objects are told apart by a `path` too (`halopsa_api_object`).
-pub(super) fn identity_of(state: &Value) -> Option<pb::ResourceIdentityData> {
-    let id = state.attr("id").as_str()?;
-    let id = match state.attr("path").as_str() {
-        Some(path) => format!("{path}/{id}"),
-        None => id.to_string(),
-    };
-    let identity = Value::Object(
-        [("id".to_string(), Value::string(id))]
-            .into_iter()
-            .collect(),
-    );
+/// The identity of a state: its identity attributes, when every one is known.
+pub(super) fn identity_of(attrs: &[&str], state: &Value) -> Option<pb::ResourceIdentityData> {
+    let identity = attrs
+        .iter()
+        .map(|a| Some((a.to_string(), Value::string(state.attr(a).as_str()?))))
+        .collect::<Option<_>>()?;
     Some(pb::ResourceIdentityData {
-        identity_data: encode(&identity, &identity_type()),
+        identity_data: encode(&Value::Object(identity), &identity_type(attrs)),
     })
 }
 
-/// The `id` an identity names.
-pub(super) fn identity_id(identity: Option<&pb::ResourceIdentityData>) -> Option<String> {
+/// The import id an identity names: its attributes' values joined by `/`.
+pub(super) fn identity_id(
+    attrs: &[&str],
+    identity: Option<&pb::ResourceIdentityData>,
+) -> Option<String> {
     let data = identity?.identity_data.as_ref()?;
-    let value = decode(Some(data), &identity_type()).ok()?;
-    value.attr("id").as_str().map(str::to_owned)
+    let value = decode(Some(data), &identity_type(attrs)).ok()?;
+    let parts = attrs
+        .iter()
+        .map(|a| value.attr(a).as_str().map(str::to_owned))
+        .collect::<Option<Vec<_>>>()?;
+    Some(parts.join("/"))
 }
 
 pub(super) fn get_resource_identity_schemas<D: ProviderDefinition>(
@@ -61,8 +78,8 @@ pub(super) fn get_resource_identity_schemas<D: ProviderDefinition>(
     Ok(Response::new(pb::get_resource_identity_schemas::Response {
         identity_schemas: c
             .resources
-            .keys()
-            .map(|n| (n.to_string(), identity_schema()))
+            .iter()
+            .map(|(n, e)| (n.to_string(), identity_schema(e.imp.identity())))
             .collect(),
         diagnostics: Vec::new(),
     }))
@@ -72,15 +89,15 @@ pub(super) fn upgrade_resource_identity<D: ProviderDefinition>(
     svc: &ProviderService<D>,
     r: pb::upgrade_resource_identity::Request,
 ) -> RpcResult<pb::upgrade_resource_identity::Response> {
-    svc.resource(&r.type_name)?;
+    let attrs = svc.resource(&r.type_name)?.imp.identity();
     let json = r.raw_identity.map(|raw| raw.json).unwrap_or_default();
     let outcome = serde_json::from_slice::<serde_json::Value>(&json)
         .map_err(|e| e.to_string())
-        .and_then(|j| Value::from_json(&j, &identity_type(), false));
+        .and_then(|j| Value::from_json(&j, &identity_type(attrs), false));
     Ok(Response::new(match outcome {
         Ok(v) => pb::upgrade_resource_identity::Response {
             upgraded_identity: Some(pb::ResourceIdentityData {
-                identity_data: encode(&v, &identity_type()),
+                identity_data: encode(&v, &identity_type(attrs)),
             }),
             diagnostics: Vec::new(),
         },
@@ -111,22 +128,55 @@ mod tests {
             ("id", Value::string("12/3")),
             ("name", Value::string("Acme")),
         ]);
-        let identity = identity_of(&s).expect("an identity");
-        let decoded = decode(identity.identity_data.as_ref(), &identity_type()).expect("decodes");
+        let identity = identity_of(&["id"], &s).expect("an identity");
+        let decoded =
+            decode(identity.identity_data.as_ref(), &identity_type(&["id"])).expect("decodes");
         assert_eq!(decoded, state(&[("id", Value::string("12/3"))]));
-        assert_eq!(identity_id(Some(&identity)).as_deref(), Some("12/3"));
+        assert_eq!(
+            identity_id(&["id"], Some(&identity)).as_deref(),
+            Some("12/3")
+        );
+    }
+
+    #[test]
+    fn an_identity_of_several_attributes_names_them_joined() {
+        let attrs = ["path", "id"];
+        let s = state(&[
+            ("path", Value::string("TicketType")),
+            ("id", Value::string("12")),
+            ("body", Value::string("x")),
+        ]);
+        let identity = identity_of(&attrs, &s).expect("an identity");
+        let decoded =
+            decode(identity.identity_data.as_ref(), &identity_type(&attrs)).expect("decodes");
+        assert_eq!(
+            decoded,
+            state(&[
+                ("path", Value::string("TicketType")),
+                ("id", Value::string("12"))
+            ])
+        );
+        assert_eq!(
+            identity_id(&attrs, Some(&identity)).as_deref(),
+            Some("TicketType/12")
+        );
+        let no_path = state(&[("id", Value::string("12"))]);
+        assert!(identity_of(&attrs, &no_path).is_none());
     }
 
     #[test]
     fn no_known_id_no_identity() {
-        assert!(identity_of(&state(&[("id", Value::Unknown)])).is_none());
-        assert!(identity_of(&state(&[("id", Value::Null)])).is_none());
-        assert!(identity_of(&Value::Null).is_none());
-        assert_eq!(identity_id(None), None);
+        assert!(identity_of(&["id"], &state(&[("id", Value::Unknown)])).is_none());
+        assert!(identity_of(&["id"], &state(&[("id", Value::Null)])).is_none());
+        assert!(identity_of(&["id"], &Value::Null).is_none());
+        assert_eq!(identity_id(&["id"], None), None);
         assert_eq!(
-            identity_id(Some(&pb::ResourceIdentityData {
-                identity_data: None
-            })),
+            identity_id(
+                &["id"],
+                Some(&pb::ResourceIdentityData {
+                    identity_data: None
+                })
+            ),
             None
         );
     }
@@ -166,7 +216,7 @@ mod tests {
             .into_inner();
         assert!(ok.diagnostics.is_empty());
         assert_eq!(
-            identity_id(ok.upgraded_identity.as_ref()).as_deref(),
+            identity_id(&["id"], ok.upgraded_identity.as_ref()).as_deref(),
             Some("5")
         );
         let bad = upgrade("fake_thing", b"not json")

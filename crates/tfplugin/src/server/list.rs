@@ -69,7 +69,7 @@ pub(super) async fn list_resource<D: ProviderDefinition>(
         .take(limit)
         .map(|state| {
             Ok(pb::list_resource::Event {
-                identity: identity_of(&state),
+                identity: identity_of(e.imp.identity(), &state),
                 display_name: state
                     .attr("name")
                     .as_str()
@@ -194,7 +194,7 @@ mod tests {
         .expect("a stream");
         let ids: Vec<_> = got
             .iter()
-            .map(|e| crate::server::identity::identity_id(e.identity.as_ref()))
+            .map(|e| crate::server::identity::identity_id(&["id"], e.identity.as_ref()))
             .collect();
         assert_eq!(ids, [Some("1".to_string()), Some("3".to_string())]);
         assert_eq!(got[0].display_name, "a");

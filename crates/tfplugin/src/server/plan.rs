@@ -37,7 +37,7 @@ pub(super) fn plan_resource_change<D: ProviderDefinition>(
     Ok(Response::new(pb::plan_resource_change::Response {
         planned_state: encode(&planned.state, &e.ty),
         requires_replace: planned.requires_replace.iter().map(path_to_pb).collect(),
-        planned_identity: identity_of(&planned.state).or(r.prior_identity),
+        planned_identity: identity_of(e.imp.identity(), &planned.state).or(r.prior_identity),
         planned_private: r.prior_private,
         ..Default::default()
     }))
@@ -108,7 +108,7 @@ mod tests {
         assert!(answer.requires_replace.is_empty());
         assert_eq!(answer.planned_private, b"kept".to_vec());
         assert_eq!(
-            identity_id(answer.planned_identity.as_ref()).as_deref(),
+            identity_id(&["id"], answer.planned_identity.as_ref()).as_deref(),
             Some("7")
         );
     }

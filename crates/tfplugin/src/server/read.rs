@@ -20,7 +20,7 @@ pub(super) async fn read_resource<D: ProviderDefinition>(
             new_state: encode(state, &e.ty),
             diagnostics: diags_to_pb(diags),
             private,
-            new_identity: identity_of(state),
+            new_identity: identity_of(e.imp.identity(), state),
             ..Default::default()
         };
     let current = match decode(r.current_state.as_ref(), &e.ty) {
@@ -58,7 +58,7 @@ pub(super) async fn import_resource_state<D: ProviderDefinition>(
 ) -> RpcResult<pb::import_resource_state::Response> {
     let e = svc.resource(&r.type_name)?;
     // `import { identity = { id = ... } }` sends the identity instead of an id.
-    let id = match identity_id(r.identity.as_ref()) {
+    let id = match identity_id(e.imp.identity(), r.identity.as_ref()) {
         Some(id) if r.id.is_empty() => id,
         _ => r.id.clone(),
     };
@@ -82,7 +82,7 @@ pub(super) async fn import_resource_state<D: ProviderDefinition>(
     Ok(Response::new(pb::import_resource_state::Response {
         imported_resources: vec![pb::import_resource_state::ImportedResource {
             type_name: r.type_name.clone(),
-            identity: identity_of(&state),
+            identity: identity_of(e.imp.identity(), &state),
             state: encode(&state, &e.ty),
             private: Vec::new(),
         }],
@@ -227,7 +227,7 @@ mod tests {
         let state = decode(imported.state.as_ref(), &testing::ty(&svc, THING)).expect("a state");
         assert_eq!(state.attr("name"), &Value::string("a"));
         assert_eq!(
-            identity_id(imported.identity.as_ref()).as_deref(),
+            identity_id(&["id"], imported.identity.as_ref()).as_deref(),
             Some("42")
         );
 
@@ -303,7 +303,7 @@ mod tests {
         assert_eq!(decode(answer.new_state.as_ref(), &ty), Ok(current));
         assert_eq!(answer.private, b"x".to_vec());
         assert_eq!(
-            identity_id(answer.new_identity.as_ref()).as_deref(),
+            identity_id(&["id"], answer.new_identity.as_ref()).as_deref(),
             Some("5")
         );
     }
