@@ -34,9 +34,11 @@ crate::model! {
              interactively). Default `false`.",
         ),
         default_team: Option<String> = optional()
+            .references_attribute("halopsa_team", "name")
             .validate(Validator::length(1, 255))
             .description("The **name** of the agent's default team (e.g. `halopsa_team.x.name`)."),
         workday_id: Option<String> = optional_computed()
+            .references("halopsa_workday")
             .use_state_for_unknown()
             .validate(halo_id())
             .description(
@@ -44,6 +46,7 @@ crate::model! {
                  Left out, Halo's choice is kept and read back.",
             ),
         role_ids: Option<BTreeSet<String>> = optional_computed()
+            .references("halopsa_role")
             .use_state_for_unknown()
             .description(
                 "The ids of the roles the agent holds: the agent's whole role set (roles \

@@ -116,6 +116,7 @@ crate::model! {
                  method Halo holds reads as `halo:GRANT_TYPE` and is kept as it is.",
             ),
         login_as_agent_id: Option<String> = optional_computed()
+            .references("halopsa_agent")
             .validate(halo_id())
             .description(
                 "The Halo id of the agent the application acts as (e.g. \
@@ -132,6 +133,7 @@ crate::model! {
             .default(Value::Bool(true))
             .description("Whether the application may be used (default true)."),
         organisation_id: Option<String> = optional_computed()
+            .references("halopsa_organisation")
             .use_state_for_unknown()
             .validate(halo_id())
             .description(

@@ -24,6 +24,7 @@ crate::model! {
             .validate(Validator::length(1, 255))
             .description("The client's (customer's) name (1 to 255 characters)."),
         department_id: Option<String> = optional_computed()
+            .references("halopsa_department")
             .use_state_for_unknown()
             .validate(halo_id())
             .description(
@@ -38,6 +39,7 @@ crate::model! {
         ),
         notes: Option<String> = optional().description("Free-text notes about the client."),
         organisation_ids: Option<BTreeSet<String>> = optional_computed()
+            .references("halopsa_organisation")
             .use_state_for_unknown()
             .validate(each_halo_id())
             .description(

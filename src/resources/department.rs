@@ -21,6 +21,7 @@ crate::model! {
             .validate(Validator::length(1, 255))
             .description("The department's name (1 to 255 characters)."),
         organisation_id: String = required()
+            .references("halopsa_organisation")
             .requires_replace()
             .validate(halo_id())
             .description(

@@ -23,6 +23,7 @@ crate::model! {
                  team by this name.",
             ),
         department_id: String = required()
+            .references("halopsa_department")
             .validate(halo_id())
             .description(
                 "The id of the department the team belongs to (e.g. \

@@ -27,6 +27,6 @@ pub use lookup::lookup_schema;
 pub use model::{Field, Model};
 pub use plan::{default_object, plan_resource, Planned};
 pub use resource::{attr_error, AnyDataSource, AnyResource, Applied, ApplyError, Resource};
-pub use schema::{Attribute, AttributeKind, PlanModifier, Presence, Schema, Semantic};
+pub use schema::{Attribute, AttributeKind, PlanModifier, Presence, Reference, Schema, Semantic};
 pub use validate::{quoted, Check, Validator};
 pub use value::{infer_type, Number, Type, Value};

@@ -88,6 +88,19 @@ pub struct Attribute {
     pub semantic: Option<Semantic>,
     pub modifiers: Vec<PlanModifier>,
     pub validators: Vec<Validator>,
+    /// The object this attribute points at, when it holds another resource's
+    /// attribute value (an id, or a set of ids): not sent to Terraform, but what
+    /// lets a provider check a reference at plan time and write configuration
+    /// whose references are Terraform references (an export) rather than ids.
+    pub references: Option<Reference>,
+}
+
+/// What a referencing attribute holds: the value of `attribute` (usually `id`)
+/// of a resource of type `type_name`. See [`Attribute::references`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Reference {
+    pub type_name: &'static str,
+    pub attribute: &'static str,
 }
 
 impl Attribute {
@@ -102,6 +115,7 @@ impl Attribute {
             semantic: None,
             modifiers: Vec::new(),
             validators: Vec::new(),
+            references: None,
         }
     }
 
@@ -201,6 +215,26 @@ impl Attribute {
 
     pub fn use_state_for_unknown(self) -> Self {
         self.modifier(PlanModifier::UseStateForUnknown)
+    }
+
+    /// Declares that the attribute holds the `id` of a `type_name` resource (for
+    /// a set, the ids of several): see [`Attribute::references`].
+    pub fn references(self, type_name: &'static str) -> Self {
+        self.references_attribute(type_name, "id")
+    }
+
+    /// Declares that the attribute holds another attribute than the id of a
+    /// `type_name` resource (e.g. a team's `name`).
+    pub fn references_attribute(
+        mut self,
+        type_name: &'static str,
+        attribute: &'static str,
+    ) -> Self {
+        self.references = Some(Reference {
+            type_name,
+            attribute,
+        });
+        self
     }
 
     pub fn validate(mut self, v: Validator) -> Self {
