@@ -186,11 +186,15 @@ async fn list(
 ) -> Result<Response, ApiError> {
     let params = Params::from_query(query)?;
     if let Some((family, id_kind)) = generic_family(&entity) {
+        let shown: Vec<&str> = generic::hiding_flags(family)
+            .filter(|flag| params.flag(flag))
+            .collect();
         return generic_api::list(
             &shared,
             family,
             id_kind,
             params.get("search"),
+            &shown,
             |total, cap| page_range(&params, total, cap),
         );
     }

@@ -73,6 +73,26 @@ fn check(family: &str, element: &Value) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// Families whose list leaves out an object with a true `field` unless the list
+/// is asked with `flag=true`: `/api/Outcome` documents `showhidden` \[spec\], so
+/// hidden actions are taken to be left out without it \[assumed\].
+const HIDDEN_UNLESS: &[(&str, &str, &str)] = &[("Outcome", "hidden", "showhidden")];
+
+/// The list flags of `family` that show hidden objects (see [`HIDDEN_UNLESS`]).
+pub(crate) fn hiding_flags(family: &str) -> impl Iterator<Item = &'static str> + '_ {
+    HIDDEN_UNLESS
+        .iter()
+        .filter(move |(f, _, _)| *f == family)
+        .map(|(_, _, flag)| *flag)
+}
+
+/// Whether a list of `family` asked with the flags `shown` leaves `obj` out.
+fn hidden(family: &str, obj: &Object, shown: &[&str]) -> bool {
+    HIDDEN_UNLESS.iter().any(|(f, field, flag)| {
+        *f == family && !shown.contains(flag) && obj.get(*field) == Some(&Value::Bool(true))
+    })
+}
+
 /// What a list answer shows of an object: its scalar fields.
 fn summary(obj: &Object) -> Value {
     Value::Object(
@@ -95,6 +115,7 @@ impl GenericStore {
         &self,
         family: &str,
         search: Option<&str>,
+        shown: &[&str],
         range: impl FnOnce(usize) -> std::ops::Range<usize>,
     ) -> Value {
         let name_field = catalog()
@@ -104,6 +125,7 @@ impl GenericStore {
         let kept: Vec<&Object> = self
             .list(family)
             .iter()
+            .filter(|o| !hidden(family, o, shown))
             .filter(|o| {
                 search.is_none_or(|s| {
                     o.get(name_field)
@@ -217,8 +239,16 @@ impl GenericStore {
             self.control.extend(obj);
             return self.control.clone();
         }
-        if id_text(obj.get("id")).is_none() {
-            obj.insert("id".into(), self.new_id(family, id_kind));
+        match obj.get("id").and_then(Value::as_i64) {
+            // A given int id is taken: the counter moves past it.
+            Some(id) if id > 0 && id_kind == IdKind::Int => {
+                let next = self.next_id.entry(family.to_string()).or_insert(1);
+                *next = (*next).max(id + 1);
+            }
+            _ if id_text(obj.get("id")).is_none() => {
+                obj.insert("id".into(), self.new_id(family, id_kind));
+            }
+            _ => {}
         }
         self.objects
             .entry(family.to_string())

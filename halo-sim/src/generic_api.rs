@@ -19,6 +19,7 @@ pub(crate) fn list(
     family: &'static str,
     id_kind: IdKind,
     search: Option<&str>,
+    shown: &[&str],
     range: impl FnOnce(usize, usize) -> Result<std::ops::Range<usize>, ApiError>,
 ) -> Result<Response, ApiError> {
     let store = lock(&shared.generic);
@@ -27,7 +28,7 @@ pub(crate) fn list(
     }
     let cap = shared.settings().page_cap;
     let mut bad = None;
-    let answer = store.page(family, search, |total| {
+    let answer = store.page(family, search, shown, |total| {
         range(total, cap).unwrap_or_else(|e| {
             bad = Some(e);
             0..0

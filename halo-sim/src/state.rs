@@ -63,8 +63,10 @@ impl Shared {
             })?;
         }
         let mut store = Store::default();
+        let mut generic = crate::generic::GenericStore::default();
         if opts.seed {
             seed::seed(&mut store);
+            seed::seed_generic(&mut generic);
         }
         Ok(Shared {
             credentials: Credentials {
@@ -85,7 +87,7 @@ impl Shared {
                 answer_first_only: false,
                 partial_batches: false,
             }),
-            generic: Mutex::new(Default::default()),
+            generic: Mutex::new(generic),
         })
     }
 

@@ -2,7 +2,7 @@
 //! (`halo-catalog`): array POST, update by id, get, pages, delete, and 400 for a
 //! field the schema lacks; the typed kinds keep their own behaviour.
 
-use crate::common::{id_of, start, Client};
+use crate::common::{id_of, start, start_with, Client};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
@@ -70,7 +70,11 @@ async fn a_family_without_a_kind_is_served_from_its_schema() {
 
 #[tokio::test]
 async fn generic_lists_are_paged_and_leave_out_detail_lists() {
-    let sim = start();
+    // No seed: the built-in statuses would count too.
+    let sim = start_with(halo_sim::SimOptions {
+        seed: false,
+        ..Default::default()
+    });
     for i in 0..150 {
         sim.insert_generic(
             "Status",
@@ -120,4 +124,56 @@ async fn typed_kinds_take_precedence() {
     // Team is a typed kind: its own validation (a department is required) holds.
     let (status, _) = c.post("/api/Team", json!([{"name": "t"}])).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn a_new_tenant_has_the_built_in_statuses_and_new_ones_get_fresh_ids() {
+    let sim = start();
+    let c = Client::new(&sim).await;
+    let (_, listed) = c.get("/api/Status").await;
+    let names: Vec<(String, String)> = listed["status"]
+        .as_array()
+        .expect("the list key")
+        .iter()
+        .map(|s| (id_of(s), s["name"].as_str().unwrap_or_default().to_string()))
+        .collect();
+    for (id, name) in [("1", "New"), ("9", "Closed")] {
+        assert!(
+            names.contains(&(id.to_string(), name.to_string())),
+            "{id} {name} in {names:?}"
+        );
+    }
+    let (status, made) = c.post("/api/Status", json!([{"name": "Waiting"}])).await;
+    assert_eq!(status, StatusCode::CREATED, "{made}");
+    assert_eq!(made["id"], 10, "a new status gets an id past the built-in ones");
+}
+
+#[tokio::test]
+async fn hidden_actions_are_listed_only_when_asked_for() {
+    let sim = start();
+    let c = Client::new(&sim).await;
+    let (status, _) = c
+        .post(
+            "/api/Outcome",
+            json!([{"outcome": "Shown"}, {"outcome": "Secret", "hidden": true}]),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    let outcomes = |v: &Value| -> Vec<String> {
+        v["outcome"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|o| o["outcome"].as_str().unwrap_or_default().to_string())
+            .collect()
+    };
+    let (_, plain) = c.get("/api/Outcome").await;
+    assert_eq!(outcomes(&plain), ["Shown"]);
+    assert_eq!(plain["record_count"], 1);
+    let (_, all) = c.get("/api/Outcome?showhidden=true").await;
+    assert_eq!(outcomes(&all), ["Shown", "Secret"]);
+    // Read by id, a hidden action is always there.
+    let id = id_of(&all["outcome"][1]);
+    let (status, _) = c.get(&format!("/api/Outcome/{id}")).await;
+    assert_eq!(status, StatusCode::OK);
 }

@@ -11,10 +11,13 @@
 
 mod agent;
 mod api_object;
+mod category;
 mod client;
 mod department;
 mod organisation;
+mod outcome;
 mod role;
+mod status;
 mod team;
 mod webhook;
 mod workday;
@@ -42,6 +45,9 @@ pub fn all() -> Vec<Box<dyn AnyDataSource<HaloClient>>> {
         LookupDataSource::<role::RoleLookup>::boxed(),
         LookupDataSource::<client::ClientLookup>::boxed(),
         LookupDataSource::<webhook::WebhookLookup>::boxed(),
+        LookupDataSource::<status::StatusLookup>::boxed(),
+        LookupDataSource::<outcome::OutcomeLookup>::boxed(),
+        LookupDataSource::<category::CategoryLookup>::boxed(),
         Box::new(api_object::ApiObjectDataSource),
     ]
 }

@@ -150,6 +150,7 @@ async fn doctor(
         tables::application_methods(&scan),
         tables::scopes(&scan),
         tables::webhook_encodings(&scan),
+        tables::service_desk_encodings(&scan),
     ];
     Ok((probe, instance, checks))
 }

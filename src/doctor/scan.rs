@@ -6,7 +6,8 @@ use serde_json::Value;
 
 use super::probe::{Miss, Probe};
 use crate::halo::{
-    Agent, Application, Client, Department, HaloObject, Organisation, Role, Team, Webhook, Workday,
+    Agent, Application, Category, Client, Department, HaloObject, Organisation, Outcome, Role,
+    Status, Team, Webhook, Workday,
 };
 
 /// The page size the doctor asks for (Halo's page cap as seen).
@@ -43,6 +44,9 @@ fn expected_list_key(path: &str) -> &'static str {
         "Application" => "applications",
         "Client" => "clients",
         "Webhook" => "webhooks",
+        "Status" => "statuses",
+        "Outcome" => "outcomes",
+        "Category" => "categories",
         _ => "records",
     }
 }
@@ -63,7 +67,7 @@ fn spec<T: HaloObject>() -> KindSpec {
 
 /// The kinds, most telling first: when the budget runs short, the later ones
 /// are the ones cut.
-pub fn kinds() -> [KindSpec; 9] {
+pub fn kinds() -> [KindSpec; 12] {
     [
         spec::<Role>(),
         spec::<Application>(),
@@ -74,6 +78,9 @@ pub fn kinds() -> [KindSpec; 9] {
         spec::<Organisation>(),
         spec::<Webhook>(),
         spec::<Client>(),
+        spec::<Status>(),
+        spec::<Outcome>(),
+        spec::<Category>(),
     ]
 }
 

@@ -8,10 +8,11 @@ use serde_json::{json, Value};
 
 use super::report::{Check, Verdict};
 use super::scan::{KindScan, Scan};
-use crate::halo::{Agent, Application, HaloObject, Role, Webhook};
+use crate::halo::{Agent, Application, Category, HaloObject, Outcome, Role, Status, Webhook};
 use crate::resources::{
-    level_to_halo, AUTHENTICATION_CODES, EVENT_NUMBER_FIELD, LEVEL_NAMES, LOGIN_AS_AGENT, METHODS,
-    METHOD_CODES, OBSOLETE_CLAIMS, PERMISSIONS, SCOPES,
+    level_to_halo, AUTHENTICATION_CODES, CATEGORY_FIELDS, EVENT_NUMBER_FIELD, LEVEL_NAMES,
+    LOGIN_AS_AGENT, METHODS, METHOD_CODES, OBSOLETE_CLAIMS, PATH_SEPARATOR, PERMISSIONS, SCOPES,
+    SLA_ACTIONS, STATUS_TYPES,
 };
 
 /// A JSON value as text, the way the provider reads lenient strings.
@@ -451,6 +452,110 @@ pub fn webhook_encodings(scan: &Scan) -> Check {
                 "{} webhooks, every method and authentication type in the provider's tables \
                  ({events} events, each with {EVENT_NUMBER_FIELD:?})",
                 hooks.len()
+            ),
+        )
+    }
+}
+
+/// The encodings of statuses, actions and categories (docs/halo-api.md,
+/// "Statuses, actions and categories"): every status `slaaction` seen is in the
+/// provider's table, every category `type_id` is a category field (1 to 4), and
+/// every action's `newstatus` (when set) is a status listed. The status `type`
+/// ints have no table: the values seen are reported for the next edit, and never
+/// contradict.
+pub fn service_desk_encodings(scan: &Scan) -> Check {
+    let check = Check::new(
+        "service_desk_encodings",
+        "STATUS_TYPES and SLA_ACTIONS in src/resources/status.rs, CATEGORY_FIELDS and \
+         PATH_SEPARATOR in src/resources/category.rs, NO_STATUS in src/resources/outcome.rs",
+    );
+    let count = |seen: &mut BTreeMap<String, usize>, v: Option<&Value>| {
+        if let Some(v) = v.filter(|v| !v.is_null()) {
+            *seen.entry(text_of(v)).or_insert(0) += 1;
+        }
+    };
+    let statuses = objects(scan, Status::PATH);
+    let (mut types, mut actions) = (BTreeMap::new(), BTreeMap::new());
+    let mut status_ids = BTreeSet::new();
+    for s in &statuses {
+        count(&mut types, s.get("type"));
+        count(&mut actions, s.get("slaaction").filter(|a| text_of(a) != ""));
+        if let Some(id) = s.get("id") {
+            status_ids.insert(text_of(id));
+        }
+    }
+    let outcomes = objects(scan, Outcome::PATH);
+    let mut unknown_targets = BTreeSet::new();
+    for o in &outcomes {
+        let target = o.get("newstatus").map(text_of).unwrap_or_default();
+        let none = target.is_empty() || target == "0";
+        if !none && !status_ids.contains(&target) {
+            unknown_targets.insert(target);
+        }
+    }
+    let categories = objects(scan, Category::PATH);
+    let mut fields = BTreeMap::new();
+    let mut paths = 0usize;
+    for c in &categories {
+        count(&mut fields, c.get("type_id"));
+        if c.get("value")
+            .map(text_of)
+            .is_some_and(|v| v.contains(PATH_SEPARATOR))
+        {
+            paths += 1;
+        }
+    }
+    let mut wrong = Vec::new();
+    let odd_actions: Vec<&String> = actions
+        .keys()
+        .filter(|a| !SLA_ACTIONS.iter().any(|(_, raw)| raw.eq_ignore_ascii_case(a)))
+        .collect();
+    if !odd_actions.is_empty() {
+        wrong.push(format!(
+            "status slaaction values the provider does not know: {}",
+            odd_actions.iter().map(|a| a.as_str()).collect::<Vec<_>>().join(", ")
+        ));
+    }
+    let odd_fields: Vec<&String> = fields
+        .keys()
+        .filter(|f| f.parse::<i64>().ok().is_none_or(|f| !CATEGORY_FIELDS.contains(&f)))
+        .collect();
+    if !odd_fields.is_empty() {
+        wrong.push(format!(
+            "category type_id values outside 1 to 4: {}",
+            odd_fields.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(", ")
+        ));
+    }
+    // Only a complete status list can tell a missing status.
+    if !unknown_targets.is_empty() && !incomplete(scan, Status::PATH) {
+        wrong.push(format!(
+            "actions move tickets to statuses that are not listed: {}",
+            unknown_targets.into_iter().collect::<Vec<_>>().join(", ")
+        ));
+    }
+    let check = check
+        .with("statuses", statuses.len())
+        .with("status_types_seen", json!(types))
+        .with("provider_status_types", json!(STATUS_TYPES))
+        .with("sla_actions_seen", json!(actions))
+        .with("provider_sla_actions", json!(SLA_ACTIONS))
+        .with("outcomes", outcomes.len())
+        .with("categories", categories.len())
+        .with("category_fields_seen", json!(fields))
+        .with("category_paths_with_separator", paths);
+    if !wrong.is_empty() {
+        check.verdict(Verdict::Contradicted, wrong.join("; "))
+    } else if statuses.is_empty() && categories.is_empty() {
+        check.verdict(Verdict::Unchecked, "no status or category could be read")
+    } else {
+        check.verdict(
+            Verdict::Confirmed,
+            format!(
+                "{} statuses (SLA actions in the provider's table), {} actions, {} \
+                 categories (each in a category field 1 to 4)",
+                statuses.len(),
+                outcomes.len(),
+                categories.len()
             ),
         )
     }

@@ -6,14 +6,17 @@ mod api_application;
 pub(crate) mod api_body;
 pub(crate) mod api_object;
 mod api_setting;
+mod category;
 mod client;
 mod department;
 pub(crate) mod halo_values;
 pub(crate) mod membership;
 mod object;
 mod organisation;
+mod outcome;
 mod role;
 mod role_department;
+mod status;
 pub(crate) mod support;
 mod team;
 mod webhook;
@@ -27,6 +30,9 @@ pub(crate) use organisation::OrganisationResource;
 pub(crate) use role::{RawClaim, RoleResource};
 pub(crate) use team::{TeamResource, IN_DEPARTMENT as TEAM_DEPARTMENT};
 pub(crate) use webhook::WebhookResource;
+pub(crate) use category::CategoryResource;
+pub(crate) use outcome::OutcomeResource;
+pub(crate) use status::StatusResource;
 
 // The tables of assumed Halo encodings (docs/halo-api.md), for `doctor` to check a
 // live tenant against.
@@ -34,6 +40,8 @@ pub(crate) use api_application::{LOGIN_AS_AGENT, METHODS, SCOPES};
 pub(crate) use membership::{level_to_halo, LEVEL_NAMES};
 pub(crate) use role::{OBSOLETE_CLAIMS, PERMISSIONS};
 pub(crate) use webhook::{AUTHENTICATION_CODES, EVENT_NUMBER_FIELD, METHOD_CODES};
+pub(crate) use category::{CATEGORY_FIELDS, PATH_SEPARATOR};
+pub(crate) use status::{SLA_ACTIONS, STATUS_TYPES};
 
 use crate::framework::AnyResource;
 use crate::halo::HaloClient;
@@ -52,6 +60,9 @@ pub fn all() -> Vec<Box<dyn AnyResource<HaloClient>>> {
         Box::new(Object(api_application::ApiApplicationResource)),
         Box::new(Object(client::ClientResource)),
         Box::new(Object(webhook::WebhookResource)),
+        Box::new(Object(status::StatusResource)),
+        Box::new(Object(outcome::OutcomeResource)),
+        Box::new(Object(category::CategoryResource)),
         Box::new(api_object::ApiObjectResource),
         Box::new(api_setting::ApiSettingResource),
     ]

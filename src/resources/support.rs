@@ -6,8 +6,8 @@ use reqwest::StatusCode;
 
 use crate::framework::{attr_error, Diagnostic, Diagnostics};
 use crate::halo::{
-    Agent, Application, Client, Department, HaloClient, HaloError, HaloObject, Organisation, Role,
-    Team, Workday,
+    Agent, Application, Category, Client, Department, HaloClient, HaloError, HaloObject,
+    Organisation, Outcome, Role, Status, Team, Workday,
 };
 
 // ----- Halo errors as diagnostics --------------------------------------------------
@@ -64,6 +64,10 @@ named! {
     // `/api/Client` documents `search` ("Filter by Customers like your search
     // string") [spec].
     Client => name, search = true;
+    // `/api/Status`, `/api/Outcome` and `/api/Category` document no `search` [spec].
+    Status => name;
+    Outcome => outcome;
+    Category => value;
 }
 
 // ----- ids ---------------------------------------------------------------------------

@@ -278,6 +278,51 @@ halo_model! {
     }
 }
 
+halo_model! {
+    /// `/api/Status` (schema `TStatus`): a ticket status. `type` and `slaaction`
+    /// are Halo's raw values: any value reads and writes back as it is (the
+    /// provider's words for them are in `src/resources/status.rs`).
+    pub struct Status {
+        id: i64,
+        name: String,
+        /// The "icon text" Halo shows on the ticket list.
+        shortname: String,
+        #[serde(rename = "type")]
+        kind: i64,
+        sequence: i64,
+        colour: String,
+        slaaction: String,
+    }
+}
+
+halo_model! {
+    /// `/api/Outcome` (schema `TOutcome`): an action (a button agents press on a
+    /// ticket). Its name is `outcome`.
+    pub struct Outcome {
+        id: i64,
+        outcome: String,
+        buttonname: String,
+        colour: String,
+        sequence: i64,
+        hidden: bool,
+        /// The status a ticket moves to (a `TStatus` id); 0 or absent: none.
+        newstatus: i64,
+        slaholdischecked: bool,
+        slareleaseischecked: bool,
+    }
+}
+
+halo_model! {
+    /// `/api/Category` (schema `CategoryDetail`): one entry of a ticket category
+    /// tree. `value` is its whole path (`Hardware>Laptop`), `type_id` which of a
+    /// ticket's four category fields it belongs to (docs/halo-api.md).
+    pub struct Category {
+        id: i64,
+        value: String,
+        type_id: i64,
+    }
+}
+
 fn non_empty(id: &Option<String>) -> Option<String> {
     id.as_ref().filter(|s| !s.trim().is_empty()).cloned()
 }
@@ -395,6 +440,39 @@ impl HaloObject for Webhook {
     }
     fn has_details(&self) -> bool {
         self.events.is_some()
+    }
+}
+
+impl HaloObject for Status {
+    const PATH: &'static str = "Status";
+    const KIND: &'static str = "status";
+    /// `showall` is documented without a description \[spec\]; it is taken to
+    /// list every status \[assumed\].
+    const LIST_ALL_QUERY: &'static [(&'static str, &'static str)] = &[("showall", "true")];
+    type Id = i64;
+    fn id(&self) -> Option<i64> {
+        self.id
+    }
+}
+
+impl HaloObject for Outcome {
+    const PATH: &'static str = "Outcome";
+    const KIND: &'static str = "outcome";
+    /// `/api/Outcome` documents `showhidden` \[spec\]: hidden actions are taken to
+    /// be left out without it \[assumed\].
+    const LIST_ALL_QUERY: &'static [(&'static str, &'static str)] = &[("showhidden", "true")];
+    type Id = i64;
+    fn id(&self) -> Option<i64> {
+        self.id
+    }
+}
+
+impl HaloObject for Category {
+    const PATH: &'static str = "Category";
+    const KIND: &'static str = "category";
+    type Id = i64;
+    fn id(&self) -> Option<i64> {
+        self.id
     }
 }
 
