@@ -13,11 +13,14 @@ mod agent_department;
 mod api_application;
 mod api_object;
 mod api_setting;
+mod category;
 mod client;
 mod department;
 mod organisation;
+mod outcome;
 mod role;
 mod role_department;
+mod status;
 mod team;
 mod webhook;
 
