@@ -145,7 +145,10 @@ async fn a_new_tenant_has_the_built_in_statuses_and_new_ones_get_fresh_ids() {
     }
     let (status, made) = c.post("/api/Status", json!([{"name": "Waiting"}])).await;
     assert_eq!(status, StatusCode::CREATED, "{made}");
-    assert_eq!(made["id"], 10, "a new status gets an id past the built-in ones");
+    assert_eq!(
+        made["id"], 10,
+        "a new status gets an id past the built-in ones"
+    );
 }
 
 #[tokio::test]

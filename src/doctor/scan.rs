@@ -44,9 +44,11 @@ fn expected_list_key(path: &str) -> &'static str {
         "Application" => "applications",
         "Client" => "clients",
         "Webhook" => "webhooks",
-        "Status" => "statuses",
-        "Outcome" => "outcomes",
-        "Category" => "categories",
+        // No live sample; halo-sim wraps its generic families under the family's
+        // name in lower case, and one client reads `/api/Status` as a bare array.
+        "Status" => "status",
+        "Outcome" => "outcome",
+        "Category" => "category",
         _ => "records",
     }
 }

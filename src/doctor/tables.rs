@@ -479,7 +479,10 @@ pub fn service_desk_encodings(scan: &Scan) -> Check {
     let mut status_ids = BTreeSet::new();
     for s in &statuses {
         count(&mut types, s.get("type"));
-        count(&mut actions, s.get("slaaction").filter(|a| text_of(a) != ""));
+        count(
+            &mut actions,
+            s.get("slaaction").filter(|a| !text_of(a).is_empty()),
+        );
         if let Some(id) = s.get("id") {
             status_ids.insert(text_of(id));
         }
@@ -508,22 +511,38 @@ pub fn service_desk_encodings(scan: &Scan) -> Check {
     let mut wrong = Vec::new();
     let odd_actions: Vec<&String> = actions
         .keys()
-        .filter(|a| !SLA_ACTIONS.iter().any(|(_, raw)| raw.eq_ignore_ascii_case(a)))
+        .filter(|a| {
+            !SLA_ACTIONS
+                .iter()
+                .any(|(_, raw)| raw.eq_ignore_ascii_case(a))
+        })
         .collect();
     if !odd_actions.is_empty() {
         wrong.push(format!(
             "status slaaction values the provider does not know: {}",
-            odd_actions.iter().map(|a| a.as_str()).collect::<Vec<_>>().join(", ")
+            odd_actions
+                .iter()
+                .map(|a| a.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         ));
     }
     let odd_fields: Vec<&String> = fields
         .keys()
-        .filter(|f| f.parse::<i64>().ok().is_none_or(|f| !CATEGORY_FIELDS.contains(&f)))
+        .filter(|f| {
+            f.parse::<i64>()
+                .ok()
+                .is_none_or(|f| !CATEGORY_FIELDS.contains(&f))
+        })
         .collect();
     if !odd_fields.is_empty() {
         wrong.push(format!(
             "category type_id values outside 1 to 4: {}",
-            odd_fields.iter().map(|f| f.as_str()).collect::<Vec<_>>().join(", ")
+            odd_fields
+                .iter()
+                .map(|f| f.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         ));
     }
     // Only a complete status list can tell a missing status.

@@ -172,8 +172,12 @@ mod tests {
         let Validator::Custom(level) = whole_between(1, 4) else {
             panic!("whole_between is not a provider rule")
         };
-        assert!(level.check(&Value::Number(crate::framework::Number::Int(4))).is_ok());
-        assert!(level.check(&Value::Number(crate::framework::Number::Int(5))).is_err());
+        assert!(level
+            .check(&Value::Number(crate::framework::Number::Int(4)))
+            .is_ok());
+        assert!(level
+            .check(&Value::Number(crate::framework::Number::Int(5)))
+            .is_err());
         let Validator::Custom(each) = each_halo_id() else {
             panic!("each_halo_id is not a provider rule")
         };

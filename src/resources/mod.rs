@@ -23,25 +23,25 @@ mod webhook;
 
 // The resources that are one Halo object answer their data sources too.
 pub(crate) use agent::AgentResource;
+pub(crate) use category::CategoryResource;
 pub(crate) use client::{ClientResource, IN_DEPARTMENT as CLIENT_DEPARTMENT};
 pub(crate) use department::{DepartmentResource, IN_ORGANISATION};
 pub(crate) use object::{IdOf, ObjectResource, ParentRef};
 pub(crate) use organisation::OrganisationResource;
+pub(crate) use outcome::OutcomeResource;
 pub(crate) use role::{RawClaim, RoleResource};
+pub(crate) use status::StatusResource;
 pub(crate) use team::{TeamResource, IN_DEPARTMENT as TEAM_DEPARTMENT};
 pub(crate) use webhook::WebhookResource;
-pub(crate) use category::CategoryResource;
-pub(crate) use outcome::OutcomeResource;
-pub(crate) use status::StatusResource;
 
 // The tables of assumed Halo encodings (docs/halo-api.md), for `doctor` to check a
 // live tenant against.
 pub(crate) use api_application::{LOGIN_AS_AGENT, METHODS, SCOPES};
+pub(crate) use category::{CATEGORY_FIELDS, PATH_SEPARATOR};
 pub(crate) use membership::{level_to_halo, LEVEL_NAMES};
 pub(crate) use role::{OBSOLETE_CLAIMS, PERMISSIONS};
-pub(crate) use webhook::{AUTHENTICATION_CODES, EVENT_NUMBER_FIELD, METHOD_CODES};
-pub(crate) use category::{CATEGORY_FIELDS, PATH_SEPARATOR};
 pub(crate) use status::{SLA_ACTIONS, STATUS_TYPES};
+pub(crate) use webhook::{AUTHENTICATION_CODES, EVENT_NUMBER_FIELD, METHOD_CODES};
 
 use crate::framework::AnyResource;
 use crate::halo::HaloClient;

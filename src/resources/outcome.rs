@@ -91,7 +91,10 @@ impl OutcomeModel {
             colour: non_empty(o.colour),
             sequence: o.sequence,
             hidden: o.hidden.unwrap_or(false),
-            status_id: o.newstatus.filter(|s| *s > NO_STATUS).map(|s| s.to_string()),
+            status_id: o
+                .newstatus
+                .filter(|s| *s > NO_STATUS)
+                .map(|s| s.to_string()),
             sla_hold: o.slaholdischecked.unwrap_or(false),
             sla_release: o.slareleaseischecked.unwrap_or(false),
         }
@@ -99,12 +102,14 @@ impl OutcomeModel {
 
     /// The object a write sends. A status removed from the configuration is
     /// cleared (`newstatus` 0); one never set is not sent.
-    fn to_halo(&self, id: Option<i64>, prior: Option<&OutcomeModel>) -> Result<Outcome, Diagnostic> {
+    fn to_halo(
+        &self,
+        id: Option<i64>,
+        prior: Option<&OutcomeModel>,
+    ) -> Result<Outcome, Diagnostic> {
         let newstatus = match &self.status_id {
             Some(s) => Some(int_id(Some(s), "status_id")?),
-            None => prior
-                .and_then(|p| p.status_id.as_ref())
-                .map(|_| NO_STATUS),
+            None => prior.and_then(|p| p.status_id.as_ref()).map(|_| NO_STATUS),
         };
         Ok(Outcome {
             id,

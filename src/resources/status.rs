@@ -153,7 +153,9 @@ fn bad(attr: &str, word: &str) -> Diagnostic {
     attr_error(
         attr,
         format!("Invalid {attr}"),
-        format!("{attr} {word:?} has no Halo encoding (write \"halo:VALUE\" for Halo's own value)."),
+        format!(
+            "{attr} {word:?} has no Halo encoding (write \"halo:VALUE\" for Halo's own value)."
+        ),
     )
 }
 

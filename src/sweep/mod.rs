@@ -18,8 +18,8 @@ use std::process::ExitCode;
 use serde::Serialize;
 
 use crate::halo::{
-    Agent, Application, Client, Department, HaloClient, HaloError, HaloObject, Organisation, Role,
-    Team, Webhook,
+    Agent, Application, Category, Client, Department, HaloClient, HaloError, HaloObject,
+    Organisation, Outcome, Role, Status, Team, Webhook,
 };
 use crate::provider::ProviderConfig;
 
@@ -265,6 +265,25 @@ pub async fn sweep(client: &HaloClient, options: &Options) -> Result<Report, Hal
         })
         .await?,
     );
+    // Actions before the statuses they move tickets to.
+    objects.extend(
+        found::<Outcome>(client, "outcome", prefix, |o| {
+            (o.id.map(|i| i.to_string()), o.outcome.clone(), 0)
+        })
+        .await?,
+    );
+    objects.extend(
+        found::<Status>(client, "status", prefix, |s| {
+            (s.id.map(|i| i.to_string()), s.name.clone(), 0)
+        })
+        .await?,
+    );
+    objects.extend(
+        found::<Category>(client, "category", prefix, |c| {
+            (c.id.map(|i| i.to_string()), c.value.clone(), 0)
+        })
+        .await?,
+    );
     objects.extend(
         found::<Client>(client, "client", prefix, |c| {
             (c.id.map(|i| i.to_string()), c.name.clone(), 0)
@@ -318,6 +337,9 @@ pub async fn sweep(client: &HaloClient, options: &Options) -> Result<Report, Hal
                 kind => match object.id.parse::<i64>() {
                     Ok(id) => match kind {
                         "client" => client.delete::<Client>(id).await,
+                        "outcome" => client.delete::<Outcome>(id).await,
+                        "status" => client.delete::<Status>(id).await,
+                        "category" => client.delete::<Category>(id).await,
                         "team" => client.delete::<Team>(id).await,
                         "agent" => client.delete::<Agent>(id).await,
                         "department" => client.delete::<Department>(id).await,

@@ -43,14 +43,14 @@ fn create_update_in_place_and_destroy() {
     wd.assert_plan_clean();
 
     // Renamed and moved to the resolution field: in place, same id.
-    wd.write_config(&SUBJECT.config(&[
-        ("name", "\"Hardware>Notebook\""),
-        ("category_field", "2"),
-    ]));
+    wd.write_config(&SUBJECT.config(&[("name", "\"Hardware>Notebook\""), ("category_field", "2")]));
     wd.plan_json().assert_only(ADDR, Action::Update);
     wd.apply();
     let obj = halo(&env, &id);
-    assert_eq!((obj["value"].clone(), obj["type_id"].clone()), (json!("Hardware>Notebook"), json!(2)));
+    assert_eq!(
+        (obj["value"].clone(), obj["type_id"].clone()),
+        (json!("Hardware>Notebook"), json!(2))
+    );
     assert_eq!(wd.resource(ADDR)["id"], id.as_str());
     wd.assert_plan_clean();
 
@@ -73,9 +73,11 @@ fn import_with_block_and_with_command() {
 fn changes_made_in_halo_show_up_in_the_plan() {
     let env = TestEnv::new();
     let (wd, id) = SUBJECT.create(&env, BASIC);
-    assert!(env
-        .sim
-        .patch_generic("Category", &id, json!({"value": "Hardware>Tablet", "type_id": 3})));
+    assert!(env.sim.patch_generic(
+        "Category",
+        &id,
+        json!({"value": "Hardware>Tablet", "type_id": 3})
+    ));
     let plan = wd.plan_json();
     plan.assert_only(ADDR, Action::Update);
     assert_eq!(plan.changed_attributes(ADDR), ["category_field", "name"]);
@@ -85,7 +87,10 @@ fn changes_made_in_halo_show_up_in_the_plan() {
     );
     wd.apply();
     let obj = halo(&env, &id);
-    assert_eq!((obj["value"].clone(), obj["type_id"].clone()), (json!("Hardware>Laptop"), json!(1)));
+    assert_eq!(
+        (obj["value"].clone(), obj["type_id"].clone()),
+        (json!("Hardware>Laptop"), json!(1))
+    );
     wd.assert_plan_clean();
 }
 
@@ -94,8 +99,14 @@ fn bad_values_are_rejected_at_plan_and_nothing_is_created() {
     let env = TestEnv::new();
     let cases = [
         ("name", "name = \"\"\n  category_field = 1".to_string()),
-        ("category_field", "name = \"A\"\n  category_field = 0".to_string()),
-        ("category_field", "name = \"A\"\n  category_field = 5".to_string()),
+        (
+            "category_field",
+            "name = \"A\"\n  category_field = 0".to_string(),
+        ),
+        (
+            "category_field",
+            "name = \"A\"\n  category_field = 5".to_string(),
+        ),
     ];
     env.assert_refused_at_plan("halopsa_category", "laptop", &cases);
 }

@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 
 const APP_SECRET: &str = "seeded-application-secret-7f3a91";
 
-const CHECK_IDS: [&str; 10] = [
+const CHECK_IDS: [&str; 11] = [
     "auth",
     "list_shape",
     "pagination",
@@ -18,6 +18,7 @@ const CHECK_IDS: [&str; 10] = [
     "application_methods",
     "scopes",
     "webhook_encodings",
+    "service_desk_encodings",
 ];
 
 fn start() -> Sim {
@@ -233,6 +234,9 @@ fn json_report_has_every_check_sends_only_gets_and_no_secret() {
         "Application",
         "Webhook",
         "Client",
+        "Status",
+        "Outcome",
+        "Category",
     ] {
         assert!(
             kinds[path]["shape"].is_string(),
@@ -436,6 +440,43 @@ fn webhook_encodings_are_checked_against_the_tables() {
         summary.contains("method values") && summary.contains('9') && summary.contains("eventno"),
         "{summary}"
     );
+}
+
+#[test]
+fn status_action_and_category_encodings_are_checked_against_the_tables() {
+    let sim = start();
+    seed(&sim, table_claims());
+    sim.insert_generic(
+        "Status",
+        json!({"name": "Waiting", "type": 3, "slaaction": "hold"}),
+    );
+    sim.insert_generic(
+        "Outcome",
+        json!({"outcome": "Ask", "newstatus": 9, "hidden": true}),
+    );
+    sim.insert_generic(
+        "Category",
+        json!({"value": "Hardware>Laptop", "type_id": 1}),
+    );
+    let known = check(&report(&sim), "service_desk_encodings").clone();
+    assert_eq!(known["verdict"], "confirmed", "{known:#}");
+    // The status types have no table: the values seen are reported.
+    assert_eq!(known["evidence"]["status_types_seen"]["3"], 1, "{known:#}");
+    assert_eq!(
+        known["evidence"]["outcomes"], 1,
+        "a hidden action is listed too"
+    );
+    assert_eq!(known["evidence"]["category_paths_with_separator"], 1);
+
+    sim.insert_generic("Status", json!({"name": "Odd", "slaaction": "P"}));
+    sim.insert_generic("Outcome", json!({"outcome": "Lost", "newstatus": 4242}));
+    sim.insert_generic("Category", json!({"value": "Other", "type_id": 7}));
+    let odd = check(&report(&sim), "service_desk_encodings").clone();
+    assert_eq!(odd["verdict"], "contradicted", "{odd:#}");
+    let summary = odd["evidence"]["summary"].as_str().unwrap_or_default();
+    for part in ["slaaction", "P", "type_id", "7", "4242"] {
+        assert!(summary.contains(part), "{part} missing from {summary}");
+    }
 }
 
 #[test]

@@ -63,6 +63,9 @@ pub const CASES: &[Case] = &[
     Case::any("agent_department", agent_department),
     Case::any("api_application", api_application),
     Case::any("webhook", webhook),
+    Case::any("status", status),
+    Case::any("outcome", outcome),
+    Case::any("category", category),
     Case::any("data_sources", data_sources),
     Case::any("query", query),
     Case::any("integration_module", integration_module),
@@ -438,6 +441,75 @@ fn team(t: &Target) {
             observe: &by_id("Team"),
             check_create: &named(t.name("Team")),
             check_update: &named(t.name("Team renamed")),
+        },
+    );
+}
+
+fn status(t: &Target) {
+    let block = |name: &str| {
+        format!(
+            "resource \"halopsa_status\" \"s\" {{\n  name       = {}\n  colour     = \"#f9a825\"\n  sla_action = \"hold\"\n}}\n",
+            q(name)
+        )
+    };
+    lifecycle(
+        t,
+        Lifecycle {
+            addr: "halopsa_status.s",
+            prelude: String::new(),
+            create: block(&t.name("Status")),
+            update: block(&t.name("Status renamed")),
+            observe: &by_id("Status"),
+            check_create: &named(t.name("Status")),
+            check_update: &named(t.name("Status renamed")),
+        },
+    );
+}
+
+fn outcome(t: &Target) {
+    let prelude = format!(
+        "resource \"halopsa_status\" \"s\" {{\n  name = {}\n}}\n",
+        q(&t.name("Action status"))
+    );
+    let block = |name: &str| {
+        format!(
+            "resource \"halopsa_outcome\" \"o\" {{\n  name      = {}\n  status_id = halopsa_status.s.id\n  sla_hold  = true\n}}\n",
+            q(name)
+        )
+    };
+    let (first, second) = (t.name("Action"), t.name("Action renamed"));
+    lifecycle(
+        t,
+        Lifecycle {
+            addr: "halopsa_outcome.o",
+            prelude,
+            create: block(&first),
+            update: block(&second),
+            observe: &by_id("Outcome"),
+            check_create: &|o| assert_eq!(o["outcome"], first.as_str(), "Halo's action: {o}"),
+            check_update: &|o| assert_eq!(o["outcome"], second.as_str(), "Halo's action: {o}"),
+        },
+    );
+}
+
+fn category(t: &Target) {
+    let block = |path: &str| {
+        format!(
+            "resource \"halopsa_category\" \"c\" {{\n  name           = {}\n  category_field = 1\n}}\n",
+            q(path)
+        )
+    };
+    let (first, second) = (t.name("Category"), format!("{}>Laptop", t.name("Category")));
+    lifecycle(
+        t,
+        Lifecycle {
+            addr: "halopsa_category.c",
+            prelude: String::new(),
+            create: block(&first),
+            update: block(&second),
+            observe: &by_id("Category"),
+            check_create: &|o| assert_eq!(o["value"], first.as_str(), "Halo's category: {o}"),
+            check_update: &|o| assert_eq!(o["value"], second.as_str(), "Halo's category: {o}"),
         },
     );
 }

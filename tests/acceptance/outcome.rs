@@ -129,7 +129,10 @@ fn changes_made_in_halo_show_up_in_the_plan() {
     assert_eq!(plan.changed_attributes(ADDR), ["sla_hold", "status_id"]);
     wd.apply();
     let obj = generic(&env, "Outcome", &id);
-    assert_eq!(obj["newstatus"].to_string(), status_id(&env, "Waiting on Customer"));
+    assert_eq!(
+        obj["newstatus"].to_string(),
+        status_id(&env, "Waiting on Customer")
+    );
     assert_eq!(obj["slaholdischecked"], true);
     wd.assert_plan_clean();
 }
@@ -140,7 +143,10 @@ fn bad_values_are_rejected_at_plan_and_nothing_is_created() {
     let cases = [
         ("name", "name = \"\"".to_string()),
         ("colour", "name = \"A\"\n  colour = \"blue\"".to_string()),
-        ("status_id", "name = \"A\"\n  status_id = \"waiting\"".to_string()),
+        (
+            "status_id",
+            "name = \"A\"\n  status_id = \"waiting\"".to_string(),
+        ),
         ("status_id", "name = \"A\"\n  status_id = \"0\"".to_string()),
     ];
     env.assert_refused_at_plan("halopsa_outcome", "ask", &cases);

@@ -39,7 +39,10 @@ fn create_update_in_place_and_destroy() {
     assert_eq!(obj["colour"], "#f9a825");
     assert_eq!(obj["sequence"], 3);
     assert_eq!(obj["slaaction"], "hold", "the SLA action's Halo text");
-    assert!(obj.get("type").is_none(), "an unset type is not sent: {obj}");
+    assert!(
+        obj.get("type").is_none(),
+        "an unset type is not sent: {obj}"
+    );
     let state = wd.resource(ADDR);
     assert_eq!(state["sla_action"], "hold");
     assert_eq!(state["status_type"], Value::Null);
@@ -69,9 +72,16 @@ fn create_update_in_place_and_destroy() {
     wd.assert_plan_clean();
 
     wd.destroy();
-    assert!(env.sim.generic_objects("Status").iter().all(|o| id_of(o) != id));
+    assert!(env
+        .sim
+        .generic_objects("Status")
+        .iter()
+        .all(|o| id_of(o) != id));
     assert!(
-        env.sim.generic_objects("Status").iter().any(|o| o["name"] == "Closed"),
+        env.sim
+            .generic_objects("Status")
+            .iter()
+            .any(|o| o["name"] == "Closed"),
         "the built-in statuses stay"
     );
 }
@@ -107,7 +117,10 @@ fn a_status_made_in_halo_with_other_encodings_imports_as_halo_values() {
     wd.write_config(&SUBJECT.config(&[("name", "\"Odder\"")]));
     wd.apply();
     let obj = halo(&env, &id);
-    assert_eq!((obj["type"].clone(), obj["slaaction"].clone()), (json!(5), json!("X")));
+    assert_eq!(
+        (obj["type"].clone(), obj["slaaction"].clone()),
+        (json!(5), json!("X"))
+    );
     wd.assert_plan_clean();
 }
 
@@ -130,9 +143,11 @@ fn changes_made_in_halo_show_up_in_the_plan() {
     );
     wd.apply();
     let obj = halo(&env, &id);
-    assert_eq!((obj["colour"].clone(), obj["slaaction"].clone()), (json!("#f9a825"), json!("hold")));
+    assert_eq!(
+        (obj["colour"].clone(), obj["slaaction"].clone()),
+        (json!("#f9a825"), json!("hold"))
+    );
     wd.assert_plan_clean();
-
 }
 
 #[test]
@@ -141,9 +156,18 @@ fn bad_values_are_rejected_at_plan_and_nothing_is_created() {
     let cases = [
         ("name", "name = \"\"".to_string()),
         ("colour", "name = \"S\"\n  colour = \"orange\"".to_string()),
-        ("sla_action", "name = \"S\"\n  sla_action = \"pause\"".to_string()),
-        ("status_type", "name = \"S\"\n  status_type = \"closed\"".to_string()),
-        ("status_type", "name = \"S\"\n  status_type = \"halo:\"".to_string()),
+        (
+            "sla_action",
+            "name = \"S\"\n  sla_action = \"pause\"".to_string(),
+        ),
+        (
+            "status_type",
+            "name = \"S\"\n  status_type = \"closed\"".to_string(),
+        ),
+        (
+            "status_type",
+            "name = \"S\"\n  status_type = \"halo:\"".to_string(),
+        ),
     ];
     env.assert_refused_at_plan("halopsa_status", "waiting", &cases);
 }
