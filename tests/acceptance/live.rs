@@ -943,3 +943,12 @@ fn organisation_case_passes_on_halo_sim() {
         "the provider log is read"
     );
 }
+
+/// The status, action and category cases pass on halo-sim in-process.
+#[test]
+fn service_desk_cases_pass_on_halo_sim() {
+    let target = Target::sim();
+    status(&target);
+    outcome(&target);
+    category(&target);
+}
