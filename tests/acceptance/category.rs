@@ -110,3 +110,29 @@ fn bad_values_are_rejected_at_plan_and_nothing_is_created() {
     ];
     env.assert_refused_at_plan("halopsa_category", "laptop", &cases);
 }
+
+#[test]
+fn the_data_source_finds_a_category_by_its_path_and_refuses_an_ambiguous_one() {
+    let env = TestEnv::new();
+    let laptop = env.sim.insert_generic(
+        "Category",
+        json!({"value": "Hardware>Laptop", "type_id": 1}),
+    );
+    let wd = env.applied(
+        "data \"halopsa_category\" \"laptop\" {\n  name = \"Hardware>Laptop\"\n}\n\
+         output \"laptop\" {\n  value = data.halopsa_category.laptop\n}\n",
+    );
+    let found = wd.output("laptop");
+    assert_eq!(found["id"], id_of(&laptop).as_str(), "{found}");
+    assert_eq!(found["category_field"], 1);
+
+    // The same path in another category field: two match, `id` picks one.
+    env.sim.insert_generic(
+        "Category",
+        json!({"value": "Hardware>Laptop", "type_id": 2}),
+    );
+    let wd = env.workdir();
+    wd.write_config("data \"halopsa_category\" \"laptop\" {\n  name = \"Hardware>Laptop\"\n}\n");
+    let err = wd.plan_err();
+    assert!(err.contains("Several category objects found"), "{err}");
+}

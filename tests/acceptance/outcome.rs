@@ -169,3 +169,20 @@ fn a_status_that_does_not_exist_is_kept_as_sent() {
     );
     wd.assert_plan_clean();
 }
+
+#[test]
+fn the_data_source_finds_a_hidden_action_by_name() {
+    let env = TestEnv::new();
+    let made = env.sim.insert_generic(
+        "Outcome",
+        json!({"outcome": "Private Note", "hidden": true, "newstatus": 2}),
+    );
+    let wd = env.applied(
+        "data \"halopsa_outcome\" \"note\" {\n  name = \"Private Note\"\n}\n\
+         output \"note\" {\n  value = data.halopsa_outcome.note\n}\n",
+    );
+    let note = wd.output("note");
+    assert_eq!(note["id"], id_of(&made).as_str(), "{note}");
+    assert_eq!(note["hidden"], true);
+    assert_eq!(note["status_id"], "2");
+}

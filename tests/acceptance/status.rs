@@ -171,3 +171,20 @@ fn bad_values_are_rejected_at_plan_and_nothing_is_created() {
     ];
     env.assert_refused_at_plan("halopsa_status", "waiting", &cases);
 }
+
+#[test]
+fn the_data_source_finds_a_built_in_status_by_name() {
+    let env = TestEnv::new();
+    let wd = env.applied(
+        "data \"halopsa_status\" \"closed\" {\n  name = \"Closed\"\n}\n\
+         output \"closed\" {\n  value = data.halopsa_status.closed\n}\n",
+    );
+    let closed = wd.output("closed");
+    assert_eq!(closed["id"], "9", "Closed is status 9: {closed}");
+    assert_eq!(closed["name"], "Closed");
+
+    let wd = env.workdir();
+    wd.write_config("data \"halopsa_status\" \"x\" {\n  name = \"No Such Status\"\n}\n");
+    let err = wd.plan_err();
+    assert!(err.contains("No status found"), "{err}");
+}
