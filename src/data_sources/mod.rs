@@ -12,10 +12,14 @@
 mod agent;
 mod api_object;
 mod client;
+mod custom_field;
 mod department;
+mod field_group;
 mod organisation;
 mod role;
+mod sla;
 mod team;
+mod ticket_type;
 mod webhook;
 mod workday;
 
@@ -43,6 +47,10 @@ pub fn all() -> Vec<Box<dyn AnyDataSource<HaloClient>>> {
         LookupDataSource::<client::ClientLookup>::boxed(),
         LookupDataSource::<webhook::WebhookLookup>::boxed(),
         Box::new(api_object::ApiObjectDataSource),
+        LookupDataSource::<sla::SlaLookup>::boxed(),
+        LookupDataSource::<ticket_type::TicketTypeLookup>::boxed(),
+        LookupDataSource::<field_group::FieldGroupLookup>::boxed(),
+        LookupDataSource::<custom_field::CustomFieldLookup>::boxed(),
     ]
 }
 

@@ -6,7 +6,8 @@ use serde_json::Value;
 
 use super::probe::{Miss, Probe};
 use crate::halo::{
-    Agent, Application, Client, Department, HaloObject, Organisation, Role, Team, Webhook, Workday,
+    Agent, Application, Client, CustomField, Department, FieldGroup, HaloObject, Organisation, Role,
+    Sla, Team, TicketType, Webhook, Workday,
 };
 
 /// The page size the doctor asks for (Halo's page cap as seen).
@@ -63,7 +64,7 @@ fn spec<T: HaloObject>() -> KindSpec {
 
 /// The kinds, most telling first: when the budget runs short, the later ones
 /// are the ones cut.
-pub fn kinds() -> [KindSpec; 9] {
+pub fn kinds() -> [KindSpec; 13] {
     [
         spec::<Role>(),
         spec::<Application>(),
@@ -74,6 +75,10 @@ pub fn kinds() -> [KindSpec; 9] {
         spec::<Organisation>(),
         spec::<Webhook>(),
         spec::<Client>(),
+        spec::<Sla>(),
+        spec::<CustomField>(),
+        spec::<TicketType>(),
+        spec::<FieldGroup>(),
     ]
 }
 

@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 
 const APP_SECRET: &str = "seeded-application-secret-7f3a91";
 
-const CHECK_IDS: [&str; 10] = [
+const CHECK_IDS: [&str; 12] = [
     "auth",
     "list_shape",
     "pagination",
@@ -18,6 +18,8 @@ const CHECK_IDS: [&str; 10] = [
     "application_methods",
     "scopes",
     "webhook_encodings",
+    "sla_units",
+    "custom_field_types",
 ];
 
 fn start() -> Sim {

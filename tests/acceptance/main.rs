@@ -14,11 +14,15 @@ mod api_application;
 mod api_object;
 mod api_setting;
 mod client;
+mod custom_field;
 mod department;
+mod field_group;
 mod organisation;
 mod role;
 mod role_department;
+mod sla;
 mod team;
+mod ticket_type;
 mod webhook;
 
 // Data sources, list resources and whole-tenant import.

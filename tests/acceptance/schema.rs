@@ -43,14 +43,14 @@ fn every_attribute_is_described_and_secrets_are_sensitive() {
         .expect("data sources");
     assert_eq!(
         resources.len(),
-        12,
-        "twelve resource types: {:?}",
+        16,
+        "sixteen resource types: {:?}",
         resources.keys()
     );
     assert_eq!(
         data_sources.len(),
-        9,
-        "nine data sources: {:?}",
+        13,
+        "thirteen data sources: {:?}",
         data_sources.keys()
     );
     for (name, schema) in resources.iter().chain(data_sources) {
