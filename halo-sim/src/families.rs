@@ -4,14 +4,15 @@
 //!
 //! - their detail lists are answered by `GET /X/{id}` only with
 //!   `includedetails=true` (a list answer never holds them, as for every family);
-//! - an SLA's priorities are rows stored under the SLA: each needs an integer
-//!   `priorityid` of at least 1, once per SLA; a row sent with an `id` must be one
-//!   of that SLA's rows; a new row gets a GUID `id` and the SLA's `slaid`; a row
-//!   left out of a write that sends `priorities` is removed;
-//! - a custom field's choices (`values`) get an integer `id` when new;
-//! - a field group's rows each name a field (`fieldid`, an integer of at least 1).
+//! - an SLA's priorities are rows stored under the SLA: a row sent with an `id`
+//!   (its GUID) must be one of that SLA's rows \[assumed\]; a new row gets a GUID
+//!   `id` and the SLA's `slaid`; a row left out of a write that sends
+//!   `priorities` is removed;
+//! - a custom field's choices (`values`) get an integer `id` when new.
 //!
-//! Nothing else is checked: the values Halo's screen would refuse are not known.
+//! Nothing else is checked: what Halo refuses beyond that (a priority without
+//! `priorityid`, a repeated one, a field group row without `fieldid`) is not
+//! known, and the provider's plan-time checks do not rely on halo-sim for it.
 
 use serde_json::{Map, Value};
 
@@ -66,19 +67,7 @@ pub(crate) fn check(
     match family {
         "SLA" => {
             let current = stored.map(|s| rows(s, "priorities")).transpose()?;
-            let mut seen = Vec::new();
             for row in rows(element, "priorities")? {
-                let id = int(row.get("priorityid")).filter(|i| *i >= 1).ok_or_else(|| {
-                    ApiError::BadRequest(
-                        "every priority needs a priorityid (an integer of at least 1)".into(),
-                    )
-                })?;
-                if seen.contains(&id) {
-                    return Err(ApiError::BadRequest(format!(
-                        "priorityid {id} is given more than once"
-                    )));
-                }
-                seen.push(id);
                 if let Some(guid) = row.get("id").and_then(Value::as_str) {
                     let known = current
                         .unwrap_or(&[])
@@ -89,16 +78,6 @@ pub(crate) fn check(
                             "priority id {guid} is not a priority of this SLA"
                         )));
                     }
-                }
-            }
-            Ok(())
-        }
-        "FieldGroup" => {
-            for row in rows(element, "fields")? {
-                if int(row.get("fieldid")).is_none_or(|i| i < 1) {
-                    return Err(ApiError::BadRequest(
-                        "every row of fields needs a fieldid (an integer of at least 1)".into(),
-                    ));
                 }
             }
             Ok(())
