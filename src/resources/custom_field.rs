@@ -106,7 +106,7 @@ crate::model! {
             .default(Value::Number(crate::framework::Number::Int(0)))
             .validate(Validator::AtLeast(0))
             .description(
-                "Halo's input type int for the field type (default 0). For `text`: 0 \
+                "Halo's input type int for the field type. For `text`: 0 \
                  anything, 1 integer, 2 money, 3 alphanumeric, 4 decimal, 5 URL, 6 \
                  password; `single_select`: 0 drop-down, 1 tree, 2 radio buttons; \
                  `date`: 0 date, 1 date and time (as documented by a public tool, not \
@@ -115,8 +115,8 @@ crate::model! {
         options: BTreeSet<String> = optional_computed()
             .default(Value::Set(Vec::new()))
             .description(
-                "The choices of a `single_select` or `multi_select` field (defaults to \
-                 none; refused for the other types).",
+                "The choices of a `single_select` or `multi_select` field (refused for \
+                 the other types).",
             ),
     }
 }

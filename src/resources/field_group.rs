@@ -39,7 +39,7 @@ crate::model! {
             .validate(each_halo_id())
             .description(
                 "The ids of the custom fields in the group (e.g. \
-                 `[halopsa_custom_field.po_number.id]`). Defaults to none.",
+                 `[halopsa_custom_field.po_number.id]`).",
             ),
     }
 }

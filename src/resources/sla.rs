@@ -265,7 +265,7 @@ crate::model! {
                  `fix_time` (the response and resolution targets, not negative, \
                  fractions allowed), `response_units` and `fix_units` (`hours` or \
                  `days`, working time of `workday_id`; or `halo:X`, Halo's own unit \
-                 text) and `colour` (e.g. `#ff0000`, or null). Defaults to none.",
+                 text) and `colour` (e.g. `#ff0000`, or null).",
             ),
     }
 }

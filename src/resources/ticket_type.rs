@@ -75,11 +75,11 @@ crate::model! {
             ),
         agents_can_select: bool = optional_computed()
             .default(Value::Bool(true))
-            .description("Whether agents can pick it for a ticket (default true)."),
+            .description("Whether agents can pick it for a ticket."),
         end_users_can_select: bool = optional_computed()
             .default(Value::Bool(false))
             .description(
-                "Whether end users can pick it on the portal (default false).",
+                "Whether end users can pick it on the portal.",
             ),
     }
 }
