@@ -103,7 +103,11 @@ pub(crate) fn settle(family: &str, obj: &mut Map<String, Value>) {
         }
         "FieldInfo" => {
             if let Some(Value::Array(rows)) = obj.get_mut("values") {
-                let mut next = rows.iter().filter_map(|r| int(r.get("id"))).max().unwrap_or(0);
+                let mut next = rows
+                    .iter()
+                    .filter_map(|r| int(r.get("id")))
+                    .max()
+                    .unwrap_or(0);
                 for row in rows.iter_mut().filter_map(Value::as_object_mut) {
                     if int(row.get("id")).is_none_or(|i| i < 1) {
                         next += 1;

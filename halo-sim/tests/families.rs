@@ -17,7 +17,10 @@ async fn sla_priorities_are_rows_under_the_sla_answered_with_details_only() {
         .await;
     assert_eq!(status, StatusCode::CREATED);
     let id = id_of(&saved);
-    let guid = saved["priorities"][0]["id"].as_str().expect("a GUID").to_string();
+    let guid = saved["priorities"][0]["id"]
+        .as_str()
+        .expect("a GUID")
+        .to_string();
     assert_eq!(saved["priorities"][0]["slaid"].to_string(), id);
 
     let (_, bare) = c.get(&format!("/api/SLA/{id}")).await;

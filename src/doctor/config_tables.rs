@@ -50,7 +50,10 @@ pub fn sla_units(scan: &Scan) -> Check {
         let list: Vec<&str> = unknown.iter().map(|s| s.as_str()).collect();
         check.verdict(
             Verdict::Contradicted,
-            format!("SLA time units the provider does not know: {}", list.join(", ")),
+            format!(
+                "SLA time units the provider does not know: {}",
+                list.join(", ")
+            ),
         )
     } else if rows == 0 {
         check.verdict(Verdict::Unchecked, "no SLA priority could be read")
@@ -64,7 +67,10 @@ pub fn sla_units(scan: &Scan) -> Check {
 
 /// Every custom field's `type` is in `FIELD_TYPES`.
 pub fn custom_field_types(scan: &Scan) -> Check {
-    let check = Check::new("custom_field_types", "FIELD_TYPES in src/resources/custom_field.rs");
+    let check = Check::new(
+        "custom_field_types",
+        "FIELD_TYPES in src/resources/custom_field.rs",
+    );
     let fields = objects(scan, CustomField::PATH);
     let mut seen: BTreeMap<String, usize> = BTreeMap::new();
     for f in &fields {
@@ -84,14 +90,20 @@ pub fn custom_field_types(scan: &Scan) -> Check {
         let list: Vec<&str> = unknown.iter().map(|s| s.as_str()).collect();
         check.verdict(
             Verdict::Contradicted,
-            format!("custom field types the provider does not know: {}", list.join(", ")),
+            format!(
+                "custom field types the provider does not know: {}",
+                list.join(", ")
+            ),
         )
     } else if seen.is_empty() {
         check.verdict(Verdict::Unchecked, "no custom field could be read")
     } else {
         check.verdict(
             Verdict::Confirmed,
-            format!("{} custom fields, every type in the provider's table", fields.len()),
+            format!(
+                "{} custom fields, every type in the provider's table",
+                fields.len()
+            ),
         )
     }
 }
@@ -130,9 +142,18 @@ mod tests {
     fn units_and_types_outside_the_tables_contradict() {
         let sla = |u: &str| json!({"id": 1, "priorities": [{"responseunits": "H", "fixunits": u}]});
         let verdict = |c: Check| c.verdict;
-        assert_eq!(verdict(sla_units(&scan_of("SLA", vec![sla("D")]))), Verdict::Confirmed);
-        assert_eq!(verdict(sla_units(&scan_of("SLA", vec![sla("W")]))), Verdict::Contradicted);
-        assert_eq!(verdict(sla_units(&scan_of("SLA", vec![]))), Verdict::Unchecked);
+        assert_eq!(
+            verdict(sla_units(&scan_of("SLA", vec![sla("D")]))),
+            Verdict::Confirmed
+        );
+        assert_eq!(
+            verdict(sla_units(&scan_of("SLA", vec![sla("W")]))),
+            Verdict::Contradicted
+        );
+        assert_eq!(
+            verdict(sla_units(&scan_of("SLA", vec![]))),
+            Verdict::Unchecked
+        );
         let field = |t: i64| json!({"id": 1, "type": t});
         assert_eq!(
             verdict(custom_field_types(&scan_of("FieldInfo", vec![field(2)]))),

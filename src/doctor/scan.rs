@@ -6,8 +6,8 @@ use serde_json::Value;
 
 use super::probe::{Miss, Probe};
 use crate::halo::{
-    Agent, Application, Client, CustomField, Department, FieldGroup, HaloObject, Organisation, Role,
-    Sla, Team, TicketType, Webhook, Workday,
+    Agent, Application, Client, CustomField, Department, FieldGroup, HaloObject, Organisation,
+    Role, Sla, Team, TicketType, Webhook, Workday,
 };
 
 /// The page size the doctor asks for (Halo's page cap as seen).

@@ -17,9 +17,7 @@ use async_trait::async_trait;
 use super::halo_values::{one_of_or_halo, HALO_PREFIX};
 use super::object::{with_details, ObjectResource, Write};
 use super::support::{halo_error, NameFilter, Named, WriteField};
-use crate::framework::{
-    attr_error, ApplyError, Check, Diagnostic, Diagnostics, Validator, Value,
-};
+use crate::framework::{attr_error, ApplyError, Check, Diagnostic, Diagnostics, Validator, Value};
 use crate::halo::{CustomField, FieldChoice, HaloClient};
 
 pub struct CustomFieldResource;

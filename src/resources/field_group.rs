@@ -68,8 +68,11 @@ impl ObjectResource for FieldGroupResource {
         "A field group (Configuration > Custom Objects > Field Groups): custom fields \
          that ticket types show together.";
     const DETAILS: bool = true;
-    const WRITE_FIELDS: &'static [WriteField] =
-        &[("fieldid", "field_ids"), ("fields", "field_ids"), ("name", "name")];
+    const WRITE_FIELDS: &'static [WriteField] = &[
+        ("fieldid", "field_ids"),
+        ("fields", "field_ids"),
+        ("name", "name"),
+    ];
     type Model = FieldGroupModel;
     type Filter = NameFilter;
     type Object = FieldGroup;
@@ -101,16 +104,12 @@ impl ObjectResource for FieldGroupResource {
             let mut rows = Vec::with_capacity(wanted.len());
             for id in wanted {
                 let id = int_id(Some(id), "field_ids")?;
-                rows.push(
-                    current
-                        .iter()
-                        .find(|r| r.fieldid == id)
-                        .cloned()
-                        .unwrap_or(GroupField {
-                            fieldid: id,
-                            ..GroupField::default()
-                        }),
-                );
+                rows.push(current.iter().find(|r| r.fieldid == id).cloned().unwrap_or(
+                    GroupField {
+                        fieldid: id,
+                        ..GroupField::default()
+                    },
+                ));
             }
             Some(rows)
         } else {

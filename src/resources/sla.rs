@@ -20,7 +20,9 @@ use async_trait::async_trait;
 
 use super::halo_values::{halo_id, HALO_PREFIX};
 use super::object::{with_details, ObjectResource, Write};
-use super::support::{halo_error, int_id, non_empty, write_error_on, NameFilter, Named, WriteField};
+use super::support::{
+    halo_error, int_id, non_empty, write_error_on, NameFilter, Named, WriteField,
+};
 use crate::framework::{
     AttrPath, AttributeKind, Check, Diagnostic, Field, Number, Type, Validator, Value,
 };
@@ -145,10 +147,16 @@ impl Priority {
 
     fn encode(&self) -> Value {
         Value::Object(BTreeMap::from([
-            (PRIORITY_ID.to_string(), Value::Number(Number::Int(self.priority_id))),
+            (
+                PRIORITY_ID.to_string(),
+                Value::Number(Number::Int(self.priority_id)),
+            ),
             (NAME.to_string(), Value::string(&self.name)),
             (RESPONSE_TIME.to_string(), number(self.response_time)),
-            (RESPONSE_UNITS.to_string(), Value::string(&self.response_units)),
+            (
+                RESPONSE_UNITS.to_string(),
+                Value::string(&self.response_units),
+            ),
             (FIX_TIME.to_string(), number(self.fix_time)),
             (FIX_UNITS.to_string(), Value::string(&self.fix_units)),
             (
@@ -204,7 +212,11 @@ impl Check for PriorityRules {
                             return Err(format!("{PRIORITY_ID} {i} is given more than once"));
                         }
                     }
-                    _ => return Err(format!("{PRIORITY_ID} must be a whole number of at least 1, got {n}")),
+                    _ => {
+                        return Err(format!(
+                            "{PRIORITY_ID} must be a whole number of at least 1, got {n}"
+                        ))
+                    }
                 }
             }
             if let Some(Value::String(s)) = obj.get(NAME) {
@@ -226,7 +238,7 @@ impl Check for PriorityRules {
             for units in [RESPONSE_UNITS, FIX_UNITS] {
                 if let Some(Value::String(s)) = obj.get(units) {
                     let raw = s.strip_prefix(HALO_PREFIX).map(str::trim);
-                    if !UNIT_WORDS.contains(&s.as_str()) && !raw.is_some_and(|r| !r.is_empty()) {
+                    if !UNIT_WORDS.contains(&s.as_str()) && raw.is_none_or(|r| r.is_empty()) {
                         return Err(format!(
                             "{units} {s:?} is not \"hours\" or \"days\" (or \"{HALO_PREFIX}\" \
                              followed by Halo's own unit)"
@@ -471,10 +483,12 @@ mod tests {
             extra,
             ..SlaPriority::default()
         }];
-        let sent = rows(&Priorities(vec![p(1, "hours"), p(3, "days")]), &current)
-            .expect("rows");
+        let sent = rows(&Priorities(vec![p(1, "hours"), p(3, "days")]), &current).expect("rows");
         assert_eq!(sent[0].id.as_deref(), Some("g-1"));
-        assert_eq!(sent[0].extra.get("ishidden"), Some(&serde_json::json!(true)));
+        assert_eq!(
+            sent[0].extra.get("ishidden"),
+            Some(&serde_json::json!(true))
+        );
         assert_eq!(sent[0].responseunits.as_deref(), Some("H"));
         assert_eq!(sent[1].id, None);
         assert_eq!(sent[1].fixunits.as_deref(), Some("D"));
@@ -485,7 +499,10 @@ mod tests {
         let ok = Priorities(vec![p(1, "hours"), p(2, "halo:M")]).encode();
         assert!(PriorityRules.check(&ok).is_ok());
         let twice = Priorities(vec![p(1, "hours"), p(1, "days")]).encode();
-        assert!(PriorityRules.check(&twice).unwrap_err().contains("more than once"));
+        assert!(PriorityRules
+            .check(&twice)
+            .unwrap_err()
+            .contains("more than once"));
         let weeks = Priorities(vec![p(1, "weeks")]).encode();
         assert!(PriorityRules.check(&weeks).unwrap_err().contains("weeks"));
         let mut neg = p(1, "hours");

@@ -92,8 +92,12 @@ fn some_id(id: Option<i64>) -> Option<String> {
 impl TicketTypeModel {
     fn from_halo(t: TicketType) -> Self {
         let allowed = |all: Option<bool>, ids: Option<Vec<i64>>| -> Option<BTreeSet<String>> {
-            (!all.unwrap_or(true))
-                .then(|| ids.unwrap_or_default().into_iter().map(|i| i.to_string()).collect())
+            (!all.unwrap_or(true)).then(|| {
+                ids.unwrap_or_default()
+                    .into_iter()
+                    .map(|i| i.to_string())
+                    .collect()
+            })
         };
         TicketTypeModel {
             id: some_id(t.id),
@@ -103,11 +107,13 @@ impl TicketTypeModel {
             priority_id: t.default_priority.filter(|p| *p > 0),
             status_ids: allowed(
                 t.allowall_status,
-                t.allowed_status.map(|r| r.into_iter().map(|s| s.status_id).collect()),
+                t.allowed_status
+                    .map(|r| r.into_iter().map(|s| s.status_id).collect()),
             ),
             team_ids: allowed(
                 t.allowall_team,
-                t.allowed_teams.map(|r| r.into_iter().map(|s| s.section_id).collect()),
+                t.allowed_teams
+                    .map(|r| r.into_iter().map(|s| s.section_id).collect()),
             ),
             agents_can_select: t.agentscanselect.unwrap_or(true),
             end_users_can_select: t.enduserscanselect.unwrap_or(false),
@@ -165,7 +171,12 @@ impl ObjectResource for TicketTypeResource {
             _ => None,
         };
         let (current_status, current_teams) = current
-            .map(|c| (c.allowed_status.unwrap_or_default(), c.allowed_teams.unwrap_or_default()))
+            .map(|c| {
+                (
+                    c.allowed_status.unwrap_or_default(),
+                    c.allowed_teams.unwrap_or_default(),
+                )
+            })
             .unwrap_or_default();
         let status_rows = |set: &BTreeSet<String>| -> Result<Vec<AllowedStatus>, Diagnostic> {
             Ok(ids(set, "status_ids")?

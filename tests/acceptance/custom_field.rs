@@ -29,7 +29,7 @@ fn halo(env: &TestEnv, id: &str) -> Value {
     env.sim
         .generic_objects("FieldInfo")
         .into_iter()
-        .find(|o| o["id"].to_string() == id)
+        .find(|o| crate::support::id_of(o) == id)
         .unwrap_or_else(|| panic!("no custom field {id} in halo-sim"))
 }
 
@@ -115,12 +115,22 @@ fn import_and_drift() {
 fn bad_values_are_refused_at_plan() {
     let env = TestEnv::new();
     let cases = [
-        ("name", "name = \"pizza size\"\n  label = \"L\"\n  field_type = \"text\"".to_string()),
-        ("label", "name = \"n\"\n  label = \"\"\n  field_type = \"text\"".to_string()),
-        ("field_type", "name = \"n\"\n  label = \"L\"\n  field_type = \"number\"".to_string()),
+        (
+            "name",
+            "name = \"pizza size\"\n  label = \"L\"\n  field_type = \"text\"".to_string(),
+        ),
+        (
+            "label",
+            "name = \"n\"\n  label = \"\"\n  field_type = \"text\"".to_string(),
+        ),
+        (
+            "field_type",
+            "name = \"n\"\n  label = \"L\"\n  field_type = \"number\"".to_string(),
+        ),
         (
             "options",
-            "name = \"n\"\n  label = \"L\"\n  field_type = \"text\"\n  options = [\"a\"]".to_string(),
+            "name = \"n\"\n  label = \"L\"\n  field_type = \"text\"\n  options = [\"a\"]"
+                .to_string(),
         ),
         (
             "input_type",

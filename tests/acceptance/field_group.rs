@@ -29,7 +29,7 @@ fn halo(env: &TestEnv, id: &str) -> Value {
     env.sim
         .generic_objects("FieldGroup")
         .into_iter()
-        .find(|o| o["id"].to_string() == id)
+        .find(|o| crate::support::id_of(o) == id)
         .unwrap_or_else(|| panic!("no field group {id} in halo-sim"))
 }
 
@@ -56,7 +56,7 @@ fn create_change_fields_in_place_import_and_destroy() {
     );
     let size = wd.resource_id("halopsa_custom_field.size");
     let notes = wd.resource_id("halopsa_custom_field.notes");
-    assert_eq!(field_ids(&halo(&env, &id)), [size.clone()]);
+    assert_eq!(field_ids(&halo(&env, &id)), [size.as_str()]);
     wd.assert_plan_clean();
 
     let both = [
@@ -89,7 +89,9 @@ fn create_change_fields_in_place_import_and_destroy() {
     );
 
     // Emptied by hand: planned back.
-    assert!(env.sim.patch_generic("FieldGroup", &id, json!({"fields": []})));
+    assert!(env
+        .sim
+        .patch_generic("FieldGroup", &id, json!({"fields": []})));
     let plan = wd.plan_json();
     plan.assert_only(ADDR, Action::Update);
     assert_eq!(plan.changed_attributes(ADDR), ["field_ids"]);
@@ -106,7 +108,10 @@ fn bad_values_are_refused_at_plan() {
     let env = TestEnv::new();
     let cases = [
         ("name", "name = \"\"".to_string()),
-        ("field_ids", "name = \"G\"\n  field_ids = [\"size\"]".to_string()),
+        (
+            "field_ids",
+            "name = \"G\"\n  field_ids = [\"size\"]".to_string(),
+        ),
     ];
     env.assert_refused_at_plan("halopsa_field_group", "order", &cases);
 }

@@ -34,7 +34,7 @@ fn halo(env: &TestEnv, id: &str) -> Value {
     env.sim
         .generic_objects("SLA")
         .into_iter()
-        .find(|o| o["id"].to_string() == id)
+        .find(|o| crate::support::id_of(o) == id)
         .unwrap_or_else(|| panic!("no SLA {id} in halo-sim"))
 }
 
@@ -88,7 +88,11 @@ fn create_change_priorities_in_place_and_destroy() {
         .filter_map(|r| r["priorityid"].as_i64())
         .collect();
     assert_eq!(ids, [1, 3]);
-    assert_eq!(row(&sla, 1)["id"], guid.as_str(), "the kept row was replaced");
+    assert_eq!(
+        row(&sla, 1)["id"],
+        guid.as_str(),
+        "the kept row was replaced"
+    );
     assert_eq!(row(&sla, 1)["responsetime"], 1.0);
     assert_eq!(wd.resource(ADDR)["id"], id.as_str());
     wd.assert_plan_clean();
@@ -108,7 +112,12 @@ fn import_by_id() {
     let env = TestEnv::new();
     let (created, id) = SUBJECT.create(&env, &basic(TWO_PRIORITIES));
     let expected = created.resource(ADDR);
-    env.assert_imports(&SUBJECT.config(&basic(TWO_PRIORITIES)), &[(ADDR, &id)], ADDR, &expected);
+    env.assert_imports(
+        &SUBJECT.config(&basic(TWO_PRIORITIES)),
+        &[(ADDR, &id)],
+        ADDR,
+        &expected,
+    );
     env.assert_import_fails(&SUBJECT.config(&basic(TWO_PRIORITIES)), ADDR, "987654");
 }
 
@@ -150,9 +159,7 @@ fn changes_made_in_halo_show_up_in_the_plan() {
 fn bad_values_are_refused_at_plan() {
     let env = TestEnv::new();
     let one = |fields: &str| {
-        format!(
-            "name = \"Gold\"\n  workday_id = \"1\"\n  priorities = [{{ {fields} }}]"
-        )
+        format!("name = \"Gold\"\n  workday_id = \"1\"\n  priorities = [{{ {fields} }}]")
     };
     let ok = "priority_id = 1, name = \"P1\", response_time = 1, fix_time = 2, colour = null";
     let cases = [

@@ -39,7 +39,7 @@ fn halo(env: &TestEnv, id: &str) -> Value {
     env.sim
         .generic_objects("TicketType")
         .into_iter()
-        .find(|o| o["id"].to_string() == id)
+        .find(|o| crate::support::id_of(o) == id)
         .unwrap_or_else(|| panic!("no ticket type {id} in halo-sim"))
 }
 
@@ -85,7 +85,7 @@ fn create_change_in_place_and_destroy() {
     want.sort();
     assert_eq!(row_ids(&t["allowed_status"], "status_id"), want);
     assert_eq!(t["allowall_team"], false);
-    assert_eq!(row_ids(&t["allowed_teams"], "section_id"), [first.clone()]);
+    assert_eq!(row_ids(&t["allowed_teams"], "section_id"), [first.as_str()]);
     assert_eq!(t["agentscanselect"], false);
     assert_eq!(t["enduserscanselect"], false);
     let state = wd.resource(ADDR);
@@ -180,8 +180,14 @@ fn bad_values_are_refused_at_plan() {
         ("name", "name = \"\"".to_string()),
         ("sla_id", "name = \"T\"\n  sla_id = \"gold\"".to_string()),
         ("priority_id", "name = \"T\"\n  priority_id = 0".to_string()),
-        ("status_ids", "name = \"T\"\n  status_ids = [\"1\", \"open\"]".to_string()),
-        ("team_ids", "name = \"T\"\n  team_ids = [\"-2\"]".to_string()),
+        (
+            "status_ids",
+            "name = \"T\"\n  status_ids = [\"1\", \"open\"]".to_string(),
+        ),
+        (
+            "team_ids",
+            "name = \"T\"\n  team_ids = [\"-2\"]".to_string(),
+        ),
         ("group_id", "name = \"T\"\n  group_id = \"0\"".to_string()),
     ];
     env.assert_refused_at_plan("halopsa_ticket_type", "incident", &cases);

@@ -29,7 +29,7 @@ pub use models::{
     OrganisationRef, Role, RoleRef, Scope, Team, Webhook, WebhookEvent, Workday,
 };
 pub use models::{
-    AllowedStatus, AllowedTeam, CustomField, FieldChoice, FieldGroup, GroupField, Sla,
-    SlaPriority, TicketType,
+    AllowedStatus, AllowedTeam, CustomField, FieldChoice, FieldGroup, GroupField, Sla, SlaPriority,
+    TicketType,
 };
 pub use ratelimit::default_budget_dir;
