@@ -226,11 +226,11 @@ async fn get_one(
     Path((entity, id)): Path<(String, String)>,
     query: Result<Query<HashMap<String, String>>, QueryRejection>,
 ) -> Result<Response, ApiError> {
+    let details = Params::from_query(query)?.flag("includedetails");
     if let Some((family, _)) = generic_family(&entity) {
-        return generic_api::get_one(&shared, family, &id);
+        return generic_api::get_one(&shared, family, &id, details);
     }
     let kind = kind_of(&entity)?;
-    let details = Params::from_query(query)?.flag("includedetails");
     let store = lock(&shared.store);
     let obj = store.get(kind, &id).ok_or_else(|| not_found(kind, &id))?;
     Ok(Json(store.render(kind, obj, details)).into_response())

@@ -163,12 +163,16 @@ impl GenericStore {
                 )));
             }
             check(family, element)?;
+            let stored = id_text(element.get("id")).and_then(|id| self.get(family, &id));
             if let Some(id) = id_text(element.get("id")) {
-                if id_kind != IdKind::None && self.get(family, &id).is_none() {
+                if id_kind != IdKind::None && stored.is_none() {
                     return Err(ApiError::NotFound(format!(
                         "{family} id {id} was not found"
                     )));
                 }
+            }
+            if let Some(fields) = element.as_object() {
+                crate::families::check(family, stored, fields)?;
             }
         }
         let mut saved = Vec::with_capacity(elements.len());
@@ -192,12 +196,14 @@ impl GenericStore {
                                 obj.insert(k.clone(), v.clone());
                             }
                         }
+                        crate::families::settle(family, obj);
                         saved.push((Value::Object(obj.clone()), false));
                     }
                 }
                 None => {
                     let mut obj: Object = fields.clone();
                     obj.insert("id".into(), self.new_id(family, id_kind));
+                    crate::families::settle(family, &mut obj);
                     let schema = catalog().fields_of(family);
                     if schema.is_some_and(|s| s.fields.contains_key("guid"))
                         && !obj.contains_key("guid")

@@ -40,15 +40,17 @@ pub(crate) fn list(
     }
 }
 
+/// `GET /X/{id}`: the detail lists only with `details` (`families`).
 pub(crate) fn get_one(
     shared: &Arc<Shared>,
     family: &'static str,
     id: &str,
+    details: bool,
 ) -> Result<Response, ApiError> {
     let store = lock(&shared.generic);
     store
         .get(family, id)
-        .map(|o| Json(Value::Object(o.clone())).into_response())
+        .map(|o| Json(crate::families::render(family, o, details)).into_response())
         .ok_or_else(|| ApiError::NotFound(format!("{family} id {id} was not found")))
 }
 
@@ -94,6 +96,14 @@ pub(crate) fn insert(shared: &Shared, family: &str, obj: Value) -> Value {
         return Value::Null;
     };
     Value::Object(lock(&shared.generic).insert_raw(name, id_kind, obj))
+}
+
+/// Deletes a stored object out of band (see `Sim::remove_generic`).
+pub(crate) fn remove(shared: &Shared, family: &str, id: &str) -> bool {
+    let Some((name, _)) = crate::generic::family(family) else {
+        return false;
+    };
+    lock(&shared.generic).delete(name, id).is_some()
 }
 
 /// Merges `patch` into a stored object out of band (see `Sim::patch_generic`).

@@ -10,6 +10,7 @@ mod auth;
 mod conn;
 mod control;
 mod error;
+mod families;
 mod faults;
 mod gate;
 mod generic;
@@ -244,6 +245,12 @@ impl Sim {
     /// (for `Control`, into its one object). Answers whether it exists.
     pub fn patch_generic(&self, family: &str, id: &str, patch: Value) -> bool {
         generic_api::patch(&self.shared, family, id, patch)
+    }
+
+    /// Deletes an object of a generic family out of band. Answers whether it
+    /// existed.
+    pub fn remove_generic(&self, family: &str, id: &str) -> bool {
+        generic_api::remove(&self.shared, family, id)
     }
 
     /// The stored objects of a generic family (for `Control`, its one object).

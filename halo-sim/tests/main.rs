@@ -5,6 +5,7 @@ mod common;
 
 mod api;
 mod contract;
+mod families;
 mod generic;
 mod modules;
 mod support;

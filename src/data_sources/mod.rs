@@ -13,12 +13,16 @@ mod agent;
 mod api_object;
 mod category;
 mod client;
+mod custom_field;
 mod department;
+mod field_group;
 mod organisation;
 mod outcome;
 mod role;
+mod sla;
 mod status;
 mod team;
+mod ticket_type;
 mod webhook;
 mod workday;
 
@@ -49,6 +53,10 @@ pub fn all() -> Vec<Box<dyn AnyDataSource<HaloClient>>> {
         LookupDataSource::<outcome::OutcomeLookup>::boxed(),
         LookupDataSource::<category::CategoryLookup>::boxed(),
         Box::new(api_object::ApiObjectDataSource),
+        LookupDataSource::<sla::SlaLookup>::boxed(),
+        LookupDataSource::<ticket_type::TicketTypeLookup>::boxed(),
+        LookupDataSource::<field_group::FieldGroupLookup>::boxed(),
+        LookupDataSource::<custom_field::CustomFieldLookup>::boxed(),
     ]
 }
 

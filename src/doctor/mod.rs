@@ -10,6 +10,7 @@
 //! `probe::MAX_REQUESTS` (60) of them, and never prints a secret.
 
 mod checks;
+mod config_tables;
 mod probe;
 mod report;
 mod scan;
@@ -151,6 +152,8 @@ async fn doctor(
         tables::scopes(&scan),
         tables::webhook_encodings(&scan),
         tables::service_desk_encodings(&scan),
+        config_tables::sla_units(&scan),
+        config_tables::custom_field_types(&scan),
     ];
     Ok((probe, instance, checks))
 }

@@ -6,8 +6,8 @@ use serde_json::Value;
 
 use super::probe::{Miss, Probe};
 use crate::halo::{
-    Agent, Application, Category, Client, Department, HaloObject, Organisation, Outcome, Role,
-    Status, Team, Webhook, Workday,
+    Agent, Application, Category, Client, CustomField, Department, FieldGroup, HaloObject,
+    Organisation, Outcome, Role, Sla, Status, Team, TicketType, Webhook, Workday,
 };
 
 /// The page size the doctor asks for (Halo's page cap as seen).
@@ -69,7 +69,7 @@ fn spec<T: HaloObject>() -> KindSpec {
 
 /// The kinds, most telling first: when the budget runs short, the later ones
 /// are the ones cut.
-pub fn kinds() -> [KindSpec; 12] {
+pub fn kinds() -> [KindSpec; 16] {
     [
         spec::<Role>(),
         spec::<Application>(),
@@ -83,6 +83,10 @@ pub fn kinds() -> [KindSpec; 12] {
         spec::<Status>(),
         spec::<Outcome>(),
         spec::<Category>(),
+        spec::<Sla>(),
+        spec::<CustomField>(),
+        spec::<TicketType>(),
+        spec::<FieldGroup>(),
     ]
 }
 

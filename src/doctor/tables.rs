@@ -16,7 +16,7 @@ use crate::resources::{
 };
 
 /// A JSON value as text, the way the provider reads lenient strings.
-fn text_of(v: &Value) -> String {
+pub(super) fn text_of(v: &Value) -> String {
     match v {
         Value::String(s) => s.trim().to_owned(),
         Value::Null => String::new(),
@@ -24,7 +24,7 @@ fn text_of(v: &Value) -> String {
     }
 }
 
-fn objects<'a>(scan: &'a Scan, path: &str) -> Vec<&'a Value> {
+pub(super) fn objects<'a>(scan: &'a Scan, path: &str) -> Vec<&'a Value> {
     scan.kind(path).map(KindScan::objects).unwrap_or_default()
 }
 

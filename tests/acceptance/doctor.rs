@@ -7,7 +7,7 @@ use serde_json::{json, Value};
 
 const APP_SECRET: &str = "seeded-application-secret-7f3a91";
 
-const CHECK_IDS: [&str; 11] = [
+const CHECK_IDS: [&str; 13] = [
     "auth",
     "list_shape",
     "pagination",
@@ -19,6 +19,8 @@ const CHECK_IDS: [&str; 11] = [
     "scopes",
     "webhook_encodings",
     "service_desk_encodings",
+    "sla_units",
+    "custom_field_types",
 ];
 
 fn start() -> Sim {
@@ -477,6 +479,59 @@ fn status_action_and_category_encodings_are_checked_against_the_tables() {
     for part in ["slaaction", "P", "type_id", "7", "4242"] {
         assert!(summary.contains(part), "{part} missing from {summary}");
     }
+}
+
+#[test]
+fn sla_units_and_custom_field_types_are_checked_against_the_tables() {
+    let sim = start();
+    seed(&sim, table_claims());
+    let report0 = report(&sim);
+    assert_eq!(check(&report0, "sla_units")["verdict"], "unchecked");
+    assert_eq!(
+        check(&report0, "custom_field_types")["verdict"],
+        "unchecked"
+    );
+
+    // The priorities come with the SLA's details only: the doctor reads them.
+    sim.insert_generic(
+        "SLA",
+        json!({"name": "Gold", "priorities": [
+            {"id": "a", "priorityid": 1, "responseunits": "H", "fixunits": "D"}
+        ]}),
+    );
+    sim.insert_generic(
+        "FieldInfo",
+        json!({"name": "size", "type": 2, "values": []}),
+    );
+    let known = report(&sim);
+    assert_eq!(
+        check(&known, "sla_units")["verdict"],
+        "confirmed",
+        "{known:#}"
+    );
+    assert_eq!(check(&known, "custom_field_types")["verdict"], "confirmed");
+
+    sim.insert_generic(
+        "FieldInfo",
+        json!({"name": "odd", "type": 42, "values": []}),
+    );
+    let odd = check(&report(&sim), "custom_field_types").clone();
+    assert_eq!(odd["verdict"], "contradicted", "{odd:#}");
+    assert!(odd.to_string().contains("42"), "{odd:#}");
+
+    // A unit the table lacks, on the SLA the doctor reads with its details (the
+    // first listed: list answers leave the priorities out).
+    let other = start();
+    seed(&other, table_claims());
+    other.insert_generic(
+        "SLA",
+        json!({"name": "Odd", "priorities": [
+            {"id": "b", "priorityid": 1, "responseunits": "W", "fixunits": "D"}
+        ]}),
+    );
+    let units = check(&report(&other), "sla_units").clone();
+    assert_eq!(units["verdict"], "contradicted", "{units:#}");
+    assert!(units.to_string().contains("\"W\""), "{units:#}");
 }
 
 #[test]

@@ -66,6 +66,8 @@ pub const CASES: &[Case] = &[
     Case::any("status", status),
     Case::any("outcome", outcome),
     Case::any("category", category),
+    Case::any("ticket_type", ticket_type),
+    Case::any("field_group", field_group),
     Case::any("data_sources", data_sources),
     Case::any("query", query),
     Case::any("integration_module", integration_module),
@@ -717,6 +719,54 @@ fn webhook(t: &Target) {
     );
 }
 
+/// A ticket type renamed and opened to end users in place.
+fn ticket_type(t: &Target) {
+    let block = |name: &str, end_users: bool| {
+        format!(
+            "resource \"halopsa_ticket_type\" \"tt\" {{\n  name                 = {}\n  end_users_can_select = {end_users}\n}}\n",
+            q(name)
+        )
+    };
+    let renamed = t.name("Type Renamed");
+    lifecycle(
+        t,
+        Lifecycle {
+            addr: "halopsa_ticket_type.tt",
+            prelude: String::new(),
+            create: block(&t.name("Type"), false),
+            update: block(&renamed, true),
+            observe: &by_id("TicketType"),
+            check_create: &named(t.name("Type")),
+            check_update: &|o| {
+                assert_eq!(o["name"], renamed.as_str(), "Halo's ticket type: {o}");
+                assert_eq!(o["enduserscanselect"], true, "Halo's ticket type: {o}");
+            },
+        },
+    );
+}
+
+/// An empty field group renamed in place.
+fn field_group(t: &Target) {
+    let block = |name: &str| {
+        format!(
+            "resource \"halopsa_field_group\" \"g\" {{\n  name = {}\n}}\n",
+            q(name)
+        )
+    };
+    lifecycle(
+        t,
+        Lifecycle {
+            addr: "halopsa_field_group.g",
+            prelude: String::new(),
+            create: block(&t.name("Group")),
+            update: block(&t.name("Group Renamed")),
+            observe: &by_id("FieldGroup"),
+            check_create: &named(t.name("Group")),
+            check_update: &named(t.name("Group Renamed")),
+        },
+    );
+}
+
 /// Objects of several kinds, then each data source finds them by name.
 fn data_sources(t: &Target) {
     let (home, department) = t.department();
@@ -944,11 +994,14 @@ fn organisation_case_passes_on_halo_sim() {
     );
 }
 
-/// The status, action and category cases pass on halo-sim in-process.
+/// The service desk configuration cases (statuses, actions, categories, ticket
+/// types, field groups) pass on halo-sim in-process.
 #[test]
 fn service_desk_cases_pass_on_halo_sim() {
     let target = Target::sim();
     status(&target);
     outcome(&target);
     category(&target);
+    ticket_type(&target);
+    field_group(&target);
 }

@@ -15,13 +15,17 @@ mod api_object;
 mod api_setting;
 mod category;
 mod client;
+mod custom_field;
 mod department;
+mod field_group;
 mod organisation;
 mod outcome;
 mod role;
 mod role_department;
+mod sla;
 mod status;
 mod team;
+mod ticket_type;
 mod webhook;
 
 // Data sources, list resources and whole-tenant import.

@@ -43,14 +43,14 @@ fn every_attribute_is_described_and_secrets_are_sensitive() {
         .expect("data sources");
     assert_eq!(
         resources.len(),
-        15,
-        "fifteen resource types: {:?}",
+        19,
+        "nineteen resource types: {:?}",
         resources.keys()
     );
     assert_eq!(
         data_sources.len(),
-        12,
-        "twelve data sources: {:?}",
+        16,
+        "sixteen data sources: {:?}",
         data_sources.keys()
     );
     for (name, schema) in resources.iter().chain(data_sources) {

@@ -27,7 +27,10 @@ fn first_object(value: Value) -> Option<Value> {
 }
 
 impl HaloClient {
-    /// `GET /api/{family}/{id}`; `Ok(None)` on 404.
+    /// `GET /api/{family}/{id}?includedetails=true`; `Ok(None)` on 404. With
+    /// `includedetails` (a parameter of most families' `GET /X/{id}` \[spec\]), so
+    /// that detail lists such as an SLA's `priorities` are answered
+    /// (docs/halo-api.md, "Generic objects").
     pub async fn get_json(&self, family: &'static str, id: &str) -> Result<Option<Value>> {
         if id.trim().is_empty() {
             return Err(HaloError::InvalidArgument(format!(
@@ -37,7 +40,7 @@ impl HaloClient {
         let call = Call {
             method: Method::GET,
             url: self.endpoint(&[family, id.trim()])?,
-            query: &[],
+            query: &[("includedetails", "true")],
             body: None,
         };
         match self.run(&call).await {

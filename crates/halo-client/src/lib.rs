@@ -28,5 +28,9 @@ pub use models::{
     Agent, Application, Claim, Client, Department, DepartmentMembership, HaloObject, Organisation,
     OrganisationRef, Role, RoleRef, Scope, Team, Webhook, WebhookEvent, Workday,
 };
+pub use models::{
+    AllowedStatus, AllowedTeam, CustomField, FieldChoice, FieldGroup, GroupField, Sla, SlaPriority,
+    TicketType,
+};
 pub use models::{Category, Outcome, Status};
 pub use ratelimit::default_budget_dir;

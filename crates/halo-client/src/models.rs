@@ -323,6 +323,171 @@ halo_model! {
     }
 }
 
+/// A priority of an SLA: an element of `priorities` (schema `Policy`), Halo's
+/// row for one priority level of one SLA. Its `id` is the row's GUID;
+/// `priorityid` is the number a ticket carries, unique within its SLA only
+/// (docs/halo-api.md, "SLA"). `responseunits` and `fixunits` are Halo's raw text
+/// (the provider's words for them are in `src/resources/sla.rs`). Every other
+/// field Halo sends is kept in `extra` and written back as read.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct SlaPriority {
+    /// The row's GUID; `None` for a row not yet saved.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient::opt"
+    )]
+    pub id: Option<String>,
+    #[serde(default, deserialize_with = "lenient::int")]
+    pub priorityid: i64,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient::opt"
+    )]
+    pub name: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient::opt"
+    )]
+    pub responsetime: Option<f64>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient::opt"
+    )]
+    pub responseunits: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient::opt"
+    )]
+    pub fixtime: Option<f64>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient::opt"
+    )]
+    pub fixunits: Option<String>,
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient::opt"
+    )]
+    pub colour: Option<String>,
+    /// Every other field of the row, as Halo sent it.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+halo_model! {
+    /// `/api/SLA` (schema `SlaHead`): a service level agreement and its priorities
+    /// (`priorities`, answered with `includedetails=true`).
+    pub struct Sla {
+        id: i64,
+        name: String,
+        workday_id: i64,
+        priorities: Vec<SlaPriority>,
+    }
+}
+
+/// A row of a detail list that points at another object by one integer field
+/// (`key`), with every other field Halo sends kept in `extra` and written back as
+/// read: a ticket type's `allowed_status` (schema `RequestTypeStatus`,
+/// `status_id`), `allowed_teams` (`SectionRequestType`, `section_id`) and a field
+/// group's `fields` (`RequestTypeField`, `fieldid`).
+macro_rules! keyed_row {
+    ($(#[$meta:meta])* $name:ident, $key:ident) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+        pub struct $name {
+            #[serde(default, deserialize_with = "lenient::int")]
+            pub $key: i64,
+            /// Every other field of the row, as Halo sent it.
+            #[serde(flatten)]
+            pub extra: serde_json::Map<String, serde_json::Value>,
+        }
+    };
+}
+
+keyed_row!(
+    /// A status a ticket type allows (schema `RequestTypeStatus`).
+    AllowedStatus,
+    status_id
+);
+keyed_row!(
+    /// A team a ticket type allows (schema `SectionRequestType`; Halo calls teams
+    /// sections).
+    AllowedTeam,
+    section_id
+);
+keyed_row!(
+    /// A custom field in a field group (schema `RequestTypeField`).
+    GroupField,
+    fieldid
+);
+
+halo_model! {
+    /// `/api/TicketType` (schema `RequestType`): a ticket type. `allowed_status`
+    /// and `allowed_teams` are answered with `includedetails=true`.
+    pub struct TicketType {
+        id: i64,
+        name: String,
+        group_id: i64,
+        default_sla: i64,
+        default_priority: i64,
+        agentscanselect: bool,
+        enduserscanselect: bool,
+        allowall_status: bool,
+        allowed_status: Vec<AllowedStatus>,
+        allowall_team: bool,
+        allowed_teams: Vec<AllowedTeam>,
+    }
+}
+
+/// A choice of a selection custom field: an element of `values` (schema
+/// `Lookup`): its id and text; every other field is kept in `extra`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct FieldChoice {
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient::opt"
+    )]
+    pub id: Option<i64>,
+    #[serde(default, deserialize_with = "lenient::string")]
+    pub name: String,
+    /// Every other field of the row, as Halo sent it.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+halo_model! {
+    /// `/api/FieldInfo` (schema `FieldInfo`): a custom field. `type` and
+    /// `inputtype` are Halo's raw ints (the provider's words for them are in
+    /// `src/resources/custom_field.rs`); `values` are a selection field's choices.
+    pub struct CustomField {
+        id: i64,
+        name: String,
+        label: String,
+        #[serde(rename = "type")]
+        field_type: i64,
+        inputtype: i64,
+        values: Vec<FieldChoice>,
+    }
+}
+
+halo_model! {
+    /// `/api/FieldGroup` (schema `FieldGroup`): a named group of custom fields
+    /// (`fields`, answered with `includedetails=true`).
+    pub struct FieldGroup {
+        id: i64,
+        name: String,
+        fields: Vec<GroupField>,
+    }
+}
+
 fn non_empty(id: &Option<String>) -> Option<String> {
     id.as_ref().filter(|s| !s.trim().is_empty()).cloned()
 }
@@ -476,6 +641,57 @@ impl HaloObject for Category {
     }
 }
 
+impl HaloObject for Sla {
+    const PATH: &'static str = "SLA";
+    const KIND: &'static str = "SLA";
+    type Id = i64;
+    fn id(&self) -> Option<i64> {
+        self.id
+    }
+    fn has_details(&self) -> bool {
+        self.priorities.is_some()
+    }
+}
+
+impl HaloObject for TicketType {
+    const PATH: &'static str = "TicketType";
+    const KIND: &'static str = "ticket type";
+    /// `/api/TicketType` documents `showinactive` and `showall` \[spec\].
+    const LIST_ALL_QUERY: &'static [(&'static str, &'static str)] =
+        &[("showall", "true"), ("showinactive", "true")];
+    type Id = i64;
+    fn id(&self) -> Option<i64> {
+        self.id
+    }
+    fn has_details(&self) -> bool {
+        self.allowed_status.is_some() && self.allowed_teams.is_some()
+    }
+}
+
+impl HaloObject for CustomField {
+    const PATH: &'static str = "FieldInfo";
+    const KIND: &'static str = "custom field";
+    type Id = i64;
+    fn id(&self) -> Option<i64> {
+        self.id
+    }
+    fn has_details(&self) -> bool {
+        self.values.is_some()
+    }
+}
+
+impl HaloObject for FieldGroup {
+    const PATH: &'static str = "FieldGroup";
+    const KIND: &'static str = "field group";
+    type Id = i64;
+    fn id(&self) -> Option<i64> {
+        self.id
+    }
+    fn has_details(&self) -> bool {
+        self.fields.is_some()
+    }
+}
+
 /// Tolerant deserializers: Halo (and proxies in front of it) sometimes send
 /// numbers or booleans as strings.
 pub(crate) mod lenient {
@@ -553,6 +769,25 @@ pub(crate) mod lenient {
     impl Lenient for i64 {
         fn from_json(v: Value) -> Result<Option<Self>, String> {
             value_to_i64(&v)
+        }
+    }
+
+    impl Lenient for f64 {
+        fn from_json(v: Value) -> Result<Option<Self>, String> {
+            match &v {
+                Value::Null => Ok(None),
+                Value::Number(n) => n
+                    .as_f64()
+                    .map(Some)
+                    .ok_or_else(|| format!("expected a number, found {n}")),
+                Value::String(s) if s.trim().is_empty() => Ok(None),
+                Value::String(s) => s
+                    .trim()
+                    .parse::<f64>()
+                    .map(Some)
+                    .map_err(|_| format!("expected a number, found {s:?}")),
+                other => Err(format!("expected a number, found {other}")),
+            }
         }
     }
 
