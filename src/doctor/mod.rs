@@ -13,6 +13,8 @@ mod checks;
 mod probe;
 mod report;
 mod scan;
+
+pub(crate) use scan::KindSpec;
 mod tables;
 
 use std::process::ExitCode;

@@ -20,6 +20,7 @@ mod role;
 mod role_department;
 mod team;
 mod webhook;
+mod workday;
 
 // Data sources, list resources and whole-tenant import.
 mod data_sources;
