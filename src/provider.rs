@@ -3,7 +3,6 @@
 
 use std::time::Duration;
 
-use crate::data_sources;
 use tokio_util::sync::CancellationToken;
 
 use crate::framework::{
@@ -293,7 +292,7 @@ pub fn resources() -> Vec<Box<dyn AnyResource<HaloClient>>> {
 
 /// Every data source type.
 pub fn data_sources() -> Vec<Box<dyn AnyDataSource<HaloClient>>> {
-    data_sources::all()
+    resources::data_sources()
 }
 
 /// Every ephemeral resource type.

@@ -79,7 +79,7 @@ const TABLE: [KindInfo; Kind::COUNT] = [
         id: IdStyle::Counter,
         name_field: "name",
         details: &[],
-        writable: false,
+        writable: true,
     },
     KindInfo {
         path: "Agent",

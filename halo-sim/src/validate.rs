@@ -93,7 +93,17 @@ fn field_types(kind: Kind) -> &'static [(&'static str, Type)] {
         ],
         Kind::Department => &[("name", Str), ("organisation_id", Int), ("notes", Str)],
         Kind::Team => &[("name", Str), ("department_id", Int), ("inactive", Bool)],
-        Kind::Workday => &[("name", Str), ("timezone", Str)],
+        Kind::Workday => &[
+            ("name", Str),
+            ("timezone", Str),
+            ("incmonday", Bool),
+            ("inctuesday", Bool),
+            ("incwednesday", Bool),
+            ("incthursday", Bool),
+            ("incfriday", Bool),
+            ("incsaturday", Bool),
+            ("incsunday", Bool),
+        ],
         Kind::Agent => &[
             ("name", Str),
             ("email", Str),

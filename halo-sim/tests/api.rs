@@ -229,16 +229,26 @@ async fn departments_and_teams_with_filters() {
 }
 
 #[tokio::test]
-async fn workdays_are_read_only() {
+async fn workdays_are_written_like_other_objects() {
+    // Halo's OpenAPI document has POST /api/Workday and DELETE /api/Workday/{id}.
     let sim = start();
     let client = Client::new(&sim).await;
     let (status, one) = client.get("/api/Workday/1").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(one["name"], json!("Standard Hours"));
-    let (status, _) = client.post("/api/Workday", json!([{"name": "New"}])).await;
-    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
-    let (status, _) = client.delete("/api/Workday/1").await;
-    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+    let saved = client
+        .create("/api/Workday", json!({"name": "New", "incsaturday": true}))
+        .await;
+    assert_eq!(saved["incsaturday"], json!(true));
+    let (status, _) = client
+        .post("/api/Workday", json!([{"name": "Bad", "incsunday": "yes"}]))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert_eq!(sim.objects(Kind::Workday).len(), 3);
+    let (status, _) = client
+        .delete(&format!("/api/Workday/{}", id_of(&saved)))
+        .await;
+    assert_eq!(status, StatusCode::OK);
     assert_eq!(sim.objects(Kind::Workday).len(), 2);
 }
 

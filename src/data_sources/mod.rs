@@ -9,22 +9,22 @@
 //! every page of Halo's list ([`find_one`]), and its "not found" and "several found"
 //! errors.
 
-mod agent;
-mod api_object;
-mod category;
-mod client;
-mod custom_field;
-mod department;
-mod field_group;
-mod organisation;
-mod outcome;
-mod role;
-mod sla;
-mod status;
-mod team;
-mod ticket_type;
-mod webhook;
-mod workday;
+pub(crate) mod agent;
+pub(crate) mod api_object;
+pub(crate) mod category;
+pub(crate) mod client;
+pub(crate) mod custom_field;
+pub(crate) mod department;
+pub(crate) mod field_group;
+pub(crate) mod organisation;
+pub(crate) mod outcome;
+pub(crate) mod role;
+pub(crate) mod sla;
+pub(crate) mod status;
+pub(crate) mod team;
+pub(crate) mod ticket_type;
+pub(crate) mod webhook;
+pub(crate) mod workday;
 
 use std::marker::PhantomData;
 use std::str::FromStr;
@@ -37,28 +37,6 @@ use crate::framework::{
 use crate::halo::{HaloClient, HaloObject};
 use crate::resources::support::{halo_error, int_id, Named};
 use crate::resources::{IdOf, ObjectResource, ParentRef};
-
-/// Every data source type the provider serves.
-pub fn all() -> Vec<Box<dyn AnyDataSource<HaloClient>>> {
-    vec![
-        LookupDataSource::<organisation::OrganisationLookup>::boxed(),
-        LookupDataSource::<department::DepartmentLookup>::boxed(),
-        LookupDataSource::<team::TeamLookup>::boxed(),
-        LookupDataSource::<workday::WorkdayLookup>::boxed(),
-        LookupDataSource::<agent::AgentLookup>::boxed(),
-        LookupDataSource::<role::RoleLookup>::boxed(),
-        LookupDataSource::<client::ClientLookup>::boxed(),
-        LookupDataSource::<webhook::WebhookLookup>::boxed(),
-        LookupDataSource::<status::StatusLookup>::boxed(),
-        LookupDataSource::<outcome::OutcomeLookup>::boxed(),
-        LookupDataSource::<category::CategoryLookup>::boxed(),
-        Box::new(api_object::ApiObjectDataSource),
-        LookupDataSource::<sla::SlaLookup>::boxed(),
-        LookupDataSource::<ticket_type::TicketTypeLookup>::boxed(),
-        LookupDataSource::<field_group::FieldGroupLookup>::boxed(),
-        LookupDataSource::<custom_field::CustomFieldLookup>::boxed(),
-    ]
-}
 
 crate::model! {
     /// No extra attributes: the model is the whole answer.
@@ -101,7 +79,7 @@ where
     const DETAILS: bool = R::DETAILS;
 
     fn model(obj: R::Object) -> R::Model {
-        R::listed(R::from_halo(obj, None))
+        crate::framework::answered(R::listed(R::from_halo(obj)))
     }
 }
 
@@ -149,7 +127,7 @@ pub trait Lookup: Send + Sync + 'static {
 pub struct LookupDataSource<L>(PhantomData<fn() -> L>);
 
 impl<L: Lookup> LookupDataSource<L> {
-    fn boxed() -> Box<dyn AnyDataSource<HaloClient>> {
+    pub(crate) fn boxed() -> Box<dyn AnyDataSource<HaloClient>> {
         Box::new(LookupDataSource::<L>(PhantomData))
     }
 
@@ -514,7 +492,7 @@ mod tests {
 mod model_tests {
     #[test]
     fn every_data_source_fits_its_model() {
-        for d in super::all() {
+        for d in crate::resources::data_sources() {
             assert_eq!(d.check_model(), Ok(()), "{}", d.type_name());
         }
     }

@@ -14,6 +14,8 @@ mod config_tables;
 mod probe;
 mod report;
 mod scan;
+
+pub(crate) use scan::KindSpec;
 mod tables;
 
 use std::process::ExitCode;

@@ -5,10 +5,7 @@
 use serde_json::Value;
 
 use super::probe::{Miss, Probe};
-use crate::halo::{
-    Agent, Application, Category, Client, CustomField, Department, FieldGroup, HaloObject,
-    Organisation, Outcome, Role, Sla, Status, Team, TicketType, Webhook, Workday,
-};
+use crate::halo::{Agent, Application, HaloObject, Role};
 
 /// The page size the doctor asks for (Halo's page cap as seen).
 pub const PAGE_SIZE: usize = 100;
@@ -53,41 +50,27 @@ fn expected_list_key(path: &str) -> &'static str {
     }
 }
 
-fn spec<T: HaloObject>() -> KindSpec {
-    KindSpec {
-        path: T::PATH,
-        list_key: expected_list_key(T::PATH),
-        kind: T::KIND,
-        list_query: T::LIST_ALL_QUERY,
-        has_details: |v| {
-            serde_json::from_value::<T>(v.clone())
-                .ok()
-                .map(|o| o.has_details())
-        },
+impl KindSpec {
+    /// The kind of the Halo object `T`, from its model's constants.
+    pub(crate) fn of<T: HaloObject>() -> KindSpec {
+        KindSpec {
+            path: T::PATH,
+            list_key: expected_list_key(T::PATH),
+            kind: T::KIND,
+            list_query: T::LIST_ALL_QUERY,
+            has_details: |v| {
+                serde_json::from_value::<T>(v.clone())
+                    .ok()
+                    .map(|o| o.has_details())
+            },
+        }
     }
 }
 
-/// The kinds, most telling first: when the budget runs short, the later ones
-/// are the ones cut.
-pub fn kinds() -> [KindSpec; 16] {
-    [
-        spec::<Role>(),
-        spec::<Application>(),
-        spec::<Agent>(),
-        spec::<Department>(),
-        spec::<Team>(),
-        spec::<Workday>(),
-        spec::<Organisation>(),
-        spec::<Webhook>(),
-        spec::<Client>(),
-        spec::<Status>(),
-        spec::<Outcome>(),
-        spec::<Category>(),
-        spec::<Sla>(),
-        spec::<CustomField>(),
-        spec::<TicketType>(),
-        spec::<FieldGroup>(),
-    ]
+/// The kinds, most telling first (the registry's order, `resources::scanned`):
+/// when the budget runs short, the later ones are the ones cut.
+pub fn kinds() -> Vec<KindSpec> {
+    crate::resources::scanned()
 }
 
 /// The shape of one list answer.

@@ -12,7 +12,7 @@ use async_trait::async_trait;
 use super::halo_values::halo_id;
 use super::object::{with_details, ObjectResource, Write};
 use super::support::{int_id, non_empty, or_cleared, NameFilter, WriteField};
-use crate::framework::{ApplyError, Diagnostic, Diagnostics, Validator, Value};
+use crate::framework::{ApplyError, Diagnostic, Diagnostics, Semantic, Validator, Value};
 use crate::halo::{Agent, HaloClient, RoleRef};
 
 pub struct AgentResource;
@@ -48,6 +48,10 @@ crate::model! {
         role_ids: Option<BTreeSet<String>> = optional_computed()
             .references("halopsa_role")
             .use_state_for_unknown()
+            // Halo answers the GUIDs in its own letter case, and some answers
+            // leave the role list out.
+            .semantic_equality(Semantic::IgnoreCase)
+            .keep_prior_when_absent()
             .description(
                 "The ids of the roles the agent holds: the agent's whole role set (roles \
                  added in Halo by hand are removed on the next apply). An empty set \
@@ -60,40 +64,22 @@ crate::model! {
     }
 }
 
-/// Halo fields named in Halo's refusals, and the attribute to point at (in order:
-/// the first field the message names wins).
+/// Halo fields named in Halo's refusals whose names are not their attribute's
+/// (the others are derived: `object::write_fields`).
 const WRITE_FIELDS: &[WriteField] = &[
-    ("workday_id", "workday_id"),
-    ("roles", "role_ids"),
-    ("firstname", "first_name"),
-    ("surname", "surname"),
-    ("email", "email"),
-    ("team", "default_team"),
-    ("name", "name"),
+    ("roles", AgentModel::role_ids),
+    ("firstname", AgentModel::first_name),
+    ("team", AgentModel::default_team),
 ];
 
 impl AgentModel {
-    /// The model for Halo's agent. `known` is the state or plan it replaces: role ids
-    /// keep its spelling when Halo answers them in another letter case, and when Halo
-    /// leaves the role list out it is taken from there.
-    fn from_halo(a: Agent, known: &AgentModel) -> Self {
-        let role_ids = match a.roles {
-            Some(roles) => Some(
-                roles
-                    .into_iter()
-                    .map(|r| {
-                        known
-                            .role_ids
-                            .iter()
-                            .flatten()
-                            .find(|k| k.eq_ignore_ascii_case(&r.id))
-                            .cloned()
-                            .unwrap_or(r.id)
-                    })
-                    .collect(),
-            ),
-            None => known.role_ids.clone(),
-        };
+    /// The model for Halo's agent. A role list Halo left out is null here (the
+    /// attribute keeps the known one); Halo's spelling of the role GUIDs stands
+    /// (the attribute's semantic equality keeps the known one).
+    fn from_halo(a: Agent) -> Self {
+        let role_ids = a
+            .roles
+            .map(|roles| roles.into_iter().map(|r| r.id).collect());
         AgentModel {
             id: a.id.map(|i| i.to_string()),
             name: a.name.unwrap_or_default(),
@@ -133,7 +119,7 @@ fn roles_differ(a: Option<&BTreeSet<String>>, b: Option<&BTreeSet<String>>) -> b
 fn workday(plan: &AgentModel) -> Result<Option<i64>, Diagnostic> {
     plan.workday_id
         .as_deref()
-        .map(|w| int_id(Some(w), "workday_id"))
+        .map(|w| int_id(Some(w), AgentModel::workday_id))
         .transpose()
 }
 
@@ -151,8 +137,8 @@ impl ObjectResource for AgentResource {
     type Filter = NameFilter;
     type Object = Agent;
 
-    fn from_halo(a: Agent, known: Option<&AgentModel>) -> AgentModel {
-        AgentModel::from_halo(a, known.unwrap_or(&AgentModel::default()))
+    fn from_halo(a: Agent) -> AgentModel {
+        AgentModel::from_halo(a)
     }
 
     /// A text field left out of the configuration is cleared (Halo keeps what a
@@ -192,10 +178,10 @@ impl ObjectResource for AgentResource {
         &self,
         halo: &HaloClient,
         saved: Agent,
-        plan: &AgentModel,
+        _plan: &AgentModel,
         _write: &Write<'_, AgentModel, i64>,
     ) -> Result<AgentModel, ApplyError<AgentModel>> {
-        with_details::<Self>(halo, saved, plan, |a| a.roles.is_some()).await
+        with_details::<Self>(halo, saved, |a| a.roles.is_some()).await
     }
 }
 
@@ -214,11 +200,7 @@ mod tests {
     }
 
     #[test]
-    fn halo_role_ids_keep_the_known_spelling() {
-        let known = AgentModel {
-            role_ids: Some(["abc-def".to_string()].into()),
-            ..AgentModel::default()
-        };
+    fn halo_role_ids_read_as_halo_spells_them() {
         let agent = Agent {
             id: Some(4),
             name: Some("jo".into()),
@@ -227,9 +209,10 @@ mod tests {
             }]),
             ..Agent::default()
         };
-        let m = AgentModel::from_halo(agent, &known);
-        assert_eq!(m.role_ids, Some(["abc-def".to_string()].into()));
+        let m = AgentModel::from_halo(agent);
+        assert_eq!(m.role_ids, Some(["ABC-DEF".to_string()].into()));
         assert!(!m.is_api_agent);
         assert_eq!(m.id.as_deref(), Some("4"));
+        assert_eq!(AgentModel::from_halo(Agent::default()).role_ids, None);
     }
 }

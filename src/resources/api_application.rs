@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use async_trait::async_trait;
 
 use super::halo_values::{halo_id, one_of_or_halo, HALO_PREFIX};
-use super::object::{ObjectResource, Write};
+use super::object::{write_fields, ObjectResource, Write};
 use super::support::{int_id, non_empty, write_error_on, NameFilter, WriteField};
 use crate::framework::{
     ApplyError, AttrPath, Diagnostic, Diagnostics, Planned, Semantic, Validator, Value,
@@ -87,12 +87,11 @@ pub const SCOPES: &[&str] = &[
 
 /// Halo fields a refused write may name, and the attributes they come from.
 const WRITE_FIELDS: &[WriteField] = &[
-    ("loginas_agent_id", "login_as_agent_id"),
-    ("scopes", "permissions"),
-    ("displayName", "name"),
-    ("grant_type", "authentication_method"),
-    ("inactive", "active"),
-    ("organisation_id", "organisation_id"),
+    ("loginas_agent_id", ApiApplicationModel::login_as_agent_id),
+    ("scopes", ApiApplicationModel::permissions),
+    ("displayName", ApiApplicationModel::name),
+    ("grant_type", ApiApplicationModel::authentication_method),
+    ("inactive", ApiApplicationModel::active),
 ];
 
 crate::model! {
@@ -124,6 +123,9 @@ crate::model! {
                  `client_credentials`.",
             ),
         permissions: Option<BTreeSet<String>> = optional()
+            // Some answers leave the scopes out; Halo's empty list is "none".
+            .keep_prior_when_absent()
+            .semantic_equality(Semantic::EmptyIsNull)
             .validate(Validator::EachOneOf(SCOPES))
             .description(
                 "The Halo scopes the application may use, e.g. `read:tickets`, \
@@ -149,6 +151,8 @@ crate::model! {
         client_secret: Option<Secret> = computed()
             .sensitive()
             .use_state_for_unknown()
+            // Halo shows it in the create's answer only.
+            .keep_prior_when_absent()
             .description(
                 "The OAuth client secret Halo generated for the application. Halo shows \
                  it once, when the application is created; it is null for an imported \
@@ -166,6 +170,8 @@ crate::model! {
                  `client_secret` is then null.",
             ),
         client_secret_wo_version: Option<i64> = optional()
+            // Halo does not hold it: it is the configuration's own.
+            .keep_prior_when_absent()
             .description(
                 "Any number; change it to send `client_secret_wo` to Halo again (an \
                  in-place update that rotates the secret). Terraform cannot see a change \
@@ -185,23 +191,16 @@ fn method_from_halo(grant_type: Option<String>) -> String {
 }
 
 impl ApiApplicationModel {
-    /// The state for Halo's answer. `known` is what the provider knew before (the
-    /// prior state or the plan): it supplies the client secret Halo no longer
-    /// shows, and tells an empty `permissions` set from an unset one.
-    fn from_halo(a: Application, known: &ApiApplicationModel) -> Self {
-        let permissions = match a.scopes {
-            // Halo did not say: keep what was known.
-            None => known.permissions.clone(),
-            Some(scopes) if scopes.is_empty() => known
-                .permissions
-                .as_ref()
-                .filter(|p| p.is_empty())
-                .map(|_| BTreeSet::new()),
-            Some(scopes) => Some(scopes.into_iter().map(|s| s.name).collect()),
-        };
+    /// The state for Halo's answer, read as it is: a client secret or scope list
+    /// Halo left out is null (the attributes keep the known ones, and an empty
+    /// scope list reads as unset unless an empty set was configured).
+    fn from_halo(a: Application) -> Self {
+        let permissions = a
+            .scopes
+            .map(|scopes| scopes.into_iter().map(|s| s.name).collect());
         ApiApplicationModel {
             client_secret_wo: None,
-            client_secret_wo_version: known.client_secret_wo_version,
+            client_secret_wo_version: None,
             id: a.id,
             name: a.display_name.unwrap_or_default(),
             authentication_method: method_from_halo(a.grant_type),
@@ -210,11 +209,7 @@ impl ApiApplicationModel {
             active: !a.inactive.unwrap_or(false),
             organisation_id: a.organisation_id.filter(|i| *i > 0).map(|i| i.to_string()),
             client_id: non_empty(a.client_id),
-            client_secret: a
-                .client_secret
-                .filter(|s| !s.is_empty())
-                .or_else(|| known.client_secret.clone())
-                .filter(|_| known.client_secret_wo.is_none()),
+            client_secret: a.client_secret.filter(|s| !s.is_empty()),
         }
     }
 
@@ -228,7 +223,7 @@ impl ApiApplicationModel {
             .map_or_else(|| method.clone(), |raw| raw.trim().to_string());
         let clear = id.is_some();
         let agent = match &self.login_as_agent_id {
-            Some(raw) => Some(int_id(Some(raw), "login_as_agent_id")?),
+            Some(raw) => Some(int_id(Some(raw), ApiApplicationModel::login_as_agent_id)?),
             None => None,
         };
         let scopes = match &self.permissions {
@@ -257,7 +252,7 @@ fn organisation_id(model: &ApiApplicationModel) -> Result<Option<i64>, Diagnosti
     model
         .organisation_id
         .as_deref()
-        .map(|o| int_id(Some(o), "organisation_id"))
+        .map(|o| int_id(Some(o), ApiApplicationModel::organisation_id))
         .transpose()
 }
 
@@ -266,10 +261,10 @@ fn organisation_id(model: &ApiApplicationModel) -> Result<Option<i64>, Diagnosti
 /// scope `all:teams` (docs/halo-api.md), or it sees beyond that organisation. A
 /// warning on `permissions` when the configuration has both.
 fn warn_all_teams(config: &Value, diags: &mut Diagnostics) {
-    if config.attr("organisation_id").is_null() {
+    if config.attr(ApiApplicationModel::organisation_id).is_null() {
         return;
     }
-    let holds = match config.attr("permissions") {
+    let holds = match config.attr(ApiApplicationModel::permissions) {
         Value::Set(items) | Value::List(items) => {
             items.iter().any(|v| v.as_str() == Some(ALL_TEAMS))
         }
@@ -287,7 +282,7 @@ fn warn_all_teams(config: &Value, diags: &mut Diagnostics) {
                      {ALL_TEAMS:?} from permissions."
                 ),
             )
-            .at(AttrPath::root("permissions")),
+            .at(AttrPath::root(ApiApplicationModel::permissions)),
         );
     }
 }
@@ -310,8 +305,8 @@ impl ObjectResource for ApiApplicationResource {
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
         warn_all_teams(config, diags);
-        let method = config.attr("authentication_method");
-        let agent = config.attr("login_as_agent_id");
+        let method = config.attr(ApiApplicationModel::authentication_method);
+        let agent = config.attr(ApiApplicationModel::login_as_agent_id);
         if method.is_unknown() || agent.is_unknown() {
             return;
         }
@@ -319,10 +314,10 @@ impl ObjectResource for ApiApplicationResource {
             None => method.is_null(),
             Some(m) => m == CLIENT_CREDENTIALS,
         };
-        let version = config.attr("client_secret_wo_version");
-        if !version.is_null() && config.attr("client_secret_wo").is_null() {
+        let version = config.attr(ApiApplicationModel::client_secret_wo_version);
+        if !version.is_null() && config.attr(ApiApplicationModel::client_secret_wo).is_null() {
             diags.attribute_error(
-                AttrPath::root("client_secret_wo_version"),
+                AttrPath::root(ApiApplicationModel::client_secret_wo_version),
                 "client_secret_wo_version without client_secret_wo",
                 "client_secret_wo_version says when to send client_secret_wo to Halo again; \
                  set client_secret_wo too, or leave the version unset.",
@@ -330,7 +325,7 @@ impl ObjectResource for ApiApplicationResource {
         }
         if services && agent.is_null() {
             diags.attribute_error(
-                AttrPath::root("login_as_agent_id"),
+                AttrPath::root(ApiApplicationModel::login_as_agent_id),
                 "Missing login_as_agent_id",
                 "login_as_agent_id is required when authentication_method is \
                  \"client_credentials\" (the default): the application acts as that agent. \
@@ -342,13 +337,13 @@ impl ObjectResource for ApiApplicationResource {
     /// With `client_secret_wo` configured, `client_secret` is null: Halo holds the
     /// supplied secret, which is never stored.
     fn modify_plan(&self, _prior: &Value, config: &Value, plan: &mut Planned) {
-        if !config.attr("client_secret_wo").is_null() && !plan.state.is_null() {
-            plan.state.set_attr("client_secret", Value::Null);
+        if !config.attr(ApiApplicationModel::client_secret_wo).is_null() && !plan.state.is_null() {
+            plan.state.set_attr(ApiApplicationModel::client_secret, Value::Null);
         }
     }
 
-    fn from_halo(a: Application, known: Option<&ApiApplicationModel>) -> ApiApplicationModel {
-        ApiApplicationModel::from_halo(a, known.unwrap_or(&ApiApplicationModel::default()))
+    fn from_halo(a: Application) -> ApiApplicationModel {
+        ApiApplicationModel::from_halo(a)
     }
 
     /// The supplied secret (`client_secret_wo`) goes to Halo with a create, and
@@ -377,11 +372,12 @@ impl ObjectResource for ApiApplicationResource {
     /// organisation does not exist; else Halo's own message.
     async fn refused(&self, halo: &HaloClient, err: &HaloError, sent: &Application) -> Diagnostic {
         let id = sent.organisation_id;
-        write_error_on::<Organisation>(halo, err, WRITE_FIELDS, "organisation_id", id).await
+        write_error_on::<Organisation>(halo, err, &write_fields::<Self>(), ApiApplicationModel::organisation_id, id).await
     }
 
-    /// The client secret is in the create's answer only; an update keeps the
-    /// state's.
+    /// The client secret is in the create's answer only (an update keeps the
+    /// planned one: the attribute keeps the known value). With a supplied secret
+    /// (`client_secret_wo`) Halo's echo of it is never stored.
     async fn saved(
         &self,
         _halo: &HaloClient,
@@ -389,25 +385,22 @@ impl ObjectResource for ApiApplicationResource {
         plan: &ApiApplicationModel,
         write: &Write<'_, ApiApplicationModel, String>,
     ) -> Result<ApiApplicationModel, ApplyError<ApiApplicationModel>> {
-        let known = match write.prior() {
-            None => {
-                if plan.client_secret_wo.is_none()
-                    && saved.client_secret.as_ref().is_none_or(Secret::is_empty)
-                {
-                    tracing::warn!(
-                        resource = Self::TYPE_NAME,
-                        "Halo's answer to the create carried no client secret; client_secret \
-                         stays null"
-                    );
-                }
-                plan.clone()
-            }
-            Some(prior) => ApiApplicationModel {
-                client_secret: prior.client_secret.clone(),
-                ..plan.clone()
-            },
-        };
-        Ok(ApiApplicationModel::from_halo(saved, &known))
+        let supplied = plan.client_secret_wo.is_some();
+        if write.prior().is_none()
+            && !supplied
+            && saved.client_secret.as_ref().is_none_or(Secret::is_empty)
+        {
+            tracing::warn!(
+                resource = Self::TYPE_NAME,
+                "Halo's answer to the create carried no client secret; client_secret \
+                 stays null"
+            );
+        }
+        let mut model = ApiApplicationModel::from_halo(saved);
+        if supplied {
+            model.client_secret = None;
+        }
+        Ok(model)
     }
 
     /// The client secret is never listed (null, as after an import).
@@ -465,39 +458,36 @@ mod tests {
     }
 
     #[test]
-    fn empty_permissions_follow_what_was_known() {
+    fn scopes_and_the_secret_read_as_halo_answers_them() {
         let app = Application {
             id: Some("g".into()),
             display_name: Some("n".into()),
             scopes: Some(Vec::new()),
+            client_secret: Some(Secret::new("s3cr3t")),
             ..Application::default()
         };
-        let unset = ApiApplicationModel::default();
-        assert_eq!(
-            ApiApplicationModel::from_halo(app.clone(), &unset).permissions,
-            None
-        );
-        let empty = ApiApplicationModel {
-            permissions: Some(BTreeSet::new()),
-            ..ApiApplicationModel::default()
-        };
-        assert_eq!(
-            ApiApplicationModel::from_halo(app, &empty).permissions,
-            Some(BTreeSet::new())
-        );
-    }
-
-    #[test]
-    fn the_secret_is_kept_from_what_was_known_and_never_printed() {
-        let known = ApiApplicationModel {
-            client_secret: Some(Secret::new("s3cr3t")),
-            ..ApiApplicationModel::default()
-        };
-        let read = ApiApplicationModel::from_halo(Application::default(), &known);
+        let read = ApiApplicationModel::from_halo(app);
+        assert_eq!(read.permissions, Some(BTreeSet::new()));
         assert_eq!(
             read.client_secret.as_ref().map(Secret::expose),
             Some("s3cr3t")
         );
         assert!(!format!("{read:?}").contains("s3cr3t"));
+        let bare = ApiApplicationModel::from_halo(Application::default());
+        assert_eq!((bare.permissions, bare.client_secret), (None, None));
+    }
+
+    #[test]
+    fn the_attributes_halo_leaves_out_declare_that_they_are_kept() {
+        let attrs = <ApiApplicationModel as crate::framework::Model>::attributes();
+        let kept: Vec<_> = attrs
+            .iter()
+            .filter(|(_, a)| a.keep_prior_when_absent)
+            .map(|(n, _)| *n)
+            .collect();
+        assert_eq!(
+            kept,
+            ["permissions", "client_secret", "client_secret_wo_version"]
+        );
     }
 }

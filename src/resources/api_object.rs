@@ -125,7 +125,7 @@ fn state_of(
 fn write_failed(e: &crate::halo::HaloError) -> Diagnostic {
     let d = halo_diagnostic(e);
     if e.status() == Some(reqwest::StatusCode::BAD_REQUEST) {
-        return d.at(crate::framework::AttrPath::root("body"));
+        return d.at(crate::framework::AttrPath::root(ApiObjectModel::body));
     }
     d
 }
@@ -189,7 +189,7 @@ impl ApiObjectResource {
 
 /// Checks `path` and the keys of `body` and `sensitive_body` (plan time).
 pub(crate) fn validate_object(config: &Value, diags: &mut Diagnostics, attrs: &[&str]) {
-    let Some(path) = config.attr("path").as_str() else {
+    let Some(path) = config.attr(ApiObjectModel::path).as_str() else {
         return;
     };
     match family_of(path) {
@@ -236,7 +236,7 @@ impl Resource<HaloClient> for ApiObjectResource {
             if let Value::Object(m) = config.attr(attr).undynamic() {
                 if m.contains_key("id") {
                     diags.push(Diagnostic::attribute_error(
-                        crate::framework::AttrPath::root(attr).attr("id"),
+                        crate::framework::AttrPath::root(attr).attr(ApiObjectModel::id),
                         format!("id cannot be set in {attr}"),
                         format!("{attr}.id: Halo's id of the object is the resource's `id`, set by Halo; to manage an existing object, import it (PATH/ID)."),
                     ));
@@ -251,7 +251,7 @@ impl Resource<HaloClient> for ApiObjectResource {
         filter: ApiObjectFilter,
     ) -> Result<Vec<ApiObjectModel>, Diagnostics> {
         let (family, f) =
-            family_of(&filter.path).map_err(|d| d.at(crate::framework::AttrPath::root("path")))?;
+            family_of(&filter.path).map_err(|d| d.at(crate::framework::AttrPath::root(ApiObjectModel::path)))?;
         let found = client
             .list_json(family, filter.search.as_deref().filter(|s| !s.is_empty()))
             .await

@@ -59,13 +59,13 @@ fn key_of(path: &str, object_id: Option<&str>) -> Result<Key, Diagnostic> {
     match (kind, object_id) {
         (IdKind::None, None) => Ok((name, None, Vec::new())),
         (IdKind::None, Some(_)) => Err(attr_error(
-            "object_id",
+            ApiSettingModel::object_id,
             "object_id is not used here",
             format!("{name} is one object: leave object_id out."),
         )),
         (_, Some(id)) => Ok((name, Some(id.to_string()), Vec::new())),
         (_, None) => Err(attr_error(
-            "object_id",
+            ApiSettingModel::object_id,
             "Missing object_id",
             format!(
                 "{name} holds several objects: object_id names the one whose keys are managed."
@@ -103,12 +103,12 @@ impl Resource<HaloClient> for ApiSettingResource {
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        let Some(path) = config.attr("path").as_str() else {
+        let Some(path) = config.attr(ApiSettingModel::path).as_str() else {
             return;
         };
-        if config.attr("body").undynamic().is_null() {
+        if config.attr(ApiSettingModel::body).undynamic().is_null() {
             diags.push(attr_error(
-                "body",
+                ApiSettingModel::body,
                 "Missing body",
                 "body names the keys of the setting to manage: give at least one.",
             ));
@@ -116,7 +116,7 @@ impl Resource<HaloClient> for ApiSettingResource {
         match setting_of(path) {
             Ok((name, _)) => {
                 if let Some((_, f)) = catalog().setting(name) {
-                    api_body::check("body", config.attr("body"), name, &f.schema, diags);
+                    api_body::check("body", config.attr(ApiSettingModel::body), name, &f.schema, diags);
                 }
             }
             Err(d) => diags.push(d),
@@ -209,7 +209,7 @@ impl ApiSettingResource {
         client.save_json(name, &body).await.map_err(|e| {
             let d = halo_diagnostic(&e);
             if e.status() == Some(reqwest::StatusCode::BAD_REQUEST) {
-                d.at(AttrPath::root("body"))
+                d.at(AttrPath::root(ApiSettingModel::body))
             } else {
                 d
             }

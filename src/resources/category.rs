@@ -69,7 +69,7 @@ impl ObjectResource for CategoryResource {
     type Filter = NameFilter;
     type Object = Category;
 
-    fn from_halo(c: Category, _known: Option<&CategoryModel>) -> CategoryModel {
+    fn from_halo(c: Category) -> CategoryModel {
         CategoryModel::from_halo(c)
     }
 

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use async_trait::async_trait;
 
 use super::halo_values::{each_halo_id, halo_id};
-use super::object::{ListFilter, ListQuery, ObjectResource, ParentRef, Write};
+use super::object::{write_fields, ListFilter, ListQuery, ObjectResource, ParentRef, Write};
 use super::support::{int_id, non_empty, or_cleared, write_error_on, WriteField};
 use crate::framework::{Diagnostic, Diagnostics, Validator, Value};
 use crate::halo::{Client, Department, HaloClient, HaloError, OrganisationRef};
@@ -95,7 +95,7 @@ impl ClientModel {
             .as_ref()
             .map(|ids| {
                 ids.iter()
-                    .map(|o| int_id(Some(o), "organisation_ids").map(|id| OrganisationRef { id }))
+                    .map(|o| int_id(Some(o), ClientModel::organisation_ids).map(|id| OrganisationRef { id }))
                     .collect::<Result<Vec<_>, _>>()
             })
             .transpose()?;
@@ -119,7 +119,7 @@ impl ClientModel {
     fn department(&self) -> Result<Option<i64>, Diagnostic> {
         self.department_id
             .as_deref()
-            .map(|d| int_id(Some(d), "department_id"))
+            .map(|d| int_id(Some(d), ClientModel::department_id))
             .transpose()
     }
 }
@@ -127,7 +127,7 @@ impl ClientModel {
 /// The parent of a client: its department ("top level"). `/api/Client` filters
 /// by it with `toplevel_id` \[spec\].
 pub const IN_DEPARTMENT: ParentRef<Client> = ParentRef {
-    attribute: "department_id",
+    attribute: ClientModel::department_id,
     param: "toplevel_id",
     of: |c| c.toplevel_id,
 };
@@ -148,18 +148,15 @@ impl ObjectResource for ClientResource {
          customers.";
     const DETAILS: bool = false;
     const WRITE_FIELDS: &'static [WriteField] = &[
-        ("toplevel_id", "department_id"),
-        ("allowed_organisations", "organisation_ids"),
-        ("all_organisations_allowed", "all_organisations"),
-        ("inactive", "inactive"),
-        ("notes", "notes"),
-        ("name", "name"),
+        ("toplevel_id", ClientModel::department_id),
+        ("allowed_organisations", ClientModel::organisation_ids),
+        ("all_organisations_allowed", ClientModel::all_organisations),
     ];
     type Model = ClientModel;
     type Filter = ClientFilter;
     type Object = Client;
 
-    fn from_halo(c: Client, _known: Option<&ClientModel>) -> ClientModel {
+    fn from_halo(c: Client) -> ClientModel {
         ClientModel::from_halo(c)
     }
 
@@ -190,7 +187,7 @@ impl ObjectResource for ClientResource {
     /// not exist), else Halo's own message.
     async fn refused(&self, halo: &HaloClient, err: &HaloError, sent: &Client) -> Diagnostic {
         let id = sent.toplevel_id;
-        write_error_on::<Department>(halo, err, Self::WRITE_FIELDS, "department_id", id).await
+        write_error_on::<Department>(halo, err, &write_fields::<Self>(), ClientModel::department_id, id).await
     }
 }
 

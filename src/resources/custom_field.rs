@@ -191,7 +191,7 @@ impl ObjectResource for CustomFieldResource {
         }
     }
 
-    fn from_halo(f: CustomField, _known: Option<&CustomFieldModel>) -> CustomFieldModel {
+    fn from_halo(f: CustomField) -> CustomFieldModel {
         CustomFieldModel::from_halo(f)
     }
 
@@ -243,10 +243,10 @@ impl ObjectResource for CustomFieldResource {
         &self,
         halo: &HaloClient,
         saved: CustomField,
-        plan: &CustomFieldModel,
+        _plan: &CustomFieldModel,
         _write: &Write<'_, CustomFieldModel, i64>,
     ) -> Result<CustomFieldModel, ApplyError<CustomFieldModel>> {
-        with_details::<Self>(halo, saved, plan, |f| f.values.is_some()).await
+        with_details::<Self>(halo, saved, |f| f.values.is_some()).await
     }
 }
 

@@ -4,7 +4,7 @@
 use async_trait::async_trait;
 
 use super::halo_values::halo_id;
-use super::object::{ListFilter, ListQuery, ObjectResource, ParentRef, Write};
+use super::object::{write_fields, ListFilter, ListQuery, ObjectResource, ParentRef, Write};
 use super::support::{int_id, non_empty, or_cleared, write_error_on, WriteField};
 use crate::framework::{Diagnostic, Diagnostics, Validator};
 use crate::halo::{Department, HaloClient, HaloError, Organisation};
@@ -58,7 +58,7 @@ impl DepartmentModel {
 /// The parent of a department: its organisation. `/api/TopLevel` filters by it
 /// with `org_id` \[spec\].
 pub const IN_ORGANISATION: ParentRef<Department> = ParentRef {
-    attribute: "organisation_id",
+    attribute: DepartmentModel::organisation_id,
     param: "org_id",
     of: |d| d.organisation_id,
 };
@@ -77,13 +77,13 @@ impl ObjectResource for DepartmentResource {
          Agents > Departments). Every department belongs to one organisation; teams \
          belong to a department.";
     const DETAILS: bool = false;
-    const WRITE_FIELDS: &'static [WriteField] =
-        &[("organisation_id", "organisation_id"), ("name", "name")];
+    /// Every Halo field a refusal may name is called like its attribute.
+    const WRITE_FIELDS: &'static [WriteField] = &[];
     type Model = DepartmentModel;
     type Filter = DepartmentFilter;
     type Object = Department;
 
-    fn from_halo(d: Department, _known: Option<&DepartmentModel>) -> DepartmentModel {
+    fn from_halo(d: Department) -> DepartmentModel {
         DepartmentModel::from_halo(d)
     }
 
@@ -96,7 +96,7 @@ impl ObjectResource for DepartmentResource {
         write: &Write<'_, DepartmentModel, i64>,
     ) -> Result<Department, Diagnostics> {
         let organisation_id = match write {
-            Write::Create => Some(int_id(Some(&plan.organisation_id), "organisation_id")?),
+            Write::Create => Some(int_id(Some(&plan.organisation_id), DepartmentModel::organisation_id)?),
             Write::Update { .. } => None,
         };
         Ok(Department {
@@ -115,6 +115,6 @@ impl ObjectResource for DepartmentResource {
     /// does not exist), else Halo's own message.
     async fn refused(&self, halo: &HaloClient, err: &HaloError, sent: &Department) -> Diagnostic {
         let id = sent.organisation_id;
-        write_error_on::<Organisation>(halo, err, Self::WRITE_FIELDS, "organisation_id", id).await
+        write_error_on::<Organisation>(halo, err, &write_fields::<Self>(), DepartmentModel::organisation_id, id).await
     }
 }

@@ -77,7 +77,7 @@ impl ObjectResource for FieldGroupResource {
     type Filter = NameFilter;
     type Object = FieldGroup;
 
-    fn from_halo(g: FieldGroup, _known: Option<&FieldGroupModel>) -> FieldGroupModel {
+    fn from_halo(g: FieldGroup) -> FieldGroupModel {
         FieldGroupModel::from_halo(g)
     }
 
@@ -127,9 +127,9 @@ impl ObjectResource for FieldGroupResource {
         &self,
         halo: &HaloClient,
         saved: FieldGroup,
-        plan: &FieldGroupModel,
+        _plan: &FieldGroupModel,
         _write: &Write<'_, FieldGroupModel, i64>,
     ) -> Result<FieldGroupModel, ApplyError<FieldGroupModel>> {
-        with_details::<Self>(halo, saved, plan, |g| g.fields.is_some()).await
+        with_details::<Self>(halo, saved, |g| g.fields.is_some()).await
     }
 }

@@ -57,7 +57,9 @@ pub trait ObjectResource: Send + Sync + 'static {
     /// Whether the state needs the object's detail lists (`includedetails=true`
     /// on reads and lists).
     const DETAILS: bool;
-    /// Halo fields a refused write may name, and the attributes they come from.
+    /// Halo fields a refused write may name whose names are not the attribute's
+    /// they come from (e.g. `("firstname", "first_name")`); a Halo field named
+    /// like its attribute needs no entry ([`write_fields`]).
     const WRITE_FIELDS: &'static [WriteField];
 
     /// The state; its `id` attribute holds the object's Halo id.
@@ -73,10 +75,12 @@ pub trait ObjectResource: Send + Sync + 'static {
     /// As [`Resource::modify_plan`].
     fn modify_plan(&self, _prior: &Value, _config: &Value, _plan: &mut Planned) {}
 
-    /// The model of an object as Halo holds it. `known` is the state or plan the
-    /// answer stands for, for what Halo never answers again (a secret shown once)
-    /// or spells its own way; `None` for an import or a listed object.
-    fn from_halo(object: Self::Object, known: Option<&Self::Model>) -> Self::Model;
+    /// The model of an object as Halo holds it: a pure read of the answer. What
+    /// Halo never answers again (a secret shown once, a list some answers leave
+    /// out) or spells its own way is declared on the attribute
+    /// (`keep_prior_when_absent`, `semantic_equality`), and the framework keeps
+    /// the known value once, for every type (`framework::reconcile`).
+    fn from_halo(object: Self::Object) -> Self::Model;
 
     /// The object a write sends for `plan`.
     async fn to_halo(
@@ -94,7 +98,7 @@ pub trait ObjectResource: Send + Sync + 'static {
     }
 
     /// The error for a write of `sent` that Halo refused: on the attribute Halo's
-    /// message names ([`Self::WRITE_FIELDS`]), else Halo's own message. Types
+    /// message names ([`write_fields`]), else Halo's own message. Types
     /// whose writes refer to a parent check it ([`write_error_on`]).
     ///
     /// [`write_error_on`]: super::support::write_error_on
@@ -104,7 +108,7 @@ pub trait ObjectResource: Send + Sync + 'static {
         err: &HaloError,
         _sent: &Self::Object,
     ) -> Diagnostic {
-        write_error(err, Self::WRITE_FIELDS)
+        write_error(err, &write_fields::<Self>())
     }
 
     /// The state of a saved object (the answer to `write`). Types whose answers
@@ -113,10 +117,10 @@ pub trait ObjectResource: Send + Sync + 'static {
         &self,
         _halo: &HaloClient,
         saved: Self::Object,
-        plan: &Self::Model,
+        _plan: &Self::Model,
         _write: &Write<'_, Self::Model, IdOf<Self>>,
     ) -> Result<Self::Model, ApplyError<Self::Model>> {
-        Ok(Self::from_halo(saved, Some(plan)))
+        Ok(Self::from_halo(saved))
     }
 
     /// A listed object's model: a type with secrets nulls them (a list, like an
@@ -126,23 +130,37 @@ pub trait ObjectResource: Send + Sync + 'static {
     }
 }
 
+/// The Halo fields a refused write of `R` may name, with their attributes: its
+/// [`ObjectResource::WRITE_FIELDS`] and every attribute configuration sets, as a
+/// Halo field of its own name. Longest Halo name first, so that a name inside a
+/// longer one (`name` in `firstname`) never wins over it.
+pub fn write_fields<R: ObjectResource + ?Sized>() -> Vec<WriteField> {
+    let mut fields: Vec<WriteField> = R::WRITE_FIELDS.to_vec();
+    for (name, attr) in <R::Model as Model>::attributes() {
+        if attr.presence.accepts_config() && !fields.iter().any(|(halo, _)| *halo == name) {
+            fields.push((name, name));
+        }
+    }
+    fields.sort_by_key(|(halo, _)| std::cmp::Reverse(halo.len()));
+    fields
+}
+
 /// The saved object re-read with its details when a write's answer left them out
 /// (`has`: whether the answer holds them), for [`ObjectResource::saved`]. A failed
 /// re-read keeps the object in state (it exists) with the error.
 pub async fn with_details<R: ObjectResource>(
     halo: &HaloClient,
     saved: R::Object,
-    plan: &R::Model,
     has: impl Fn(&R::Object) -> bool + Send,
 ) -> Result<R::Model, ApplyError<R::Model>> {
     let Some(id) = saved.id().filter(|_| !has(&saved)) else {
-        return Ok(R::from_halo(saved, Some(plan)));
+        return Ok(R::from_halo(saved));
     };
     match halo.get::<R::Object>(id, true).await {
-        Ok(Some(full)) => Ok(R::from_halo(full, Some(plan))),
-        Ok(None) => Ok(R::from_halo(saved, Some(plan))),
+        Ok(Some(full)) => Ok(R::from_halo(full)),
+        Ok(None) => Ok(R::from_halo(saved)),
         Err(e) => Err(ApplyError::with_state(
-            R::from_halo(saved, Some(plan)),
+            R::from_halo(saved),
             halo_diagnostic(&e),
         )),
     }
@@ -287,7 +305,7 @@ impl<R: ObjectResource> Resource<HaloClient> for Object<R> {
             .map_err(halo_error)?;
         Ok(objects
             .into_iter()
-            .map(|o| R::listed(R::from_halo(o, None)))
+            .map(|o| R::listed(R::from_halo(o)))
             .collect())
     }
 
@@ -308,13 +326,13 @@ impl<R: ObjectResource> Resource<HaloClient> for Object<R> {
         &self,
         halo: &HaloClient,
         id: Self::Key,
-        prior: Option<&Self::Model>,
+        _prior: Option<&Self::Model>,
     ) -> Result<Option<Self::Model>, Diagnostics> {
         Ok(halo
             .read::<R::Object>(id, R::DETAILS)
             .await
             .map_err(halo_error)?
-            .map(|o| R::from_halo(o, prior)))
+            .map(R::from_halo))
     }
 
     async fn update(

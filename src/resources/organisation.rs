@@ -51,7 +51,7 @@ impl ObjectResource for OrganisationResource {
     type Filter = NameFilter;
     type Object = Organisation;
 
-    fn from_halo(o: Organisation, _known: Option<&OrganisationModel>) -> OrganisationModel {
+    fn from_halo(o: Organisation) -> OrganisationModel {
         OrganisationModel::from_halo(o)
     }
 

@@ -139,7 +139,7 @@ impl ObjectResource for OutcomeResource {
     type Filter = NameFilter;
     type Object = Outcome;
 
-    fn from_halo(o: Outcome, _known: Option<&OutcomeModel>) -> OutcomeModel {
+    fn from_halo(o: Outcome) -> OutcomeModel {
         OutcomeModel::from_halo(o)
     }
 

@@ -1043,7 +1043,7 @@ pub fn claims_for(perms: &Permissions, current: &[Claim]) -> Result<Vec<Claim>, 
 }
 
 fn bad_permission(p: &Permission, got: &str) -> Diagnostic {
-    let path = AttrPath::root("permissions").attr(p.name);
+    let path = AttrPath::root(RoleModel::permissions).attr(p.name);
     let expected = match p.kind {
         ClaimKind::Levels(words, _) => words
             .iter()
@@ -1062,9 +1062,9 @@ fn bad_permission(p: &Permission, got: &str) -> Diagnostic {
 /// The plan of `permissions` for the permissions that keep Halo's claims when left
 /// out: the value in state (what Halo holds), not the null a default would give.
 fn keep_unset_permissions(prior: &Value, config: &Value, plan: &mut Planned) {
-    let configured = config.attr("permissions");
-    let held = prior.attr("permissions");
-    let Some(Value::Object(planned)) = plan.state.attr_mut("permissions") else {
+    let configured = config.attr(RoleModel::permissions);
+    let held = prior.attr(RoleModel::permissions);
+    let Some(Value::Object(planned)) = plan.state.attr_mut(RoleModel::permissions) else {
         return;
     };
     for p in PERMISSIONS.iter().filter(|p| !p.managed) {
@@ -1085,9 +1085,8 @@ impl ObjectResource for RoleResource {
     const DETAILS: bool = true;
     /// Halo fields named in Halo's refusals, and the attribute to point at.
     const WRITE_FIELDS: &'static [WriteField] = &[
-        ("claims", "permissions"),
-        ("notes", "description"),
-        ("name", "name"),
+        ("claims", RoleModel::permissions),
+        ("notes", RoleModel::description),
     ];
     type Model = RoleModel;
     type Filter = NameFilter;
@@ -1099,7 +1098,7 @@ impl ObjectResource for RoleResource {
         }
     }
 
-    fn from_halo(r: Role, _known: Option<&RoleModel>) -> RoleModel {
+    fn from_halo(r: Role) -> RoleModel {
         RoleModel::from_halo(r)
     }
 
@@ -1128,10 +1127,10 @@ impl ObjectResource for RoleResource {
         &self,
         halo: &HaloClient,
         saved: Role,
-        plan: &RoleModel,
+        _plan: &RoleModel,
         _write: &Write<'_, RoleModel, String>,
     ) -> Result<RoleModel, ApplyError<RoleModel>> {
-        with_details::<Self>(halo, saved, plan, |r| r.claims.is_some()).await
+        with_details::<Self>(halo, saved, |r| r.claims.is_some()).await
     }
 }
 

@@ -382,7 +382,7 @@ impl ObjectResource for SlaResource {
     type Filter = NameFilter;
     type Object = Sla;
 
-    fn from_halo(s: Sla, _known: Option<&SlaModel>) -> SlaModel {
+    fn from_halo(s: Sla) -> SlaModel {
         SlaModel::from_halo(s)
     }
 
@@ -428,10 +428,10 @@ impl ObjectResource for SlaResource {
         &self,
         halo: &HaloClient,
         saved: Sla,
-        plan: &SlaModel,
+        _plan: &SlaModel,
         _write: &Write<'_, SlaModel, i64>,
     ) -> Result<SlaModel, crate::framework::ApplyError<SlaModel>> {
-        with_details::<Self>(halo, saved, plan, |s| s.priorities.is_some()).await
+        with_details::<Self>(halo, saved, |s| s.priorities.is_some()).await
     }
 }
 

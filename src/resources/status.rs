@@ -172,7 +172,7 @@ impl ObjectResource for StatusResource {
     type Filter = NameFilter;
     type Object = Status;
 
-    fn from_halo(s: Status, _known: Option<&StatusModel>) -> StatusModel {
+    fn from_halo(s: Status) -> StatusModel {
         StatusModel::from_halo(s)
     }
 

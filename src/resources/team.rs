@@ -3,7 +3,7 @@
 use async_trait::async_trait;
 
 use super::halo_values::halo_id;
-use super::object::{ListFilter, ListQuery, ObjectResource, ParentRef, Write};
+use super::object::{write_fields, ListFilter, ListQuery, ObjectResource, ParentRef, Write};
 use super::support::{int_id, write_error_on, WriteField};
 use crate::framework::{Diagnostic, Diagnostics, Validator, Value};
 use crate::halo::{Department, HaloClient, HaloError, Team};
@@ -64,7 +64,7 @@ impl TeamModel {
 /// The parent of a team: its department. `/api/Team` filters by it with
 /// `department_id` \[spec\].
 pub const IN_DEPARTMENT: ParentRef<Team> = ParentRef {
-    attribute: "department_id",
+    attribute: TeamModel::department_id,
     param: "department_id",
     of: |t| t.department_id,
 };
@@ -83,15 +83,12 @@ impl ObjectResource for TeamResource {
          to a department; tickets are assigned to teams.";
     const DETAILS: bool = false;
     const WRITE_FIELDS: &'static [WriteField] = &[
-        ("department_id", "department_id"),
-        ("inactive", "inactive"),
-        ("name", "name"),
     ];
     type Model = TeamModel;
     type Filter = TeamFilter;
     type Object = Team;
 
-    fn from_halo(t: Team, _known: Option<&TeamModel>) -> TeamModel {
+    fn from_halo(t: Team) -> TeamModel {
         TeamModel::from_halo(t)
     }
 
@@ -104,7 +101,7 @@ impl ObjectResource for TeamResource {
         plan: &TeamModel,
         write: &Write<'_, TeamModel, i64>,
     ) -> Result<Team, Diagnostics> {
-        let department_id = int_id(Some(&plan.department_id), "department_id")?;
+        let department_id = int_id(Some(&plan.department_id), TeamModel::department_id)?;
         let moved = write
             .prior()
             .is_none_or(|prior| prior.department_id != plan.department_id);
@@ -124,6 +121,6 @@ impl ObjectResource for TeamResource {
     /// not exist), else Halo's own message.
     async fn refused(&self, halo: &HaloClient, err: &HaloError, sent: &Team) -> Diagnostic {
         let id = sent.department_id;
-        write_error_on::<Department>(halo, err, Self::WRITE_FIELDS, "department_id", id).await
+        write_error_on::<Department>(halo, err, &write_fields::<Self>(), TeamModel::department_id, id).await
     }
 }

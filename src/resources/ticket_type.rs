@@ -149,7 +149,7 @@ impl ObjectResource for TicketTypeResource {
     type Filter = NameFilter;
     type Object = TicketType;
 
-    fn from_halo(t: TicketType, _known: Option<&TicketTypeModel>) -> TicketTypeModel {
+    fn from_halo(t: TicketType) -> TicketTypeModel {
         TicketTypeModel::from_halo(t)
     }
 
@@ -245,10 +245,10 @@ impl ObjectResource for TicketTypeResource {
         &self,
         halo: &HaloClient,
         saved: TicketType,
-        plan: &TicketTypeModel,
+        _plan: &TicketTypeModel,
         _write: &Write<'_, TicketTypeModel, i64>,
     ) -> Result<TicketTypeModel, crate::framework::ApplyError<TicketTypeModel>> {
-        with_details::<Self>(halo, saved, plan, |t| {
+        with_details::<Self>(halo, saved, |t| {
             t.allowed_status.is_some() && t.allowed_teams.is_some()
         })
         .await

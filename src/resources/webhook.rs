@@ -10,8 +10,9 @@
 //! `authentication_type` never sends it, so Halo's stored value stays as it is.
 //!
 //! `basic_password` and `authentication_header` are secrets: Halo is assumed not to
-//! show them again once saved, so they are kept from what the provider knew (the
-//! plan or the prior state), and are null after an import. They are sent on create,
+//! show them again once saved, so `authentication_header` declares that it keeps
+//! what the provider knew (the plan or the prior state; `basic_password` is
+//! write-only), and both are null after an import. They are sent on create,
 //! and on update only when they or `basic_password_version` change.
 
 use std::collections::BTreeSet;
@@ -60,16 +61,6 @@ pub(crate) const EVENT_NUMBER_FIELD: &str = "eventno";
 
 /// Halo fields a refused write may name, and the attributes they come from.
 const WRITE_FIELDS: &[WriteField] = &[
-    ("url", "url"),
-    ("authentication_type", "authentication_type"),
-    ("authentication_header", "authentication_header"),
-    ("basic_username", "basic_username"),
-    ("basic_password", "basic_password"),
-    ("content_type", "content_type"),
-    ("method", "method"),
-    ("events", "events"),
-    ("active", "active"),
-    ("name", "name"),
 ];
 
 impl Named for Webhook {
@@ -129,17 +120,23 @@ crate::model! {
                  sent to Halo and never stored in plan or state. It is sent on create \
                  and whenever `basic_password_version` changes.",
             ),
-        basic_password_version: Option<i64> = optional().description(
+        basic_password_version: Option<i64> = optional().keep_prior_when_absent().description(
             "Any number: changing it sends `basic_password` (and \
              `authentication_header`) to Halo again.",
         ),
         authentication_header: Option<Secret> = optional()
             .sensitive()
+            // Assumed never shown again once saved.
+            .keep_prior_when_absent()
             .description(
                 "The header Halo sends with every call for `header` authentication, \
                  e.g. `X-Api-Key: 0123abcd`. Sensitive; kept like `basic_password`.",
             ),
-        events: Option<BTreeSet<i64>> = optional().description(
+        events: Option<BTreeSet<i64>> = optional()
+            // Some answers leave the events out; Halo's empty list is "none".
+            .keep_prior_when_absent()
+            .semantic_equality(Semantic::EmptyIsNull)
+            .description(
             "The numbers of the Halo events that trigger the webhook (Halo's \
              `eventno`). Unset and empty both mean none.",
         ),
@@ -179,22 +176,15 @@ fn url_problem(raw: &str) -> Option<String> {
 }
 
 impl WebhookModel {
-    /// The state for Halo's answer. `known` is what the provider knew before (the
-    /// prior state or the plan): it supplies the secrets Halo does not show, the
-    /// password version, and tells an empty `events` set from an unset one.
-    fn from_halo(w: Webhook, known: &WebhookModel) -> Self {
-        let events = match w.events {
-            None => known.events.clone(),
-            Some(rows) if rows.is_empty() => known
-                .events
-                .as_ref()
-                .filter(|e| e.is_empty())
-                .map(|_| BTreeSet::new()),
-            Some(rows) => Some(rows.into_iter().map(|r| r.eventno).collect()),
-        };
-        let secret = |shown: Option<Secret>, kept: &Option<Secret>| {
-            shown.filter(|s| !s.is_empty()).or_else(|| kept.clone())
-        };
+    /// The state for Halo's answer, read as it is: the secrets Halo does not show,
+    /// the password version and an events list Halo left out are null (the
+    /// attributes keep the known values; an empty events list reads as unset
+    /// unless an empty set was configured).
+    fn from_halo(w: Webhook) -> Self {
+        let events = w
+            .events
+            .map(|rows| rows.into_iter().map(|r| r.eventno).collect());
+        let secret = |shown: Option<Secret>| shown.filter(|s| !s.is_empty());
         WebhookModel {
             id: w.id,
             name: w.name.unwrap_or_default(),
@@ -209,9 +199,9 @@ impl WebhookModel {
                 |a| word_of(AUTHENTICATION_CODES, a),
             ),
             basic_username: non_empty(w.basic_username),
-            basic_password: secret(w.basic_password, &known.basic_password),
-            basic_password_version: known.basic_password_version,
-            authentication_header: secret(w.authentication_header, &known.authentication_header),
+            basic_password: secret(w.basic_password),
+            basic_password_version: None,
+            authentication_header: secret(w.authentication_header),
             events,
         }
     }
@@ -264,11 +254,11 @@ impl WebhookModel {
         // int stays as stored otherwise (the encodings are disputed).
         let method_changed = prior.is_none_or(|p| p.method != self.method);
         let auth_changed = prior.is_none_or(|p| p.authentication_type != self.authentication_type);
-        let method = code_of(METHOD_CODES, &self.method, "method")?;
+        let method = code_of(METHOD_CODES, &self.method, WebhookModel::method)?;
         let authentication_type = code_of(
             AUTHENTICATION_CODES,
             &self.authentication_type,
-            "authentication_type",
+            WebhookModel::authentication_type,
         )?;
         Ok(Webhook {
             id,
@@ -311,10 +301,10 @@ impl ObjectResource for WebhookResource {
     type Object = Webhook;
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        if let Some(raw) = config.attr("url").as_str() {
+        if let Some(raw) = config.attr(WebhookModel::url).as_str() {
             if let Some(problem) = url_problem(raw) {
                 diags.attribute_error(
-                    AttrPath::root("url"),
+                    AttrPath::root(WebhookModel::url),
                     "Invalid url",
                     format!(
                         "url must be an https:// URL (or http:// to a loopback host): {problem}"
@@ -322,7 +312,7 @@ impl ObjectResource for WebhookResource {
                 );
             }
         }
-        let auth = config.attr("authentication_type");
+        let auth = config.attr(WebhookModel::authentication_type);
         if auth.is_unknown() {
             return;
         }
@@ -337,19 +327,19 @@ impl ObjectResource for WebhookResource {
             }
         };
         if auth == AUTH_BASIC {
-            needs("basic_username", "Missing basic_username", diags);
+            needs(WebhookModel::basic_username, "Missing basic_username", diags);
         }
         if auth == AUTH_HEADER {
             needs(
-                "authentication_header",
+                WebhookModel::authentication_header,
                 "Missing authentication_header",
                 diags,
             );
         }
     }
 
-    fn from_halo(w: Webhook, known: Option<&WebhookModel>) -> WebhookModel {
-        WebhookModel::from_halo(w, known.unwrap_or(&WebhookModel::default()))
+    fn from_halo(w: Webhook) -> WebhookModel {
+        WebhookModel::from_halo(w)
     }
 
     /// A change of events rewrites Halo's list whole: the rows kept are sent back
@@ -405,8 +395,8 @@ mod tests {
         assert_eq!(word_of(AUTHENTICATION_CODES, 3), "header");
         assert_eq!(word_of(AUTHENTICATION_CODES, 2), "halo:2");
         assert_eq!(word_of(METHOD_CODES, 42), "halo:42");
-        assert_eq!(code_of(METHOD_CODES, "halo:42", "method").ok(), Some(42));
-        assert!(code_of(METHOD_CODES, "halo:x", "method").is_err());
+        assert_eq!(code_of(METHOD_CODES, "halo:42", WebhookModel::method).ok(), Some(42));
+        assert!(code_of(METHOD_CODES, "halo:x", WebhookModel::method).is_err());
     }
 
     #[test]

@@ -27,6 +27,7 @@ mod status;
 mod team;
 mod ticket_type;
 mod webhook;
+mod workday;
 
 // Data sources, list resources and whole-tenant import.
 mod data_sources;

@@ -93,11 +93,19 @@ halo_model! {
 }
 
 halo_model! {
-    /// `/api/Workday` (schema `Workdays`): work hours. Read-only for the provider.
+    /// `/api/Workday` (schema `Workdays`): work hours, and which days of the
+    /// week they include (`incmonday` ... `incsunday`).
     pub struct Workday {
         id: i64,
         name: String,
         timezone: String,
+        incmonday: bool,
+        inctuesday: bool,
+        incwednesday: bool,
+        incthursday: bool,
+        incfriday: bool,
+        incsaturday: bool,
+        incsunday: bool,
     }
 }
 

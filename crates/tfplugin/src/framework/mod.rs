@@ -26,7 +26,11 @@ pub use function::{Function, FunctionError, Parameter};
 pub use lookup::lookup_schema;
 pub use model::{Field, Model};
 pub use plan::{default_object, plan_resource, Planned};
-pub use resource::{attr_error, AnyDataSource, AnyResource, Applied, ApplyError, Resource};
-pub use schema::{Attribute, AttributeKind, PlanModifier, Presence, Reference, Schema, Semantic};
+pub use resource::{
+    answered, attr_error, AnyDataSource, AnyResource, Applied, ApplyError, Resource,
+};
+pub use schema::{
+    reconcile, Attribute, AttributeKind, PlanModifier, Presence, Reference, Schema, Semantic,
+};
 pub use validate::{quoted, Check, Validator};
 pub use value::{infer_type, Number, Type, Value};

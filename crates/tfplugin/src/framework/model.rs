@@ -304,6 +304,15 @@ macro_rules! model {
             $( $(#[$fmeta])* pub $field: $fty, )*
         }
 
+        /// The attribute names, one constant per field (e.g.
+        /// `TeamModel::department_id`): code that names an attribute outside
+        /// its declaration (validation, plan changes, refusals, filters) names
+        /// it through these, so a renamed field does not leave a stale string.
+        #[allow(non_upper_case_globals, dead_code)]
+        impl $name {
+            $( pub const $field: &'static str = stringify!($field); )*
+        }
+
         impl $crate::framework::Field for $name {
             fn kind() -> $crate::framework::AttributeKind {
                 $crate::framework::AttributeKind::Nested(
@@ -403,6 +412,11 @@ mod tests {
         ));
         assert_eq!(attrs[1].1.presence, Presence::Required);
         assert_eq!(check_model::<Sample>(), Ok(()));
+        // One name constant per field.
+        assert_eq!(
+            [Sample::id, Sample::tags, Sample::version],
+            ["id", "tags", "version"]
+        );
     }
 
     #[test]

@@ -9,7 +9,7 @@ use async_trait::async_trait;
 use super::diag::{AttrPath, Diagnostic, Diagnostics};
 use super::model::Model;
 use super::plan::Planned;
-use super::schema::{without, write_only_names, Attribute, Schema};
+use super::schema::{reconcile, without, write_only_names, Attribute, Schema};
 use super::value::Value;
 
 /// A failed create or update. When the object exists despite the failure (a later
@@ -187,13 +187,12 @@ pub fn with_write_only(plan: &Value, config: &Value, attrs: &[(&'static str, Att
     out
 }
 
-/// The state of an applied model: where the resource's answer differs from the plan
-/// only as an attribute's declared [`Semantic`](super::schema::Semantic) equality
-/// allows, the planned value stands. Nothing else is rewritten.
+/// The state of an applied model: the answer reconciled with the plan
+/// ([`reconcile`]: kept values, declared semantic equality), write-only
+/// attributes null. Nothing else is rewritten.
 fn settle<M: Model>(
     result: Result<M, ApplyError<M>>,
     planned: &Value,
-    attrs: &[(&'static str, Attribute)],
     fallback: &Value,
 ) -> Applied {
     let (model, diagnostics) = match result {
@@ -203,22 +202,24 @@ fn settle<M: Model>(
     let Some(model) = model else {
         return Applied::failed(fallback.clone(), diagnostics);
     };
-    let mut state = without(&model.to_value(), write_only_names(attrs));
-    for (name, attr) in attrs {
-        let Some(semantic) = attr.semantic else {
-            continue;
-        };
-        let wanted = planned.attr(name);
-        if !wanted.is_unknown() && semantic.equal(state.attr(name), wanted) {
-            state.set_attr(name, wanted.clone());
-        }
-    }
+    let state = stored(&model, planned);
     Applied { state, diagnostics }
 }
 
-/// A model as state: its value with every write-only attribute null.
-fn stored<M: Model>(m: &M) -> Value {
-    without(&m.to_value(), write_only_names(&M::attributes()))
+/// A model as state, reconciled with the value `known` before it (null for an
+/// import or a list): see [`reconcile`]. Every write-only attribute is null.
+fn stored<M: Model>(m: &M, known: &Value) -> Value {
+    let attrs = M::attributes();
+    let state = reconcile(&m.to_value(), known, &attrs);
+    without(&state, write_only_names(&attrs))
+}
+
+/// An answer of the API as the framework makes it state when nothing was known
+/// before (an import, a list, a data source's look-up): [`reconcile`]d with null.
+/// A model that no longer decodes (never, for a model's own value) stays as it is.
+pub fn answered<M: Model>(m: M) -> M {
+    let value = reconcile(&m.to_value(), &Value::Null, &M::attributes());
+    M::from_value(&value).unwrap_or(m)
 }
 
 #[async_trait]
@@ -264,7 +265,7 @@ impl<C: Sync, R: Resource<C>> AnyResource<C> for R {
     async fn list(&self, client: &C, filter: &Value) -> Result<Vec<Value>, Diagnostics> {
         let filter = R::Filter::from_value(filter)?;
         let models = Resource::list(self, client, filter).await?;
-        Ok(models.iter().map(Model::to_value).collect())
+        Ok(models.iter().map(|m| stored(m, &Value::Null)).collect())
     }
 
     async fn create(&self, client: &C, plan: &Value, config: &Value) -> Applied {
@@ -276,7 +277,6 @@ impl<C: Sync, R: Resource<C>> AnyResource<C> for R {
         settle(
             Resource::create(self, client, model).await,
             plan,
-            &attrs,
             &Value::Null,
         )
     }
@@ -289,7 +289,7 @@ impl<C: Sync, R: Resource<C>> AnyResource<C> for R {
         };
         match read.await {
             Ok(Some(m)) => Applied {
-                state: stored(&m),
+                state: stored(&m, state),
                 diagnostics: Diagnostics::new(),
             },
             Ok(None) => Applied::failed(Value::Null, Diagnostics::new()),
@@ -304,7 +304,7 @@ impl<C: Sync, R: Resource<C>> AnyResource<C> for R {
         };
         match read.await {
             Ok(Some(m)) => Applied {
-                state: stored(&m),
+                state: stored(&m, &Value::Null),
                 diagnostics: Diagnostics::new(),
             },
             Ok(None) => Applied::failed(
@@ -334,7 +334,6 @@ impl<C: Sync, R: Resource<C>> AnyResource<C> for R {
         settle(
             Resource::update(self, client, prior_model, plan_model).await,
             plan,
-            &attrs,
             prior,
         )
     }
@@ -381,6 +380,89 @@ mod tests {
         }
     }
 
+    crate::model! {
+        #[derive(Debug, Clone, Default, PartialEq)]
+        struct Held {
+            id: Option<String> = computed(),
+            shown_once: Option<String> = computed().keep_prior_when_absent(),
+            roles: Option<std::collections::BTreeSet<String>> = optional()
+                .keep_prior_when_absent()
+                .semantic_equality(Semantic::IgnoreCase),
+            events: Option<std::collections::BTreeSet<i64>> = optional()
+                .semantic_equality(Semantic::EmptyIsNull),
+        }
+    }
+
+    fn set(items: &[&str]) -> Option<std::collections::BTreeSet<String>> {
+        Some(items.iter().map(|s| s.to_string()).collect())
+    }
+
+    #[test]
+    fn an_answer_without_a_kept_attribute_keeps_the_known_value_once_here() {
+        let known = Held {
+            id: Some("1".into()),
+            shown_once: Some("s3cr3t".into()),
+            roles: set(&["ab-cd"]),
+            events: Some([4].into()),
+        }
+        .to_value();
+        // Halo answered neither the secret nor the role list.
+        let answer = Held {
+            id: Some("1".into()),
+            events: Some([4].into()),
+            ..Held::default()
+        };
+        let applied = settle(Ok(answer.clone()), &known, &Value::Null);
+        assert_eq!(applied.state, known);
+        // The same rule on a refresh: the prior state is what was known.
+        assert_eq!(stored(&answer, &known), known);
+        // Nothing known (an import, a list): the answer stands.
+        assert_eq!(stored(&answer, &Value::Null), answer.to_value());
+        // An attribute that declares nothing is never kept.
+        let mut no_id = known.clone();
+        no_id.set_attr("id", Value::Null);
+        let blank = Held::default();
+        assert!(stored(&blank, &no_id).attr("id").is_null());
+    }
+
+    #[test]
+    fn a_set_equal_under_its_semantic_keeps_the_known_spelling() {
+        let known = Held {
+            roles: set(&["ab-cd", "EF"]),
+            ..Held::default()
+        }
+        .to_value();
+        let answer = Held {
+            roles: set(&["AB-CD", "ef"]),
+            ..Held::default()
+        };
+        assert_eq!(stored(&answer, &known).attr("roles"), known.attr("roles"));
+        // A different member is a difference Terraform sees.
+        let other = Held {
+            roles: set(&["AB-CD", "gh"]),
+            ..Held::default()
+        };
+        assert_eq!(stored(&other, &known), other.to_value());
+    }
+
+    #[test]
+    fn an_empty_set_reads_as_null_unless_the_known_value_was_empty() {
+        let empty = Held {
+            events: Some(Default::default()),
+            ..Held::default()
+        };
+        assert!(stored(&empty, &Value::Null).attr("events").is_null());
+        assert!(answered(empty.clone()).events.is_none());
+        let known_empty = empty.to_value();
+        assert_eq!(stored(&empty, &known_empty), known_empty);
+        let known_some = Held {
+            events: Some([4].into()),
+            ..Held::default()
+        }
+        .to_value();
+        assert!(stored(&empty, &known_some).attr("events").is_null());
+    }
+
     fn value(pairs: &[(&str, Value)]) -> Value {
         let mut v = Thing::default().to_value();
         for (k, x) in pairs {
@@ -407,7 +489,6 @@ mod tests {
 
     #[test]
     fn settle_keeps_the_planned_spelling_only_where_the_attribute_declares_it() {
-        let attrs = Thing::attributes();
         let planned = value(&[
             ("id", Value::Unknown),
             ("guid", Value::string("AB-CD")),
@@ -419,7 +500,7 @@ mod tests {
             name: Some("acme".into()),
             secret: Some("hush".into()),
         };
-        let applied = settle(Ok(answered), &planned, &attrs, &Value::Null);
+        let applied = settle(Ok(answered), &planned, &Value::Null);
         assert!(applied.diagnostics.is_empty());
         assert_eq!(applied.state.attr("id"), &Value::string("1"));
         assert_eq!(applied.state.attr("guid"), &Value::string("AB-CD"));
@@ -431,13 +512,12 @@ mod tests {
             guid: Some("ef".into()),
             ..Thing::default()
         };
-        let applied = settle(Ok(other), &planned, &attrs, &Value::Null);
+        let applied = settle(Ok(other), &planned, &Value::Null);
         assert_eq!(applied.state.attr("guid"), &Value::string("ef"));
     }
 
     #[test]
     fn settle_keeps_an_object_a_failed_step_left_or_else_the_fallback() {
-        let attrs = Thing::attributes();
         let planned = value(&[("name", Value::string("a"))]);
         let half = Thing {
             id: Some("1".into()),
@@ -451,7 +531,6 @@ mod tests {
                 Diagnostic::error("Later step", "failed"),
             )),
             &planned,
-            &attrs,
             &Value::Null,
         );
         assert_eq!(kept.diagnostics.0[0].summary, "Later step");
@@ -462,7 +541,6 @@ mod tests {
         let failed = settle::<Thing>(
             Err(Diagnostic::error("Refused", "no").into()),
             &planned,
-            &attrs,
             &prior,
         );
         assert_eq!(failed.state, prior);

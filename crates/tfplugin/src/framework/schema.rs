@@ -52,6 +52,9 @@ pub enum Semantic {
     IgnoreCase,
     /// Strings equal once surrounding white space is trimmed.
     Trimmed,
+    /// An empty set or list and null are the same value: APIs answer "none" either
+    /// way. An empty answer reads as null unless the value known before was empty.
+    EmptyIsNull,
 }
 
 impl Semantic {
@@ -59,9 +62,31 @@ impl Semantic {
     pub fn equal(self, applied: &Value, planned: &Value) -> bool {
         match (self, applied, planned) {
             (Semantic::IgnoreCase, Value::String(a), Value::String(b)) => a.eq_ignore_ascii_case(b),
+            // A set of strings (GUIDs): the same members, letter case aside.
+            (Semantic::IgnoreCase, Value::Set(a), Value::Set(b)) => {
+                folded(a) == folded(b) && folded(a).is_some()
+            }
             (Semantic::Trimmed, Value::String(a), Value::String(b)) => a.trim() == b.trim(),
+            (Semantic::EmptyIsNull, a, b) => is_none(a) && is_none(b) || a == b,
             _ => applied == planned,
         }
+    }
+}
+
+/// The lower-cased members of a set of strings; `None` when one is no string.
+fn folded(items: &[Value]) -> Option<std::collections::BTreeSet<String>> {
+    items
+        .iter()
+        .map(|v| v.as_str().map(str::to_ascii_lowercase))
+        .collect()
+}
+
+/// Null, or an empty set or list.
+pub(crate) fn is_none(v: &Value) -> bool {
+    match v {
+        Value::Null => true,
+        Value::Set(items) | Value::List(items) => items.is_empty(),
+        _ => false,
     }
 }
 
@@ -93,6 +118,11 @@ pub struct Attribute {
     /// lets a provider check a reference at plan time and write configuration
     /// whose references are Terraform references (an export) rather than ids.
     pub references: Option<Reference>,
+    /// Whether an answer that leaves the attribute out (null) keeps the value
+    /// known before (the plan of an apply, the prior state of a refresh): for a
+    /// secret the API shows once, a list some answers omit, a value the API never
+    /// holds. Applied once, by the framework ([`reconcile`]).
+    pub keep_prior_when_absent: bool,
 }
 
 /// What a referencing attribute holds: the value of `attribute` (usually `id`)
@@ -116,6 +146,7 @@ impl Attribute {
             modifiers: Vec::new(),
             validators: Vec::new(),
             references: None,
+            keep_prior_when_absent: false,
         }
     }
 
@@ -237,6 +268,13 @@ impl Attribute {
         self
     }
 
+    /// Declares that an answer without the attribute keeps the value known before
+    /// (see [`Attribute::keep_prior_when_absent`]).
+    pub fn keep_prior_when_absent(mut self) -> Self {
+        self.keep_prior_when_absent = true;
+        self
+    }
+
     pub fn validate(mut self, v: Validator) -> Self {
         self.validators.push(v);
         self
@@ -276,6 +314,37 @@ pub(crate) fn without<'a>(value: &Value, names: impl IntoIterator<Item = &'a str
     let mut out = value.clone();
     if matches!(out, Value::Object(_)) {
         for name in names {
+            out.set_attr(name, Value::Null);
+        }
+    }
+    out
+}
+
+/// The state an answer of the API (`answered`, a model's value) becomes, given
+/// the value `known` before it (the plan of an apply, the prior state of a
+/// refresh; null for an import, a list or a look-up). Per top-level attribute,
+/// in this order: a [`keep_prior_when_absent`](Attribute::keep_prior_when_absent)
+/// attribute the answer left null keeps the known value; where the two are equal
+/// under the attribute's declared [`Semantic`], the known spelling stands; an
+/// [`Semantic::EmptyIsNull`] attribute still empty reads as null. Nothing else
+/// is rewritten: any other difference reaches Terraform.
+pub fn reconcile(answered: &Value, known: &Value, attrs: &[(&'static str, Attribute)]) -> Value {
+    let mut out = answered.clone();
+    if !matches!(out, Value::Object(_)) {
+        return out;
+    }
+    for (name, attr) in attrs {
+        let before = known.attr(name);
+        let usable = !before.is_null() && !before.is_unknown();
+        if attr.keep_prior_when_absent && out.attr(name).is_null() && usable {
+            out.set_attr(name, before.clone());
+        }
+        let Some(semantic) = attr.semantic else {
+            continue;
+        };
+        if !before.is_unknown() && semantic.equal(out.attr(name), before) {
+            out.set_attr(name, before.clone());
+        } else if semantic == Semantic::EmptyIsNull && is_none(out.attr(name)) {
             out.set_attr(name, Value::Null);
         }
     }
