@@ -15,6 +15,7 @@
 
 mod data_sources;
 pub mod doctor;
+pub mod export;
 mod ephemeral;
 mod functions;
 pub mod logging;
