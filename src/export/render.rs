@@ -136,6 +136,7 @@ impl<'a> Export<'a> {
                 });
             }
         }
+        export.index_objects();
         export.name_objects();
         export.index_objects();
         export.name_unnamed_objects();
@@ -174,7 +175,7 @@ impl<'a> Export<'a> {
             let mut named: Vec<(String, String, usize)> = Vec::new();
             for (pos, o) in self.objs.iter().enumerate().filter(|(_, o)| o.kind == k) {
                 if let Some(name) = self.name(o) {
-                    named.push((label::slug(name), self.import_id(o), pos));
+                    named.push((label::slug(name), self.signature(o), pos));
                 }
             }
             self.assign(named);
@@ -192,8 +193,30 @@ impl<'a> Export<'a> {
         }
     }
 
+    /// What tells apart objects of one name the same way on every tenant: the
+    /// configurable attributes, references as the names of what they point at,
+    /// then (only when all that is equal) the import id.
+    fn signature(&self, o: &Obj) -> String {
+        let listed = &self.kinds[o.kind];
+        let state = self.state(o);
+        let mut sig = String::new();
+        for (name, a) in listed.schema.attributes.iter().filter(|(_, a)| configurable(a)) {
+            let v = state.attr(name);
+            let shown = match (a.references, v.as_str()) {
+                (Some(r), Some(s)) => match self.find(&r, s) {
+                    Some(found) => self.name(found).unwrap_or(s).to_owned(),
+                    None => s.to_owned(),
+                },
+                _ => format!("{v:?}"),
+            };
+            sig.push_str(&format!("{name}={shown};"));
+        }
+        sig.push_str(&self.import_id(o));
+        sig
+    }
+
     /// Gives the objects at the positions their labels: sorted by base label,
-    /// then by import id, the first keeps the base.
+    /// then by the second key, the first keeps the base.
     fn assign(&mut self, mut bases: Vec<(String, String, usize)>) {
         bases.sort();
         let unique = label::unique(&bases.iter().map(|(b, _, _)| b.clone()).collect::<Vec<_>>());
@@ -204,6 +227,7 @@ impl<'a> Export<'a> {
 
     /// Every attribute some reference points at, of every named object.
     fn index_objects(&mut self) {
+        self.index.clear();
         let mut wanted: Vec<Reference> = Vec::new();
         for listed in self.kinds {
             for (_, a) in &listed.schema.attributes {

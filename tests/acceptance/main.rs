@@ -37,6 +37,7 @@ mod live_safety;
 mod bad_input;
 mod batch_creates;
 mod doctor;
+mod export;
 mod examples;
 mod harness_smoke;
 mod plugin_handshake;
