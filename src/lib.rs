@@ -15,8 +15,8 @@
 
 mod data_sources;
 pub mod doctor;
-pub mod export;
 mod ephemeral;
+pub mod export;
 mod functions;
 pub mod logging;
 pub mod provider;

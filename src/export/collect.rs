@@ -21,9 +21,8 @@ pub struct Listed {
 impl Listed {
     /// The progress line: `halopsa_team: 12 objects, 1 request`.
     pub fn progress(&self) -> String {
-        let plural = |n: u64, one: &str, many: &str| {
-            format!("{n} {}", if n == 1 { one } else { many })
-        };
+        let plural =
+            |n: u64, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
         format!(
             "{}: {}, {}",
             self.type_name,
@@ -35,7 +34,10 @@ impl Listed {
 
 /// Every object of the kind `r`: all pages of its list, with the detail reads
 /// the type needs (`ObjectResource::DETAILS`), nothing else.
-pub async fn list(client: &HaloClient, r: &dyn AnyResource<HaloClient>) -> Result<Listed, Diagnostics> {
+pub async fn list(
+    client: &HaloClient,
+    r: &dyn AnyResource<HaloClient>,
+) -> Result<Listed, Diagnostics> {
     let before = client.api_requests();
     let objects = r.list(client, &no_filter(r)).await?;
     Ok(Listed {

@@ -26,7 +26,9 @@ impl Expr {
     fn one_line(&self) -> bool {
         match self {
             Expr::Literal(_) | Expr::Ref(_) => true,
-            Expr::List(items) => items.iter().all(|i| matches!(i, Expr::Literal(_) | Expr::Ref(_))),
+            Expr::List(items) => items
+                .iter()
+                .all(|i| matches!(i, Expr::Literal(_) | Expr::Ref(_))),
             Expr::Object(_) => false,
         }
     }
@@ -205,7 +207,10 @@ mod tests {
                     Expr::Literal(Value::string("T")),
                 )])]),
             )
-            .attr("role_ids", Expr::List(vec![Expr::Ref("halopsa_role.a.id".into())]))
+            .attr(
+                "role_ids",
+                Expr::List(vec![Expr::Ref("halopsa_role.a.id".into())]),
+            )
             .attr("x", Expr::List(vec![]));
         assert_eq!(
             block.render(),
@@ -213,6 +218,9 @@ mod tests {
              a   = true\n    bbb = \"x\"\n  }\n  claims = [\n    {\n      type = \"T\"\n    },\n  \
              ]\n  role_ids = [halopsa_role.a.id]\n  x        = []\n}\n"
         );
-        assert_eq!(Block::new("provider", &["halopsa"]).render(), "provider \"halopsa\" {}\n");
+        assert_eq!(
+            Block::new("provider", &["halopsa"]).render(),
+            "provider \"halopsa\" {}\n"
+        );
     }
 }

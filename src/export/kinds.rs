@@ -49,7 +49,10 @@ pub fn select(all: Vec<AnyKind>, wanted: Option<&[String]>) -> Result<Vec<AnyKin
         } else {
             format!("unknown kind {w:?}")
         };
-        return Err(format!("--kinds: {why}; the kinds are {}", names.join(", ")));
+        return Err(format!(
+            "--kinds: {why}; the kinds are {}",
+            names.join(", ")
+        ));
     }
     Ok(exportable
         .into_iter()

@@ -126,10 +126,13 @@ pub async fn export(
     mut progress: impl FnMut(&str),
 ) -> Result<BTreeMap<String, String>, ExportError> {
     let selected = kinds::select(crate::resources::all(), wanted).map_err(ExportError::Kinds)?;
-    client.authenticate().await.map_err(|source| ExportError::SignIn {
-        url: client.base_url().as_str().trim_end_matches('/').to_owned(),
-        source,
-    })?;
+    client
+        .authenticate()
+        .await
+        .map_err(|source| ExportError::SignIn {
+            url: client.base_url().as_str().trim_end_matches('/').to_owned(),
+            source,
+        })?;
     let mut listed = Vec::with_capacity(selected.len());
     for r in &selected {
         let kind = collect::list(client, r.as_ref())
@@ -154,7 +157,8 @@ pub async fn export(
 /// export), and creates a missing one.
 fn prepare(dir: &Path) -> Result<(), String> {
     if dir.exists() {
-        let entries = std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+        let entries =
+            std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
         for entry in entries.flatten() {
             if entry.path().extension().is_some_and(|e| e == "tf") {
                 return Err(format!(
@@ -275,7 +279,11 @@ mod tests {
     #[test]
     fn arguments_parse_and_mistakes_are_named() {
         assert_eq!(
-            parse(&args(&["--dir", "out", "--kinds=halopsa_team, halopsa_agent"])),
+            parse(&args(&[
+                "--dir",
+                "out",
+                "--kinds=halopsa_team, halopsa_agent"
+            ])),
             Ok(Some(Options {
                 dir: PathBuf::from("out"),
                 kinds: Some(vec!["halopsa_team".into(), "halopsa_agent".into()]),
@@ -283,7 +291,9 @@ mod tests {
         );
         assert_eq!(parse(&args(&["--help"])), Ok(None));
         assert!(parse(&args(&[])).unwrap_err().contains("--dir"));
-        assert!(parse(&args(&["--dir"])).unwrap_err().contains("needs a value"));
+        assert!(parse(&args(&["--dir"]))
+            .unwrap_err()
+            .contains("needs a value"));
         assert!(parse(&args(&["--dir", "x", "--kinds", ","]))
             .unwrap_err()
             .contains("at least one"));

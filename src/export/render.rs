@@ -200,7 +200,12 @@ impl<'a> Export<'a> {
         let listed = &self.kinds[o.kind];
         let state = self.state(o);
         let mut sig = String::new();
-        for (name, a) in listed.schema.attributes.iter().filter(|(_, a)| configurable(a)) {
+        for (name, a) in listed
+            .schema
+            .attributes
+            .iter()
+            .filter(|(_, a)| configurable(a))
+        {
             let v = state.attr(name);
             let shown = match (a.references, v.as_str()) {
                 (Some(r), Some(s)) => match self.find(&r, s) {
@@ -344,7 +349,12 @@ impl<'a> Export<'a> {
             return self.lookup_block(o);
         }
         let mut block = Block::new("resource", &[listed.type_name, &o.label]);
-        for (name, a) in listed.schema.attributes.iter().filter(|(_, a)| configurable(a)) {
+        for (name, a) in listed
+            .schema
+            .attributes
+            .iter()
+            .filter(|(_, a)| configurable(a))
+        {
             if let Some(e) = self.expr(state.attr(name), a) {
                 block = block.attr(*name, e);
             }
@@ -366,7 +376,11 @@ impl<'a> Export<'a> {
             if matches!(*name, "id" | "name") || !a.presence.accepts_config() {
                 continue;
             }
-            let Some(own) = listed.schema.get(name).filter(|own| own.references.is_some()) else {
+            let Some(own) = listed
+                .schema
+                .get(name)
+                .filter(|own| own.references.is_some())
+            else {
                 continue;
             };
             if let Some(e) = self.expr(state.attr(name), own) {
@@ -433,8 +447,12 @@ fn plain(value: &Value) -> Expr {
 
 /// An object key: as it is when it is an identifier, else quoted.
 fn key(k: &str) -> String {
-    let ident = k.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
-        && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    let ident = k
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && k.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
     if ident {
         k.to_owned()
     } else {

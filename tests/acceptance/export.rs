@@ -22,7 +22,8 @@ struct Seeded {
 
 impl Seeded {
     fn add(&mut self, kind: &'static str, name: &str, object: &Value) {
-        self.ids.insert((kind, name.to_owned()), object["id"].clone());
+        self.ids
+            .insert((kind, name.to_owned()), object["id"].clone());
     }
 
     fn id(&self, kind: &'static str, name: &str) -> Value {
@@ -61,7 +62,11 @@ fn organisations(env: &TestEnv, s: &mut Seeded) {
 
 fn departments(env: &TestEnv, s: &mut Seeded) {
     for (name, org, notes) in [
-        ("Acme Desk", "Acme Ltd", "Main desk: \"24/7\" ${not a template}"),
+        (
+            "Acme Desk",
+            "Acme Ltd",
+            "Main desk: \"24/7\" ${not a template}",
+        ),
         ("Globex Desk", "Globex", ""),
     ] {
         let d = env.sim.insert(
@@ -87,7 +92,10 @@ fn teams(env: &TestEnv, s: &mut Seeded) {
 }
 
 fn roles(env: &TestEnv, s: &mut Seeded) {
-    let desks = [s.id("department", "Acme Desk"), s.id("department", "Globex Desk")];
+    let desks = [
+        s.id("department", "Acme Desk"),
+        s.id("department", "Globex Desk"),
+    ];
     let r = env.sim.insert(
         Kind::Role,
         json!({"name": "Technicians", "notes": "Technicians role",
@@ -125,13 +133,22 @@ fn agents(env: &TestEnv, s: &mut Seeded) {
     // configuration, exported like any other.
     let admin = env.sim_one_named(Kind::Agent, "admin");
     let mut departments = admin["departments"].as_array().cloned().unwrap_or_default();
-    departments.push(json!({"department_id": s.id("department", "Globex Desk"), "membershiplevel": 0}));
-    assert!(env.sim.patch(Kind::Agent, &id_of(&admin), json!({"departments": departments})));
+    departments
+        .push(json!({"department_id": s.id("department", "Globex Desk"), "membershiplevel": 0}));
+    assert!(env.sim.patch(
+        Kind::Agent,
+        &id_of(&admin),
+        json!({"departments": departments})
+    ));
 }
 
 fn clients(env: &TestEnv, s: &mut Seeded) {
-    for (name, dept, notes) in [("Customer A", "Acme Desk", "Account 1"), ("Customer B", "Globex Desk", "")] {
-        let mut c = json!({"name": name, "toplevel_id": s.id("department", dept), "inactive": false});
+    for (name, dept, notes) in [
+        ("Customer A", "Acme Desk", "Account 1"),
+        ("Customer B", "Globex Desk", ""),
+    ] {
+        let mut c =
+            json!({"name": name, "toplevel_id": s.id("department", dept), "inactive": false});
         if !notes.is_empty() {
             c["notes"] = json!(notes);
         }
@@ -192,7 +209,12 @@ fn exported(env: &TestEnv, name: &str) -> (BTreeMap<String, String>, String) {
     let dir = env.dir.path().join(name);
     env.sim.clear_journal();
     let out = export(env, &["--dir", &dir.to_string_lossy()]);
-    assert_eq!(out.status.code(), Some(0), "export failed: {}", stderr(&out));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "export failed: {}",
+        stderr(&out)
+    );
     let writes: Vec<String> = env
         .sim
         .journal()
@@ -241,10 +263,20 @@ fn an_export_imports_clean_and_rebuilds_the_same_tenant_elsewhere() {
     let (files, progress) = exported(&a, "export-a");
 
     // A progress line per kind; a file per kind with objects, imports apart.
-    for kind in ["halopsa_organisation", "halopsa_team", "halopsa_agent_department"] {
-        assert!(progress.contains(&format!("{kind}: ")), "no progress for {kind}:\n{progress}");
+    for kind in [
+        "halopsa_organisation",
+        "halopsa_team",
+        "halopsa_agent_department",
+    ] {
+        assert!(
+            progress.contains(&format!("{kind}: ")),
+            "no progress for {kind}:\n{progress}"
+        );
     }
-    assert!(progress.contains("halopsa_team: 5 objects, 1 request"), "{progress}");
+    assert!(
+        progress.contains("halopsa_team: 5 objects, 1 request"),
+        "{progress}"
+    );
     for name in [
         "versions.tf",
         "imports.tf",
@@ -263,22 +295,43 @@ fn an_export_imports_clean_and_rebuilds_the_same_tenant_elsewhere() {
     }
     let all: String = files.values().cloned().collect();
     assert!(!all.contains(SECRET), "a secret was exported:\n{all}");
-    assert!(files["halopsa_api_application.tf"].contains("# Secrets are not exportable: client_secret"));
+    assert!(
+        files["halopsa_api_application.tf"].contains("# Secrets are not exportable: client_secret")
+    );
 
     // References are Terraform references; built-in objects are looked up.
     let teams = &files["halopsa_team.tf"];
-    assert!(teams.contains("department_id = halopsa_department.acme_desk.id"), "{teams}");
-    assert!(teams.contains("data \"halopsa_team\" \"_1st_line_support\""), "{teams}");
-    assert!(teams.contains("resource \"halopsa_team\" \"field_2\""), "{teams}");
-    let agents = &files["halopsa_agent.tf"];
-    assert!(agents.contains("default_team = halopsa_team.projects.name"), "{agents}");
     assert!(
-        agents.contains("role_ids     = [halopsa_role.integrations.id, halopsa_role.technicians.id]"),
+        teams.contains("department_id = halopsa_department.acme_desk.id"),
+        "{teams}"
+    );
+    assert!(
+        teams.contains("data \"halopsa_team\" \"_1st_line_support\""),
+        "{teams}"
+    );
+    assert!(
+        teams.contains("resource \"halopsa_team\" \"field_2\""),
+        "{teams}"
+    );
+    let agents = &files["halopsa_agent.tf"];
+    assert!(
+        agents.contains("default_team = halopsa_team.projects.name"),
         "{agents}"
     );
-    assert!(agents.contains("data \"halopsa_agent\" \"admin\""), "{agents}");
+    assert!(
+        agents
+            .contains("role_ids     = [halopsa_role.integrations.id, halopsa_role.technicians.id]"),
+        "{agents}"
+    );
+    assert!(
+        agents.contains("data \"halopsa_agent\" \"admin\""),
+        "{agents}"
+    );
     let memberships = &files["halopsa_agent_department.tf"];
-    assert!(memberships.contains("agent_id         = data.halopsa_agent.admin.id"), "{memberships}");
+    assert!(
+        memberships.contains("agent_id         = data.halopsa_agent.admin.id"),
+        "{memberships}"
+    );
     assert!(
         !memberships.contains("department_id    = data.halopsa_department.service_desk.id"),
         "the built-in admin's built-in membership is the tenant's own:\n{memberships}"
@@ -297,7 +350,12 @@ fn an_export_imports_clean_and_rebuilds_the_same_tenant_elsewhere() {
     wd_a.plan_json().assert_imports_only(&addrs);
     let writes = a.halo_writes();
     wd_a.apply();
-    assert_eq!(a.halo_writes(), writes, "importing wrote to Halo:\n{}", a.journal_summary());
+    assert_eq!(
+        a.halo_writes(),
+        writes,
+        "importing wrote to Halo:\n{}",
+        a.journal_summary()
+    );
     wd_a.assert_plan_clean();
 
     // On an empty B, without the imports: the same configuration is built.
@@ -327,28 +385,48 @@ fn kinds_restrict_the_export_and_an_unknown_kind_is_refused() {
     let dir = env.dir.path().join("some");
     let out = export(
         &env,
-        &["--dir", &dir.to_string_lossy(), "--kinds", "halopsa_team,halopsa_agent"],
+        &[
+            "--dir",
+            &dir.to_string_lossy(),
+            "--kinds",
+            "halopsa_team,halopsa_agent",
+        ],
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let files = read_dir(&dir);
     assert_eq!(
         files.keys().map(String::as_str).collect::<Vec<_>>(),
-        vec!["halopsa_agent.tf", "halopsa_team.tf", "imports.tf", "versions.tf"]
+        vec![
+            "halopsa_agent.tf",
+            "halopsa_team.tf",
+            "imports.tf",
+            "versions.tf"
+        ]
     );
     // Departments are not exported, so teams hold their ids.
     let dept = id_of(&env.sim_one_named(Kind::Department, "Acme Desk"));
     assert!(files["halopsa_team.tf"].contains(&format!("department_id = \"{dept}\"")));
     let progress = stderr(&out);
-    assert!(progress.contains("halopsa_team: ") && !progress.contains("halopsa_role: "), "{progress}");
+    assert!(
+        progress.contains("halopsa_team: ") && !progress.contains("halopsa_role: "),
+        "{progress}"
+    );
 
     // Into a directory that holds configuration: refused, nothing read.
     let again = export(&env, &["--dir", &dir.to_string_lossy()]);
     assert_eq!(again.status.code(), Some(2));
-    assert!(stderr(&again).contains("already holds"), "{}", stderr(&again));
+    assert!(
+        stderr(&again).contains("already holds"),
+        "{}",
+        stderr(&again)
+    );
 
     let bad = export(&env, &["--dir", "unused", "--kinds", "halopsa_tem"]);
     assert_eq!(bad.status.code(), Some(2));
     let err = stderr(&bad);
-    assert!(err.contains("unknown kind \"halopsa_tem\"") && err.contains("halopsa_team"), "{err}");
+    assert!(
+        err.contains("unknown kind \"halopsa_tem\"") && err.contains("halopsa_team"),
+        "{err}"
+    );
     assert!(!Path::new("unused").exists());
 }
