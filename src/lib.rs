@@ -16,6 +16,7 @@
 mod data_sources;
 pub mod doctor;
 mod ephemeral;
+pub mod export;
 mod functions;
 pub mod logging;
 pub mod provider;

@@ -1,6 +1,6 @@
 //! terraform-provider-halopsa: a Terraform provider (plugin protocol 6) for HaloPSA.
 
-use terraform_provider_halopsa::{doctor, logging, plugin, provider, sweep};
+use terraform_provider_halopsa::{doctor, export, logging, plugin, provider, sweep};
 
 use std::process::ExitCode;
 
@@ -16,6 +16,9 @@ Usage:
   terraform-provider-halopsa doctor [--json]
                                         check a live Halo instance against the provider's
                                         assumptions, read-only (HALOPSA_* environment)
+  terraform-provider-halopsa export --dir DIR [--kinds KIND,...]
+                                        write the tenant's configuration as HCL with
+                                        import blocks, read-only (HALOPSA_* environment)
   terraform-provider-halopsa sweep --prefix PREFIX [--yes] [--json]
                                         list (and with --yes delete) what test runs left:
                                         every object named PREFIX... (e.g. tfacc-)
@@ -36,6 +39,7 @@ fn main() -> ExitCode {
         }
         Some("doctor") => return doctor::run(&args[1..]),
         Some("sweep") => return sweep::run(&args[1..]),
+        Some("export") => return export::run(&args[1..]),
         Some("--debug") | None => {}
         Some(other) => {
             eprintln!("unknown argument {other:?}\n\n{USAGE}");

@@ -16,6 +16,7 @@ impl Parent for AgentParent {
     type Object = Agent;
     const TYPE_NAME: &'static str = "halopsa_agent_department";
     const PARENT_ATTR: &'static str = "agent_id";
+    const PARENT_TYPE: &'static str = "halopsa_agent";
     const IMPORT_FORM: &'static str = "AGENT_ID/DEPARTMENT_ID";
     const IMPORT_EXAMPLE: &'static str = "7/12";
     const DESCRIPTION: &'static str =

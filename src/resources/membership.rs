@@ -125,6 +125,8 @@ pub trait Parent: Send + Sync + 'static {
     const TYPE_NAME: &'static str;
     /// The attribute holding the parent's id, e.g. `role_id`.
     const PARENT_ATTR: &'static str;
+    /// The resource type `PARENT_ATTR` holds the id of (e.g. `halopsa_role`).
+    const PARENT_TYPE: &'static str;
     /// The import id's form, e.g. `ROLE_ID/DEPARTMENT_ID`.
     const IMPORT_FORM: &'static str;
     /// An import id of that form, for messages.
@@ -252,6 +254,7 @@ impl<P: Parent> Model for MembershipModel<P> {
                 string(
                     spec::required()
                         .requires_replace()
+                        .references(P::PARENT_TYPE)
                         .validate(P::parent_validator())
                         .description(P::PARENT_DESCRIPTION),
                 ),
@@ -261,6 +264,7 @@ impl<P: Parent> Model for MembershipModel<P> {
                 string(
                     spec::required()
                         .requires_replace()
+                        .references("halopsa_department")
                         .validate(halo_id())
                         .description(
                             "The Halo id of the department (e.g. `halopsa_department.x.id`). \

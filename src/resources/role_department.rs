@@ -15,6 +15,7 @@ impl Parent for RoleParent {
     type Object = Role;
     const TYPE_NAME: &'static str = "halopsa_role_department";
     const PARENT_ATTR: &'static str = "role_id";
+    const PARENT_TYPE: &'static str = "halopsa_role";
     const IMPORT_FORM: &'static str = "ROLE_ID/DEPARTMENT_ID";
     const IMPORT_EXAMPLE: &'static str = "1b4e28ba-2fa1-11d2-883f-0016d3cca427/12";
     const DESCRIPTION: &'static str =

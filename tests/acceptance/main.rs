@@ -46,6 +46,7 @@ mod bad_input;
 mod batch_creates;
 mod doctor;
 mod examples;
+mod export;
 mod harness_smoke;
 mod plugin_handshake;
 mod provider_config;

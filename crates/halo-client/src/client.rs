@@ -48,6 +48,9 @@ struct Inner {
     batch_creates: bool,
     batcher: Batcher,
     batch_window: std::time::Duration,
+    /// API requests sent so far (every attempt, token requests not counted), for
+    /// commands that report what a run cost (`export`).
+    api_requests: std::sync::atomic::AtomicU64,
 }
 
 impl fmt::Debug for HaloClient {
@@ -212,6 +215,7 @@ impl HaloClient {
                 batch_creates: config.batch_creates,
                 batcher: Batcher::default(),
                 batch_window: config.batch_window,
+                api_requests: std::sync::atomic::AtomicU64::new(0),
             }),
             cancel: CancellationToken::new(),
         })
@@ -230,6 +234,14 @@ impl HaloClient {
     /// The cancellation token this handle's calls obey.
     pub fn cancel_token(&self) -> &CancellationToken {
         &self.cancel
+    }
+
+    /// How many API requests (attempts, retries included; not the token's) this
+    /// client and its clones have sent.
+    pub fn api_requests(&self) -> u64 {
+        self.inner
+            .api_requests
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// The instance URL (normalised: no trailing `/` or `/api`).
@@ -729,6 +741,9 @@ impl HaloClient {
                     .body(body.clone());
             }
 
+            inner
+                .api_requests
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let start = Instant::now();
             let sent = tokio::select! {
                 biased;

@@ -1,0 +1,432 @@
+//! Issue #23: `terraform-provider-halopsa export`, the built binary against
+//! halo-sim, and its files through real Terraform: they import cleanly on the
+//! tenant they came from, build the same configuration on an empty one, and that
+//! one exports to the same files.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::{json, Value};
+
+use crate::support::{id_of, Kind, TestEnv, Workdir};
+
+/// A secret seeded into applications and webhooks: it must reach no file.
+const SECRET: &str = "TOPSECRET-never-exported";
+
+/// What the seeds made so far, by name, for later seeds to refer to.
+#[derive(Default)]
+struct Seeded {
+    ids: BTreeMap<(&'static str, String), Value>,
+}
+
+impl Seeded {
+    fn add(&mut self, kind: &'static str, name: &str, object: &Value) {
+        self.ids
+            .insert((kind, name.to_owned()), object["id"].clone());
+    }
+
+    fn id(&self, kind: &'static str, name: &str) -> Value {
+        self.ids
+            .get(&(kind, name.to_owned()))
+            .cloned()
+            .unwrap_or_else(|| panic!("no {kind} {name:?} seeded"))
+    }
+}
+
+/// One kind's objects, inserted out of band. A kind that lands later is one more
+/// seed in [`SEEDS`].
+type Seed = fn(&TestEnv, &mut Seeded);
+
+const SEEDS: &[Seed] = &[
+    organisations,
+    departments,
+    teams,
+    roles,
+    agents,
+    clients,
+    webhooks,
+    api_applications,
+];
+
+fn organisations(env: &TestEnv, s: &mut Seeded) {
+    for (name, phone) in [("Acme Ltd", "+44 20 7946 0000"), ("Globex", "")] {
+        let o = env.sim.insert(
+            Kind::Organisation,
+            json!({"name": name, "email": "help@example.com", "phone": phone,
+                   "website": "https://example.com", "reply_address": ""}),
+        );
+        s.add("organisation", name, &o);
+    }
+}
+
+fn departments(env: &TestEnv, s: &mut Seeded) {
+    for (name, org, notes) in [
+        (
+            "Acme Desk",
+            "Acme Ltd",
+            "Main desk: \"24/7\" ${not a template}",
+        ),
+        ("Globex Desk", "Globex", ""),
+    ] {
+        let d = env.sim.insert(
+            Kind::Department,
+            json!({"name": name, "organisation_id": s.id("organisation", org), "notes": notes}),
+        );
+        s.add("department", name, &d);
+    }
+}
+
+fn teams(env: &TestEnv, s: &mut Seeded) {
+    for (name, dept, inactive) in [
+        ("Field", "Acme Desk", false),
+        ("Projects", "Acme Desk", true),
+        ("Field", "Globex Desk", false),
+    ] {
+        let t = env.sim.insert(
+            Kind::Team,
+            json!({"name": name, "department_id": s.id("department", dept), "inactive": inactive}),
+        );
+        s.add("team", &format!("{name}/{dept}"), &t);
+    }
+}
+
+fn roles(env: &TestEnv, s: &mut Seeded) {
+    let desks = [
+        s.id("department", "Acme Desk"),
+        s.id("department", "Globex Desk"),
+    ];
+    let r = env.sim.insert(
+        Kind::Role,
+        json!({"name": "Technicians", "notes": "Technicians role",
+               "claims": [{"type": "Tx", "value": "2"}, {"type": "l6", "value": "1"}],
+               "departments": [{"department_id": desks[0], "membershiplevel": 0},
+                               {"department_id": desks[1], "membershiplevel": 1}]}),
+    );
+    s.add("role", "Technicians", &r);
+    let r = env.sim.insert(
+        Kind::Role,
+        json!({"name": "Integrations", "notes": "", "claims": [], "departments": []}),
+    );
+    s.add("role", "Integrations", &r);
+}
+
+fn agents(env: &TestEnv, s: &mut Seeded) {
+    let workday = env.sim.objects(Kind::Workday)[0]["id"].clone();
+    let a = env.sim.insert(
+        Kind::Agent,
+        json!({"name": "alice", "email": "alice@example.com", "firstname": "Alice",
+               "surname": "Smith", "isapiagent": false, "isdisabled": false,
+               "team": "Projects", "workday_id": workday,
+               "roles": [{"id": s.id("role", "Technicians")}, {"id": s.id("role", "Integrations")}],
+               "departments": [{"department_id": s.id("department", "Acme Desk"), "membershiplevel": 0}]}),
+    );
+    s.add("agent", "alice", &a);
+    let a = env.sim.insert(
+        Kind::Agent,
+        json!({"name": "api-sync", "isapiagent": true, "isdisabled": false,
+               "roles": [{"id": s.id("role", "Integrations")}],
+               "departments": [{"department_id": s.id("department", "Globex Desk"), "membershiplevel": 1}]}),
+    );
+    s.add("agent", "api-sync", &a);
+    // A built-in agent's membership of a new department is the tenant's own
+    // configuration, exported like any other.
+    let admin = env.sim_one_named(Kind::Agent, "admin");
+    let mut departments = admin["departments"].as_array().cloned().unwrap_or_default();
+    departments
+        .push(json!({"department_id": s.id("department", "Globex Desk"), "membershiplevel": 0}));
+    assert!(env.sim.patch(
+        Kind::Agent,
+        &id_of(&admin),
+        json!({"departments": departments})
+    ));
+}
+
+fn clients(env: &TestEnv, s: &mut Seeded) {
+    for (name, dept, notes) in [
+        ("Customer A", "Acme Desk", "Account 1"),
+        ("Customer B", "Globex Desk", ""),
+    ] {
+        let mut c =
+            json!({"name": name, "toplevel_id": s.id("department", dept), "inactive": false});
+        if !notes.is_empty() {
+            c["notes"] = json!(notes);
+        }
+        env.sim.insert(Kind::Client, c);
+    }
+}
+
+fn webhooks(env: &TestEnv, _s: &mut Seeded) {
+    env.sim.insert(
+        Kind::Webhook,
+        json!({"name": "Ticket sync", "url": "https://hooks.example.com/halo",
+               "content_type": "application/json", "active": true,
+               "events": [{"eventno": 1}, {"eventno": 2}]}),
+    );
+}
+
+fn api_applications(env: &TestEnv, s: &mut Seeded) {
+    env.sim.insert(
+        Kind::Application,
+        json!({"displayName": "PSA Sync", "grant_type": "client_credentials", "loginentity": 0,
+               "loginas_agent_id": s.id("agent", "api-sync"),
+               "scopes": [{"name": "read:tickets"}, {"name": "edit:tickets"}],
+               "inactive": false, "clientId": "00000000-0000-4000-8000-000000000001",
+               "clientSecret": SECRET}),
+    );
+}
+
+fn seed(env: &TestEnv) {
+    let mut seeded = Seeded::default();
+    for s in SEEDS {
+        s(env, &mut seeded);
+    }
+}
+
+/// Runs `export ARGS` against `env`'s halo-sim.
+fn export(env: &TestEnv, args: &[&str]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_terraform-provider-halopsa"));
+    cmd.arg("export").args(args);
+    for (k, _) in std::env::vars() {
+        if k.starts_with("HALOPSA_") {
+            cmd.env_remove(k);
+        }
+    }
+    cmd.env("HALOPSA_URL", env.sim.url())
+        .env("HALOPSA_CLIENT_ID", &env.client_id)
+        .env("HALOPSA_CLIENT_SECRET", &env.client_secret)
+        .env("HALOPSA_MAX_RETRIES", "1");
+    cmd.output().expect("run the provider binary")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Exports `env`'s tenant into a new directory and answers its files; only
+/// `GET`s reach Halo.
+fn exported(env: &TestEnv, name: &str) -> (BTreeMap<String, String>, String) {
+    let dir = env.dir.path().join(name);
+    env.sim.clear_journal();
+    let out = export(env, &["--dir", &dir.to_string_lossy()]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "export failed: {}",
+        stderr(&out)
+    );
+    let writes: Vec<String> = env
+        .sim
+        .journal()
+        .iter()
+        .filter(|e| e.method != "GET" && e.path.starts_with("/api/"))
+        .map(|e| format!("{} {}", e.method, e.path))
+        .collect();
+    assert!(writes.is_empty(), "the export wrote to Halo: {writes:?}");
+    (read_dir(&dir), stderr(&out))
+}
+
+fn read_dir(dir: &Path) -> BTreeMap<String, String> {
+    std::fs::read_dir(dir)
+        .expect("the export directory")
+        .flatten()
+        .map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let text = std::fs::read_to_string(e.path()).expect("an exported file");
+            (name, text)
+        })
+        .collect()
+}
+
+/// A working directory holding `files` (and nothing else).
+fn workdir_with(env: &TestEnv, files: &BTreeMap<String, String>, skip: &[&str]) -> Workdir {
+    let wd = env.workdir();
+    for (name, text) in files.iter().filter(|(n, _)| !skip.contains(&n.as_str())) {
+        wd.write_file(name, text);
+    }
+    wd
+}
+
+/// The `to` addresses of the import blocks.
+fn import_addresses(imports: &str) -> Vec<String> {
+    imports
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("to = "))
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn an_export_imports_clean_and_rebuilds_the_same_tenant_elsewhere() {
+    let a = TestEnv::new();
+    seed(&a);
+    let (files, progress) = exported(&a, "export-a");
+
+    // A progress line per kind; a file per kind with objects, imports apart.
+    for kind in [
+        "halopsa_organisation",
+        "halopsa_team",
+        "halopsa_agent_department",
+    ] {
+        assert!(
+            progress.contains(&format!("{kind}: ")),
+            "no progress for {kind}:\n{progress}"
+        );
+    }
+    assert!(
+        progress.contains("halopsa_team: 5 objects, 1 request"),
+        "{progress}"
+    );
+    for name in [
+        "versions.tf",
+        "imports.tf",
+        "halopsa_organisation.tf",
+        "halopsa_department.tf",
+        "halopsa_team.tf",
+        "halopsa_agent.tf",
+        "halopsa_role.tf",
+        "halopsa_role_department.tf",
+        "halopsa_agent_department.tf",
+        "halopsa_client.tf",
+        "halopsa_webhook.tf",
+        "halopsa_api_application.tf",
+    ] {
+        assert!(files.contains_key(name), "no {name} in {:?}", files.keys());
+    }
+    let all: String = files.values().cloned().collect();
+    assert!(!all.contains(SECRET), "a secret was exported:\n{all}");
+    assert!(
+        files["halopsa_api_application.tf"].contains("# Secrets are not exportable: client_secret")
+    );
+
+    // References are Terraform references; built-in objects are looked up.
+    let teams = &files["halopsa_team.tf"];
+    assert!(
+        teams.contains("department_id = halopsa_department.acme_desk.id"),
+        "{teams}"
+    );
+    assert!(
+        teams.contains("data \"halopsa_team\" \"_1st_line_support\""),
+        "{teams}"
+    );
+    assert!(
+        teams.contains("resource \"halopsa_team\" \"field_2\""),
+        "{teams}"
+    );
+    let agents = &files["halopsa_agent.tf"];
+    assert!(
+        agents.contains("default_team = halopsa_team.projects.name"),
+        "{agents}"
+    );
+    assert!(
+        agents
+            .contains("role_ids     = [halopsa_role.integrations.id, halopsa_role.technicians.id]"),
+        "{agents}"
+    );
+    assert!(
+        agents.contains("data \"halopsa_agent\" \"admin\""),
+        "{agents}"
+    );
+    let memberships = &files["halopsa_agent_department.tf"];
+    assert!(
+        memberships.contains("agent_id         = data.halopsa_agent.admin.id"),
+        "{memberships}"
+    );
+    assert!(
+        !memberships.contains("department_id    = data.halopsa_department.service_desk.id"),
+        "the built-in admin's built-in membership is the tenant's own:\n{memberships}"
+    );
+    assert!(files["halopsa_department.tf"].contains(r#""Main desk: \"24/7\" $${not a template}""#));
+
+    // terraform fmt leaves the files as they are.
+    let wd_a = workdir_with(&a, &files, &[]);
+    let fmt = wd_a.run(&["fmt", "-check", "-diff", "-no-color"], &[]);
+    assert!(fmt.success(), "the export is not fmt-clean:\n{fmt}");
+
+    // On A: imports only, then clean.
+    let addresses = import_addresses(&files["imports.tf"]);
+    assert!(addresses.len() > 15, "{addresses:?}");
+    let addrs: Vec<&str> = addresses.iter().map(String::as_str).collect();
+    wd_a.plan_json().assert_imports_only(&addrs);
+    let writes = a.halo_writes();
+    wd_a.apply();
+    assert_eq!(
+        a.halo_writes(),
+        writes,
+        "importing wrote to Halo:\n{}",
+        a.journal_summary()
+    );
+    wd_a.assert_plan_clean();
+
+    // On an empty B, without the imports: the same configuration is built.
+    let b = TestEnv::new();
+    let wd_b = workdir_with(&b, &files, &["imports.tf"]);
+    wd_b.apply();
+    wd_b.assert_plan_clean();
+    let (again, _) = exported(&b, "export-b");
+    assert_eq!(
+        again.keys().collect::<Vec<_>>(),
+        files.keys().collect::<Vec<_>>()
+    );
+    for (name, text) in &files {
+        if name == "imports.tf" {
+            // The same objects, under other ids.
+            assert_eq!(import_addresses(&again[name]), addresses);
+        } else {
+            assert_eq!(&again[name], text, "{name} differs between A and B");
+        }
+    }
+}
+
+#[test]
+fn kinds_restrict_the_export_and_an_unknown_kind_is_refused() {
+    let env = TestEnv::new();
+    seed(&env);
+    let dir = env.dir.path().join("some");
+    let out = export(
+        &env,
+        &[
+            "--dir",
+            &dir.to_string_lossy(),
+            "--kinds",
+            "halopsa_team,halopsa_agent",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let files = read_dir(&dir);
+    assert_eq!(
+        files.keys().map(String::as_str).collect::<Vec<_>>(),
+        vec![
+            "halopsa_agent.tf",
+            "halopsa_team.tf",
+            "imports.tf",
+            "versions.tf"
+        ]
+    );
+    // Departments are not exported, so teams hold their ids.
+    let dept = id_of(&env.sim_one_named(Kind::Department, "Acme Desk"));
+    assert!(files["halopsa_team.tf"].contains(&format!("department_id = \"{dept}\"")));
+    let progress = stderr(&out);
+    assert!(
+        progress.contains("halopsa_team: ") && !progress.contains("halopsa_role: "),
+        "{progress}"
+    );
+
+    // Into a directory that holds configuration: refused, nothing read.
+    let again = export(&env, &["--dir", &dir.to_string_lossy()]);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(
+        stderr(&again).contains("already holds"),
+        "{}",
+        stderr(&again)
+    );
+
+    let bad = export(&env, &["--dir", "unused", "--kinds", "halopsa_tem"]);
+    assert_eq!(bad.status.code(), Some(2));
+    let err = stderr(&bad);
+    assert!(
+        err.contains("unknown kind \"halopsa_tem\"") && err.contains("halopsa_team"),
+        "{err}"
+    );
+    assert!(!Path::new("unused").exists());
+}
