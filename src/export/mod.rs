@@ -145,7 +145,7 @@ pub async fn export(
         listed.push(kind);
     }
     let lookups = render::LookupSchemas(
-        crate::data_sources::all()
+        crate::resources::data_sources()
             .iter()
             .map(|d| (d.type_name(), d.schema()))
             .collect(),
