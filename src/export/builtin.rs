@@ -5,7 +5,7 @@
 //!
 //! Which objects those are is a table ([`BUILTIN`]): halo-sim's seed
 //! (`halo-sim/src/seed.rs`), which stands for a new Halo tenant's defaults
-//! (docs/halo-api.md, "Objects a new tenant comes with", **[assumed]**). An object
+//! (docs/halo-api.md, "Built-in objects", **[assumed]**). An object
 //! without a name of its own (a membership) whose every reference points at
 //! built-in objects comes with the tenant too, and is left out
 //! ([`comes_with_parents`]).
@@ -17,6 +17,12 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("halopsa_team", "1st Line Support"),
     ("halopsa_team", "2nd Line Support"),
     ("halopsa_agent", "admin"),
+    ("halopsa_workday", "Standard Hours"),
+    ("halopsa_workday", "24/7 Support"),
+    ("halopsa_status", "New"),
+    ("halopsa_status", "In Progress"),
+    ("halopsa_status", "Pending Closure"),
+    ("halopsa_status", "Closed"),
 ];
 
 /// Whether the object of `type_name` named `name` comes with every tenant.
