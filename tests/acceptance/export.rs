@@ -486,6 +486,14 @@ fn an_export_imports_clean_and_rebuilds_the_same_tenant_elsewhere() {
         "halopsa_client.tf",
         "halopsa_webhook.tf",
         "halopsa_api_application.tf",
+        "halopsa_workday.tf",
+        "halopsa_status.tf",
+        "halopsa_outcome.tf",
+        "halopsa_category.tf",
+        "halopsa_sla.tf",
+        "halopsa_ticket_type.tf",
+        "halopsa_custom_field.tf",
+        "halopsa_field_group.tf",
     ] {
         assert!(files.contains_key(name), "no {name} in {:?}", files.keys());
     }
@@ -533,6 +541,69 @@ fn an_export_imports_clean_and_rebuilds_the_same_tenant_elsewhere() {
         "the built-in admin's built-in membership is the tenant's own:\n{memberships}"
     );
     assert!(files["halopsa_department.tf"].contains(r#""Main desk: \"24/7\" $${not a template}""#));
+
+    // The service desk: references to SLAs, statuses, teams, work hours and
+    // custom fields; built-in statuses and work hours looked up by name; an SLA's
+    // priorities a list of whole objects (nulls kept); `halo:` values verbatim.
+    let types = &files["halopsa_ticket_type.tf"];
+    for line in [
+        "sla_id               = halopsa_sla.gold.id",
+        "sla_id            = halopsa_sla.standard.id",
+        "status_ids           = [data.halopsa_status.closed.id, data.halopsa_status.new.id, \
+         halopsa_status.waiting_on_customer.id]",
+        "status_ids  = [data.halopsa_status.closed.id, halopsa_status.scheduled.id]",
+        "team_ids             = [data.halopsa_team._1st_line_support.id, halopsa_team.field.id]",
+    ] {
+        assert!(types.contains(line), "no `{line}` in:\n{types}");
+    }
+    assert_eq!(types.matches("resource \"halopsa_ticket_type\"").count(), 5);
+    let statuses = &files["halopsa_status.tf"];
+    for name in ["New", "In Progress", "Pending Closure", "Closed"] {
+        let slug = name.to_lowercase().replace(' ', "_");
+        assert!(
+            statuses.contains(&format!("data \"halopsa_status\" \"{slug}\" {{\n  name = \"{name}\"\n}}")),
+            "{statuses}"
+        );
+    }
+    assert!(statuses.contains("status_type = \"halo:1\""), "{statuses}");
+    assert_eq!(statuses.matches("resource \"halopsa_status\"").count(), 2);
+    let outcomes = &files["halopsa_outcome.tf"];
+    assert!(
+        outcomes.contains("status_id   = halopsa_status.waiting_on_customer.id")
+            && outcomes.contains("status_id   = data.halopsa_status.closed.id"),
+        "{outcomes}"
+    );
+    let slas = &files["halopsa_sla.tf"];
+    assert!(
+        slas.contains("workday_id = halopsa_workday.office_hours.id")
+            && slas.contains("workday_id = data.halopsa_workday.standard_hours.id")
+            && slas.contains("      colour         = null\n")
+            && slas.contains("      response_time  = 0.5\n"),
+        "{slas}"
+    );
+    assert!(
+        files["halopsa_workday.tf"].contains("data \"halopsa_workday\" \"standard_hours\""),
+        "{}",
+        files["halopsa_workday.tf"]
+    );
+    assert!(
+        files["halopsa_field_group.tf"].contains(
+            "field_ids = [halopsa_custom_field.contract_tier.id, \
+             halopsa_custom_field.licensed_seats.id]"
+        ),
+        "{}",
+        files["halopsa_field_group.tf"]
+    );
+    assert!(files["halopsa_category.tf"].contains("name           = \"Hardware>Laptop\""));
+    // One request per page of each list plus one per object read in detail.
+    for line in [
+        "halopsa_status: 6 objects, 1 request",
+        "halopsa_sla: 2 objects, 3 requests",
+        "halopsa_ticket_type: 5 objects, 6 requests",
+        "halopsa_field_group: 1 object, 2 requests",
+    ] {
+        assert!(progress.contains(line), "no `{line}` in:\n{progress}");
+    }
 
     // terraform fmt leaves the files as they are.
     let wd_a = workdir_with(&a, &files, &[]);
