@@ -261,5 +261,8 @@ fn main() {
         api.len() as f64 / bound as f64,
         if api.len() <= bound { "met" } else { "NOT met" }
     );
-    assert!(api.len() <= bound, "the export took more requests than the bound");
+    assert!(
+        api.len() <= bound,
+        "the export took more requests than the bound"
+    );
 }

@@ -46,6 +46,10 @@ mod tests {
         assert!(is_builtin("halopsa_team", "1st Line Support"));
         assert!(!is_builtin("halopsa_team", "1st line support"));
         assert!(!is_builtin("halopsa_department", "1st Line Support"));
+        assert!(
+            is_builtin("halopsa_status", "Closed") && is_builtin("halopsa_workday", "24/7 Support")
+        );
+        assert!(!is_builtin("halopsa_status", "Waiting on Customer"));
         assert!(comes_with_parents(&[true, true]));
         assert!(!comes_with_parents(&[true, false]));
         assert!(!comes_with_parents(&[]));

@@ -448,7 +448,10 @@ fn assert_every_field_sent_is_in_halos_schema(env: &TestEnv) {
         refused.join("\n")
     );
     for t in TYPED_ENDPOINTS {
-        assert!(written.contains(*t), "nothing was sent to /api/{t}: {written:?}");
+        assert!(
+            written.contains(*t),
+            "nothing was sent to /api/{t}: {written:?}"
+        );
     }
 }
 
@@ -561,7 +564,9 @@ fn an_export_imports_clean_and_rebuilds_the_same_tenant_elsewhere() {
     for name in ["New", "In Progress", "Pending Closure", "Closed"] {
         let slug = name.to_lowercase().replace(' ', "_");
         assert!(
-            statuses.contains(&format!("data \"halopsa_status\" \"{slug}\" {{\n  name = \"{name}\"\n}}")),
+            statuses.contains(&format!(
+                "data \"halopsa_status\" \"{slug}\" {{\n  name = \"{name}\"\n}}"
+            )),
             "{statuses}"
         );
     }
