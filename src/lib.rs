@@ -23,6 +23,7 @@ pub mod provider;
 mod resources;
 #[cfg(test)]
 mod served;
+mod session;
 pub mod sweep;
 
 pub use tfplugin::{framework, model, plugin, server};

@@ -26,7 +26,7 @@ use std::process::ExitCode;
 
 use crate::framework::Diagnostics;
 use crate::halo::HaloClient;
-use crate::provider::ProviderConfig;
+use crate::session::Session;
 
 pub use collect::Listed;
 pub use render::{IMPORTS_FILE, VERSIONS_FILE};
@@ -198,49 +198,18 @@ pub fn run(args: &[String]) -> ExitCode {
         eprintln!("export: {e}");
         return ExitCode::from(2);
     }
-    let config = match ProviderConfig::default().client_config() {
-        Ok(config) => config,
-        Err(diags) => {
-            eprintln!(
-                "export: the configuration is incomplete:\n{}\n{CREDENTIALS_HINT}",
-                diags.to_string().trim_end()
-            );
-            return ExitCode::from(2);
-        }
+    let session = match Session::open("export", CREDENTIALS_HINT) {
+        Ok(session) => session,
+        Err(code) => return code,
     };
     if let Err(e) = prepare(&options.dir) {
         eprintln!("export: {e}");
         return ExitCode::from(2);
     }
-    let secret = config.client_secret.clone();
-    let scrub = |text: String| {
-        if secret.is_empty() {
-            text
-        } else {
-            text.replace(secret.expose(), "***")
-        }
-    };
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("export: cannot start the async runtime: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let client = match HaloClient::new(config) {
-        Ok(client) => client,
-        Err(e) => {
-            eprintln!("export: {}\n{CREDENTIALS_HINT}", scrub(e.to_string()));
-            return ExitCode::from(2);
-        }
-    };
-    let outcome = runtime.block_on(export(&client, options.kinds.as_deref(), |line| {
+    let outcome = session.run(export(&session.client, options.kinds.as_deref(), |line| {
         eprintln!("{line}")
     }));
-    runtime.shutdown_timeout(std::time::Duration::from_millis(100));
+    let scrub = |text: String| session.scrub(text);
     match outcome {
         Ok(files) => match write(&options.dir, &files) {
             Ok(()) => {
@@ -248,7 +217,7 @@ pub fn run(args: &[String]) -> ExitCode {
                     "export: wrote {} files to {} ({} requests)",
                     files.len(),
                     options.dir.display(),
-                    client.api_requests()
+                    session.client.api_requests()
                 );
                 ExitCode::SUCCESS
             }

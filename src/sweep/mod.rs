@@ -21,7 +21,7 @@ use crate::halo::{
     Agent, Application, Category, Client, Department, HaloClient, HaloError, HaloObject,
     Organisation, Outcome, Role, Status, Team, Webhook,
 };
-use crate::provider::ProviderConfig;
+use crate::session::Session;
 
 /// The shortest prefix accepted: `tfacc-`, the acceptance runs' common prefix.
 pub const MIN_PREFIX_LEN: usize = 6;
@@ -180,43 +180,12 @@ pub fn run(args: &[String]) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let config = match ProviderConfig::default().client_config() {
-        Ok(config) => config,
-        Err(diags) => {
-            eprintln!(
-                "sweep: the configuration is incomplete:\n{}",
-                diags.to_string().trim_end()
-            );
-            return ExitCode::from(2);
-        }
+    let session = match Session::open("sweep", "") {
+        Ok(session) => session,
+        Err(code) => return code,
     };
-    let secret = config.client_secret.clone();
-    let scrub = |text: String| {
-        if secret.is_empty() {
-            text
-        } else {
-            text.replace(secret.expose(), "***")
-        }
-    };
-    let runtime = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("sweep: cannot start the async runtime: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let client = match HaloClient::new(config) {
-        Ok(client) => client,
-        Err(e) => {
-            eprintln!("sweep: {}", scrub(e.to_string()));
-            return ExitCode::from(2);
-        }
-    };
-    let outcome = runtime.block_on(sweep(&client, &options));
-    runtime.shutdown_timeout(std::time::Duration::from_millis(100));
+    let outcome = session.run(sweep(&session.client, &options));
+    let scrub = |text: String| session.scrub(text);
     match outcome {
         Ok(report) => {
             let out = if options.json {
