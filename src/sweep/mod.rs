@@ -5,7 +5,9 @@
 //! It is configured like the provider (the `HALOPSA_*` environment variables, the
 //! same URL rules, timeouts, retries and rate limit). Without `--yes` it only lists
 //! (`GET` requests besides the token request). With `--yes` it deletes children
-//! before parents: API applications, webhooks, clients and teams, then agents and
+//! before parents: API applications, webhooks, the service desk configuration
+//! (ticket types, field groups, custom fields, SLAs, actions, statuses,
+//! categories), work hours, clients and teams, then agents and
 //! roles (their department memberships are part of them in Halo and go with them),
 //! then departments, then organisations. It never sends a request that changes an
 //! object whose name does not start with the prefix, and it refuses a prefix that
@@ -18,8 +20,9 @@ use std::process::ExitCode;
 use serde::Serialize;
 
 use crate::halo::{
-    Agent, Application, Category, Client, Department, HaloClient, HaloError, HaloObject,
-    Organisation, Outcome, Role, Status, Team, Webhook,
+    Agent, Application, Category, Client, CustomField, Department, FieldGroup, HaloClient,
+    HaloError, HaloObject, Organisation, Outcome, Role, Sla, Status, Team, TicketType, Webhook,
+    Workday,
 };
 use crate::session::Session;
 
@@ -234,6 +237,32 @@ pub async fn sweep(client: &HaloClient, options: &Options) -> Result<Report, Hal
         })
         .await?,
     );
+    // Ticket types before the statuses, SLAs and teams they allow, field groups
+    // before their custom fields.
+    objects.extend(
+        found::<TicketType>(client, "ticket_type", prefix, |t| {
+            (t.id.map(|i| i.to_string()), t.name.clone(), 0)
+        })
+        .await?,
+    );
+    objects.extend(
+        found::<FieldGroup>(client, "field_group", prefix, |g| {
+            (g.id.map(|i| i.to_string()), g.name.clone(), 0)
+        })
+        .await?,
+    );
+    objects.extend(
+        found::<CustomField>(client, "custom_field", prefix, |f| {
+            (f.id.map(|i| i.to_string()), f.name.clone(), 0)
+        })
+        .await?,
+    );
+    objects.extend(
+        found::<Sla>(client, "sla", prefix, |s| {
+            (s.id.map(|i| i.to_string()), s.name.clone(), 0)
+        })
+        .await?,
+    );
     // Actions before the statuses they move tickets to.
     objects.extend(
         found::<Outcome>(client, "outcome", prefix, |o| {
@@ -250,6 +279,12 @@ pub async fn sweep(client: &HaloClient, options: &Options) -> Result<Report, Hal
     objects.extend(
         found::<Category>(client, "category", prefix, |c| {
             (c.id.map(|i| i.to_string()), c.value.clone(), 0)
+        })
+        .await?,
+    );
+    objects.extend(
+        found::<Workday>(client, "workday", prefix, |w| {
+            (w.id.map(|i| i.to_string()), w.name.clone(), 0)
         })
         .await?,
     );
@@ -306,6 +341,11 @@ pub async fn sweep(client: &HaloClient, options: &Options) -> Result<Report, Hal
                 kind => match object.id.parse::<i64>() {
                     Ok(id) => match kind {
                         "client" => client.delete::<Client>(id).await,
+                        "ticket_type" => client.delete::<TicketType>(id).await,
+                        "field_group" => client.delete::<FieldGroup>(id).await,
+                        "custom_field" => client.delete::<CustomField>(id).await,
+                        "sla" => client.delete::<Sla>(id).await,
+                        "workday" => client.delete::<Workday>(id).await,
                         "outcome" => client.delete::<Outcome>(id).await,
                         "status" => client.delete::<Status>(id).await,
                         "category" => client.delete::<Category>(id).await,

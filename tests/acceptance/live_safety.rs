@@ -447,3 +447,67 @@ fn a_failed_case_is_reported_and_its_objects_still_swept() {
     );
     assert!(remote.split(prefix).0.is_empty());
 }
+
+/// The sweep finds and deletes the service desk configuration a run left behind
+/// (ticket types, field groups, custom fields, SLAs, actions, statuses,
+/// categories, work hours) and leaves alone what is not under its prefix.
+#[test]
+fn sweep_removes_the_service_desk_kinds_under_its_prefix_only() {
+    let remote = Remote::start();
+    let prefix = "tfacc-desk-";
+    let families = [
+        ("TicketType", "name"),
+        ("FieldGroup", "name"),
+        ("FieldInfo", "name"),
+        ("SLA", "name"),
+        ("Outcome", "outcome"),
+        ("Status", "name"),
+        ("Category", "value"),
+    ];
+    for (family, key) in families {
+        remote
+            .sim
+            .insert_generic(family, json!({ key: format!("{prefix}{family}") }));
+        remote
+            .sim
+            .insert_generic(family, json!({ key: format!("kept-{family}") }));
+    }
+    let hours = |name: &str| json!({"name": name, "timezone": "UTC"});
+    remote
+        .sim
+        .insert(Kind::Workday, hours(&format!("{prefix}Hours")));
+    remote.sim.insert(Kind::Workday, hours("kept-Hours"));
+    let (code, listed, stderr) = run_sweep(&remote.halo_env(), prefix, false);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        listed["objects"].as_array().map_or(0, Vec::len),
+        families.len() + 1,
+        "{listed:#}"
+    );
+    let (code, _, stderr) = run_sweep(&remote.halo_env(), prefix, true);
+    assert_eq!(code, 0, "{stderr}");
+    for (family, key) in families {
+        let names: Vec<String> = remote
+            .sim
+            .generic_objects(family)
+            .iter()
+            .filter_map(|o| o[key].as_str().map(str::to_owned))
+            .collect();
+        assert!(
+            !names.iter().any(|n| n.starts_with(prefix)),
+            "{family} still holds {names:?}"
+        );
+        assert!(
+            names.contains(&format!("kept-{family}")),
+            "{family} lost what is not under the prefix: {names:?}"
+        );
+    }
+    let hours: Vec<String> = remote
+        .sim
+        .objects(Kind::Workday)
+        .iter()
+        .filter_map(|o| o["name"].as_str().map(str::to_owned))
+        .collect();
+    assert!(!hours.iter().any(|n| n.starts_with(prefix)), "{hours:?}");
+    assert!(hours.iter().any(|n| n == "kept-Hours"), "{hours:?}");
+}
