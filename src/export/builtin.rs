@@ -5,7 +5,7 @@
 //!
 //! Which objects those are is a table ([`BUILTIN`]): halo-sim's seed
 //! (`halo-sim/src/seed.rs`), which stands for a new Halo tenant's defaults
-//! (docs/halo-api.md, "Built-in objects", **[assumed]**). An object
+//! (docs/halo-api.md, "Built-in objects", **\[assumed\]**). An object
 //! without a name of its own (a membership) whose every reference points at
 //! built-in objects comes with the tenant too, and is left out
 //! ([`comes_with_parents`]).

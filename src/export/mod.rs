@@ -118,7 +118,7 @@ pub enum ExportError {
     },
 }
 
-/// Reads every kind of `wanted` (already checked by [`kinds::select`]) and
+/// Reads every kind of `wanted` (already checked by `kinds::select`) and
 /// renders the files; `progress` gets a line per kind as it is read.
 pub async fn export(
     client: &HaloClient,

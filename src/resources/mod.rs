@@ -1,5 +1,5 @@
 //! Managed resource types, one file each, the helpers they share (`support`), and
-//! the registry: the one table ([`types!`]) that lists every type once.
+//! the registry: the one table (`types!`) that lists every type once.
 
 pub(crate) mod api_body;
 pub(crate) mod halo_values;
