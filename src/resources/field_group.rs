@@ -69,9 +69,8 @@ impl ObjectResource for FieldGroupResource {
          that ticket types show together.";
     const DETAILS: bool = true;
     const WRITE_FIELDS: &'static [WriteField] = &[
-        ("fieldid", "field_ids"),
-        ("fields", "field_ids"),
-        ("name", "name"),
+        ("fieldid", FieldGroupModel::field_ids),
+        ("fields", FieldGroupModel::field_ids),
     ];
     type Model = FieldGroupModel;
     type Filter = NameFilter;

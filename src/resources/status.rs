@@ -37,12 +37,9 @@ pub(crate) const SLA_ACTIONS: &[(&str, &str)] = &[
 const SLA_ACTION_WORDS: &[&str] = &["none", "hold", "remove_hold"];
 
 const WRITE_FIELDS: &[WriteField] = &[
-    ("shortname", "short_name"),
-    ("slaaction", "sla_action"),
-    ("sequence", "sequence"),
-    ("colour", "colour"),
-    ("type", "status_type"),
-    ("name", "name"),
+    ("shortname", StatusModel::short_name),
+    ("slaaction", StatusModel::sla_action),
+    ("type", StatusModel::status_type),
 ];
 
 crate::model! {
