@@ -13,6 +13,8 @@
 //! under the module names the provider's code uses (`crate::framework`,
 //! `crate::halo`, ...).
 
+#[cfg(test)]
+mod attribute_literals;
 mod data_sources;
 pub mod doctor;
 mod ephemeral;

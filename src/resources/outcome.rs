@@ -105,7 +105,7 @@ impl OutcomeModel {
         prior: Option<&OutcomeModel>,
     ) -> Result<Outcome, Diagnostic> {
         let newstatus = match &self.status_id {
-            Some(s) => Some(int_id(Some(s), "status_id")?),
+            Some(s) => Some(int_id(Some(s), OutcomeModel::status_id)?),
             None => prior.and_then(|p| p.status_id.as_ref()).map(|_| NO_STATUS),
         };
         Ok(Outcome {

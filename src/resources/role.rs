@@ -734,27 +734,34 @@ pub struct RawClaim {
     pub value: String,
 }
 
+/// The attributes of a [`RawClaim`] object (Halo's own names for them): a
+/// hand-written [`Field`], since `type` cannot name a `model!` field.
+impl RawClaim {
+    const TYPE: &'static str = "type";
+    const VALUE: &'static str = "value";
+}
+
 impl Field for RawClaim {
     fn kind() -> AttributeKind {
         AttributeKind::Value(Type::Object(
-            [("type", Type::String), ("value", Type::String)]
+            [(Self::TYPE, Type::String), (Self::VALUE, Type::String)]
                 .into_iter()
                 .map(|(n, t)| (n.to_string(), t))
                 .collect(),
         ))
     }
     fn decode(value: &Value, path: &AttrPath) -> Result<Self, Diagnostic> {
-        let attrs = object_attrs(value, path, &["type", "value"])?;
+        let attrs = object_attrs(value, path, &[Self::TYPE, Self::VALUE])?;
         let text =
             |name: &str| String::decode(attrs.get(name).unwrap_or(&Value::Null), &path.attr(name));
         Ok(RawClaim {
-            kind: text("type")?,
-            value: text("value")?,
+            kind: text(Self::TYPE)?,
+            value: text(Self::VALUE)?,
         })
     }
     fn encode(&self) -> Value {
         Value::Object(
-            [("type", &self.kind), ("value", &self.value)]
+            [(Self::TYPE, &self.kind), (Self::VALUE, &self.value)]
                 .into_iter()
                 .map(|(n, v)| (n.to_string(), Value::string(v.clone())))
                 .collect(),

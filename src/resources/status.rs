@@ -108,7 +108,7 @@ impl StatusModel {
     /// encodings only when they are new or changed.
     fn to_halo(&self, id: Option<i64>, prior: Option<&StatusModel>) -> Result<Status, Diagnostic> {
         let kind = changed(&self.status_type, prior.map(|p| &p.status_type))
-            .map(|w| raw_for(STATUS_TYPES, w).ok_or_else(|| bad("status_type", w)))
+            .map(|w| raw_for(STATUS_TYPES, w).ok_or_else(|| bad(StatusModel::status_type, w)))
             .transpose()?;
         let slaaction = changed(&self.sla_action, prior.map(|p| &p.sla_action))
             .map(|w| {
@@ -117,7 +117,7 @@ impl StatusModel {
                     .find(|(word, _)| *word == w)
                     .map(|(_, raw)| (*raw).to_owned())
                     .or_else(|| escaped(w))
-                    .ok_or_else(|| bad("sla_action", w))
+                    .ok_or_else(|| bad(StatusModel::sla_action, w))
             })
             .transpose()?;
         Ok(Status {

@@ -177,7 +177,7 @@ impl ObjectResource for TicketTypeResource {
             })
             .unwrap_or_default();
         let status_rows = |set: &BTreeSet<String>| -> Result<Vec<AllowedStatus>, Diagnostic> {
-            Ok(ids(set, "status_ids")?
+            Ok(ids(set, TicketTypeModel::status_ids)?
                 .into_iter()
                 .map(|id| {
                     current_status
@@ -192,7 +192,7 @@ impl ObjectResource for TicketTypeResource {
                 .collect())
         };
         let team_rows = |set: &BTreeSet<String>| -> Result<Vec<AllowedTeam>, Diagnostic> {
-            Ok(ids(set, "team_ids")?
+            Ok(ids(set, TicketTypeModel::team_ids)?
                 .into_iter()
                 .map(|id| {
                     current_teams
@@ -212,8 +212,8 @@ impl ObjectResource for TicketTypeResource {
         Ok(TicketType {
             id: write.id(),
             name: Some(plan.name.clone()),
-            group_id: opt_id(&plan.group_id, "group_id")?,
-            default_sla: opt_id(&plan.sla_id, "sla_id")?,
+            group_id: opt_id(&plan.group_id, TicketTypeModel::group_id)?,
+            default_sla: opt_id(&plan.sla_id, TicketTypeModel::sla_id)?,
             default_priority: plan.priority_id,
             agentscanselect: Some(plan.agents_can_select),
             enduserscanselect: Some(plan.end_users_can_select),
