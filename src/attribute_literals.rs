@@ -434,7 +434,11 @@ fn no_literal_names_an_attribute() {
     let mut found = Vec::new();
     for file in files {
         let text = std::fs::read_to_string(&file).expect("a source file is readable");
-        let shown = file.strip_prefix(root).unwrap_or(&file).display().to_string();
+        let shown = file
+            .strip_prefix(root)
+            .unwrap_or(&file)
+            .display()
+            .to_string();
         for f in scan(&text, &names) {
             found.push(format!("{shown}:{}: {:?}", f.line, f.literal));
         }
@@ -490,6 +494,7 @@ fn the_scan_flags_attribute_names_only_where_code_names_an_attribute() {
         ]
     );
     // Clean code passes.
-    let clean = r#"fn f(c: &Value) { c.attr(TeamModel::name); attr_error(X::id, "Invalid id", "d"); }"#;
+    let clean =
+        r#"fn f(c: &Value) { c.attr(TeamModel::name); attr_error(X::id, "Invalid id", "d"); }"#;
     assert_eq!(scan(clean, &names), []);
 }
