@@ -135,8 +135,7 @@ fn tokens(src: &str) -> Vec<(usize, Token)> {
             }
             j += 1;
             let mut text = String::new();
-            loop {
-                let Some(&d) = chars.get(j) else { break };
+            while let Some(&d) = chars.get(j) {
                 if d == '\n' {
                     line += 1;
                 }
