@@ -23,7 +23,7 @@ use crate::ids;
 pub(crate) fn detail_fields(family: &str) -> &'static [&'static str] {
     match family {
         "SLA" => &["priorities"],
-        "TicketType" => &["allowed_status", "allowed_teams"],
+        "TicketType" => &["allowed_status", "allowed_teams", "fields"],
         "FieldInfo" => &["values"],
         "FieldGroup" => &["fields"],
         _ => &[],
