@@ -160,7 +160,11 @@ where
 
     async fn delete(&self, client: &HaloClient, id: &str) -> Result<(), HaloError> {
         let parsed = id.parse::<T::Id>().map_err(|_| {
-            HaloError::InvalidArgument(format!("{} id {id:?} is not one Halo gives", self.kind))
+            HaloError::InvalidArgument(format!(
+                "{} id {id:?} is not an id of /api/{}",
+                self.kind,
+                self.path()
+            ))
         })?;
         client.delete::<T>(parsed).await
     }
