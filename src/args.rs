@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::process::ExitCode;
 
 /// One flag of a subcommand.
 pub struct Flag {
@@ -116,6 +117,27 @@ impl Command {
             });
         }
         Ok(Some(given))
+    }
+
+    /// The options `parse` (the table's parsing, then the command's own checks)
+    /// makes of `args`, or the exit status to end with: 0 once the help is
+    /// printed, 2 once the mistake is, followed by the help.
+    pub fn options<T>(
+        &self,
+        args: &[String],
+        parse: fn(&[String]) -> Result<Option<T>, String>,
+    ) -> Result<T, ExitCode> {
+        match parse(args) {
+            Ok(Some(options)) => Ok(options),
+            Ok(None) => {
+                print!("{}", self.usage());
+                Err(ExitCode::SUCCESS)
+            }
+            Err(e) => {
+                eprintln!("{}: {e}\n\n{}", self.name, self.usage());
+                Err(ExitCode::from(2))
+            }
+        }
     }
 
     /// The `--help` text: the synopsis, what the command does, one line per

@@ -65,11 +65,6 @@ Exit status: 0 when the export was written, 1 when reading the tenant or writing
 files failed, 2 for a usage, configuration or sign-in error.",
 };
 
-/// The `--help` text.
-pub fn usage() -> String {
-    COMMAND.usage()
-}
-
 const CREDENTIALS_HINT: &str = "The export signs in like the provider: set HALOPSA_URL (the \
 instance, e.g. https://acme.halopsa.com), HALOPSA_CLIENT_ID and HALOPSA_CLIENT_SECRET (a \
 \"Client ID and Secret (Services)\" API application), and on hosted Halo HALOPSA_TENANT.";
@@ -187,16 +182,9 @@ fn write(dir: &Path, files: &BTreeMap<String, String>) -> Result<(), String> {
 
 /// Runs `export` with the arguments after it.
 pub fn run(args: &[String]) -> ExitCode {
-    let options = match parse(args) {
-        Ok(Some(options)) => options,
-        Ok(None) => {
-            print!("{}", usage());
-            return ExitCode::SUCCESS;
-        }
-        Err(e) => {
-            eprintln!("export: {e}\n\n{}", usage());
-            return ExitCode::from(2);
-        }
+    let options = match COMMAND.options(args, parse) {
+        Ok(options) => options,
+        Err(code) => return code,
     };
     if let Err(e) = kinds::select(crate::resources::all(), options.kinds.as_deref()) {
         eprintln!("export: {e}");

@@ -119,10 +119,9 @@ impl Lifecycle {
         let addr = self.addr();
         wd.write_config(&self.config(args));
         wd.plan_json().assert_only(&addr, Action::Update);
-        wd.apply();
+        let halo = self.applied_cleanly(env, wd, id);
         assert_eq!(wd.resource(&addr)["id"], id, "the update changed the id");
-        wd.assert_plan_clean();
-        self.halo(env, id)
+        halo
     }
 
     /// Rewrites the configuration with `args` and applies it; the plan after is
@@ -135,6 +134,12 @@ impl Lifecycle {
         args: &[(&str, E)],
     ) -> Value {
         wd.write_config(&self.config(args));
+        self.applied_cleanly(env, wd, id)
+    }
+
+    /// Applies `wd`; the plan after is clean. Answers the object `id` as Halo
+    /// then holds it.
+    fn applied_cleanly(&self, env: &TestEnv, wd: &Workdir, id: &str) -> Value {
         wd.apply();
         wd.assert_plan_clean();
         self.halo(env, id)
@@ -207,9 +212,7 @@ impl Lifecycle {
             "expected the hand edit to be undone"
         );
         inspect(&plan);
-        wd.apply();
-        wd.assert_plan_clean();
-        self.halo(env, id)
+        self.applied_cleanly(env, wd, id)
     }
 
     /// Deletes the object in Halo by hand: the plan creates it again and does
