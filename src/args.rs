@@ -193,6 +193,12 @@ fn spelled(flag: &Flag) -> String {
     }
 }
 
+/// `list` as the owned arguments a command receives, for tests.
+#[cfg(test)]
+pub fn owned(list: &[&str]) -> Vec<String> {
+    list.iter().map(|s| s.to_string()).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -227,7 +233,7 @@ mod tests {
     };
 
     fn parse(list: &[&str]) -> Result<Option<Given>, ArgError> {
-        TOOL.parse(&list.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+        TOOL.parse(&owned(list))
     }
 
     #[test]

@@ -233,9 +233,7 @@ pub fn run(args: &[String]) -> ExitCode {
 mod tests {
     use super::*;
 
-    fn args(a: &[&str]) -> Vec<String> {
-        a.iter().map(|s| s.to_string()).collect()
-    }
+    use crate::args::owned as args;
 
     #[test]
     fn arguments_parse_and_mistakes_are_named() {

@@ -268,9 +268,7 @@ pub async fn sweep(client: &HaloClient, options: &Options) -> Result<Report, Hal
 mod tests {
     use super::*;
 
-    fn args(list: &[&str]) -> Vec<String> {
-        list.iter().map(|s| s.to_string()).collect()
-    }
+    use crate::args::owned as args;
 
     #[test]
     fn refuses_empty_short_or_padded_prefixes() {
