@@ -1,5 +1,5 @@
 //! The kinds of Halo objects the emulator knows, declared once each in
-//! [`kinds!`]: the declaration makes the [`Kind`] enum, [`Kind::ALL`],
+//! `kinds!`: the declaration makes the [`Kind`] enum, [`Kind::ALL`],
 //! [`Kind::COUNT`], the table row of the kind's facts (API path, list key, id
 //! style, name field, field types and defaults, references, detail lists, list
 //! filters, generated and secret fields) and the plural names [`UnknownKind`]
