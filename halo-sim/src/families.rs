@@ -22,7 +22,7 @@ use crate::ids;
 /// The detail lists of the families that have them: one row per family.
 const DETAILS: &[(&str, &[&str])] = &[
     ("SLA", &["priorities"]),
-    ("TicketType", &["allowed_status", "allowed_teams"]),
+    ("TicketType", &["allowed_status", "allowed_teams", "fields"]),
     ("FieldInfo", &["values"]),
     ("FieldGroup", &["fields"]),
 ];

@@ -192,3 +192,83 @@ fn bad_values_are_refused_at_plan() {
     ];
     env.assert_refused_at_plan("halopsa_ticket_type", "incident", &cases);
 }
+
+/// The ticket type's `fields` rows as (groupid, fieldid) pairs, `0` for absent.
+fn field_rows(t: &Value) -> Vec<(i64, i64)> {
+    let mut rows: Vec<(i64, i64)> = t["fields"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|r| {
+            (
+                r["groupid"].as_i64().unwrap_or(0),
+                r["fieldid"].as_i64().unwrap_or(0),
+            )
+        })
+        .collect();
+    rows.sort();
+    rows
+}
+
+#[test]
+fn its_field_group_is_one_row_of_its_fields_and_the_others_stay() {
+    let env = TestEnv::new();
+    let group = |name: &str| {
+        env.sim.insert_generic("FieldGroup", json!({"name": name}))["id"]
+            .as_i64()
+            .expect("a field group id")
+    };
+    let (first, second) = (group("Onboarding"), group("Hardware"));
+    let (wd, id) = SUBJECT.create(
+        &env,
+        &[
+            ("name", "\"Incident\"".to_string()),
+            ("field_group_id", format!("\"{first}\"")),
+        ],
+    );
+    assert_eq!(field_rows(&halo(&env, &id)), [(first, 0)]);
+    assert_eq!(
+        wd.resource(ADDR)["field_group_id"],
+        Value::String(first.to_string())
+    );
+
+    // A custom field placed on the form by hand stays when the group changes.
+    assert!(env.sim.patch_generic(
+        "TicketType",
+        &id,
+        json!({"fields": [{"groupid": first}, {"fieldid": 77, "seq": 3}]})
+    ));
+    wd.assert_plan_clean();
+    wd.write_config(&SUBJECT.config(&[
+        ("name", "\"Incident\"".to_string()),
+        ("field_group_id", format!("\"{second}\"")),
+    ]));
+    let plan = wd.plan_json();
+    plan.assert_only(ADDR, Action::Update);
+    assert_eq!(plan.changed_attributes(ADDR), ["field_group_id"]);
+    wd.apply();
+    let t = halo(&env, &id);
+    assert_eq!(field_rows(&t), [(0, 77), (second, 0)]);
+    let kept = t["fields"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|r| r["fieldid"] == 77)
+        .expect("the hand-placed field");
+    assert_eq!(kept["seq"], 3, "kept as Halo sent it: {kept}");
+    wd.assert_plan_clean();
+
+    // Changed in Halo: drift on the attribute; a bad id is refused at plan.
+    assert!(env
+        .sim
+        .patch_generic("TicketType", &id, json!({"fields": [{"groupid": first}]})));
+    assert_eq!(wd.plan_json().changed_attributes(ADDR), ["field_group_id"]);
+    TestEnv::new().assert_refused_at_plan(
+        "halopsa_ticket_type",
+        "incident",
+        &[(
+            "field_group_id",
+            "name = \"T\"\n  field_group_id = \"zero\"".to_string(),
+        )],
+    );
+}
