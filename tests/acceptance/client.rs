@@ -7,15 +7,20 @@
 
 use std::collections::BTreeSet;
 
-use crate::support::{id_of, listed_ids, Action, Fixture, Kind, TestEnv, TWO_DEPARTMENTS};
+use crate::support::{
+    id_of, listed_ids, Fixture, Kind, Lifecycle, Store, TestEnv, TWO_DEPARTMENTS,
+};
 use serde_json::{json, Value};
 
 const ADDR: &str = "halopsa_client.globex";
 
-const SUBJECT: Fixture = Fixture {
-    prelude: TWO_DEPARTMENTS,
-    type_name: "halopsa_client",
-    name: "globex",
+const SUBJECT: Lifecycle = Lifecycle {
+    fixture: Fixture {
+        prelude: TWO_DEPARTMENTS,
+        type_name: "halopsa_client",
+        name: "globex",
+    },
+    store: Store::Kind(Kind::Client),
 };
 
 const BASIC: &[(&str, &str)] = &[
@@ -45,31 +50,37 @@ fn created_in_a_department_updated_in_place_and_destroyed() {
     assert_eq!(state["notes"], "Key account");
     wd.assert_plan_clean();
 
-    // Renamed, moved, deactivated and re-noted: all in place, same id.
-    wd.write_config(&SUBJECT.config(&[
-        ("name", "\"Globex Corporation\""),
-        ("department_id", "halopsa_department.south.id"),
-        ("inactive", "true"),
-        ("notes", "\"Former key account\""),
-    ]));
-    wd.plan_json().assert_only(ADDR, Action::Update);
-    wd.apply();
+    // Renamed, moved, deactivated and re-noted: all in place, same id. Inactive
+    // clients are hidden from Halo's lists unless asked for: the refresh after
+    // still finds it (the plan is clean).
+    SUBJECT.assert_updated_in_place(
+        &env,
+        &wd,
+        &id,
+        &[
+            ("name", "\"Globex Corporation\""),
+            ("department_id", "halopsa_department.south.id"),
+            ("inactive", "true"),
+            ("notes", "\"Former key account\""),
+        ],
+    );
     let south = env.sim_id_named(Kind::Department, "South");
     let halo = env.sim_one_named(Kind::Client, "Globex Corporation");
     assert_eq!(id_of(&halo), id, "the update replaced the client");
     assert_eq!(halo["toplevel_id"].to_string(), south);
     assert_eq!(halo["inactive"], true);
     assert_eq!(halo["notes"], "Former key account");
-    // Inactive clients are hidden from Halo's lists unless asked for: the refresh
-    // still finds it.
-    wd.assert_plan_clean();
 
     // Notes and `inactive` left out: the notes are cleared, the client is active.
-    wd.write_config(&SUBJECT.config(&[
-        ("name", "\"Globex Corporation\""),
-        ("department_id", "halopsa_department.south.id"),
-    ]));
-    wd.apply();
+    SUBJECT.assert_reapplied(
+        &env,
+        &wd,
+        &id,
+        &[
+            ("name", "\"Globex Corporation\""),
+            ("department_id", "halopsa_department.south.id"),
+        ],
+    );
     let halo = env.sim_one_named(Kind::Client, "Globex Corporation");
     assert_eq!(halo["inactive"], false);
     assert!(
@@ -77,30 +88,24 @@ fn created_in_a_department_updated_in_place_and_destroyed() {
         "notes left out should be cleared: {halo}"
     );
     assert!(wd.resource(ADDR)["notes"].is_null());
-    wd.assert_plan_clean();
 
-    wd.destroy();
+    SUBJECT.assert_destroyed(&env, &wd, &id);
     assert!(env
         .sim_objects_named(Kind::Client, "Globex Corporation")
         .is_empty());
-    assert!(wd.try_resource(ADDR).is_none());
 }
 
 #[test]
 fn import_with_block_and_with_command() {
     let env = TestEnv::new();
     let (created, id) = SUBJECT.create(&env, BASIC);
-    let expected = created.resource(ADDR);
     let north = env.sim_id_named(Kind::Department, "North");
     let alone = format!(
         "resource \"halopsa_client\" \"globex\" {{\n  name = \"Globex\"\n  \
          department_id = {}\n  notes = \"Key account\"\n}}\n",
         json!(north)
     );
-
-    env.assert_imports(&alone, &[(ADDR, &id)], ADDR, &expected);
-
-    env.assert_import_fails(&alone, ADDR, "987654");
+    SUBJECT.assert_imports(&env, &created, &alone, &[], &id);
 }
 
 #[test]
@@ -110,35 +115,28 @@ fn changes_made_in_halo_show_up_and_a_deleted_client_is_recreated() {
     let north = env.sim_id_named(Kind::Department, "North");
     let south: i64 = env.sim_id_named(Kind::Department, "South").parse().unwrap();
 
-    assert!(env.sim.patch(
-        Kind::Client,
+    SUBJECT.assert_drift_undone(
+        &env,
+        &wd,
         &id,
-        json!({"toplevel_id": south, "inactive": true, "notes": "edited"})
-    ));
-    let plan = wd.plan_json();
-    plan.assert_only(ADDR, Action::Update);
-    assert_eq!(
-        plan.changed_attributes(ADDR),
-        ["department_id", "inactive", "notes"],
-        "expected the hand edit to be undone"
+        json!({"toplevel_id": south, "inactive": true, "notes": "edited"}),
+        &["department_id", "inactive", "notes"],
+        |_| {},
     );
-    wd.apply();
     let halo = env.sim_one_named(Kind::Client, "Globex");
     assert_eq!(id_of(&halo), id);
     assert_eq!(halo["toplevel_id"].to_string(), north);
     assert_eq!(halo["inactive"], false);
     assert_eq!(halo["notes"], "Key account");
-    wd.assert_plan_clean();
 
     // Deleted by hand: planned for re-creation, in its department.
-    assert!(env.sim.remove(Kind::Client, &id));
-    wd.plan_json().assert_only(ADDR, Action::Create);
-    wd.apply();
-    let recreated = env.sim_one_named(Kind::Client, "Globex");
+    let recreated = SUBJECT.assert_recreated(&env, &wd, &id);
     assert_ne!(id_of(&recreated), id);
-    assert_eq!(wd.resource(ADDR)["id"], id_of(&recreated).as_str());
+    assert_eq!(
+        id_of(&env.sim_one_named(Kind::Client, "Globex")),
+        id_of(&recreated)
+    );
     assert_eq!(recreated["toplevel_id"].to_string(), north);
-    wd.assert_plan_clean();
 }
 
 #[test]
@@ -158,7 +156,7 @@ fn bad_values_are_rejected_and_nothing_is_created() {
             ),
         ),
     ];
-    env.assert_refused_at_plan("halopsa_client", "globex", &cases);
+    SUBJECT.assert_refused_at_plan(&env, &cases);
 
     // A department that does not exist: refused, named, nothing created.
     env.assert_missing_reference(

@@ -2,15 +2,18 @@
 //! and halo-sim. Arguments (docs/resources/department.md): `name` required; `organisation_id` required,
 //! forces replacement; `notes` optional; `id` computed.
 
-use crate::support::{id_of, Action, Fixture, Kind, TestEnv, TWO_ORGANISATIONS};
+use crate::support::{id_of, Action, Fixture, Kind, Lifecycle, Store, TestEnv, TWO_ORGANISATIONS};
 use serde_json::{json, Value};
 
 const ADDR: &str = "halopsa_department.sales";
 
-const SUBJECT: Fixture = Fixture {
-    prelude: TWO_ORGANISATIONS,
-    type_name: "halopsa_department",
-    name: "sales",
+const SUBJECT: Lifecycle = Lifecycle {
+    fixture: Fixture {
+        prelude: TWO_ORGANISATIONS,
+        type_name: "halopsa_department",
+        name: "sales",
+    },
+    store: Store::Kind(Kind::Department),
 };
 
 const FULL: &[(&str, &str)] = &[
@@ -37,19 +40,21 @@ fn create_update_replace_and_destroy() {
     wd.assert_plan_clean();
 
     // Renaming and dropping the notes is an in-place update that clears them.
-    wd.write_config(&SUBJECT.config(&[
-        ("name", "\"Sales EMEA\""),
-        ("organisation_id", "halopsa_organisation.acme.id"),
-    ]));
-    wd.plan_json().assert_only(ADDR, Action::Update);
-    wd.apply();
+    SUBJECT.assert_updated_in_place(
+        &env,
+        &wd,
+        &id,
+        &[
+            ("name", "\"Sales EMEA\""),
+            ("organisation_id", "halopsa_organisation.acme.id"),
+        ],
+    );
     let halo = env.sim_one_named(Kind::Department, "Sales EMEA");
     assert_eq!(id_of(&halo), id, "the update changed the id");
     assert_eq!(halo["notes"], "", "the notes were not cleared in Halo");
     let state = wd.resource(ADDR);
     assert_eq!(state["id"], id.as_str());
     assert_eq!(state["notes"], Value::Null);
-    wd.assert_plan_clean();
 
     // Another organisation replaces the department.
     wd.write_config(&SUBJECT.config(&[
@@ -68,14 +73,13 @@ fn create_update_replace_and_destroy() {
     wd.assert_plan_clean();
 
     // Destroy removes everything it made; the seed data stays.
-    wd.destroy();
+    SUBJECT.assert_destroyed(&env, &wd, &new_id);
     assert!(env
         .sim_objects_named(Kind::Department, "Sales EMEA")
         .is_empty());
     assert!(env
         .sim_objects_named(Kind::Organisation, "Acme Ltd")
         .is_empty());
-    assert!(wd.try_resource(ADDR).is_none());
     env.sim_one_named(Kind::Department, "Service Desk");
 }
 
@@ -83,7 +87,6 @@ fn create_update_replace_and_destroy() {
 fn import_with_block_and_with_command() {
     let env = TestEnv::new();
     let (created, id) = SUBJECT.create(&env, FULL);
-    let expected = created.resource(ADDR);
     let acme = env.sim_id_named(Kind::Organisation, "Acme Ltd");
     // The department alone, on an organisation given by id.
     let alone = format!(
@@ -91,11 +94,9 @@ fn import_with_block_and_with_command() {
          organisation_id = {}\n  notes = \"Pre-sales and renewals\"\n}}\n",
         json!(acme)
     );
-
-    env.assert_imports(&alone, &[(ADDR, &id)], ADDR, &expected);
-
-    // An id that does not exist is an error, and nothing lands in the state.
-    env.assert_import_fails(&alone, ADDR, "987654");
+    // By an `import {}` block and by `terraform import`; then an id that does not
+    // exist is an error, and nothing lands in the state.
+    SUBJECT.assert_imports(&env, &created, &alone, &[], &id);
 }
 
 #[test]
@@ -104,43 +105,44 @@ fn changes_made_in_halo_show_up_in_the_plan() {
     let (wd, id) = SUBJECT.create(&env, FULL);
 
     // Edited by hand: planned as an in-place update back to the configuration.
-    assert!(env.sim.patch(
-        Kind::Department,
+    SUBJECT.assert_drift_undone(
+        &env,
+        &wd,
         &id,
-        json!({"name": "Renamed by hand", "notes": "edited"})
-    ));
-    let plan = wd.plan_json();
-    plan.assert_only(ADDR, Action::Update);
-    assert_eq!(
-        plan.before_after(ADDR, "name"),
-        (&json!("Renamed by hand"), &json!("Sales")),
-        "expected the hand edit to be undone"
+        json!({"name": "Renamed by hand", "notes": "edited"}),
+        &["name", "notes"],
+        |plan| {
+            assert_eq!(
+                plan.before_after(ADDR, "name"),
+                (&json!("Renamed by hand"), &json!("Sales")),
+                "expected the hand edit to be undone"
+            );
+        },
     );
-    assert_eq!(plan.changed_attributes(ADDR), ["name", "notes"]);
-    wd.apply();
     let halo = env.sim_one_named(Kind::Department, "Sales");
     assert_eq!(id_of(&halo), id);
     assert_eq!(halo["notes"], "Pre-sales and renewals");
-    wd.assert_plan_clean();
 
     // Moved to another organisation by hand: planned as a replacement.
     let beta = env.sim_id_named(Kind::Organisation, "Beta Ltd");
     let beta_int: i64 = beta.parse().unwrap();
-    assert!(env
-        .sim
-        .patch(Kind::Department, &id, json!({"organisation_id": beta_int})));
-    wd.plan_json().assert_only(ADDR, Action::Replace);
+    SUBJECT.assert_drift_planned(
+        &env,
+        &wd,
+        &id,
+        json!({"organisation_id": beta_int}),
+        Action::Replace,
+    );
     wd.apply();
     let id = id_of(&env.sim_one_named(Kind::Department, "Sales"));
     wd.assert_plan_clean();
 
     // Deleted by hand: planned for re-creation.
-    assert!(env.sim.remove(Kind::Department, &id));
-    wd.plan_json().assert_only(ADDR, Action::Create);
-    wd.apply();
-    let recreated = env.sim_one_named(Kind::Department, "Sales");
-    assert_eq!(wd.resource(ADDR)["id"], id_of(&recreated).as_str());
-    wd.assert_plan_clean();
+    let recreated = SUBJECT.assert_recreated(&env, &wd, &id);
+    assert_eq!(
+        id_of(&env.sim_one_named(Kind::Department, "Sales")),
+        id_of(&recreated)
+    );
 }
 
 #[test]
@@ -163,7 +165,7 @@ fn bad_values_are_rejected_and_nothing_is_created() {
             "name = \"Sales\"\n  organisation_id = \"0\"".to_string(),
         ),
     ];
-    env.assert_refused_at_plan("halopsa_department", "sales", &cases);
+    SUBJECT.assert_refused_at_plan(&env, &cases);
 
     // An organisation that does not exist: Halo refuses it, the error names the
     // attribute and nothing is created.

@@ -68,6 +68,7 @@ pub const CASES: &[Case] = &[
     Case::any("category", category),
     Case::any("ticket_type", ticket_type),
     Case::any("field_group", field_group),
+    Case::any("api_object", api_object),
     Case::any("data_sources", data_sources),
     Case::any("query", query),
     Case::any("integration_module", integration_module),
@@ -317,6 +318,12 @@ struct Lifecycle<'a> {
 }
 
 fn lifecycle(t: &Target, l: Lifecycle<'_>) {
+    lifecycle_imported_as(t, l, &|id| id.to_owned());
+}
+
+/// [`lifecycle`] for a resource whose import id is not its id: `import_id` makes
+/// the one from the other.
+fn lifecycle_imported_as(t: &Target, l: Lifecycle<'_>, import_id: &dyn Fn(&str) -> String) {
     let wd = t.workdir();
     wd.write_config(&format!("{}\n{}", l.prelude, l.create));
     wd.apply();
@@ -339,7 +346,7 @@ fn lifecycle(t: &Target, l: Lifecycle<'_>) {
     (l.check_update)(&seen);
     wd.assert_plan_clean();
 
-    import_again(&wd, l.addr, &id);
+    import_again(&wd, l.addr, &import_id(&id), &id);
 
     wd.destroy();
     assert!(
@@ -349,10 +356,11 @@ fn lifecycle(t: &Target, l: Lifecycle<'_>) {
     );
 }
 
-/// Forgets `addr` and imports it again by `id`; the plan is clean after.
-fn import_again(wd: &Workdir, addr: &str, id: &str) {
+/// Forgets `addr` and imports it again by `import_id`; the state then holds the
+/// object `id` and the plan is clean.
+fn import_again(wd: &Workdir, addr: &str, import_id: &str, id: &str) {
     wd.run_ok(&["state", "rm", "-no-color", addr]);
-    wd.import(addr, id);
+    wd.import(addr, import_id);
     assert_eq!(wd.resource_id(addr), id, "the import found the same object");
     wd.assert_plan_clean();
 }
@@ -767,6 +775,39 @@ fn field_group(t: &Target) {
     );
 }
 
+/// The family `api_object`'s case makes its object in: ticket statuses, a kind
+/// the sweeper lists by name (`sweep`'s `status`), so what a failed run leaves
+/// under its prefix is swept like a `halopsa_status`.
+const API_OBJECT_FAMILY: &str = "Status";
+
+/// `halopsa_api_object "o"`: a ticket status (no ticket uses it) named `name`,
+/// made through the generic resource.
+fn api_object_block(name: &str) -> String {
+    format!(
+        "resource \"halopsa_api_object\" \"o\" {{\n  path = {}\n  body = {{\n    name   = {}\n    colour = \"#9e9e9e\"\n  }}\n}}\n",
+        q(API_OBJECT_FAMILY),
+        q(name)
+    )
+}
+
+/// A status made, renamed in place, imported (by `Status/ID`) and destroyed
+/// through the generic `halopsa_api_object`.
+fn api_object(t: &Target) {
+    lifecycle_imported_as(
+        t,
+        Lifecycle {
+            addr: "halopsa_api_object.o",
+            prelude: String::new(),
+            create: api_object_block(&t.name("Object")),
+            update: api_object_block(&t.name("Object renamed")),
+            observe: &by_id(API_OBJECT_FAMILY),
+            check_create: &named(t.name("Object")),
+            check_update: &named(t.name("Object renamed")),
+        },
+        &|id| format!("{API_OBJECT_FAMILY}/{id}"),
+    );
+}
+
 /// Objects of several kinds, then each data source finds them by name.
 fn data_sources(t: &Target) {
     let (home, department) = t.department();
@@ -1004,4 +1045,33 @@ fn service_desk_cases_pass_on_halo_sim() {
     category(&target);
     ticket_type(&target);
     field_group(&target);
+}
+
+/// The api_object case passes on halo-sim in-process; and the status it makes,
+/// left behind as by a run that failed before its destroy, is deleted by the
+/// run's sweep, which then finds nothing left under the prefix.
+#[test]
+fn api_object_case_passes_and_what_it_leaves_is_swept() {
+    let target = Target::sim();
+    api_object(&target);
+
+    let wd = target.workdir();
+    wd.write_config(&api_object_block(&target.name("Object left")));
+    wd.apply();
+    let id = wd.resource_id("halopsa_api_object.o");
+    assert!(target.api.object(API_OBJECT_FAMILY, &id).is_some());
+
+    let report = sweep(&target);
+    assert_eq!(report["complete"], true, "{report:#}");
+    let deleted = report["deleted"].as_array().cloned().unwrap_or_default();
+    assert!(
+        deleted
+            .iter()
+            .any(|o| o["kind"] == "status" && o["id"] == id.as_str()),
+        "the sweep deleted the status the api_object made: {report:#}"
+    );
+    assert!(
+        target.api.object(API_OBJECT_FAMILY, &id).is_none(),
+        "status {id} is still in Halo after the sweep"
+    );
 }

@@ -2,19 +2,31 @@
 //! test and halo-sim. Arguments (docs/resources/organisation.md): `name` required; `email`, `phone`,
 //! `website`, `reply_address` optional; `id` computed.
 
-use crate::support::{id_of, resource_block, Action, Kind, TestEnv, Workdir};
+use crate::support::{id_of, Fixture, Kind, Lifecycle, Store, TestEnv, Workdir};
 use serde_json::{json, Value};
 
 const ADDR: &str = "halopsa_organisation.acme";
 const ORGANISATION_PATH: &str = "/api/Organisation";
 
+const SUBJECT: Lifecycle = Lifecycle {
+    fixture: Fixture {
+        prelude: "",
+        type_name: "halopsa_organisation",
+        name: "acme",
+    },
+    store: Store::Kind(Kind::Organisation),
+};
+
+/// The arguments (all strings) as HCL string literals.
+fn quoted<'a>(args: &[(&'a str, &str)]) -> Vec<(&'a str, String)> {
+    args.iter()
+        .map(|(n, v)| (*n, json!(v).to_string()))
+        .collect()
+}
+
 /// A `halopsa_organisation "acme"` block with the given arguments (all strings).
 fn acme_config(args: &[(&str, &str)]) -> String {
-    let args: Vec<(&str, String)> = args
-        .iter()
-        .map(|(n, v)| (*n, json!(v).to_string()))
-        .collect();
-    resource_block("halopsa_organisation", "acme", &args)
+    SUBJECT.config(&quoted(args))
 }
 
 const FULL: &[(&str, &str)] = &[
@@ -44,9 +56,7 @@ fn assert_fields(object: &Value, args: &[(&str, &str)], what: &str) {
 /// Apply the full Acme configuration in a new working directory; return it and
 /// the organisation's id.
 fn create_acme(env: &TestEnv) -> (Workdir, String) {
-    let wd = env.applied(&acme_config(FULL));
-    let id = wd.resource_id(ADDR);
-    (wd, id)
+    SUBJECT.create(env, &quoted(FULL))
 }
 
 #[test]
@@ -69,25 +79,15 @@ fn create_update_and_destroy() {
         ("website", "https://acme.example/home"),
         ("reply_address", "replies@acme.example"),
     ];
-    wd.write_config(&acme_config(updated));
-    wd.plan_json().assert_only(ADDR, Action::Update);
-    wd.apply();
-    assert_eq!(wd.resource(ADDR)["id"], id.as_str(), "the id changed");
-    let halo = halo_organisation(&env, "Acme Holdings");
+    let halo = SUBJECT.assert_updated_in_place(&env, &wd, &id, &quoted(updated));
     assert_fields(&halo, updated, "Halo after update");
-    assert_eq!(id_of(&halo), id);
+    assert_eq!(id_of(&halo_organisation(&env, "Acme Holdings")), id);
     assert!(env
         .sim_objects_named(Kind::Organisation, "Acme Ltd")
         .is_empty());
-    wd.assert_plan_clean();
 
     // Destroy removes it from Halo and from the state; the seed data stays.
-    wd.destroy();
-    assert!(
-        env.sim_object(Kind::Organisation, &id).is_none(),
-        "organisation {id} is still in Halo after destroy"
-    );
-    assert!(wd.try_resource(ADDR).is_none());
+    SUBJECT.assert_destroyed(&env, &wd, &id);
     halo_organisation(&env, "Main Organisation");
 }
 
@@ -95,14 +95,12 @@ fn create_update_and_destroy() {
 fn import_with_block_and_with_command() {
     let env = TestEnv::new();
     let (created, id) = create_acme(&env);
-    let expected = created.resource(ADDR);
 
-    // By an `import {}` block and by `terraform import`, in fresh working directories.
-    env.assert_imports(&acme_config(FULL), &[(ADDR, &id)], ADDR, &expected);
+    // By an `import {}` block and by `terraform import`, in fresh working
+    // directories; then an id that does not exist is an error, and nothing lands
+    // in the state.
+    SUBJECT.assert_imports(&env, &created, &acme_config(FULL), &[], &id);
     halo_organisation(&env, "Acme Ltd");
-
-    // An id that does not exist is an error, and nothing lands in the state.
-    env.assert_import_fails(&acme_config(FULL), ADDR, "987654");
 }
 
 #[test]
@@ -111,41 +109,32 @@ fn changes_made_in_halo_show_up_in_the_plan() {
     let (wd, id) = create_acme(&env);
 
     // Edited by hand: planned as an in-place update back to the configuration.
-    assert!(env.sim.patch(
-        Kind::Organisation,
+    let halo = SUBJECT.assert_drift_undone(
+        &env,
+        &wd,
         &id,
-        json!({"phone": "+1 555 0100", "website": "https://elsewhere.example"})
-    ));
-    assert_eq!(
-        wd.plan_exit_code(),
-        2,
-        "a change in Halo is not in the plan"
+        json!({"phone": "+1 555 0100", "website": "https://elsewhere.example"}),
+        &["phone", "website"],
+        |plan| {
+            assert_eq!(
+                wd.plan_exit_code(),
+                2,
+                "a change in Halo is not in the plan"
+            );
+            assert_eq!(
+                plan.before_after(ADDR, "phone"),
+                (&json!("+1 555 0100"), &json!("+353 21 000 0000")),
+                "expected the hand edit to be undone"
+            );
+        },
     );
-    let plan = wd.plan_json();
-    plan.assert_only(ADDR, Action::Update);
-    assert_eq!(plan.changed_attributes(ADDR), ["phone", "website"]);
-    assert_eq!(
-        plan.before_after(ADDR, "phone"),
-        (&json!("+1 555 0100"), &json!("+353 21 000 0000")),
-        "expected the hand edit to be undone"
-    );
-    wd.apply();
-    assert_fields(
-        &halo_organisation(&env, "Acme Ltd"),
-        FULL,
-        "Halo after apply",
-    );
+    assert_fields(&halo, FULL, "Halo after apply");
     assert_eq!(wd.resource(ADDR)["id"], id.as_str());
-    wd.assert_plan_clean();
 
     // Deleted by hand: planned for re-creation.
-    assert!(env.sim.remove(Kind::Organisation, &id));
-    wd.plan_json().assert_only(ADDR, Action::Create);
-    wd.apply();
-    let recreated = halo_organisation(&env, "Acme Ltd");
+    let recreated = SUBJECT.assert_recreated(&env, &wd, &id);
     assert_fields(&recreated, FULL, "Halo after re-creation");
-    assert_eq!(wd.resource(ADDR)["id"], id_of(&recreated).as_str());
-    wd.assert_plan_clean();
+    assert_eq!(id_of(&halo_organisation(&env, "Acme Ltd")), id_of(&recreated));
 }
 
 #[test]
