@@ -1,11 +1,16 @@
-//! The command line of the subcommands that talk to Halo (`export`, `sweep`):
-//! each declares its flags once, in a table ([`Command`]), and both the parsing
-//! and the `--help` text come from that table, so the help cannot leave a flag
-//! out and every mistake is reported against the flag it concerns.
+//! The command lines of the programs: the provider binary itself (its own flags
+//! and its subcommands `doctor`, `export`, `sweep`) and `halopsa-docs`. Each
+//! declares its flags once, in a table ([`Command`]), and the parsing, the
+//! `--help` text and (for the provider binary) the choice of subcommand all come
+//! from that table, so the help cannot leave a flag or a subcommand out and every
+//! mistake is reported against the flag it concerns.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::process::ExitCode;
+
+/// The provider binary's name, the program the subcommands belong to.
+pub const PROGRAM: &str = "terraform-provider-halopsa";
 
 /// One flag of a subcommand.
 pub struct Flag {
@@ -21,15 +26,31 @@ pub struct Flag {
     pub help: &'static str,
 }
 
-/// A subcommand: its name, what it does and its flags.
+/// A program or one of its subcommands: its name, what it does, its flags and
+/// its own subcommands.
 pub struct Command {
-    /// The word after the binary's name (`sweep`).
+    /// The program it is a subcommand of ([`PROGRAM`]); `None` for a program.
+    pub program: Option<&'static str>,
+    /// The word after the program's name (`sweep`), or the program's name
+    /// (`halopsa-docs`); it starts every error message.
     pub name: &'static str,
     /// What it does, before the list of flags.
     pub about: &'static str,
     pub flags: &'static [Flag],
+    /// Its subcommands, chosen by the first argument (none but the provider
+    /// binary's).
+    pub subcommands: &'static [Subcommand],
     /// What follows the list of flags (the exit status).
     pub footer: &'static str,
+}
+
+/// A subcommand as its program lists and runs it.
+pub struct Subcommand {
+    pub command: &'static Command,
+    /// One line for the program's help: what it does.
+    pub summary: &'static str,
+    /// Runs it with the arguments after its name; answers the exit status.
+    pub run: fn(&[String]) -> ExitCode,
 }
 
 /// Why a command line was refused; each names the flag or argument at fault.
@@ -75,6 +96,12 @@ impl Given {
 }
 
 impl Command {
+    /// The subcommand `args` starts with, if it starts with one's name.
+    pub fn subcommand(&self, args: &[String]) -> Option<&'static Subcommand> {
+        let first = args.first()?;
+        self.subcommands.iter().find(|s| s.command.name == first)
+    }
+
     /// Parses the arguments after the subcommand's name. `Ok(None)` means help
     /// was asked for (`--help` or `-h`, wherever it stands). A flag's value comes
     /// after it or after `=` (`--prefix=tfacc-`); the required flags must be there.
@@ -140,27 +167,29 @@ impl Command {
         }
     }
 
+    /// Its name and flags as typed: `sweep --prefix PREFIX [--yes]`.
+    fn synopsis(&self) -> String {
+        let mut words = vec![self.name.to_owned()];
+        words.extend(self.flags.iter().map(|f| {
+            let spelled = spelled(f);
+            if f.required {
+                spelled
+            } else {
+                format!("[{spelled}]")
+            }
+        }));
+        words.join(" ")
+    }
+
     /// The `--help` text: the synopsis, what the command does, one line per
-    /// flag (their help aligned), then the footer.
+    /// flag (their help aligned), the subcommands (each with its synopsis and
+    /// summary), then the footer.
     pub fn usage(&self) -> String {
-        let synopsis: Vec<String> = self
-            .flags
-            .iter()
-            .map(|f| {
-                let spelled = spelled(f);
-                if f.required {
-                    spelled
-                } else {
-                    format!("[{spelled}]")
-                }
-            })
-            .collect();
-        let mut out = format!(
-            "Usage: terraform-provider-halopsa {} {}\n\n{}\n\n",
-            self.name,
-            synopsis.join(" "),
-            self.about.trim_end()
-        );
+        let invocation = match self.program {
+            Some(program) => format!("{program} {}", self.synopsis()),
+            None => self.synopsis(),
+        };
+        let mut out = format!("Usage: {invocation}\n\n{}\n\n", self.about.trim_end());
         let help = Flag {
             name: "--help",
             value: None,
@@ -177,6 +206,20 @@ impl Command {
             for line in lines {
                 let _ = writeln!(out, "  {:<width$}{}", "", line.trim_start());
             }
+        }
+        if !self.subcommands.is_empty() {
+            out.push_str("\nCommands:\n");
+            for sub in self.subcommands {
+                let _ = writeln!(out, "  {}", sub.command.synopsis());
+                for line in sub.summary.lines() {
+                    let _ = writeln!(out, "      {}", line.trim_start());
+                }
+            }
+            let _ = writeln!(
+                out,
+                "\nEach command's own --help tells more: {} COMMAND --help",
+                self.name
+            );
         }
         if !self.footer.is_empty() {
             let _ = write!(out, "\n{}\n", self.footer.trim_end());
@@ -204,6 +247,7 @@ mod tests {
     use super::*;
 
     const TOOL: Command = Command {
+        program: Some(PROGRAM),
         name: "tool",
         about: "Does a thing.",
         flags: &[
@@ -229,7 +273,32 @@ mod tests {
                 help: "do it",
             },
         ],
+        subcommands: &[],
         footer: "Exit status: 0.",
+    };
+
+    fn run_tool(_: &[String]) -> ExitCode {
+        ExitCode::SUCCESS
+    }
+
+    /// A program of its own with `tool` as its subcommand.
+    const SUITE: Command = Command {
+        program: None,
+        name: "suite",
+        about: "Many things.",
+        flags: &[Flag {
+            name: "--quiet",
+            value: None,
+            required: false,
+            example: "",
+            help: "say less",
+        }],
+        subcommands: &[Subcommand {
+            command: &TOOL,
+            summary: "does a thing\nin a directory",
+            run: run_tool,
+        }],
+        footer: "",
     };
 
     fn parse(list: &[&str]) -> Result<Option<Given>, ArgError> {
@@ -317,6 +386,36 @@ mod tests {
              \x20 --help       print this help\n\
              \n\
              Exit status: 0.\n"
+        );
+    }
+
+    #[test]
+    fn a_program_lists_its_subcommands_and_finds_them_by_their_first_word() {
+        assert_eq!(
+            SUITE.usage(),
+            "Usage: suite [--quiet]\n\
+             \n\
+             Many things.\n\
+             \n\
+             \x20 --quiet  say less\n\
+             \x20 --help   print this help\n\
+             \n\
+             Commands:\n\
+             \x20 tool --dir DIR [--kinds K,K] [--yes]\n\
+             \x20     does a thing\n\
+             \x20     in a directory\n\
+             \n\
+             Each command's own --help tells more: suite COMMAND --help\n"
+        );
+        let found = SUITE.subcommand(&owned(&["tool", "--dir", "a"]));
+        assert_eq!(found.map(|s| s.command.name), Some("tool"));
+        assert!(SUITE.subcommand(&owned(&["--quiet"])).is_none());
+        assert!(SUITE.subcommand(&owned(&["tools"])).is_none());
+        assert!(SUITE.subcommand(&[]).is_none());
+        // What is not a subcommand is the program's own flags, checked as any.
+        assert_eq!(
+            SUITE.parse(&owned(&["tools"])),
+            Err(ArgError::Unknown("tools".into()))
         );
     }
 }

@@ -13,7 +13,7 @@
 //! under the module names the provider's code uses (`crate::framework`,
 //! `crate::halo`, ...).
 
-mod args;
+pub mod args;
 #[cfg(test)]
 mod attribute_literals;
 mod data_sources;

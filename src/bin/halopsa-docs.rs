@@ -24,44 +24,74 @@ use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use terraform_provider_halopsa::args::{Command, Flag};
 use terraform_provider_halopsa::framework::{
     Attribute, AttributeKind, Function, Number, PlanModifier, Presence, Schema, Type, Validator,
     Value,
 };
 use terraform_provider_halopsa::provider;
 
-const USAGE: &str = "\
-halopsa-docs: generate docs/ from the provider schema and examples/.
+/// The command line: its flags, from which both the parsing and `--help` come.
+const COMMAND: Command = Command {
+    program: None,
+    name: "halopsa-docs",
+    about: "Generates docs/ from the provider schema and examples/.",
+    flags: &[
+        Flag {
+            name: "--check",
+            value: None,
+            required: false,
+            example: "",
+            help: "write nothing; exit 1 and list the files of docs/ that are stale,\n\
+                   missing or extra",
+        },
+        Flag {
+            name: "--root",
+            value: Some("DIR"),
+            required: false,
+            example: "",
+            help: "the repository root (default: this crate's directory)",
+        },
+    ],
+    subcommands: &[],
+    footer: "\
+Exit status: 0 when docs/ was written (or, with --check, is up to date), 1 when a page
+could not be made or docs/ is stale, 2 for a usage error.",
+};
 
-Usage:
-  halopsa-docs [--check] [--root DIR]
+/// What the command line asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Options {
+    /// Only compare docs/ with what would be written.
+    check: bool,
+    root: PathBuf,
+}
 
-  --check     write nothing; exit 1 and list the files of docs/ that are stale,
-              missing or extra
-  --root DIR  the repository root (default: this crate's directory)
-";
+/// Parses the arguments; `Ok(None)` means help was asked for.
+fn parse(args: &[String]) -> Result<Option<Options>, String> {
+    let Some(given) = COMMAND.parse(args).map_err(|e| e.to_string())? else {
+        return Ok(None);
+    };
+    let root = match given.value("--root") {
+        Some("") => return Err("--root needs a directory, not an empty value".into()),
+        Some(dir) => PathBuf::from(dir),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")),
+    };
+    Ok(Some(Options {
+        check: given.has("--check"),
+        root,
+    }))
+}
 
 /// The provider's type name, the prefix of every resource and data source type.
 const PROVIDER: &str = provider::TYPE_NAME;
 
 fn main() -> ExitCode {
-    let mut check = false;
-    let mut root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let mut args = std::env::args().skip(1);
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--check" => check = true,
-            "--root" => match args.next() {
-                Some(dir) => root = PathBuf::from(dir),
-                None => return usage_error("--root needs a directory"),
-            },
-            "--help" | "-h" => {
-                print!("{USAGE}");
-                return ExitCode::SUCCESS;
-            }
-            other => return usage_error(&format!("unknown argument {other:?}")),
-        }
-    }
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Options { check, root } = match COMMAND.options(&args, parse) {
+        Ok(options) => options,
+        Err(code) => return code,
+    };
 
     let pages = match render_all(&root) {
         Ok(pages) => pages,
@@ -85,11 +115,6 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-fn usage_error(msg: &str) -> ExitCode {
-    eprintln!("halopsa-docs: {msg}\n\n{USAGE}");
-    ExitCode::from(2)
 }
 
 // ---- collecting pages -------------------------------------------------------------
@@ -1026,6 +1051,75 @@ fn shell_words(line: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn owned(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn arguments_choose_check_and_root() {
+        let here = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        assert_eq!(
+            parse(&[]),
+            Ok(Some(Options {
+                check: false,
+                root: here.clone()
+            }))
+        );
+        assert_eq!(
+            parse(&owned(&["--check"])),
+            Ok(Some(Options {
+                check: true,
+                root: here
+            }))
+        );
+        assert_eq!(
+            parse(&owned(&["--root", "/src/other", "--check"])),
+            Ok(Some(Options {
+                check: true,
+                root: PathBuf::from("/src/other")
+            }))
+        );
+        assert_eq!(
+            parse(&owned(&["--root=/src/other"])).map(|o| o.map(|o| o.root)),
+            Ok(Some(PathBuf::from("/src/other")))
+        );
+        assert_eq!(parse(&owned(&["--check", "--help"])), Ok(None));
+    }
+
+    #[test]
+    fn every_mistake_names_its_flag() {
+        for (args, text) in [
+            (&["--root"][..], "--root needs a value"),
+            (
+                &["--root="][..],
+                "--root needs a directory, not an empty value",
+            ),
+            (&["--chek"][..], "unknown argument \"--chek\""),
+            (&["docs"][..], "unknown argument \"docs\""),
+            (&["--check=yes"][..], "--check takes no value (got \"yes\")"),
+            (
+                &["--check", "--check"][..],
+                "--check is given more than once",
+            ),
+        ] {
+            assert_eq!(parse(&owned(args)), Err(text.to_owned()), "{args:?}");
+        }
+    }
+
+    #[test]
+    fn the_help_comes_from_the_table() {
+        let usage = COMMAND.usage();
+        for line in [
+            "Usage: halopsa-docs [--check] [--root DIR]\n",
+            "  --check     write nothing; exit 1 and list the files of docs/ that are stale,\n\
+             \x20             missing or extra\n",
+            "  --root DIR  the repository root",
+            "\nExit status: 0 when docs/ was written",
+        ] {
+            assert!(usage.contains(line), "{line:?} in\n{usage}");
+        }
+    }
 
     #[test]
     fn import_lines_are_parsed_with_quotes_and_comments() {

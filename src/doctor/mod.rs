@@ -20,6 +20,7 @@ mod tables;
 
 use std::process::ExitCode;
 
+use crate::args::{Command, Flag, PROGRAM};
 use crate::halo::{HaloClient, HaloError};
 use crate::provider::ProviderConfig;
 
@@ -27,17 +28,25 @@ use checks::AuthSeen;
 use probe::{Probe, MAX_REQUESTS};
 use report::Check;
 
-pub const USAGE: &str = "\
-Usage: terraform-provider-halopsa doctor [--json]
-
+/// The command line: its flags, from which both the parsing and `--help` come.
+pub const COMMAND: Command = Command {
+    program: Some(PROGRAM),
+    name: "doctor",
+    about: "\
 Checks a live Halo instance against the provider's assumptions, read-only. Configure it
 like the provider: HALOPSA_URL, HALOPSA_CLIENT_ID and HALOPSA_CLIENT_SECRET (and
-HALOPSA_TENANT, HALOPSA_AUTH_URL, HALOPSA_SCOPE, ... where needed).
-
-  --json   print {\"instance\", \"checks\": [{\"id\", \"verdict\", \"evidence\"}]}
-
-Exit status: 0 when it could sign in (whatever it found), 2 when it could not.
-";
+HALOPSA_TENANT, HALOPSA_AUTH_URL, HALOPSA_SCOPE, ... where needed).",
+    flags: &[Flag {
+        name: "--json",
+        value: None,
+        required: false,
+        example: "",
+        help: "print {\"instance\", \"checks\": [{\"id\", \"verdict\", \"evidence\"}]}",
+    }],
+    subcommands: &[],
+    footer: "\
+Exit status: 0 when it could sign in (whatever it found), 2 when it could not.",
+};
 
 const CREDENTIALS_HINT: &str = "The doctor signs in like the provider: set HALOPSA_URL (the \
 instance, e.g. https://acme.halopsa.com), HALOPSA_CLIENT_ID and HALOPSA_CLIENT_SECRET (a \
@@ -50,22 +59,25 @@ enum Format {
     Json,
 }
 
+/// Parses the arguments after `doctor` into the output format; `Ok(None)` means
+/// help was asked for.
+fn parse(args: &[String]) -> Result<Option<Format>, String> {
+    let Some(given) = COMMAND.parse(args).map_err(|e| e.to_string())? else {
+        return Ok(None);
+    };
+    Ok(Some(if given.has("--json") {
+        Format::Json
+    } else {
+        Format::Text
+    }))
+}
+
 /// Runs the doctor with the arguments after `doctor`.
 pub fn run(args: &[String]) -> ExitCode {
-    let mut format = Format::Text;
-    for a in args {
-        match a.as_str() {
-            "--json" => format = Format::Json,
-            "--help" | "-h" => {
-                print!("{USAGE}");
-                return ExitCode::SUCCESS;
-            }
-            other => {
-                eprintln!("doctor: unknown argument {other:?}\n\n{USAGE}");
-                return ExitCode::from(2);
-            }
-        }
-    }
+    let format = match COMMAND.options(args, parse) {
+        Ok(format) => format,
+        Err(code) => return code,
+    };
     let config = match ProviderConfig::default().client_config() {
         Ok(config) => config,
         Err(diags) => {
@@ -158,4 +170,45 @@ async fn doctor(
         config_tables::custom_field_types(&scan),
     ];
     Ok((probe, instance, checks))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::args::owned;
+
+    #[test]
+    fn parses_the_format_or_help() {
+        assert_eq!(parse(&[]), Ok(Some(Format::Text)));
+        assert_eq!(parse(&owned(&["--json"])), Ok(Some(Format::Json)));
+        assert_eq!(parse(&owned(&["--json", "-h"])), Ok(None));
+    }
+
+    #[test]
+    fn every_mistake_names_its_flag() {
+        for (args, text) in [
+            (&["--jsn"][..], "unknown argument \"--jsn\""),
+            (&["text"][..], "unknown argument \"text\""),
+            (&["--json=yes"][..], "--json takes no value (got \"yes\")"),
+            (&["--json", "--json"][..], "--json is given more than once"),
+        ] {
+            assert_eq!(parse(&owned(args)), Err(text.to_owned()), "{args:?}");
+        }
+    }
+
+    #[test]
+    fn the_help_comes_from_the_table() {
+        let usage = COMMAND.usage();
+        assert!(
+            usage.starts_with("Usage: terraform-provider-halopsa doctor [--json]\n\nChecks a live"),
+            "{usage}"
+        );
+        for line in [
+            "  --json  print {\"instance\", \"checks\"",
+            "  --help  print this help\n",
+            "\nExit status: 0 when it could sign in",
+        ] {
+            assert!(usage.contains(line), "{line:?} in\n{usage}");
+        }
+    }
 }

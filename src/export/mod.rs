@@ -24,7 +24,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use crate::args::{Command, Flag};
+use crate::args::{Command, Flag, PROGRAM};
 use crate::framework::Diagnostics;
 use crate::halo::HaloClient;
 use crate::session::Session;
@@ -33,7 +33,8 @@ pub use collect::Listed;
 pub use render::{IMPORTS_FILE, VERSIONS_FILE};
 
 /// The command line: its flags, from which both the parsing and `--help` come.
-const COMMAND: Command = Command {
+pub const COMMAND: Command = Command {
+    program: Some(PROGRAM),
     name: "export",
     about: "\
 Writes the configuration of a Halo tenant into DIR, read-only: one file per resource
@@ -60,6 +61,7 @@ needed). A progress line per kind goes to stderr.",
             help: "only these resource types (e.g. halopsa_team,halopsa_agent)",
         },
     ],
+    subcommands: &[],
     footer: "\
 Exit status: 0 when the export was written, 1 when reading the tenant or writing the
 files failed, 2 for a usage, configuration or sign-in error.",

@@ -25,7 +25,7 @@ use std::process::ExitCode;
 
 use serde::Serialize;
 
-use crate::args::{Command, Flag};
+use crate::args::{Command, Flag, PROGRAM};
 use crate::halo::{HaloClient, HaloError};
 use crate::session::Session;
 
@@ -35,7 +35,8 @@ pub(crate) use kinds::{Of, SweptKind};
 pub const MIN_PREFIX_LEN: usize = 6;
 
 /// The command line: its flags, from which both the parsing and `--help` come.
-const COMMAND: Command = Command {
+pub const COMMAND: Command = Command {
+    program: Some(PROGRAM),
     name: "sweep",
     about: "\
 Lists every object in Halo whose name starts with PREFIX (API applications, webhooks,
@@ -71,6 +72,7 @@ HALOPSA_CLIENT_SECRET (and HALOPSA_TENANT, ... where needed).",
                    \"name\", \"memberships\", \"deleted\", \"error\"}]}",
         },
     ],
+    subcommands: &[],
     footer: "\
 Exit status: 0 when everything listed was deleted (or, without --yes, listed), 1 when
 a delete failed, 2 for a usage or sign-in error.",
