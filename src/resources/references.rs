@@ -75,6 +75,15 @@ fn referenced_values(value: &Value) -> Vec<&str> {
     }
 }
 
+/// A value as a message shows it: an id bare, a name quoted.
+fn shown(attribute: &str, value: &str) -> String {
+    if attribute == "id" {
+        value.to_string()
+    } else {
+        format!("{value:?}")
+    }
+}
+
 /// Checks every top-level referencing attribute of `attrs` in `planned`.
 pub(crate) async fn check(
     halo: &HaloClient,
@@ -93,10 +102,13 @@ pub(crate) async fn check(
             match (kind.exists)(halo, reference.attribute, value.to_string()).await {
                 Ok(Some(false)) => diags.push(Diagnostic::attribute_error(
                     AttrPath::root(name),
-                    "Reference to a missing object",
+                    format!("Invalid {name}"),
                     format!(
-                        "{} {value:?} does not exist: {name} must hold the {} of a {} Halo has.",
-                        reference.type_name, reference.attribute, reference.type_name
+                        "{kind} {shown} does not exist: {name} must hold the {of} of a {kind} \
+                         Halo has (checked at plan time).",
+                        kind = reference.type_name,
+                        shown = shown(reference.attribute, value),
+                        of = reference.attribute,
                     ),
                 )),
                 Ok(_) => {}
