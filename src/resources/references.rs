@@ -12,7 +12,7 @@ use futures::future::BoxFuture;
 use super::halo_values::HALO_PREFIX;
 use super::object::ParseId;
 use super::support::Named;
-use crate::framework::{Attribute, AttrPath, Diagnostic, Diagnostics, Value};
+use crate::framework::{AttrPath, Attribute, Diagnostic, Diagnostics, Value};
 use crate::halo::{HaloClient, HaloError};
 
 /// Whether an object of a kind has `attribute` equal to a value.
@@ -144,11 +144,7 @@ mod tests {
         assert!(referenced_values(&Value::Null).is_empty());
         assert!(referenced_values(&Value::string("halo:3")).is_empty());
         assert!(referenced_values(&Value::string("")).is_empty());
-        let set = Value::Set(vec![
-            Value::string("1"),
-            Value::Unknown,
-            Value::string("2"),
-        ]);
+        let set = Value::Set(vec![Value::string("1"), Value::Unknown, Value::string("2")]);
         assert_eq!(referenced_values(&set), vec!["1", "2"]);
     }
 

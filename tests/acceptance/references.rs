@@ -30,7 +30,9 @@ fn a_team_in_a_missing_department_fails_at_plan_and_nothing_is_created() {
         "something was written; the journal:\n{}",
         env.journal_summary()
     );
-    assert!(env.sim_objects_named(Kind::Organisation, "Acme Ltd").is_empty());
+    assert!(env
+        .sim_objects_named(Kind::Organisation, "Acme Ltd")
+        .is_empty());
 }
 
 #[test]
@@ -81,7 +83,12 @@ fn a_plan_of_many_teams_lists_their_department_once() {
     // Halo's departments are `/api/TopLevel` (docs/halo-api.md).
     let before = env.request_count("GET", "/api/TopLevel");
     let plan = wd.plan_json();
-    assert_eq!(plan.resource_changes().len(), 20, "{:?}", plan.resource_changes());
+    assert_eq!(
+        plan.resource_changes().len(),
+        20,
+        "{:?}",
+        plan.resource_changes()
+    );
     let lists = env.request_count("GET", "/api/TopLevel") - before;
     assert_eq!(
         lists,
