@@ -30,8 +30,10 @@ pub fn no_filter(r: &dyn AnyResource<HaloClient>) -> Value {
     )
 }
 
-/// The exportable types of `all` (in registration order: parents before the
-/// objects that refer to them), or those `wanted` names (in the same order). An
+/// The exportable types of `all` (in registration order, the `types!` table's;
+/// references are resolved over every kind read, so no order between parents
+/// and the objects that refer to them is needed), or those `wanted` names (in
+/// the same order, not the order asked for). An
 /// unknown or unexportable name is an error saying which types there are.
 pub fn select(all: Vec<AnyKind>, wanted: Option<&[String]>) -> Result<Vec<AnyKind>, String> {
     let (exportable, other): (Vec<AnyKind>, Vec<AnyKind>) =
@@ -82,7 +84,13 @@ mod tests {
     fn kinds_restrict_and_unknown_ones_are_refused() {
         let wanted = vec!["halopsa_agent".to_string(), "halopsa_team".to_string()];
         let some = select(crate::resources::all(), Some(&wanted)).expect("kinds");
-        assert_eq!(names(&some), vec!["halopsa_team", "halopsa_agent"]);
+        let registered: Vec<&str> = crate::resources::all()
+            .iter()
+            .map(|r| r.type_name())
+            .filter(|n| wanted.iter().any(|w| w == n))
+            .collect();
+        assert_eq!(names(&some), registered);
+        assert_eq!(names(&some).len(), 2);
         let err = select(crate::resources::all(), Some(&["halopsa_tem".to_string()]))
             .err()
             .expect("refused");

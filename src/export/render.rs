@@ -431,11 +431,14 @@ impl<'a> Export<'a> {
 }
 
 /// A value as it is: lists and sets in order (a set's is the state's, which is
-/// sorted), objects and maps by key.
+/// sorted), objects and maps by key. An object keeps its null attributes (an
+/// object type needs every one: an SLA priority's `colour = null`); a map
+/// leaves them out.
 fn plain(value: &Value) -> Expr {
     match value.undynamic() {
         Value::List(items) | Value::Set(items) => Expr::List(items.iter().map(plain).collect()),
-        Value::Object(m) | Value::Map(m) => Expr::Object(
+        Value::Object(m) => Expr::Object(m.iter().map(|(k, v)| (key(k), plain(v))).collect()),
+        Value::Map(m) => Expr::Object(
             m.iter()
                 .filter(|(_, v)| !v.is_null())
                 .map(|(k, v)| (key(k), plain(v)))

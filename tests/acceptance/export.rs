@@ -3,7 +3,7 @@
 //! tenant they came from, build the same configuration on an empty one, and that
 //! one exports to the same files.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -47,6 +47,7 @@ const SEEDS: &[Seed] = &[
     clients,
     webhooks,
     api_applications,
+    service_desk,
 ];
 
 fn organisations(env: &TestEnv, s: &mut Seeded) {
@@ -176,6 +177,147 @@ fn api_applications(env: &TestEnv, s: &mut Seeded) {
     );
 }
 
+/// The service desk configuration, made through the provider (so every object
+/// is as Halo keeps what the provider sends): five ticket types sharing two SLAs,
+/// statuses the ticket types and outcomes refer to, built-in statuses and work
+/// hours among them, categories, and a field group with its custom fields.
+fn service_desk(env: &TestEnv, s: &mut Seeded) {
+    let field = s.id("team", "Field/Acme Desk");
+    let first_line = env.sim_id_named(Kind::Team, "1st Line Support");
+    let wd = env.workdir();
+    wd.write_config(&format!(
+        r##"
+data "halopsa_workday" "standard" {{
+  name = "Standard Hours"
+}}
+
+data "halopsa_status" "new" {{
+  name = "New"
+}}
+
+data "halopsa_status" "closed" {{
+  name = "Closed"
+}}
+
+resource "halopsa_workday" "office" {{
+  name     = "Office Hours"
+  timezone = "GMT Standard Time"
+  days     = ["monday", "tuesday", "wednesday", "thursday", "friday"]
+}}
+
+resource "halopsa_status" "waiting" {{
+  name       = "Waiting on Customer"
+  short_name = "Waiting"
+  sequence   = 3
+  colour     = "#f9a825"
+  sla_action = "hold"
+}}
+
+resource "halopsa_status" "scheduled" {{
+  name        = "Scheduled"
+  status_type = "halo:1"
+  sla_action  = "remove_hold"
+}}
+
+resource "halopsa_outcome" "ask_customer" {{
+  name        = "Ask Customer"
+  button_name = "Ask Customer"
+  sequence    = 5
+  status_id   = halopsa_status.waiting.id
+  sla_hold    = true
+}}
+
+resource "halopsa_outcome" "close" {{
+  name        = "Close Ticket"
+  button_name = "Close"
+  status_id   = data.halopsa_status.closed.id
+}}
+
+resource "halopsa_sla" "gold" {{
+  name       = "Gold"
+  workday_id = halopsa_workday.office.id
+  priorities = [
+    {{ priority_id = 1, name = "Critical", response_time = 0.5, response_units = "hours", fix_time = 4, fix_units = "hours", colour = "#d32f2f" }},
+    {{ priority_id = 2, name = "Normal", response_time = 1, response_units = "days", fix_time = 5, fix_units = "days", colour = null }},
+  ]
+}}
+
+resource "halopsa_sla" "standard" {{
+  name       = "Standard"
+  workday_id = data.halopsa_workday.standard.id
+  priorities = [
+    {{ priority_id = 3, name = "Low", response_time = 2, response_units = "days", fix_time = 10, fix_units = "days", colour = null }},
+  ]
+}}
+
+resource "halopsa_ticket_type" "incident" {{
+  name                 = "Incident"
+  sla_id               = halopsa_sla.gold.id
+  priority_id          = 1
+  status_ids           = [data.halopsa_status.new.id, halopsa_status.waiting.id, data.halopsa_status.closed.id]
+  team_ids             = ["{field}", "{first_line}"]
+  end_users_can_select = true
+}}
+
+resource "halopsa_ticket_type" "problem" {{
+  name        = "Problem"
+  sla_id      = halopsa_sla.gold.id
+  priority_id = 2
+  status_ids  = [halopsa_status.scheduled.id, data.halopsa_status.closed.id]
+}}
+
+resource "halopsa_ticket_type" "request" {{
+  name        = "Service Request"
+  sla_id      = halopsa_sla.standard.id
+  priority_id = 3
+}}
+
+resource "halopsa_ticket_type" "change" {{
+  name              = "Change"
+  sla_id            = halopsa_sla.standard.id
+  priority_id       = 3
+  team_ids          = ["{field}"]
+  agents_can_select = false
+}}
+
+resource "halopsa_ticket_type" "project" {{
+  name   = "Project"
+  sla_id = halopsa_sla.standard.id
+}}
+
+resource "halopsa_category" "hardware" {{
+  name           = "Hardware"
+  category_field = 1
+}}
+
+resource "halopsa_category" "laptop" {{
+  name           = "${{halopsa_category.hardware.name}}>Laptop"
+  category_field = halopsa_category.hardware.category_field
+}}
+
+resource "halopsa_custom_field" "tier" {{
+  name       = "contract_tier"
+  label      = "Contract tier"
+  field_type = "single_select"
+  options    = ["Bronze", "Silver", "Gold"]
+}}
+
+resource "halopsa_custom_field" "seats" {{
+  name       = "licensed_seats"
+  label      = "Licensed seats"
+  field_type = "text"
+  input_type = 1
+}}
+
+resource "halopsa_field_group" "contract" {{
+  name      = "Contract details"
+  field_ids = [halopsa_custom_field.tier.id, halopsa_custom_field.seats.id]
+}}
+"##
+    ));
+    wd.apply();
+}
+
 fn seed(env: &TestEnv) {
     let mut seeded = Seeded::default();
     for s in SEEDS {
@@ -256,6 +398,63 @@ fn import_addresses(imports: &str) -> Vec<String> {
         .collect()
 }
 
+/// The typed service desk endpoints: each must have been written to.
+const TYPED_ENDPOINTS: &[&str] = &[
+    "Status",
+    "Outcome",
+    "Category",
+    "SLA",
+    "TicketType",
+    "FieldInfo",
+    "FieldGroup",
+    "Workday",
+];
+
+/// Every field of every object the provider sent to an endpoint of Halo's
+/// document (`crates/halo-catalog`, from Halo's swagger), nested rows included,
+/// is a field of that endpoint's schema; every typed endpoint was written to.
+fn assert_every_field_sent_is_in_halos_schema(env: &TestEnv) {
+    let catalog = halo_catalog::catalog();
+    let mut refused = Vec::new();
+    let mut written = BTreeSet::new();
+    for e in env.sim.journal() {
+        let (Some(family), Some(body)) = (e.path.strip_prefix("/api/"), e.body) else {
+            continue;
+        };
+        if e.method != "POST" || family.contains('/') {
+            continue;
+        }
+        let Some((name, f)) = catalog.family(family) else {
+            assert!(
+                !TYPED_ENDPOINTS.contains(&family),
+                "{family} is not in Halo's document"
+            );
+            continue;
+        };
+        written.insert(name.to_owned());
+        let items = match body {
+            Value::Array(items) => items,
+            other => vec![other],
+        };
+        for item in &items {
+            for k in catalog.check_body(&f.schema, item) {
+                refused.push(format!("{family}: {:?} not in {}", k.path, k.schema));
+            }
+        }
+    }
+    assert!(
+        refused.is_empty(),
+        "fields sent that Halo's schema lacks:\n{}",
+        refused.join("\n")
+    );
+    for t in TYPED_ENDPOINTS {
+        assert!(
+            written.contains(*t),
+            "nothing was sent to /api/{t}: {written:?}"
+        );
+    }
+}
+
 #[test]
 fn an_export_imports_clean_and_rebuilds_the_same_tenant_elsewhere() {
     let a = TestEnv::new();
@@ -290,6 +489,14 @@ fn an_export_imports_clean_and_rebuilds_the_same_tenant_elsewhere() {
         "halopsa_client.tf",
         "halopsa_webhook.tf",
         "halopsa_api_application.tf",
+        "halopsa_workday.tf",
+        "halopsa_status.tf",
+        "halopsa_outcome.tf",
+        "halopsa_category.tf",
+        "halopsa_sla.tf",
+        "halopsa_ticket_type.tf",
+        "halopsa_custom_field.tf",
+        "halopsa_field_group.tf",
     ] {
         assert!(files.contains_key(name), "no {name} in {:?}", files.keys());
     }
@@ -338,6 +545,71 @@ fn an_export_imports_clean_and_rebuilds_the_same_tenant_elsewhere() {
     );
     assert!(files["halopsa_department.tf"].contains(r#""Main desk: \"24/7\" $${not a template}""#));
 
+    // The service desk: references to SLAs, statuses, teams, work hours and
+    // custom fields; built-in statuses and work hours looked up by name; an SLA's
+    // priorities a list of whole objects (nulls kept); `halo:` values verbatim.
+    let types = &files["halopsa_ticket_type.tf"];
+    for line in [
+        "sla_id               = halopsa_sla.gold.id",
+        "sla_id            = halopsa_sla.standard.id",
+        "status_ids           = [data.halopsa_status.closed.id, data.halopsa_status.new.id, \
+         halopsa_status.waiting_on_customer.id]",
+        "status_ids  = [data.halopsa_status.closed.id, halopsa_status.scheduled.id]",
+        "team_ids             = [data.halopsa_team._1st_line_support.id, halopsa_team.field.id]",
+    ] {
+        assert!(types.contains(line), "no `{line}` in:\n{types}");
+    }
+    assert_eq!(types.matches("resource \"halopsa_ticket_type\"").count(), 5);
+    let statuses = &files["halopsa_status.tf"];
+    for name in ["New", "In Progress", "Pending Closure", "Closed"] {
+        let slug = name.to_lowercase().replace(' ', "_");
+        assert!(
+            statuses.contains(&format!(
+                "data \"halopsa_status\" \"{slug}\" {{\n  name = \"{name}\"\n}}"
+            )),
+            "{statuses}"
+        );
+    }
+    assert!(statuses.contains("status_type = \"halo:1\""), "{statuses}");
+    assert_eq!(statuses.matches("resource \"halopsa_status\"").count(), 2);
+    let outcomes = &files["halopsa_outcome.tf"];
+    assert!(
+        outcomes.contains("status_id   = halopsa_status.waiting_on_customer.id")
+            && outcomes.contains("status_id   = data.halopsa_status.closed.id"),
+        "{outcomes}"
+    );
+    let slas = &files["halopsa_sla.tf"];
+    assert!(
+        slas.contains("workday_id = halopsa_workday.office_hours.id")
+            && slas.contains("workday_id = data.halopsa_workday.standard_hours.id")
+            && slas.contains("      colour         = null\n")
+            && slas.contains("      response_time  = 0.5\n"),
+        "{slas}"
+    );
+    assert!(
+        files["halopsa_workday.tf"].contains("data \"halopsa_workday\" \"standard_hours\""),
+        "{}",
+        files["halopsa_workday.tf"]
+    );
+    assert!(
+        files["halopsa_field_group.tf"].contains(
+            "field_ids = [halopsa_custom_field.contract_tier.id, \
+             halopsa_custom_field.licensed_seats.id]"
+        ),
+        "{}",
+        files["halopsa_field_group.tf"]
+    );
+    assert!(files["halopsa_category.tf"].contains("name           = \"Hardware>Laptop\""));
+    // One request per page of each list plus one per object read in detail.
+    for line in [
+        "halopsa_status: 6 objects, 1 request",
+        "halopsa_sla: 2 objects, 3 requests",
+        "halopsa_ticket_type: 5 objects, 6 requests",
+        "halopsa_field_group: 1 object, 2 requests",
+    ] {
+        assert!(progress.contains(line), "no `{line}` in:\n{progress}");
+    }
+
     // terraform fmt leaves the files as they are.
     let wd_a = workdir_with(&a, &files, &[]);
     let fmt = wd_a.run(&["fmt", "-check", "-diff", "-no-color"], &[]);
@@ -363,6 +635,7 @@ fn an_export_imports_clean_and_rebuilds_the_same_tenant_elsewhere() {
     let wd_b = workdir_with(&b, &files, &["imports.tf"]);
     wd_b.apply();
     wd_b.assert_plan_clean();
+    assert_every_field_sent_is_in_halos_schema(&b);
     let (again, _) = exported(&b, "export-b");
     assert_eq!(
         again.keys().collect::<Vec<_>>(),
