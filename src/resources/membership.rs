@@ -693,6 +693,12 @@ impl<P: Parent> Resource<HaloClient> for MembershipResource<P> {
         parse_import::<P>(id)
     }
 
+    /// The parent and the department must exist (see `references`).
+    async fn check_plan(&self, halo: &HaloClient, planned: &Value) -> Diagnostics {
+        let attrs = <MembershipModel<P> as Model>::attributes();
+        super::references::check(halo, &attrs, planned).await
+    }
+
     /// Every entry of every parent's department list (one parent list request,
     /// with details), as the state its import would read.
     async fn list(

@@ -293,6 +293,10 @@ impl<R: ObjectResource> Resource<HaloClient> for Object<R> {
         ObjectResource::modify_plan(&self.0, prior, config, plan)
     }
 
+    async fn check_plan(&self, halo: &HaloClient, planned: &Value) -> Diagnostics {
+        super::references::check(halo, &<R::Model as Model>::attributes(), planned).await
+    }
+
     async fn list(
         &self,
         halo: &HaloClient,

@@ -51,6 +51,7 @@ mod harness_smoke;
 mod plugin_handshake;
 mod provider_config;
 mod real_tenant;
+mod references;
 mod release_package;
 mod reliability;
 mod schema;

@@ -350,7 +350,7 @@ impl<D: ProviderDefinition> pb::provider_server::Provider for ProviderService<D>
         &self,
         r: Request<pb::plan_resource_change::Request>,
     ) -> RpcResult<pb::plan_resource_change::Response> {
-        plan::plan_resource_change(self, r.into_inner())
+        plan::plan_resource_change(self, r.into_inner()).await
     }
 
     async fn apply_resource_change(

@@ -1,15 +1,17 @@
 //! PlanResourceChange: the framework's generic plan, then the type's own
-//! adjustments.
+//! adjustments, then (when the provider is configured and the plan is not a
+//! destroy) the type's checks against the API (`check_plan`), whose
+//! diagnostics go to Terraform with the plan.
 
 use tonic::Response;
 
 use super::convert::{decode, diags_to_pb, encode, path_to_pb};
 use super::identity::identity_of;
-use super::{ProviderDefinition, ProviderService, RpcResult};
+use super::{cancellable, ProviderDefinition, ProviderService, RpcResult};
 use crate::framework::plan_resource;
 use crate::plugin::proto::tfplugin6 as pb;
 
-pub(super) fn plan_resource_change<D: ProviderDefinition>(
+pub(super) async fn plan_resource_change<D: ProviderDefinition>(
     svc: &ProviderService<D>,
     r: pb::plan_resource_change::Request,
 ) -> RpcResult<pb::plan_resource_change::Response> {
@@ -31,10 +33,19 @@ pub(super) fn plan_resource_change<D: ProviderDefinition>(
         }
     };
     let mut planned = plan_resource(&e.schema, &prior, &proposed, &config);
+    let mut diagnostics = Vec::new();
     if !planned.state.is_null() {
         e.imp.modify_plan(&prior, &config, &mut planned);
+        // An unconfigured provider (its settings unknown until apply) plans
+        // without the checks: the apply's own plan makes them.
+        if let Ok((client, token)) = svc.client().await {
+            let checks = e.imp.check_plan(&client, &planned.state);
+            let diags = cancellable(&token, checks, Default::default).await;
+            diagnostics = diags_to_pb(&diags);
+        }
     }
     Ok(Response::new(pb::plan_resource_change::Response {
+        diagnostics,
         planned_state: encode(&planned.state, &e.ty),
         requires_replace: planned.requires_replace.iter().map(path_to_pb).collect(),
         planned_identity: identity_of(e.imp.identity(), &planned.state).or(r.prior_identity),
@@ -55,7 +66,7 @@ mod tests {
 
     /// Plans from `prior` to `config` the way Terraform proposes it: configuration,
     /// with computed attributes taken from the prior state.
-    fn plan(
+    async fn plan(
         svc: &ProviderService<testing::Fake>,
         prior: &Value,
         config: &Value,
@@ -80,6 +91,7 @@ mod tests {
                 ..Default::default()
             },
         )
+        .await
         .expect("answers")
         .into_inner();
         let planned = decode(answer.planned_state.as_ref(), &ty).expect("a planned state");
@@ -90,8 +102,8 @@ mod tests {
         object(&testing::ty(svc, THING), set)
     }
 
-    #[test]
-    fn an_unchanged_resource_plans_no_change() {
+    #[tokio::test]
+    async fn an_unchanged_resource_plans_no_change() {
         let svc = testing::service();
         let config = thing(&svc, &[("name", Value::string("a"))]);
         let prior = thing(
@@ -102,7 +114,7 @@ mod tests {
                 ("password_seen", Value::Bool(false)),
             ],
         );
-        let (answer, planned) = plan(&svc, &prior, &config);
+        let (answer, planned) = plan(&svc, &prior, &config).await;
         assert!(answer.diagnostics.is_empty(), "{:?}", answer.diagnostics);
         assert_eq!(planned, prior);
         assert!(answer.requires_replace.is_empty());
@@ -113,19 +125,19 @@ mod tests {
         );
     }
 
-    #[test]
-    fn a_new_resource_leaves_its_computed_values_unknown() {
+    #[tokio::test]
+    async fn a_new_resource_leaves_its_computed_values_unknown() {
         let svc = testing::service();
         let config = thing(&svc, &[("name", Value::string("a"))]);
-        let (answer, planned) = plan(&svc, &Value::Null, &config);
+        let (answer, planned) = plan(&svc, &Value::Null, &config).await;
         assert!(planned.attr("id").is_unknown());
         assert!(planned.attr("password_seen").is_unknown());
         assert_eq!(planned.attr("name"), &Value::string("a"));
         assert!(answer.planned_identity.is_none());
     }
 
-    #[test]
-    fn a_write_only_value_is_never_planned() {
+    #[tokio::test]
+    async fn a_write_only_value_is_never_planned() {
         let svc = testing::service();
         let config = thing(
             &svc,
@@ -134,23 +146,23 @@ mod tests {
                 ("password", Value::string("hush")),
             ],
         );
-        let (_, planned) = plan(&svc, &Value::Null, &config);
+        let (_, planned) = plan(&svc, &Value::Null, &config).await;
         assert!(planned.attr("password").is_null());
     }
 
-    #[test]
-    fn a_destroy_plans_null() {
+    #[tokio::test]
+    async fn a_destroy_plans_null() {
         let svc = testing::service();
         let prior = thing(
             &svc,
             &[("id", Value::string("7")), ("name", Value::string("a"))],
         );
-        let (_, planned) = plan(&svc, &prior, &Value::Null);
+        let (_, planned) = plan(&svc, &prior, &Value::Null).await;
         assert!(planned.is_null());
     }
 
-    #[test]
-    fn a_changed_replace_attribute_is_named() {
+    #[tokio::test]
+    async fn a_changed_replace_attribute_is_named() {
         let svc = testing::service();
         let prior = thing(
             &svc,
@@ -167,7 +179,7 @@ mod tests {
                 ("parent_id", Value::string("2")),
             ],
         );
-        let (answer, planned) = plan(&svc, &prior, &config);
+        let (answer, planned) = plan(&svc, &prior, &config).await;
         assert_eq!(planned.attr("parent_id"), &Value::string("2"));
         let replace: Vec<_> = answer
             .requires_replace
@@ -185,8 +197,8 @@ mod tests {
         );
     }
 
-    #[test]
-    fn an_undecodable_state_is_a_diagnostic() {
+    #[tokio::test]
+    async fn an_undecodable_state_is_a_diagnostic() {
         let answer = plan_resource_change(
             &testing::service(),
             pb::plan_resource_change::Request {
@@ -198,11 +210,76 @@ mod tests {
                 ..Default::default()
             },
         )
+        .await
         .expect("answers")
         .into_inner();
         assert_eq!(
             answer.diagnostics[0].summary,
             "Invalid value from Terraform"
         );
+    }
+
+    #[tokio::test]
+    async fn a_failed_plan_check_reaches_terraform_with_its_attribute() {
+        let svc = testing::configured().await;
+        let config = thing(
+            &svc,
+            &[
+                ("name", Value::string("a")),
+                ("parent_id", Value::string("404")),
+            ],
+        );
+        let (answer, planned) = plan(&svc, &Value::Null, &config).await;
+        assert_eq!(planned.attr("parent_id"), &Value::string("404"));
+        assert_eq!(answer.diagnostics.len(), 1, "{:?}", answer.diagnostics);
+        let d = &answer.diagnostics[0];
+        assert_eq!(d.severity, pb::diagnostic::Severity::Error as i32);
+        assert_eq!(d.detail, "fake_thing 404 does not exist.");
+        assert_eq!(testing::path_of(d).as_deref(), Some("parent_id"));
+    }
+
+    #[tokio::test]
+    async fn a_plan_check_passes_for_an_existing_parent_and_skips_a_destroy() {
+        let svc = testing::configured().await;
+        let store = testing::store(&svc).await;
+        store
+            .lock()
+            .expect("store")
+            .things
+            .insert("9".into(), Default::default());
+        let config = thing(
+            &svc,
+            &[
+                ("name", Value::string("a")),
+                ("parent_id", Value::string("9")),
+            ],
+        );
+        let (answer, _) = plan(&svc, &Value::Null, &config).await;
+        assert!(answer.diagnostics.is_empty(), "{:?}", answer.diagnostics);
+        let prior = thing(
+            &svc,
+            &[
+                ("id", Value::string("4")),
+                ("name", Value::string("a")),
+                ("parent_id", Value::string("404")),
+            ],
+        );
+        let (answer, planned) = plan(&svc, &prior, &Value::Null).await;
+        assert!(planned.is_null());
+        assert!(answer.diagnostics.is_empty(), "{:?}", answer.diagnostics);
+    }
+
+    #[tokio::test]
+    async fn an_unconfigured_provider_plans_without_the_check() {
+        let svc = testing::service();
+        let config = thing(
+            &svc,
+            &[
+                ("name", Value::string("a")),
+                ("parent_id", Value::string("404")),
+            ],
+        );
+        let (answer, _) = plan(&svc, &Value::Null, &config).await;
+        assert!(answer.diagnostics.is_empty(), "{:?}", answer.diagnostics);
     }
 }

@@ -130,6 +130,21 @@ impl<const LISTED: bool> Resource<FakeClient> for Thing<LISTED> {
         }
     }
 
+    /// A known parent must be a thing the store holds.
+    async fn check_plan(&self, client: &FakeClient, planned: &Value) -> Diagnostics {
+        let mut diags = Diagnostics::new();
+        if let Some(parent) = planned.attr("parent_id").as_str() {
+            if !client.store().things.contains_key(parent) {
+                diags.attribute_error(
+                    AttrPath::root("parent_id"),
+                    "Missing parent",
+                    format!("fake_thing {parent} does not exist."),
+                );
+            }
+        }
+        diags
+    }
+
     async fn list(
         &self,
         client: &FakeClient,
