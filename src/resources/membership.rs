@@ -694,9 +694,14 @@ impl<P: Parent> Resource<HaloClient> for MembershipResource<P> {
     }
 
     /// The parent and the department must exist (see `references`).
-    async fn check_plan(&self, halo: &HaloClient, planned: &Value) -> Diagnostics {
+    async fn check_plan(
+        &self,
+        halo: &HaloClient,
+        planned: &Value,
+        held: &crate::framework::HeldReferences,
+    ) -> Diagnostics {
         let attrs = <MembershipModel<P> as Model>::attributes();
-        super::references::check(halo, &attrs, planned).await
+        super::references::check(halo, &attrs, planned, held).await
     }
 
     /// Every entry of every parent's department list (one parent list request,

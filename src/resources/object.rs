@@ -15,7 +15,9 @@ use async_trait::async_trait;
 use super::support::{
     halo_diagnostic, halo_error, id_matches, name_matches, write_error, Named, WriteField,
 };
-use crate::framework::{ApplyError, Diagnostic, Diagnostics, Model, Planned, Resource, Value};
+use crate::framework::{
+    ApplyError, Diagnostic, Diagnostics, HeldReferences, Model, Planned, Resource, Value,
+};
 use crate::halo::{HaloClient, HaloError, HaloObject};
 
 /// The Halo id type of the object behind a resource.
@@ -293,8 +295,13 @@ impl<R: ObjectResource> Resource<HaloClient> for Object<R> {
         ObjectResource::modify_plan(&self.0, prior, config, plan)
     }
 
-    async fn check_plan(&self, halo: &HaloClient, planned: &Value) -> Diagnostics {
-        super::references::check(halo, &<R::Model as Model>::attributes(), planned).await
+    async fn check_plan(
+        &self,
+        halo: &HaloClient,
+        planned: &Value,
+        held: &HeldReferences,
+    ) -> Diagnostics {
+        super::references::check(halo, &<R::Model as Model>::attributes(), planned, held).await
     }
 
     async fn list(

@@ -12,7 +12,7 @@ use futures::future::BoxFuture;
 use super::halo_values::HALO_PREFIX;
 use super::object::ParseId;
 use super::support::Named;
-use crate::framework::{AttrPath, Attribute, Diagnostic, Diagnostics, Value};
+use crate::framework::{self, AttrPath, Attribute, Diagnostic, Diagnostics, HeldReferences, Value};
 use crate::halo::{HaloClient, HaloError};
 
 /// Whether an object of a kind has `attribute` equal to a value.
@@ -64,31 +64,21 @@ fn exists<'a, T: Named<Id: ParseId>>(
 /// The values of a referencing attribute worth looking up: known, non-empty
 /// strings (one, or each of a set or list) that are not a `halo:` escape.
 fn referenced_values(value: &Value) -> Vec<&str> {
-    fn one(v: &Value) -> Option<&str> {
-        v.as_str()
-            .map(str::trim)
-            .filter(|s| !s.is_empty() && !s.starts_with(HALO_PREFIX))
-    }
-    match value {
-        Value::Set(items) | Value::List(items) => items.iter().filter_map(one).collect(),
-        v => one(v).into_iter().collect(),
-    }
+    framework::referenced_values(value)
+        .into_iter()
+        .filter(|s| !s.starts_with(HALO_PREFIX))
+        .collect()
 }
 
-/// A value as a message shows it: an id bare, a name quoted.
-fn shown(attribute: &str, value: &str) -> String {
-    if attribute == "id" {
-        value.to_string()
-    } else {
-        format!("{value:?}")
-    }
-}
-
-/// Checks every top-level referencing attribute of `attrs` in `planned`.
+/// Checks every top-level referencing attribute of `attrs` in `planned`. A
+/// missing object is an error when the reference is new to the state and a
+/// warning when `held` says the state already held it (deleted in Halo since:
+/// see [`HeldReferences`]), so that a destroy is never blocked.
 pub(crate) async fn check(
     halo: &HaloClient,
     attrs: &[(&'static str, Attribute)],
     planned: &Value,
+    held: &HeldReferences,
 ) -> Diagnostics {
     let mut diags = Diagnostics::new();
     for (name, attr) in attrs {
@@ -100,17 +90,7 @@ pub(crate) async fn check(
         };
         for value in referenced_values(planned.attr(name)) {
             match (kind.exists)(halo, reference.attribute, value.to_string()).await {
-                Ok(Some(false)) => diags.push(Diagnostic::attribute_error(
-                    AttrPath::root(name),
-                    format!("Invalid {name}"),
-                    format!(
-                        "{kind} {shown} does not exist: {name} must hold the {of} of a {kind} \
-                         Halo has (checked at plan time).",
-                        kind = reference.type_name,
-                        shown = shown(reference.attribute, value),
-                        of = reference.attribute,
-                    ),
-                )),
+                Ok(Some(false)) => diags.push(held.missing(name, reference, value, "Halo")),
                 Ok(_) => {}
                 Err(e) => {
                     // One warning per resource: a failing Halo is not asked again.

@@ -177,9 +177,9 @@ fn changes_made_in_halo_show_up_in_the_plan() {
     wd.assert_plan_clean();
 
     // The role deleted by hand: the membership is gone too, and re-creating it
-    // fails at plan (the reference check) with an error naming role_id.
+    // fails with an error naming role_id.
     assert!(env.sim.remove(Kind::Role, &role_id));
-    wd.assert_plan_rejects(ADDR, "role_id");
+    wd.plan_json().assert_only(ADDR, Action::Create);
     let err = wd.apply_err();
     assert!(
         err.contains("role_id") && err.contains("does not exist"),
@@ -236,7 +236,7 @@ fn bad_values_are_rejected_naming_the_attribute_and_nothing_is_written() {
         );
     }
 
-    // Rejected at plan (the reference check): a department or a role that does not exist.
+    // Rejected by Halo: a department or a role that does not exist.
     for (config, attr) in [
         (
             membership_config(&role_id, "987654", "read_only"),
@@ -259,8 +259,8 @@ fn bad_values_are_rejected_naming_the_attribute_and_nothing_is_written() {
     assert!(halo_memberships(&env, &role_id).is_empty());
     assert_eq!(
         env.request_count("POST", ROLES_PATH),
-        0,
-        "the missing department and role fail at plan: no write reaches Halo:\n{}",
+        1,
+        "only the refused write of the missing department reached Halo:\n{}",
         env.journal_summary()
     );
 }

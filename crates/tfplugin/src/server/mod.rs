@@ -52,8 +52,8 @@ use tokio::sync::RwLock;
 use tokio_util::sync::CancellationToken;
 use tonic::{Request, Response, Status};
 
-use crate::framework::Schema;
 use crate::framework::Type;
+use crate::framework::{HeldReferences, Schema, Value};
 use crate::framework::{AnyDataSource, AnyEphemeral, AnyResource, Function};
 use crate::framework::{Diagnostic, Diagnostics};
 use crate::plugin::proto::tfplugin6 as pb;
@@ -171,6 +171,9 @@ struct Inner<D: ProviderDefinition> {
     /// Cancelled by StopProvider; replaced by a fresh token afterwards so the
     /// provider keeps serving.
     stop: std::sync::Mutex<CancellationToken>,
+    /// The references held by resources whose refresh found them gone, for the
+    /// plan-time checks (see [`HeldReferences`]).
+    vanished: std::sync::Mutex<HeldReferences>,
 }
 
 /// What an RPC answers: a response, or a gRPC status for requests that make no
@@ -189,6 +192,7 @@ impl<D: ProviderDefinition> ProviderService<D> {
                 catalog: OnceLock::new(),
                 client: RwLock::new(None),
                 stop: std::sync::Mutex::new(CancellationToken::new()),
+                vanished: std::sync::Mutex::new(HeldReferences::default()),
             }),
         }
     }
@@ -229,6 +233,31 @@ impl<D: ProviderDefinition> ProviderService<D> {
             Ok(t) => t.clone(),
             Err(poisoned) => poisoned.into_inner().clone(),
         }
+    }
+
+    /// Remembers the references of a resource whose refresh found it gone
+    /// (`state`, its last known state): Terraform then plans it as a create,
+    /// with no prior state to tell that the state held them.
+    fn remember_vanished(&self, schema: &Schema, state: &Value) {
+        let held = HeldReferences::of_state(&schema.attributes, state);
+        if held.is_empty() {
+            return;
+        }
+        match self.inner.vanished.lock() {
+            Ok(mut v) => v.extend(&held),
+            Err(poisoned) => poisoned.into_inner().extend(&held),
+        }
+    }
+
+    /// The references a plan from `prior` already held: those of `prior` and
+    /// of every resource found gone so far.
+    fn held_references(&self, schema: &Schema, prior: &Value) -> HeldReferences {
+        let mut held = HeldReferences::of_state(&schema.attributes, prior);
+        match self.inner.vanished.lock() {
+            Ok(v) => held.extend(&v),
+            Err(poisoned) => held.extend(&poisoned.into_inner()),
+        }
+        held
     }
 
     /// The configured client bound to the current stop token, or an error saying

@@ -39,7 +39,8 @@ pub(super) async fn plan_resource_change<D: ProviderDefinition>(
         // An unconfigured provider (its settings unknown until apply) plans
         // without the checks: the apply's own plan makes them.
         if let Ok((client, token)) = svc.client().await {
-            let checks = e.imp.check_plan(&client, &planned.state);
+            let held = svc.held_references(&e.schema, &prior);
+            let checks = e.imp.check_plan(&client, &planned.state, &held);
             let diags = cancellable(&token, checks, Default::default).await;
             diagnostics = diags_to_pb(&diags);
         }
@@ -234,8 +235,171 @@ mod tests {
         assert_eq!(answer.diagnostics.len(), 1, "{:?}", answer.diagnostics);
         let d = &answer.diagnostics[0];
         assert_eq!(d.severity, pb::diagnostic::Severity::Error as i32);
-        assert_eq!(d.detail, "fake_thing 404 does not exist.");
+        assert!(d.detail.contains("fake_thing 404 does not exist"), "{d:?}");
         assert_eq!(testing::path_of(d).as_deref(), Some("parent_id"));
+    }
+
+    /// The one diagnostic of a plan's answer, its severity and attribute path.
+    fn only(answer: &pb::plan_resource_change::Response) -> (i32, Option<String>, &str) {
+        assert_eq!(answer.diagnostics.len(), 1, "{:?}", answer.diagnostics);
+        let d = &answer.diagnostics[0];
+        (d.severity, testing::path_of(d), d.detail.as_str())
+    }
+
+    const ERROR: i32 = pb::diagnostic::Severity::Error as i32;
+    const WARNING: i32 = pb::diagnostic::Severity::Warning as i32;
+
+    #[tokio::test]
+    async fn a_missing_parent_the_prior_state_held_is_a_warning() {
+        let svc = testing::configured().await;
+        let prior = thing(
+            &svc,
+            &[
+                ("id", Value::string("4")),
+                ("name", Value::string("a")),
+                ("parent_id", Value::string("404")),
+                ("password_seen", Value::Bool(false)),
+            ],
+        );
+        let config = thing(
+            &svc,
+            &[
+                ("name", Value::string("b")),
+                ("parent_id", Value::string("404")),
+            ],
+        );
+        let (answer, planned) = plan(&svc, &prior, &config).await;
+        assert_eq!(planned.attr("name"), &Value::string("b"));
+        let (severity, path, detail) = only(&answer);
+        assert_eq!(severity, WARNING, "{detail}");
+        assert_eq!(path.as_deref(), Some("parent_id"));
+        assert!(
+            detail.contains("no longer exists") && detail.contains("apply will fail"),
+            "{detail}"
+        );
+
+        // Another missing parent than the prior state's is new: an error.
+        let config = thing(
+            &svc,
+            &[
+                ("name", Value::string("a")),
+                ("parent_id", Value::string("405")),
+            ],
+        );
+        let (answer, _) = plan(&svc, &prior, &config).await;
+        assert_eq!(only(&answer).0, ERROR);
+    }
+
+    /// Terraform's pre-destroy refresh: the refresh finds the resource gone,
+    /// then plans it as a create with no prior state; the parent it held must
+    /// not fail that plan, or the destroy is blocked.
+    #[tokio::test]
+    async fn a_parent_held_by_a_resource_found_gone_is_a_warning() {
+        let svc = testing::configured().await;
+        let ty = testing::ty(&svc, THING);
+        let gone = thing(
+            &svc,
+            &[
+                ("id", Value::string("4")),
+                ("name", Value::string("a")),
+                ("parent_id", Value::string("404")),
+                ("password_seen", Value::Bool(false)),
+            ],
+        );
+        let config = thing(
+            &svc,
+            &[
+                ("name", Value::string("a")),
+                ("parent_id", Value::string("404")),
+            ],
+        );
+        // Before the refresh, the same create plan is an error.
+        let (answer, _) = plan(&svc, &Value::Null, &config).await;
+        assert_eq!(only(&answer).0, ERROR);
+
+        let read = crate::server::read::read_resource(
+            &svc,
+            pb::read_resource::Request {
+                type_name: THING.to_string(),
+                current_state: dv(&gone, &ty),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("answers")
+        .into_inner();
+        assert!(read.diagnostics.is_empty(), "{:?}", read.diagnostics);
+        assert!(decode(read.new_state.as_ref(), &ty)
+            .expect("a state")
+            .is_null());
+
+        let (answer, planned) = plan(&svc, &Value::Null, &config).await;
+        assert!(planned.attr("id").is_unknown());
+        let (severity, path, detail) = only(&answer);
+        assert_eq!(severity, WARNING, "{detail}");
+        assert_eq!(path.as_deref(), Some("parent_id"));
+
+        // Only what the vanished resource held: another parent is still an error.
+        let config = thing(
+            &svc,
+            &[
+                ("name", Value::string("a")),
+                ("parent_id", Value::string("405")),
+            ],
+        );
+        let (answer, _) = plan(&svc, &Value::Null, &config).await;
+        assert_eq!(only(&answer).0, ERROR);
+    }
+
+    #[tokio::test]
+    async fn a_refresh_that_finds_the_resource_keeps_nothing_in_memory() {
+        let svc = testing::configured().await;
+        let ty = testing::ty(&svc, THING);
+        testing::store(&svc)
+            .await
+            .lock()
+            .expect("store")
+            .things
+            .insert(
+                "4".into(),
+                testing::ThingModel {
+                    id: Some("4".into()),
+                    name: "a".into(),
+                    parent_id: Some("404".into()),
+                    ..Default::default()
+                },
+            );
+        let found = thing(
+            &svc,
+            &[
+                ("id", Value::string("4")),
+                ("name", Value::string("a")),
+                ("parent_id", Value::string("404")),
+            ],
+        );
+        let read = crate::server::read::read_resource(
+            &svc,
+            pb::read_resource::Request {
+                type_name: THING.to_string(),
+                current_state: dv(&found, &ty),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("answers")
+        .into_inner();
+        assert!(!decode(read.new_state.as_ref(), &ty)
+            .expect("a state")
+            .is_null());
+        let config = thing(
+            &svc,
+            &[
+                ("name", Value::string("b")),
+                ("parent_id", Value::string("404")),
+            ],
+        );
+        let (answer, _) = plan(&svc, &Value::Null, &config).await;
+        assert_eq!(only(&answer).0, ERROR);
     }
 
     #[tokio::test]

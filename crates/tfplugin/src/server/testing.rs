@@ -12,9 +12,9 @@ use tokio_util::sync::CancellationToken;
 
 use super::{ProviderDefinition, ProviderService};
 use crate::framework::{
-    AnyDataSource, AnyEphemeral, AnyResource, Applied, ApplyError, AttrPath, Diagnostic,
-    Diagnostics, EphemeralResource, Function, FunctionError, Model, Opened, Parameter, Resource,
-    Schema, Semantic, Type, Validator, Value,
+    referenced_values, AnyDataSource, AnyEphemeral, AnyResource, Applied, ApplyError, AttrPath,
+    Diagnostic, Diagnostics, EphemeralResource, Function, FunctionError, HeldReferences, Model,
+    Opened, Parameter, Resource, Schema, Semantic, Type, Validator, Value,
 };
 use crate::plugin::proto::tfplugin6 as pb;
 
@@ -35,7 +35,8 @@ crate::model! {
         id: Option<String> = computed().use_state_for_unknown().description("The id."),
         name: String = required().validate(Validator::length(1, 20))
             .semantic_equality(Semantic::IgnoreCase).description("The name."),
-        parent_id: Option<String> = optional().requires_replace().description("The parent."),
+        parent_id: Option<String> = optional().requires_replace().references("fake_thing")
+            .description("The parent."),
         password: Option<String> = optional().write_only().description("Sent, never stored."),
         password_seen: Option<bool> = computed().description("Whether create or update got a password."),
     }
@@ -130,16 +131,24 @@ impl<const LISTED: bool> Resource<FakeClient> for Thing<LISTED> {
         }
     }
 
-    /// A known parent must be a thing the store holds.
-    async fn check_plan(&self, client: &FakeClient, planned: &Value) -> Diagnostics {
+    /// A known parent must be a thing the store holds (an error if the state
+    /// never held it, a warning if it did).
+    async fn check_plan(
+        &self,
+        client: &FakeClient,
+        planned: &Value,
+        held: &HeldReferences,
+    ) -> Diagnostics {
         let mut diags = Diagnostics::new();
-        if let Some(parent) = planned.attr("parent_id").as_str() {
+        let Some(reference) = ThingModel::attributes()
+            .into_iter()
+            .find_map(|(name, a)| (name == "parent_id").then_some(a.references).flatten())
+        else {
+            return diags;
+        };
+        for parent in referenced_values(planned.attr("parent_id")) {
             if !client.store().things.contains_key(parent) {
-                diags.attribute_error(
-                    AttrPath::root("parent_id"),
-                    "Missing parent",
-                    format!("fake_thing {parent} does not exist."),
-                );
+                diags.push(held.missing("parent_id", reference, parent, "the fake API"));
             }
         }
         diags
