@@ -97,3 +97,44 @@ fn a_plan_of_many_teams_lists_their_department_once() {
         env.journal_summary()
     );
 }
+
+/// A referenced object deleted in Halo after the apply: the state held the
+/// reference, so the plan warns (naming the attribute) instead of failing, and
+/// `terraform destroy`, whose first step is such a plan, is not blocked. The
+/// same id written anew in another configuration is still an error.
+#[test]
+fn a_reference_deleted_in_halo_warns_and_the_destroy_proceeds() {
+    let env = TestEnv::new();
+    let desk = env.sim_id_named(Kind::Department, "Service Desk");
+    let team = |addr: &str, name: &str| {
+        format!(
+            "resource \"halopsa_team\" \"{addr}\" {{\n  name = \"{name}\"\n  \
+             department_id = \"{desk}\"\n}}\n"
+        )
+    };
+    let wd = env.workdir();
+    wd.write_config(&team("field", "Field"));
+    wd.apply();
+    assert!(env.sim.remove(Kind::Department, &desk));
+
+    let out = wd.run(&["plan", "-json", "-input=false"], &[]);
+    assert!(out.success(), "a deleted reference must not fail the plan\n{out}");
+    let diags = diagnostics::parse_json_diagnostics(&out.stdout);
+    let warnings: Vec<_> = diags.iter().filter(|d| d.severity == "warning").collect();
+    assert!(
+        warnings.len() == 1
+            && warnings[0].address.as_deref() == Some("halopsa_team.field")
+            && warnings[0].text().contains("department_id")
+            && warnings[0].text().contains("deleted in Halo"),
+        "expected one warning on halopsa_team.field naming department_id: {diags:#?}"
+    );
+
+    let other = env.workdir();
+    other.write_config(&team("other", "Other"));
+    let diags = other.plan_diagnostics();
+    diagnostics::assert_one_error_naming(&diags, "halopsa_team.other", "department_id");
+
+    wd.destroy();
+    assert!(env.sim_objects_named(Kind::Team, "Field").is_empty());
+    assert!(wd.try_resource("halopsa_team.field").is_none());
+}
