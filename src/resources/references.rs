@@ -5,7 +5,9 @@
 //! ([`HaloClient::read`], [`HaloClient::listed`]): a plan of many resources
 //! costs one list per referenced kind, plus a `GET` for an id the list lacks.
 //! A look-up that fails (network, rate limit) is a warning: the check must
-//! never be what stops a plan Halo would accept.
+//! never be what stops a plan Halo would accept. So is a missing object the
+//! state already held (deleted in Halo since): an error there would block
+//! `terraform destroy`, whose first step is a normal plan ([`HeldReferences`]).
 
 use futures::future::BoxFuture;
 
