@@ -13,6 +13,7 @@
 //! under the module names the provider's code uses (`crate::framework`,
 //! `crate::halo`, ...).
 
+mod args;
 mod data_sources;
 pub mod doctor;
 mod ephemeral;

@@ -112,32 +112,22 @@ fn is_set(obj: &Object, field: &str) -> bool {
 
 /// Whether a listed object passes the list's filters: `search` (a
 /// case-insensitive substring of the name), the kind's own filters, and the
-/// objects Halo leaves out unless asked for (docs/halo-api.md, "Agents").
+/// objects Halo leaves out unless asked for (docs/halo-api.md, "Agents"); the
+/// last two are facts of the kind's table row.
 fn keep(kind: Kind, obj: &Object, params: &Params) -> bool {
     let name_matches = params.get("search").is_none_or(|search| {
         obj.get(kind.name_field())
             .and_then(Value::as_str)
             .is_some_and(|name| name.to_lowercase().contains(&search.to_lowercase()))
     });
-    let kind_filter = match kind {
-        Kind::Department => params.int_matches("org_id", obj, "organisation_id"),
-        Kind::Team => {
-            params.int_matches("department_id", obj, "department_id")
-                && (!is_set(obj, "inactive")
-                    || params.flag("includeinactive")
-                    || params.flag("includedisabled"))
-        }
-        Kind::Agent => {
-            (params.flag("includeapiagents") || !is_set(obj, "isapiagent"))
-                && (params.flag("includedisabled") || !is_set(obj, "isdisabled"))
-        }
-        Kind::Client => {
-            params.int_matches("toplevel_id", obj, "toplevel_id")
-                && (params.flag("includeinactive") || !is_set(obj, "inactive"))
-        }
-        _ => true,
-    };
-    name_matches && kind_filter
+    let filtered = kind
+        .filters()
+        .iter()
+        .all(|(param, field)| params.int_matches(param, obj, field));
+    let shown = kind.hidden().iter().all(|hidden| {
+        !is_set(obj, hidden.field) || hidden.shown_by.iter().any(|flag| params.flag(flag))
+    });
+    name_matches && filtered && shown
 }
 
 /// The part of a list one answer holds: `pageinate=true&page_size=N&page_no=P`

@@ -19,15 +19,20 @@ use serde_json::{Map, Value};
 use crate::error::ApiError;
 use crate::ids;
 
+/// The detail lists of the families that have them: one row per family.
+const DETAILS: &[(&str, &[&str])] = &[
+    ("SLA", &["priorities"]),
+    ("TicketType", &["allowed_status", "allowed_teams", "fields"]),
+    ("FieldInfo", &["values"]),
+    ("FieldGroup", &["fields"]),
+];
+
 /// The detail lists of a family, answered only with `includedetails=true`.
 pub(crate) fn detail_fields(family: &str) -> &'static [&'static str] {
-    match family {
-        "SLA" => &["priorities"],
-        "TicketType" => &["allowed_status", "allowed_teams"],
-        "FieldInfo" => &["values"],
-        "FieldGroup" => &["fields"],
-        _ => &[],
-    }
+    DETAILS
+        .iter()
+        .find(|(name, _)| *name == family)
+        .map_or(&[], |(_, details)| details)
 }
 
 /// `obj` as `GET /X/{id}` answers it: without its detail lists unless `details`.

@@ -204,7 +204,7 @@ impl Store {
             obj.remove("id");
             self.assign_ids(kind, &mut obj);
         }
-        if kind == Kind::Role && !obj.contains_key("id_int") {
+        if kind.id_style() == IdStyle::GuidAndCounter && !obj.contains_key("id_int") {
             obj.insert("id_int".into(), Value::from(self.take_id(kind)));
         }
         if kind == Kind::Application {
@@ -235,25 +235,23 @@ impl Store {
             IdStyle::Counter => {
                 let id = self.take_id(kind);
                 obj.insert("id".into(), Value::from(id));
-                None
-            }
-            IdStyle::Guid if kind == Kind::Role => {
-                obj.insert("id".into(), Value::String(ids::new_guid()));
-                let id_int = self.take_id(kind);
-                obj.insert("id_int".into(), Value::from(id_int));
-                None
-            }
-            IdStyle::Guid if kind == Kind::Webhook => {
-                obj.insert("id".into(), Value::String(ids::new_guid()));
-                None
             }
             IdStyle::Guid => {
                 obj.insert("id".into(), Value::String(ids::new_guid()));
-                obj.insert("clientId".into(), Value::String(ids::new_guid()));
-                obj.insert("clientSecret".into(), Value::Null);
-                Some(ids::random_string(48))
+            }
+            IdStyle::GuidAndCounter => {
+                obj.insert("id".into(), Value::String(ids::new_guid()));
+                let id_int = self.take_id(kind);
+                obj.insert("id_int".into(), Value::from(id_int));
             }
         }
+        // An application's credentials: its own behaviour, not a table fact.
+        if kind == Kind::Application {
+            obj.insert("clientId".into(), Value::String(ids::new_guid()));
+            obj.insert("clientSecret".into(), Value::Null);
+            return Some(ids::random_string(48));
+        }
+        None
     }
 
     fn take_id(&mut self, kind: Kind) -> i64 {
@@ -266,7 +264,7 @@ impl Store {
     fn note_external_ids(&mut self, kind: Kind, obj: &Object) {
         let field = match kind.id_style() {
             IdStyle::Counter => "id",
-            IdStyle::Guid => "id_int",
+            IdStyle::Guid | IdStyle::GuidAndCounter => "id_int",
         };
         if let Some(n) = obj.get(field).and_then(Value::as_i64) {
             let next = &mut self.next_id[kind.index()];
@@ -284,10 +282,10 @@ impl Refs for Store {
 /// Whether a stored `id` value equals the id given as text.
 fn id_matches(kind: Kind, stored: Option<&Value>, id: &str) -> bool {
     let id = id.trim();
-    match (kind.id_style(), stored) {
-        (_, Some(Value::Number(n))) => n.to_string() == id,
-        (IdStyle::Guid, Some(Value::String(s))) => s.eq_ignore_ascii_case(id),
-        (IdStyle::Counter, Some(Value::String(s))) => s == id,
+    match stored {
+        Some(Value::Number(n)) => n.to_string() == id,
+        Some(Value::String(s)) if kind.id_style().is_guid() => s.eq_ignore_ascii_case(id),
+        Some(Value::String(s)) => s == id,
         _ => false,
     }
 }
@@ -297,26 +295,26 @@ const NIL_GUID: &str = "00000000-0000-0000-0000-000000000000";
 /// The id an element of a `POST` body names, or `None` for a new object.
 fn element_id(kind: Kind, element: &Object) -> Result<Option<String>, StoreError> {
     let invalid = |what: &str| StoreError::Invalid(format!("field `id` must be {what}"));
-    match (kind.id_style(), element.get("id")) {
+    match (kind.id_style().is_guid(), element.get("id")) {
         (_, None | Some(Value::Null)) => Ok(None),
-        (IdStyle::Counter, Some(Value::Number(n))) => match n.as_i64() {
+        (false, Some(Value::Number(n))) => match n.as_i64() {
             Some(0) => Ok(None),
             Some(id) if id > 0 => Ok(Some(id.to_string())),
             _ => Err(invalid("a positive integer")),
         },
-        (IdStyle::Counter, Some(Value::String(s))) => match s.trim() {
+        (false, Some(Value::String(s))) => match s.trim() {
             "" | "0" => Ok(None),
             s => s
                 .parse::<u64>()
                 .map(|id| Some(id.to_string()))
                 .map_err(|_| invalid("a positive integer")),
         },
-        (IdStyle::Guid, Some(Value::String(s))) => match s.trim() {
+        (true, Some(Value::String(s))) => match s.trim() {
             "" | NIL_GUID => Ok(None),
             s => Ok(Some(s.to_owned())),
         },
-        (IdStyle::Counter, Some(_)) => Err(invalid("an integer")),
-        (IdStyle::Guid, Some(_)) => Err(invalid("a string GUID")),
+        (false, Some(_)) => Err(invalid("an integer")),
+        (true, Some(_)) => Err(invalid("a string GUID")),
     }
 }
 
@@ -333,11 +331,7 @@ fn supplied_secret(element: &Object) -> Option<String> {
 /// The fields of a `POST` element that a client may set: everything but
 /// the generated ones.
 fn writable_fields(kind: Kind, element: &Object) -> Object {
-    let generated: &[&str] = match kind {
-        Kind::Role => &["id", "id_int"],
-        Kind::Application => &["id", "clientId", "clientSecret"],
-        _ => &["id"],
-    };
+    let generated = kind.generated_fields();
     element
         .iter()
         .filter(|(key, _)| !generated.contains(&key.as_str()))
@@ -345,37 +339,13 @@ fn writable_fields(kind: Kind, element: &Object) -> Object {
         .collect()
 }
 
-/// A field and the value it gets when a new object lacks it.
-type FieldDefault = (&'static str, fn() -> Value);
-
 /// Values Halo gives a new object for the fields the client left out.
 fn apply_defaults(kind: Kind, obj: &mut Object) {
-    let defaults: &[FieldDefault] = match kind {
-        Kind::Team | Kind::Client => &[("inactive", || Value::Bool(false))],
-        Kind::Agent => &[
-            ("isapiagent", || Value::Bool(false)),
-            ("isdisabled", || Value::Bool(false)),
-            ("roles", || Value::Array(Vec::new())),
-            ("departments", || Value::Array(Vec::new())),
-        ],
-        Kind::Role => &[
-            ("claims", || Value::Array(Vec::new())),
-            ("departments", || Value::Array(Vec::new())),
-        ],
-        Kind::Webhook => &[
-            ("active", || Value::Bool(true)),
-            ("events", || Value::Array(Vec::new())),
-        ],
-        Kind::Application => &[
-            ("inactive", || Value::Bool(false)),
-            ("loginentity", || Value::from(0)),
-            ("scopes", || Value::Array(Vec::new())),
-        ],
-        _ => &[],
-    };
-    for (field, value) in defaults {
-        if obj.get(*field).is_none_or(Value::is_null) {
-            obj.insert((*field).to_owned(), value());
+    for field in kind.fields() {
+        if let Some(preset) = field.default {
+            if obj.get(field.name).is_none_or(Value::is_null) {
+                obj.insert(field.name.to_owned(), preset.value());
+            }
         }
     }
 }
@@ -486,7 +456,7 @@ fn render(kind: Kind, obj: &Object, details: bool) -> Value {
     if kind == Kind::Application && !shown.get("clientSecret").is_some_and(Value::is_string) {
         shown.insert("clientSecret".into(), Value::Null);
     }
-    hide_webhook_secrets(kind, &mut shown);
+    hide_secrets(kind, &mut shown);
     Value::Object(shown)
 }
 
@@ -496,24 +466,19 @@ pub fn render_state(kind: Kind, obj: &Object) -> Value {
     if kind == Kind::Application {
         shown.insert("clientSecret".into(), Value::Null);
     }
-    hide_webhook_secrets(kind, &mut shown);
+    hide_secrets(kind, &mut shown);
     Value::Object(shown)
 }
 
-/// A webhook's password and authentication header are stored but never shown
-/// again (docs/halo-api.md, "Webhook" \[assumed\]).
-fn hide_webhook_secrets(kind: Kind, shown: &mut Object) {
-    if kind == Kind::Webhook {
-        for field in WEBHOOK_SECRETS {
-            if shown.contains_key(*field) {
-                shown.insert((*field).to_owned(), Value::Null);
-            }
+/// The kind's secret fields (a webhook's password and authentication header)
+/// are stored but never shown again.
+fn hide_secrets(kind: Kind, shown: &mut Object) {
+    for field in kind.secret_fields() {
+        if shown.contains_key(*field) {
+            shown.insert((*field).to_owned(), Value::Null);
         }
     }
 }
-
-/// The webhook fields that hold secrets.
-pub(crate) const WEBHOOK_SECRETS: &[&str] = &["basic_password", "authentication_header"];
 
 #[cfg(test)]
 mod tests {

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::kind::Kind;
+use crate::kind::{Kind, Reference};
 use crate::object::Object;
 
 /// The longest name Halo accepts.
@@ -52,108 +52,6 @@ pub fn is_scope(name: &str) -> bool {
         })
 }
 
-#[derive(Clone, Copy)]
-enum Type {
-    Str,
-    Int,
-    Bool,
-    Array,
-}
-
-impl Type {
-    fn accepts(self, value: &Value) -> bool {
-        match self {
-            Type::Str => value.is_string(),
-            Type::Int => value.is_i64(),
-            Type::Bool => value.is_boolean(),
-            Type::Array => value.is_array(),
-        }
-    }
-
-    fn describe(self) -> &'static str {
-        match self {
-            Type::Str => "a string",
-            Type::Int => "an integer",
-            Type::Bool => "a boolean",
-            Type::Array => "an array",
-        }
-    }
-}
-
-/// The JSON types of the fields the emulator models (null is always allowed).
-fn field_types(kind: Kind) -> &'static [(&'static str, Type)] {
-    use Type::*;
-    match kind {
-        Kind::Organisation => &[
-            ("name", Str),
-            ("email", Str),
-            ("phone", Str),
-            ("website", Str),
-            ("reply_address", Str),
-        ],
-        Kind::Department => &[("name", Str), ("organisation_id", Int), ("notes", Str)],
-        Kind::Team => &[("name", Str), ("department_id", Int), ("inactive", Bool)],
-        Kind::Workday => &[
-            ("name", Str),
-            ("timezone", Str),
-            ("incmonday", Bool),
-            ("inctuesday", Bool),
-            ("incwednesday", Bool),
-            ("incthursday", Bool),
-            ("incfriday", Bool),
-            ("incsaturday", Bool),
-            ("incsunday", Bool),
-        ],
-        Kind::Agent => &[
-            ("name", Str),
-            ("email", Str),
-            ("firstname", Str),
-            ("surname", Str),
-            ("isapiagent", Bool),
-            ("team", Str),
-            ("workday_id", Int),
-            ("isdisabled", Bool),
-            ("roles", Array),
-            ("departments", Array),
-        ],
-        Kind::Role => &[
-            ("name", Str),
-            ("notes", Str),
-            ("claims", Array),
-            ("departments", Array),
-        ],
-        Kind::Application => &[
-            ("displayName", Str),
-            ("grant_type", Str),
-            ("loginentity", Int),
-            ("loginas_agent_id", Int),
-            ("scopes", Array),
-            ("inactive", Bool),
-            ("organisation_id", Int),
-        ],
-        Kind::Client => &[
-            ("name", Str),
-            ("toplevel_id", Int),
-            ("inactive", Bool),
-            ("notes", Str),
-            ("allowed_organisations", Array),
-            ("all_organisations_allowed", Bool),
-        ],
-        Kind::Webhook => &[
-            ("name", Str),
-            ("url", Str),
-            ("method", Int),
-            ("content_type", Str),
-            ("authentication_type", Int),
-            ("basic_username", Str),
-            ("basic_password", Str),
-            ("authentication_header", Str),
-            ("active", Bool),
-            ("events", Array),
-        ],
-    }
-}
-
 type Check = Result<(), String>;
 
 /// What the checks need to know of the other objects: whether an id exists.
@@ -169,28 +67,14 @@ pub trait Refs {
 pub fn check(kind: Kind, merged: &Object, changes: &Object, store: &dyn Refs) -> Check {
     check_types(kind, changes)?;
     check_name(kind.name_field(), merged)?;
+    for reference in kind.references() {
+        check_reference(reference, merged, changes, store)?;
+    }
+    // What is one kind's own behaviour, not a fact of the table.
     match kind {
-        Kind::Department => {
-            let org = required_int(merged, "organisation_id")?;
-            if changes.contains_key("organisation_id") {
-                exists(store, Kind::Organisation, "organisation_id", org)?;
-            }
-        }
-        Kind::Team => {
-            let department = required_int(merged, "department_id")?;
-            if changes.contains_key("department_id") {
-                exists(store, Kind::Department, "department_id", department)?;
-            }
-        }
         Kind::Agent => {
-            if let Some(workday) = changes.get("workday_id").and_then(Value::as_i64) {
-                exists(store, Kind::Workday, "workday_id", workday)?;
-            }
-            if let Some(roles) = changes.get("roles").and_then(Value::as_array) {
-                check_role_refs(roles, store)?;
-            }
             if let Some(departments) = changes.get("departments").and_then(Value::as_array) {
-                check_memberships(departments, store)?;
+                check_levels(departments)?;
                 refuse_inherited(departments)?;
             }
         }
@@ -199,42 +83,79 @@ pub fn check(kind: Kind, merged: &Object, changes: &Object, store: &dyn Refs) ->
                 check_claims(claims)?;
             }
             if let Some(departments) = changes.get("departments").and_then(Value::as_array) {
-                check_memberships(departments, store)?;
+                check_levels(departments)?;
                 refuse_other_roles(departments, merged)?;
             }
         }
         Kind::Application => check_application(merged, changes, store)?,
-        Kind::Client => {
-            if let Some(department) = changes.get("toplevel_id").and_then(Value::as_i64) {
-                exists(store, Kind::Department, "toplevel_id", department)?;
-            }
-            let orgs = changes
-                .get("allowed_organisations")
-                .and_then(Value::as_array);
-            for org in orgs.into_iter().flatten() {
-                let id = org
-                    .get("id")
-                    .and_then(Value::as_i64)
-                    .ok_or("field `allowed_organisations[].id` must be an integer")?;
-                exists(store, Kind::Organisation, "allowed_organisations[].id", id)?;
-            }
-        }
         Kind::Webhook => check_webhook(merged, changes)?,
-        Kind::Organisation | Kind::Workday => {}
+        Kind::Organisation | Kind::Department | Kind::Team | Kind::Workday | Kind::Client => {}
     }
     Ok(())
 }
 
 fn check_types(kind: Kind, changes: &Object) -> Check {
-    for (field, ty) in field_types(kind) {
-        match changes.get(*field) {
-            Some(value) if !value.is_null() && !ty.accepts(value) => {
-                return Err(format!("field `{field}` must be {}", ty.describe()));
+    for field in kind.fields() {
+        match changes.get(field.name) {
+            Some(value) if !value.is_null() && !field.ty.accepts(value) => {
+                return Err(format!(
+                    "field `{}` must be {}",
+                    field.name,
+                    field.ty.describe()
+                ));
             }
             _ => {}
         }
     }
     Ok(())
+}
+
+/// A reference must name an existing object where the write sets it (a
+/// required one must be held whatever the write sets); the id is an integer
+/// or a string GUID, as the target kind's ids are.
+fn check_reference(
+    reference: &Reference,
+    merged: &Object,
+    changes: &Object,
+    store: &dyn Refs,
+) -> Check {
+    let target = reference.target;
+    let Some((list, key)) = reference.rows() else {
+        let field = reference.field;
+        let id = id_of(target, merged.get(field));
+        if reference.required && id.is_none() {
+            return Err(format!("field `{field}` is required"));
+        }
+        return match id {
+            Some(id) if changes.contains_key(field) => exists(store, target, field, &id),
+            _ => Ok(()),
+        };
+    };
+    let rows = changes.get(list).and_then(Value::as_array);
+    for row in rows.into_iter().flatten() {
+        let id = id_of(target, row.get(key)).ok_or_else(|| {
+            if target.id_style().is_guid() {
+                format!(
+                    "field `{}` must be a {} id (a string GUID)",
+                    reference.field,
+                    target.noun()
+                )
+            } else {
+                format!("field `{}` must be an integer", reference.field)
+            }
+        })?;
+        exists(store, target, reference.field, &id)?;
+    }
+    Ok(())
+}
+
+/// The id `value` gives, when it has the type of `kind`'s ids.
+fn id_of(kind: Kind, value: Option<&Value>) -> Option<String> {
+    if kind.id_style().is_guid() {
+        value.and_then(Value::as_str).map(str::to_owned)
+    } else {
+        value.and_then(Value::as_i64).map(|id| id.to_string())
+    }
 }
 
 fn check_name(field: &str, obj: &Object) -> Check {
@@ -247,15 +168,14 @@ fn check_name(field: &str, obj: &Object) -> Check {
     }
 }
 
-fn required_int(obj: &Object, field: &str) -> Result<i64, String> {
-    obj.get(field)
-        .and_then(Value::as_i64)
-        .ok_or_else(|| format!("field `{field}` is required"))
-}
-
-fn exists(store: &dyn Refs, kind: Kind, field: &str, id: i64) -> Check {
-    if store.contains(kind, &id.to_string()) {
+fn exists(store: &dyn Refs, kind: Kind, field: &str, id: &str) -> Check {
+    if store.contains(kind, id) {
         Ok(())
+    } else if kind.id_style().is_guid() {
+        Err(format!(
+            "field `{field}`: {} {id} does not exist",
+            kind.noun()
+        ))
     } else {
         Err(format!(
             "field `{field}`: {} {id} does not exist",
@@ -264,32 +184,16 @@ fn exists(store: &dyn Refs, kind: Kind, field: &str, id: i64) -> Check {
     }
 }
 
-fn check_role_refs(roles: &[Value], store: &dyn Refs) -> Check {
-    for role in roles {
-        let id = role
-            .get("id")
-            .and_then(Value::as_str)
-            .ok_or("field `roles[].id` must be a role id (a string GUID)")?;
-        if !store.contains(Kind::Role, id) {
-            return Err(format!("field `roles[].id`: role {id} does not exist"));
-        }
-    }
-    Ok(())
-}
-
-/// Checks a list of `UnameDepartment` (for agents and roles alike).
-fn check_memberships(departments: &[Value], store: &dyn Refs) -> Check {
-    for membership in departments {
-        let id = membership
-            .get("department_id")
-            .and_then(Value::as_i64)
-            .ok_or("field `departments[].department_id` must be an integer")?;
-        exists(store, Kind::Department, "departments[].department_id", id)?;
-        // Any level is kept: objects made on Halo's screen may hold levels
-        // beyond the two the provider encodes.
-        if !membership.get("membershiplevel").is_some_and(Value::is_i64) {
-            return Err("field `departments[].membershiplevel` must be an integer".into());
-        }
+/// The levels of a list of `UnameDepartment` (for agents and roles alike); the
+/// departments they name are references of the table.
+fn check_levels(departments: &[Value]) -> Check {
+    // Any level is kept: objects made on Halo's screen may hold levels beyond
+    // the two the provider encodes.
+    if departments
+        .iter()
+        .any(|membership| !membership.get("membershiplevel").is_some_and(Value::is_i64))
+    {
+        return Err("field `departments[].membershiplevel` must be an integer".into());
     }
     Ok(())
 }
@@ -424,11 +328,8 @@ fn check_application(merged: &Object, changes: &Object, store: &dyn Refs) -> Che
                 "field `loginas_agent_id` is required when `grant_type` is `client_credentials`",
             )?;
         if changes.contains_key("loginas_agent_id") || changes.contains_key("grant_type") {
-            exists(store, Kind::Agent, "loginas_agent_id", agent)?;
+            exists(store, Kind::Agent, "loginas_agent_id", &agent.to_string())?;
         }
-    }
-    if let Some(org) = changes.get("organisation_id").and_then(Value::as_i64) {
-        exists(store, Kind::Organisation, "organisation_id", org)?;
     }
     if let Some(scopes) = changes.get("scopes").and_then(Value::as_array) {
         for scope in scopes {

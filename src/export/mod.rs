@@ -24,6 +24,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use crate::args::{Command, Flag};
 use crate::framework::Diagnostics;
 use crate::halo::HaloClient;
 use crate::session::Session;
@@ -31,9 +32,10 @@ use crate::session::Session;
 pub use collect::Listed;
 pub use render::{IMPORTS_FILE, VERSIONS_FILE};
 
-pub const USAGE: &str = "\
-Usage: terraform-provider-halopsa export --dir DIR [--kinds KIND,KIND...]
-
+/// The command line: its flags, from which both the parsing and `--help` come.
+const COMMAND: Command = Command {
+    name: "export",
+    about: "\
 Writes the configuration of a Halo tenant into DIR, read-only: one file per resource
 type (halopsa_team.tf, ...) whose references between objects are Terraform references,
 imports.tf with an import block per object, and versions.tf. Applied with imports.tf
@@ -41,14 +43,27 @@ to the same tenant, it only imports; applied without it to an empty tenant, it c
 the same configuration there. Objects every tenant comes with are written as data
 look-ups by name; secrets are never exported. Configure it like the provider:
 HALOPSA_URL, HALOPSA_CLIENT_ID, HALOPSA_CLIENT_SECRET (and HALOPSA_TENANT, ... where
-needed). A progress line per kind goes to stderr.
-
-  --dir DIR            where to write (created if missing; must hold no .tf file)
-  --kinds KIND,KIND    only these resource types (e.g. halopsa_team,halopsa_agent)
-
+needed). A progress line per kind goes to stderr.",
+    flags: &[
+        Flag {
+            name: "--dir",
+            value: Some("DIR"),
+            required: true,
+            example: "",
+            help: "where to write (created if missing; must hold no .tf file)",
+        },
+        Flag {
+            name: "--kinds",
+            value: Some("KIND,KIND"),
+            required: false,
+            example: "",
+            help: "only these resource types (e.g. halopsa_team,halopsa_agent)",
+        },
+    ],
+    footer: "\
 Exit status: 0 when the export was written, 1 when reading the tenant or writing the
-files failed, 2 for a usage, configuration or sign-in error.
-";
+files failed, 2 for a usage, configuration or sign-in error.",
+};
 
 const CREDENTIALS_HINT: &str = "The export signs in like the provider: set HALOPSA_URL (the \
 instance, e.g. https://acme.halopsa.com), HALOPSA_CLIENT_ID and HALOPSA_CLIENT_SECRET (a \
@@ -63,39 +78,23 @@ pub struct Options {
 
 /// Parses the arguments after `export`; `Ok(None)` means help was asked for.
 pub fn parse(args: &[String]) -> Result<Option<Options>, String> {
-    let mut dir = None;
-    let mut kinds = None;
-    let mut args = args.iter();
-    while let Some(arg) = args.next() {
-        let (flag, inline) = match arg.split_once('=') {
-            Some((f, v)) if f.starts_with("--") => (f, Some(v.to_owned())),
-            _ => (arg.as_str(), None),
-        };
-        let mut value = |name: &str| {
-            inline
-                .clone()
-                .or_else(|| args.next().cloned())
-                .ok_or_else(|| format!("{name} needs a value"))
-        };
-        match flag {
-            "--help" | "-h" => return Ok(None),
-            "--dir" => dir = Some(PathBuf::from(value("--dir")?)),
-            "--kinds" => {
-                let list: Vec<String> = value("--kinds")?
-                    .split(',')
-                    .map(|k| k.trim().to_owned())
-                    .filter(|k| !k.is_empty())
-                    .collect();
-                if list.is_empty() {
-                    return Err("--kinds needs at least one kind (e.g. halopsa_team)".into());
-                }
-                kinds = Some(list);
+    let Some(given) = COMMAND.parse(args).map_err(|e| e.to_string())? else {
+        return Ok(None);
+    };
+    let dir = PathBuf::from(given.value("--dir").unwrap_or_default());
+    let kinds = match given.value("--kinds") {
+        None => None,
+        Some(value) => {
+            let list: Vec<String> = value
+                .split(',')
+                .map(|k| k.trim().to_owned())
+                .filter(|k| !k.is_empty())
+                .collect();
+            if list.is_empty() {
+                return Err("--kinds needs at least one kind (e.g. halopsa_team)".into());
             }
-            other => return Err(format!("unknown argument {other:?}")),
+            Some(list)
         }
-    }
-    let Some(dir) = dir else {
-        return Err("--dir is required".into());
     };
     Ok(Some(Options { dir, kinds }))
 }
@@ -183,16 +182,9 @@ fn write(dir: &Path, files: &BTreeMap<String, String>) -> Result<(), String> {
 
 /// Runs `export` with the arguments after it.
 pub fn run(args: &[String]) -> ExitCode {
-    let options = match parse(args) {
-        Ok(Some(options)) => options,
-        Ok(None) => {
-            print!("{USAGE}");
-            return ExitCode::SUCCESS;
-        }
-        Err(e) => {
-            eprintln!("export: {e}\n\n{USAGE}");
-            return ExitCode::from(2);
-        }
+    let options = match COMMAND.options(args, parse) {
+        Ok(options) => options,
+        Err(code) => return code,
     };
     if let Err(e) = kinds::select(crate::resources::all(), options.kinds.as_deref()) {
         eprintln!("export: {e}");
@@ -241,9 +233,7 @@ pub fn run(args: &[String]) -> ExitCode {
 mod tests {
     use super::*;
 
-    fn args(a: &[&str]) -> Vec<String> {
-        a.iter().map(|s| s.to_string()).collect()
-    }
+    use crate::args::owned as args;
 
     #[test]
     fn arguments_parse_and_mistakes_are_named() {

@@ -44,11 +44,13 @@ use object::Object;
 /// serves follows from it. A row names the type's module (a file of this
 /// directory, declared here), its resource, and optionally its data source
 /// (`lookup` for a [`Lookup`](crate::data_sources::Lookup) of `data_sources`,
-/// `data` for another data source) and the Halo object `doctor` scans (`scan`).
+/// `data` for another data source) and the Halo object it is, which `doctor`
+/// scans and `sweep` deletes (`scan`).
 /// From the table come [`all`] (the resources, each offered to `list` blocks too),
-/// [`data_sources`] and [`scanned`] (doctor's kinds, in table order: when its
+/// [`data_sources`], [`scanned`] (doctor's kinds, in table order: when its
 /// request budget runs short the last rows are cut, so the most telling come
-/// first). Counts in tests are those of the table.
+/// first) and [`swept`] (the same objects, for `sweep`). Counts in tests are
+/// those of the table.
 macro_rules! types {
     ($(
         $module:ident: $resource:expr
@@ -98,6 +100,18 @@ macro_rules! types {
             #[allow(unused_mut)]
             let mut all = Vec::new();
             $( $( all.push(crate::doctor::KindSpec::of::<$object>()); )? )*
+            all
+        }
+
+        /// The Halo objects `sweep` lists and deletes: the same rows' objects,
+        /// each named by its row (the resource type without `halopsa_`), in
+        /// table order (the sweep puts them in its order of deletion).
+        #[allow(clippy::vec_init_then_push)]
+        pub fn swept() -> Vec<Box<dyn crate::sweep::SweptKind>> {
+            // Generated pushes, one per row that has one: no `vec!` can skip rows.
+            #[allow(unused_mut)]
+            let mut all = Vec::new();
+            $( $( all.push(crate::sweep::Of::<$object>::boxed(stringify!($module))); )? )*
             all
         }
     };

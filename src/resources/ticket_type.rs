@@ -8,6 +8,10 @@
 //! \[assumed\] meaning (docs/halo-api.md, "Ticket type"). An unset `status_ids`
 //! (`team_ids`) is the flag; a set is the rows. Rows kept go back as Halo sent
 //! them.
+//!
+//! Its field group is a row of `fields` (`RequestTypeField`) that names the
+//! group by `groupid` \[spec\] fields, \[assumed\] meaning: the provider replaces
+//! only that row and writes the others back as Halo sent them.
 
 use std::collections::BTreeSet;
 
@@ -17,7 +21,9 @@ use super::halo_values::{each_halo_id, halo_id};
 use super::object::{with_details, ObjectResource, Write};
 use super::support::{halo_error, int_id, write_error_on, NameFilter, Named, WriteField};
 use crate::framework::{Diagnostic, Diagnostics, Validator, Value};
-use crate::halo::{AllowedStatus, AllowedTeam, HaloClient, HaloError, Sla, TicketType};
+use crate::halo::{
+    AllowedStatus, AllowedTeam, HaloClient, HaloError, Sla, TicketType, TicketTypeField,
+};
 
 pub struct TicketTypeResource;
 
@@ -73,6 +79,16 @@ crate::model! {
                 "The ids of the teams its tickets may be assigned to. Unset: every team \
                  (Halo's \"allow all\").",
             ),
+        field_group_id: Option<String> = optional_computed()
+            .use_state_for_unknown()
+            .references("halopsa_field_group")
+            .validate(halo_id())
+            .description(
+                "The id of the field group on its form (e.g. \
+                 `halopsa_field_group.onboarding.id`). Setting it replaces the field \
+                 group the ticket type had; the custom fields placed on it one by one \
+                 stay. Left out, Halo's choice is kept and read back.",
+            ),
         agents_can_select: bool = optional_computed()
             .default(Value::Bool(true))
             .description("Whether agents can pick it for a ticket."),
@@ -115,6 +131,11 @@ impl TicketTypeModel {
                 t.allowed_teams
                     .map(|r| r.into_iter().map(|s| s.section_id).collect()),
             ),
+            field_group_id: t
+                .fields
+                .unwrap_or_default()
+                .iter()
+                .find_map(|r| some_id(r.groupid)),
             agents_can_select: t.agentscanselect.unwrap_or(true),
             end_users_can_select: t.enduserscanselect.unwrap_or(false),
         }
@@ -141,6 +162,8 @@ impl ObjectResource for TicketTypeResource {
         ("allowed_teams", "team_ids"),
         ("section_id", "team_ids"),
         ("group_id", "group_id"),
+        ("fields", "field_group_id"),
+        ("groupid", "field_group_id"),
         ("agentscanselect", "agents_can_select"),
         ("enduserscanselect", "end_users_can_select"),
         ("name", "name"),
@@ -164,20 +187,37 @@ impl ObjectResource for TicketTypeResource {
         let prior = write.prior();
         let status_changed = prior.is_none_or(|p| p.status_ids != plan.status_ids);
         let teams_changed = prior.is_none_or(|p| p.team_ids != plan.team_ids);
+        let group_changed = plan.field_group_id.is_some()
+            && prior.is_none_or(|p| p.field_group_id != plan.field_group_id);
         let current = match write.id() {
-            Some(id) if status_changed || teams_changed => {
+            Some(id) if status_changed || teams_changed || group_changed => {
                 halo.get::<TicketType>(id, true).await.map_err(halo_error)?
             }
             _ => None,
         };
-        let (current_status, current_teams) = current
+        let (current_status, current_teams, current_fields) = current
             .map(|c| {
                 (
                     c.allowed_status.unwrap_or_default(),
                     c.allowed_teams.unwrap_or_default(),
+                    c.fields.unwrap_or_default(),
                 )
             })
             .unwrap_or_default();
+        // The field rows placed one by one stay as Halo sent them; the group row
+        // is the planned one.
+        let field_rows = |group: &str| -> Result<Vec<TicketTypeField>, Diagnostic> {
+            let group = int_id(Some(group), TicketTypeModel::field_group_id)?;
+            Ok(current_fields
+                .iter()
+                .filter(|r| some_id(r.groupid).is_none())
+                .cloned()
+                .chain(std::iter::once(TicketTypeField {
+                    groupid: Some(group),
+                    ..TicketTypeField::default()
+                }))
+                .collect())
+        };
         let status_rows = |set: &BTreeSet<String>| -> Result<Vec<AllowedStatus>, Diagnostic> {
             Ok(ids(set, "status_ids")?
                 .into_iter()
@@ -231,6 +271,10 @@ impl ObjectResource for TicketTypeResource {
                 (None, true) => Some(Vec::new()),
                 (Some(set), true) => Some(team_rows(set)?),
             },
+            fields: match &plan.field_group_id {
+                Some(group) if group_changed => Some(field_rows(group)?),
+                _ => None,
+            },
         })
     }
 
@@ -249,7 +293,7 @@ impl ObjectResource for TicketTypeResource {
         _write: &Write<'_, TicketTypeModel, i64>,
     ) -> Result<TicketTypeModel, crate::framework::ApplyError<TicketTypeModel>> {
         with_details::<Self>(halo, saved, |t| {
-            t.allowed_status.is_some() && t.allowed_teams.is_some()
+            t.allowed_status.is_some() && t.allowed_teams.is_some() && t.fields.is_some()
         })
         .await
     }
@@ -280,5 +324,23 @@ mod tests {
         assert_eq!(m.team_ids, None);
         assert!(m.agents_can_select);
         assert!(!m.end_users_can_select);
+        assert_eq!(m.field_group_id, None, "no fields: no group");
+    }
+
+    #[test]
+    fn the_field_group_is_the_first_row_with_a_groupid() {
+        let row = |groupid: Option<i64>, fieldid: i64| TicketTypeField {
+            groupid,
+            extra: serde_json::json!({"fieldid": fieldid})
+                .as_object()
+                .cloned()
+                .unwrap_or_default(),
+        };
+        let t = TicketType {
+            fields: Some(vec![row(None, 7), row(Some(0), 8), row(Some(12), 0)]),
+            ..TicketType::default()
+        };
+        let m = TicketTypeModel::from_halo(t);
+        assert_eq!(m.field_group_id.as_deref(), Some("12"));
     }
 }

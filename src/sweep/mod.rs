@@ -14,40 +14,72 @@
 //! is empty or shorter than [`MIN_PREFIX_LEN`] characters, so that it cannot be
 //! pointed at a whole tenant by mistake. The acceptance suite's live mode sweeps its
 //! own run prefix (`tfacc-<run id>-`) with it at the end of every run.
+//!
+//! The kinds come from the registry (`resources::swept`: each row that is one
+//! Halo object), listed and deleted alike; their order of deletion and what a
+//! kind carries with it are `kinds`' explicit tables.
+
+mod kinds;
 
 use std::process::ExitCode;
 
 use serde::Serialize;
 
-use crate::halo::{
-    Agent, Application, Category, Client, CustomField, Department, FieldGroup, HaloClient,
-    HaloError, HaloObject, Organisation, Outcome, Role, Sla, Status, Team, TicketType, Webhook,
-    Workday,
-};
+use crate::args::{Command, Flag};
+use crate::halo::{HaloClient, HaloError};
 use crate::session::Session;
+
+pub(crate) use kinds::{Of, SweptKind};
 
 /// The shortest prefix accepted: `tfacc-`, the acceptance runs' common prefix.
 pub const MIN_PREFIX_LEN: usize = 6;
 
-pub const USAGE: &str = "\
-Usage: terraform-provider-halopsa sweep --prefix PREFIX [--yes] [--json]
-
-Lists every object in Halo whose name starts with PREFIX (organisations, departments,
-teams, agents with their department memberships, roles with theirs, API applications,
-clients, webhooks). Nothing is changed unless --yes is given; then they are deleted,
-children before parents. Objects whose names do not start with PREFIX are never
-changed. PREFIX must be at least 6 characters (e.g. tfacc-, which every acceptance run
-uses). Configure it like the provider: HALOPSA_URL, HALOPSA_CLIENT_ID,
-HALOPSA_CLIENT_SECRET (and HALOPSA_TENANT, ... where needed).
-
-  --prefix PREFIX  the name prefix (case-sensitive)
-  --yes            delete what is listed
-  --json           print {\"instance\", \"prefix\", \"deleting\", \"objects\": [{\"kind\", \"id\",
-                   \"name\", \"memberships\", \"deleted\", \"error\"}]}
-
+/// The command line: its flags, from which both the parsing and `--help` come.
+const COMMAND: Command = Command {
+    name: "sweep",
+    about: "\
+Lists every object in Halo whose name starts with PREFIX (API applications, webhooks,
+ticket types, field groups, custom fields, SLAs, actions, statuses, categories, work
+hours, clients, teams, agents with their department memberships, roles with theirs,
+departments, organisations). Nothing is changed unless --yes is given; then they are
+deleted, children before parents. Objects whose names do not start with PREFIX are
+never changed. PREFIX must be at least 6 characters (e.g. tfacc-, which every
+acceptance run uses). Configure it like the provider: HALOPSA_URL, HALOPSA_CLIENT_ID,
+HALOPSA_CLIENT_SECRET (and HALOPSA_TENANT, ... where needed).",
+    flags: &[
+        Flag {
+            name: "--prefix",
+            value: Some("PREFIX"),
+            required: true,
+            example: "tfacc-",
+            help: "the name prefix (case-sensitive)",
+        },
+        Flag {
+            name: "--yes",
+            value: None,
+            required: false,
+            example: "",
+            help: "delete what is listed",
+        },
+        Flag {
+            name: "--json",
+            value: None,
+            required: false,
+            example: "",
+            help:
+                "print {\"instance\", \"prefix\", \"deleting\", \"objects\": [{\"kind\", \"id\",\n\
+                   \"name\", \"memberships\", \"deleted\", \"error\"}]}",
+        },
+    ],
+    footer: "\
 Exit status: 0 when everything listed was deleted (or, without --yes, listed), 1 when
-a delete failed, 2 for a usage or sign-in error.
-";
+a delete failed, 2 for a usage or sign-in error.",
+};
+
+/// The `--help` text.
+pub fn usage() -> String {
+    COMMAND.usage()
+}
 
 /// What the command line asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -59,30 +91,16 @@ pub struct Options {
 
 /// Parses the arguments after `sweep`; `Ok(None)` means help was asked for.
 pub fn parse(args: &[String]) -> Result<Option<Options>, String> {
-    let mut prefix: Option<String> = None;
-    let mut yes = false;
-    let mut json = false;
-    let mut args = args.iter();
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--help" | "-h" => return Ok(None),
-            "--yes" => yes = true,
-            "--json" => json = true,
-            "--prefix" => match args.next() {
-                Some(value) => prefix = Some(value.clone()),
-                None => return Err("--prefix needs a value".into()),
-            },
-            other => match other.strip_prefix("--prefix=") {
-                Some(value) => prefix = Some(value.to_owned()),
-                None => return Err(format!("unknown argument {other:?}")),
-            },
-        }
-    }
-    let Some(prefix) = prefix else {
-        return Err("--prefix is required (e.g. --prefix tfacc-)".into());
+    let Some(given) = COMMAND.parse(args).map_err(|e| e.to_string())? else {
+        return Ok(None);
     };
+    let prefix = given.value("--prefix").unwrap_or_default().to_owned();
     check_prefix(&prefix)?;
-    Ok(Some(Options { prefix, yes, json }))
+    Ok(Some(Options {
+        prefix,
+        yes: given.has("--yes"),
+        json: given.has("--json"),
+    }))
 }
 
 /// A prefix narrow enough to sweep by: not blank, at least [`MIN_PREFIX_LEN`]
@@ -172,16 +190,9 @@ impl Report {
 
 /// Runs `sweep` with the arguments after it.
 pub fn run(args: &[String]) -> ExitCode {
-    let options = match parse(args) {
-        Ok(Some(options)) => options,
-        Ok(None) => {
-            print!("{USAGE}");
-            return ExitCode::SUCCESS;
-        }
-        Err(e) => {
-            eprintln!("sweep: {e}\n\n{USAGE}");
-            return ExitCode::from(2);
-        }
+    let options = match COMMAND.options(args, parse) {
+        Ok(options) => options,
+        Err(code) => return code,
     };
     let session = match Session::open("sweep", "") {
         Ok(session) => session,
@@ -223,142 +234,21 @@ pub async fn sweep(client: &HaloClient, options: &Options) -> Result<Report, Hal
     let instance = client.base_url().as_str().trim_end_matches('/').to_owned();
     client.authenticate().await?;
 
-    // Deletion order: children before parents.
+    // Deletion order: children before parents (`kinds::ORDER`).
+    let kinds = kinds::ordered(crate::resources::swept());
     let mut objects = Vec::new();
-    objects.extend(
-        found::<Application>(client, "api_application", prefix, |a| {
-            (a.id.clone(), a.display_name.clone(), 0)
-        })
-        .await?,
-    );
-    objects.extend(
-        found::<Webhook>(client, "webhook", prefix, |w| {
-            (w.id.clone(), w.name.clone(), 0)
-        })
-        .await?,
-    );
-    // Ticket types before the statuses, SLAs and teams they allow, field groups
-    // before their custom fields.
-    objects.extend(
-        found::<TicketType>(client, "ticket_type", prefix, |t| {
-            (t.id.map(|i| i.to_string()), t.name.clone(), 0)
-        })
-        .await?,
-    );
-    objects.extend(
-        found::<FieldGroup>(client, "field_group", prefix, |g| {
-            (g.id.map(|i| i.to_string()), g.name.clone(), 0)
-        })
-        .await?,
-    );
-    objects.extend(
-        found::<CustomField>(client, "custom_field", prefix, |f| {
-            (f.id.map(|i| i.to_string()), f.name.clone(), 0)
-        })
-        .await?,
-    );
-    objects.extend(
-        found::<Sla>(client, "sla", prefix, |s| {
-            (s.id.map(|i| i.to_string()), s.name.clone(), 0)
-        })
-        .await?,
-    );
-    // Actions before the statuses they move tickets to.
-    objects.extend(
-        found::<Outcome>(client, "outcome", prefix, |o| {
-            (o.id.map(|i| i.to_string()), o.outcome.clone(), 0)
-        })
-        .await?,
-    );
-    objects.extend(
-        found::<Status>(client, "status", prefix, |s| {
-            (s.id.map(|i| i.to_string()), s.name.clone(), 0)
-        })
-        .await?,
-    );
-    objects.extend(
-        found::<Category>(client, "category", prefix, |c| {
-            (c.id.map(|i| i.to_string()), c.value.clone(), 0)
-        })
-        .await?,
-    );
-    objects.extend(
-        found::<Workday>(client, "workday", prefix, |w| {
-            (w.id.map(|i| i.to_string()), w.name.clone(), 0)
-        })
-        .await?,
-    );
-    objects.extend(
-        found::<Client>(client, "client", prefix, |c| {
-            (c.id.map(|i| i.to_string()), c.name.clone(), 0)
-        })
-        .await?,
-    );
-    objects.extend(
-        found::<Team>(client, "team", prefix, |t| {
-            (t.id.map(|i| i.to_string()), t.name.clone(), 0)
-        })
-        .await?,
-    );
-    objects.extend(
-        found::<Agent>(client, "agent", prefix, |a| {
-            let own = a
-                .departments
-                .iter()
-                .flatten()
-                .filter(|m| m.role_id.as_deref().is_none_or(|r| r.trim().is_empty()))
-                .count();
-            (a.id.map(|i| i.to_string()), a.name.clone(), own)
-        })
-        .await?,
-    );
-    objects.extend(
-        found::<Role>(client, "role", prefix, |r| {
-            let n = r.departments.as_ref().map_or(0, Vec::len);
-            (r.id.clone(), r.name.clone(), n)
-        })
-        .await?,
-    );
-    objects.extend(
-        found::<Department>(client, "department", prefix, |d| {
-            (d.id.map(|i| i.to_string()), d.name.clone(), 0)
-        })
-        .await?,
-    );
-    objects.extend(
-        found::<Organisation>(client, "organisation", prefix, |o| {
-            (o.id.map(|i| i.to_string()), o.name.clone(), 0)
-        })
-        .await?,
-    );
+    for kind in &kinds {
+        objects.extend(kind.found(client, prefix).await?);
+    }
 
     if options.yes {
         for object in &mut objects {
-            let result = match object.kind {
-                "api_application" => client.delete::<Application>(object.id.clone()).await,
-                "webhook" => client.delete::<Webhook>(object.id.clone()).await,
-                "role" => client.delete::<Role>(object.id.clone()).await,
-                kind => match object.id.parse::<i64>() {
-                    Ok(id) => match kind {
-                        "client" => client.delete::<Client>(id).await,
-                        "ticket_type" => client.delete::<TicketType>(id).await,
-                        "field_group" => client.delete::<FieldGroup>(id).await,
-                        "custom_field" => client.delete::<CustomField>(id).await,
-                        "sla" => client.delete::<Sla>(id).await,
-                        "workday" => client.delete::<Workday>(id).await,
-                        "outcome" => client.delete::<Outcome>(id).await,
-                        "status" => client.delete::<Status>(id).await,
-                        "category" => client.delete::<Category>(id).await,
-                        "team" => client.delete::<Team>(id).await,
-                        "agent" => client.delete::<Agent>(id).await,
-                        "department" => client.delete::<Department>(id).await,
-                        _ => client.delete::<Organisation>(id).await,
-                    },
-                    Err(_) => Err(HaloError::InvalidArgument(format!(
-                        "{kind} id {:?} is not a whole number",
-                        object.id
-                    ))),
-                },
+            let result = match kinds.iter().find(|k| k.kind() == object.kind) {
+                Some(kind) => kind.delete(client, &object.id).await,
+                None => Err(HaloError::InvalidArgument(format!(
+                    "no way to delete a {}",
+                    object.kind
+                ))),
             };
             match result {
                 Ok(()) => object.deleted = true,
@@ -374,44 +264,11 @@ pub async fn sweep(client: &HaloClient, options: &Options) -> Result<Report, Hal
     })
 }
 
-/// The objects of `T` whose name starts with `prefix` (every page, hidden ones
-/// included: `list_all`); `parts` gives id, name and the memberships the list
-/// shows. Objects without an id or a name are left out.
-async fn found<T: HaloObject>(
-    client: &HaloClient,
-    kind: &'static str,
-    prefix: &str,
-    parts: impl Fn(&T) -> (Option<String>, Option<String>, usize),
-) -> Result<Vec<Found>, HaloError> {
-    let all = client.list_all::<T>(false).await?;
-    let mut out = Vec::new();
-    for object in &all {
-        let (id, name, memberships) = parts(object);
-        let (Some(id), Some(name)) = (id, name) else {
-            continue;
-        };
-        if !name.starts_with(prefix) {
-            continue;
-        }
-        out.push(Found {
-            kind,
-            id,
-            name,
-            memberships,
-            deleted: false,
-            error: None,
-        });
-    }
-    Ok(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn args(list: &[&str]) -> Vec<String> {
-        list.iter().map(|s| s.to_string()).collect()
-    }
+    use crate::args::owned as args;
 
     #[test]
     fn refuses_empty_short_or_padded_prefixes() {
@@ -449,5 +306,171 @@ mod tests {
             }))
         );
         assert_eq!(parse(&args(&["--help"])), Ok(None));
+    }
+
+    #[test]
+    fn mistakes_name_their_flag_and_the_help_lists_every_flag() {
+        for (bad, named) in [
+            (
+                &["--prefix", "tfacc-", "--yes=1"][..],
+                "--yes takes no value",
+            ),
+            (&["--prefix", "tfacc-", "--frobnicate"], "\"--frobnicate\""),
+            (&["--prefix"], "--prefix needs a value"),
+            (&["--json"], "--prefix is required (e.g. --prefix tfacc-)"),
+            (
+                &["--prefix", "tfacc-a-", "--prefix", "tfacc-b-"],
+                "--prefix is given more than once",
+            ),
+        ] {
+            let err = parse(&args(bad)).expect_err("refused");
+            assert!(err.contains(named), "{bad:?}: {err}");
+        }
+        let usage = usage();
+        assert!(
+            usage.starts_with(
+                "Usage: terraform-provider-halopsa sweep --prefix PREFIX [--yes] [--json]\n"
+            ),
+            "{usage}"
+        );
+        for line in [
+            "  --prefix PREFIX  the name prefix",
+            "  --yes  ",
+            "  --json  ",
+        ] {
+            assert!(usage.contains(line), "{line:?} in\n{usage}");
+        }
+    }
+
+    #[test]
+    fn an_agent_counts_its_own_memberships_and_a_role_all_of_its() {
+        use crate::halo::{Agent, DepartmentMembership, Role};
+        let own = DepartmentMembership::new(1, 0);
+        let inherited = DepartmentMembership {
+            role_id: Some("r-1".into()),
+            ..DepartmentMembership::new(2, 0)
+        };
+        let blank_role = DepartmentMembership {
+            role_id: Some(" ".into()),
+            ..DepartmentMembership::new(3, 0)
+        };
+        let rows = vec![own, inherited, blank_role];
+        let agent = Agent {
+            departments: Some(rows.clone()),
+            ..Agent::default()
+        };
+        let role = Role {
+            departments: Some(rows),
+            ..Role::default()
+        };
+        use kinds::Carried;
+        assert_eq!(agent.memberships(), 2);
+        assert_eq!(role.memberships(), 3);
+        assert_eq!(Agent::default().memberships(), 0);
+    }
+
+    /// Against halo-sim over HTTP: one object of every kind under the prefix
+    /// and one beside it. The dry run lists those under it and sends no write;
+    /// `--yes` deletes exactly them, one DELETE each, in `kinds::ORDER`.
+    #[test]
+    fn every_kind_under_the_prefix_is_deleted_in_order_and_nothing_else() {
+        use halo_sim::{Kind, Sim, SimOptions};
+        use serde_json::json;
+
+        let sim = Sim::start(SimOptions {
+            client_id: "id".into(),
+            client_secret: "secret".into(),
+            ..SimOptions::default()
+        })
+        .expect("halo-sim starts");
+        let prefix = "tfacc-unit-";
+        for (name, at) in [(format!("{prefix}x"), "under"), ("kept-x".into(), "beside")] {
+            for kind in Kind::ALL {
+                let key = if kind == Kind::Application {
+                    "displayName"
+                } else {
+                    "name"
+                };
+                sim.insert(kind, json!({ key: name, "note": at }));
+            }
+            // The generic families among the registry's paths (halo-sim stores
+            // nothing under the others' paths this way).
+            for kind in crate::resources::swept() {
+                let key = match kind.path() {
+                    "Outcome" => "outcome",
+                    "Category" => "value",
+                    _ => "name",
+                };
+                sim.insert_generic(kind.path(), json!({ key: name }));
+            }
+        }
+        let url = url::Url::parse(&sim.url()).expect("sim url");
+        let mut config = crate::halo::ClientConfig::new(url, "id", "secret");
+        config.timeout = std::time::Duration::from_secs(5);
+        let client = HaloClient::new(config).expect("a client");
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime");
+        let mut options = Options {
+            prefix: prefix.into(),
+            yes: false,
+            json: false,
+        };
+
+        let listed = runtime
+            .block_on(sweep(&client, &options))
+            .expect("a dry run");
+        let kinds: Vec<&str> = listed.objects.iter().map(|o| o.kind).collect();
+        assert_eq!(kinds, kinds::ORDER, "one of each kind, in order");
+        assert!(listed.objects.iter().all(|o| o.name == "tfacc-unit-x"));
+        assert!(sim
+            .journal()
+            .iter()
+            .all(|e| e.method == "GET" || e.path.starts_with("/auth")));
+
+        sim.clear_journal();
+        options.yes = true;
+        let report = runtime.block_on(sweep(&client, &options)).expect("a sweep");
+        assert_eq!(report.failures(), 0, "{}", report.text());
+        assert!(report.objects.iter().all(|o| o.deleted));
+        let deletes: Vec<String> = sim
+            .journal()
+            .iter()
+            .filter(|e| e.method != "GET" && e.path.starts_with("/api/"))
+            .map(|e| format!("{} {}", e.method, e.path))
+            .collect();
+        let expected: Vec<String> = report
+            .objects
+            .iter()
+            .map(|o| {
+                let path = crate::resources::swept()
+                    .iter()
+                    .find(|k| k.kind() == o.kind)
+                    .map(|k| k.path())
+                    .unwrap_or_default();
+                format!("DELETE /api/{path}/{}", o.id)
+            })
+            .collect();
+        assert_eq!(deletes, expected);
+
+        // What is left is every kind's object beside the prefix.
+        let again = runtime.block_on(sweep(
+            &client,
+            &Options {
+                prefix: "kept-x".into(),
+                yes: false,
+                json: false,
+            },
+        ));
+        let kept: Vec<&str> = again
+            .as_ref()
+            .map_or(vec![], |r| r.objects.iter().map(|o| o.kind).collect());
+        assert_eq!(kept, kinds::ORDER);
+        let after = runtime.block_on(sweep(&client, &{
+            options.yes = false;
+            options
+        }));
+        assert_eq!(after.map(|r| r.objects.len()).ok(), Some(0));
     }
 }

@@ -2,8 +2,8 @@
 //! and halo-sim. Arguments (docs/resources/category.md): `name` (the whole path,
 //! `Hardware>Laptop`) and `category_field` (1 to 4) required; `id` computed.
 
-use crate::support::{id_of, Action, Fixture, TestEnv};
-use serde_json::{json, Value};
+use crate::support::{id_of, Fixture, Lifecycle, Store, TestEnv};
+use serde_json::json;
 
 const ADDR: &str = "halopsa_category.laptop";
 
@@ -13,10 +13,13 @@ const HARDWARE: &str = r#"resource "halopsa_category" "hardware" {
 }
 "#;
 
-const SUBJECT: Fixture = Fixture {
-    prelude: HARDWARE,
-    type_name: "halopsa_category",
-    name: "laptop",
+const SUBJECT: Lifecycle = Lifecycle {
+    fixture: Fixture {
+        prelude: HARDWARE,
+        type_name: "halopsa_category",
+        name: "laptop",
+    },
+    store: Store::Family("Category"),
 };
 
 const BASIC: &[(&str, &str)] = &[
@@ -24,100 +27,80 @@ const BASIC: &[(&str, &str)] = &[
     ("category_field", "halopsa_category.hardware.category_field"),
 ];
 
-fn halo(env: &TestEnv, id: &str) -> Value {
-    env.sim
-        .generic_objects("Category")
-        .into_iter()
-        .find(|o| id_of(o) == id)
-        .unwrap_or_else(|| panic!("no category {id} in halo-sim"))
-}
-
 #[test]
 fn create_update_in_place_and_destroy() {
     let env = TestEnv::new();
     let (wd, id) = SUBJECT.create(&env, BASIC);
-    let obj = halo(&env, &id);
+    let obj = SUBJECT.halo(&env, &id);
     assert_eq!(obj["value"], "Hardware>Laptop");
     assert_eq!(obj["type_id"], 1);
-    assert_eq!(env.sim.generic_objects("Category").len(), 2);
+    assert_eq!(SUBJECT.halo_all(&env).len(), 2);
     wd.assert_plan_clean();
 
     // Renamed and moved to the resolution field: in place, same id.
-    wd.write_config(&SUBJECT.config(&[("name", "\"Hardware>Notebook\""), ("category_field", "2")]));
-    wd.plan_json().assert_only(ADDR, Action::Update);
-    wd.apply();
-    let obj = halo(&env, &id);
+    let obj = SUBJECT.assert_updated_in_place(
+        &env,
+        &wd,
+        &id,
+        &[("name", "\"Hardware>Notebook\""), ("category_field", "2")],
+    );
     assert_eq!(
         (obj["value"].clone(), obj["type_id"].clone()),
         (json!("Hardware>Notebook"), json!(2))
     );
-    assert_eq!(wd.resource(ADDR)["id"], id.as_str());
-    wd.assert_plan_clean();
 
-    wd.destroy();
-    assert!(env.sim.generic_objects("Category").is_empty());
+    assert!(SUBJECT.assert_destroyed(&env, &wd, &id).is_empty());
 }
 
 #[test]
 fn import_with_block_and_with_command() {
     let env = TestEnv::new();
     let (created, id) = SUBJECT.create(&env, BASIC);
-    let expected = created.resource(ADDR);
     let alone = "resource \"halopsa_category\" \"laptop\" {\n  name = \"Hardware>Laptop\"\n  \
                  category_field = 1\n}\n";
-    env.assert_imports(alone, &[(ADDR, &id)], ADDR, &expected);
-    env.assert_import_fails(alone, ADDR, "987654");
+    SUBJECT.assert_imports(&env, &created, alone, &[], &id);
 }
 
 #[test]
 fn changes_made_in_halo_show_up_in_the_plan() {
     let env = TestEnv::new();
     let (wd, id) = SUBJECT.create(&env, BASIC);
-    assert!(env.sim.patch_generic(
-        "Category",
+    let obj = SUBJECT.assert_drift_undone(
+        &env,
+        &wd,
         &id,
-        json!({"value": "Hardware>Tablet", "type_id": 3})
-    ));
-    let plan = wd.plan_json();
-    plan.assert_only(ADDR, Action::Update);
-    assert_eq!(plan.changed_attributes(ADDR), ["category_field", "name"]);
-    assert_eq!(
-        plan.before_after(ADDR, "name"),
-        (&json!("Hardware>Tablet"), &json!("Hardware>Laptop"))
+        json!({"value": "Hardware>Tablet", "type_id": 3}),
+        &["category_field", "name"],
+        |plan| {
+            assert_eq!(
+                plan.before_after(ADDR, "name"),
+                (&json!("Hardware>Tablet"), &json!("Hardware>Laptop"))
+            );
+        },
     );
-    wd.apply();
-    let obj = halo(&env, &id);
     assert_eq!(
         (obj["value"].clone(), obj["type_id"].clone()),
         (json!("Hardware>Laptop"), json!(1))
     );
-    wd.assert_plan_clean();
 }
 
 #[test]
 fn bad_values_are_rejected_at_plan_and_nothing_is_created() {
     let env = TestEnv::new();
-    let cases = [
-        ("name", "name = \"\"\n  category_field = 1".to_string()),
-        (
-            "category_field",
-            "name = \"A\"\n  category_field = 0".to_string(),
-        ),
-        (
-            "category_field",
-            "name = \"A\"\n  category_field = 5".to_string(),
-        ),
-    ];
-    env.assert_refused_at_plan("halopsa_category", "laptop", &cases);
+    SUBJECT.assert_refused_at_plan(
+        &env,
+        &[
+            ("name", "name = \"\"\n  category_field = 1"),
+            ("category_field", "name = \"A\"\n  category_field = 0"),
+            ("category_field", "name = \"A\"\n  category_field = 5"),
+        ],
+    );
 }
 
 #[test]
 fn the_data_source_finds_a_category_by_its_path_and_refuses_an_ambiguous_one() {
     let env = TestEnv::new();
-    let laptop = env.sim.insert_generic(
-        "Category",
-        json!({"value": "Hardware>Laptop", "type_id": 1}),
-    );
+    let laptop = SUBJECT.insert(&env, json!({"value": "Hardware>Laptop", "type_id": 1}));
     let wd = env.applied(
         "data \"halopsa_category\" \"laptop\" {\n  name = \"Hardware>Laptop\"\n}\n\
          output \"laptop\" {\n  value = data.halopsa_category.laptop\n}\n",
@@ -127,10 +110,7 @@ fn the_data_source_finds_a_category_by_its_path_and_refuses_an_ambiguous_one() {
     assert_eq!(found["category_field"], 1);
 
     // The same path in another category field: two match, `id` picks one.
-    env.sim.insert_generic(
-        "Category",
-        json!({"value": "Hardware>Laptop", "type_id": 2}),
-    );
+    SUBJECT.insert(&env, json!({"value": "Hardware>Laptop", "type_id": 2}));
     let wd = env.workdir();
     wd.write_config("data \"halopsa_category\" \"laptop\" {\n  name = \"Hardware>Laptop\"\n}\n");
     let err = wd.plan_err();

@@ -6,14 +6,17 @@
 
 use serde_json::{json, Value};
 
-use crate::support::{Action, Fixture, TestEnv};
+use crate::support::{Action, Fixture, Lifecycle, Store, TestEnv};
 
 const ADDR: &str = "halopsa_custom_field.size";
 
-const SUBJECT: Fixture = Fixture {
-    prelude: "",
-    type_name: "halopsa_custom_field",
-    name: "size",
+const SUBJECT: Lifecycle = Lifecycle {
+    fixture: Fixture {
+        prelude: "",
+        type_name: "halopsa_custom_field",
+        name: "size",
+    },
+    store: Store::Family("FieldInfo"),
 };
 
 fn args(label: &str, options: &str) -> Vec<(&'static str, String)> {
@@ -23,14 +26,6 @@ fn args(label: &str, options: &str) -> Vec<(&'static str, String)> {
         ("field_type", "\"single_select\"".to_string()),
         ("options", options.to_string()),
     ]
-}
-
-fn halo(env: &TestEnv, id: &str) -> Value {
-    env.sim
-        .generic_objects("FieldInfo")
-        .into_iter()
-        .find(|o| crate::support::id_of(o) == id)
-        .unwrap_or_else(|| panic!("no custom field {id} in halo-sim"))
 }
 
 fn choice_id(field: &Value, name: &str) -> Value {
@@ -47,7 +42,7 @@ fn choice_id(field: &Value, name: &str) -> Value {
 fn create_change_choices_in_place_replace_on_type_and_destroy() {
     let env = TestEnv::new();
     let (wd, id) = SUBJECT.create(&env, &args("Size", r#"["small", "large"]"#));
-    let f = halo(&env, &id);
+    let f = SUBJECT.halo(&env, &id);
     assert_eq!(f["name"], "pizza_size");
     assert_eq!(f["label"], "Size");
     assert_eq!(f["type"], 2);
@@ -56,14 +51,15 @@ fn create_change_choices_in_place_replace_on_type_and_destroy() {
     wd.assert_plan_clean();
 
     // A new label and choice: in place, the kept choice keeps its id.
-    wd.write_config(&SUBJECT.config(&args("Pizza size", r#"["large", "medium"]"#)));
-    wd.plan_json().assert_only(ADDR, Action::Update);
-    wd.apply();
-    let f = halo(&env, &id);
+    let f = SUBJECT.assert_updated_in_place(
+        &env,
+        &wd,
+        &id,
+        &args("Pizza size", r#"["large", "medium"]"#),
+    );
     assert_eq!(f["label"], "Pizza size");
     assert_eq!(choice_id(&f, "large"), large);
     assert_eq!(f["values"].as_array().map(Vec::len), Some(2));
-    wd.assert_plan_clean();
 
     // Another type: Halo cannot change it, so the field is replaced.
     wd.write_config(&SUBJECT.config(&[
@@ -75,11 +71,10 @@ fn create_change_choices_in_place_replace_on_type_and_destroy() {
     wd.apply();
     let new_id = wd.resource_id(ADDR);
     assert_ne!(new_id, id);
-    assert_eq!(halo(&env, &new_id)["type"], 0);
+    assert_eq!(SUBJECT.halo(&env, &new_id)["type"], 0);
     wd.assert_plan_clean();
 
-    wd.destroy();
-    assert!(env.sim.generic_objects("FieldInfo").is_empty());
+    assert!(SUBJECT.assert_destroyed(&env, &wd, &new_id).is_empty());
 }
 
 #[test]
@@ -87,55 +82,53 @@ fn import_and_drift() {
     let env = TestEnv::new();
     let a = args("Size", r#"["small", "large"]"#);
     let (wd, id) = SUBJECT.create(&env, &a);
-    let expected = wd.resource(ADDR);
-    env.assert_imports(&SUBJECT.config(&a), &[(ADDR, &id)], ADDR, &expected);
+    SUBJECT.assert_imports(&env, &wd, &SUBJECT.config(&a), &[], &id);
 
     // Relabelled by hand, and a type the provider has no word for reads as halo:N.
-    assert!(env
-        .sim
-        .patch_generic("FieldInfo", &id, json!({"label": "Diameter"})));
-    let plan = wd.plan_json();
-    plan.assert_only(ADDR, Action::Update);
-    assert_eq!(plan.changed_attributes(ADDR), ["label"]);
-    wd.apply();
-    assert_eq!(halo(&env, &id)["label"], "Size");
-    wd.assert_plan_clean();
+    let f = SUBJECT.assert_drift_undone(
+        &env,
+        &wd,
+        &id,
+        json!({"label": "Diameter"}),
+        &["label"],
+        |_| {},
+    );
+    assert_eq!(f["label"], "Size");
 
-    assert!(env.sim.patch_generic("FieldInfo", &id, json!({"type": 8})));
-    let plan = wd.plan_json();
+    let plan = SUBJECT.assert_drift_planned(&env, &wd, &id, json!({"type": 8}), Action::Replace);
     assert_eq!(
         plan.before_after(ADDR, "field_type").0,
         &json!("halo:8"),
         "Halo's int 8 reads as halo:8"
     );
-    plan.assert_only(ADDR, Action::Replace);
 }
 
 #[test]
 fn bad_values_are_refused_at_plan() {
     let env = TestEnv::new();
-    let cases = [
-        (
-            "name",
-            "name = \"pizza size\"\n  label = \"L\"\n  field_type = \"text\"".to_string(),
-        ),
-        (
-            "label",
-            "name = \"n\"\n  label = \"\"\n  field_type = \"text\"".to_string(),
-        ),
-        (
-            "field_type",
-            "name = \"n\"\n  label = \"L\"\n  field_type = \"number\"".to_string(),
-        ),
-        (
-            "options",
-            "name = \"n\"\n  label = \"L\"\n  field_type = \"text\"\n  options = [\"a\"]"
-                .to_string(),
-        ),
-        (
-            "input_type",
-            "name = \"n\"\n  label = \"L\"\n  field_type = \"text\"\n  input_type = -1".to_string(),
-        ),
-    ];
-    env.assert_refused_at_plan("halopsa_custom_field", "size", &cases);
+    SUBJECT.assert_refused_at_plan(
+        &env,
+        &[
+            (
+                "name",
+                "name = \"pizza size\"\n  label = \"L\"\n  field_type = \"text\"",
+            ),
+            (
+                "label",
+                "name = \"n\"\n  label = \"\"\n  field_type = \"text\"",
+            ),
+            (
+                "field_type",
+                "name = \"n\"\n  label = \"L\"\n  field_type = \"number\"",
+            ),
+            (
+                "options",
+                "name = \"n\"\n  label = \"L\"\n  field_type = \"text\"\n  options = [\"a\"]",
+            ),
+            (
+                "input_type",
+                "name = \"n\"\n  label = \"L\"\n  field_type = \"text\"\n  input_type = -1",
+            ),
+        ],
+    );
 }

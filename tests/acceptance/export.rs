@@ -281,8 +281,9 @@ resource "halopsa_ticket_type" "change" {{
 }}
 
 resource "halopsa_ticket_type" "project" {{
-  name   = "Project"
-  sla_id = halopsa_sla.standard.id
+  name           = "Project"
+  sla_id         = halopsa_sla.standard.id
+  field_group_id = halopsa_field_group.contract.id
 }}
 
 resource "halopsa_category" "hardware" {{
@@ -559,6 +560,10 @@ fn an_export_imports_clean_and_rebuilds_the_same_tenant_elsewhere() {
     ] {
         assert!(types.contains(line), "no `{line}` in:\n{types}");
     }
+    assert!(
+        types.contains("= halopsa_field_group.contract_details.id"),
+        "the project's field group is a reference:\n{types}"
+    );
     assert_eq!(types.matches("resource \"halopsa_ticket_type\"").count(), 5);
     let statuses = &files["halopsa_status.tf"];
     for name in ["New", "In Progress", "Pending Closure", "Closed"] {

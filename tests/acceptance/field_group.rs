@@ -4,12 +4,11 @@
 
 use serde_json::{json, Value};
 
-use crate::support::{Action, Fixture, TestEnv};
+use crate::support::{Fixture, Lifecycle, Store, TestEnv};
 
-const ADDR: &str = "halopsa_field_group.order";
-
-const SUBJECT: Fixture = Fixture {
-    prelude: r#"resource "halopsa_custom_field" "size" {
+const SUBJECT: Lifecycle = Lifecycle {
+    fixture: Fixture {
+        prelude: r#"resource "halopsa_custom_field" "size" {
   name       = "pizza_size"
   label      = "Size"
   field_type = "text"
@@ -21,17 +20,11 @@ resource "halopsa_custom_field" "notes" {
   field_type = "memo"
 }
 "#,
-    type_name: "halopsa_field_group",
-    name: "order",
+        type_name: "halopsa_field_group",
+        name: "order",
+    },
+    store: Store::Family("FieldGroup"),
 };
-
-fn halo(env: &TestEnv, id: &str) -> Value {
-    env.sim
-        .generic_objects("FieldGroup")
-        .into_iter()
-        .find(|o| crate::support::id_of(o) == id)
-        .unwrap_or_else(|| panic!("no field group {id} in halo-sim"))
-}
 
 fn field_ids(group: &Value) -> Vec<String> {
     let mut ids: Vec<String> = group["fields"]
@@ -56,7 +49,7 @@ fn create_change_fields_in_place_import_and_destroy() {
     );
     let size = wd.resource_id("halopsa_custom_field.size");
     let notes = wd.resource_id("halopsa_custom_field.notes");
-    assert_eq!(field_ids(&halo(&env, &id)), [size.as_str()]);
+    assert_eq!(field_ids(&SUBJECT.halo(&env, &id)), [size.as_str()]);
     wd.assert_plan_clean();
 
     let both = [
@@ -66,52 +59,45 @@ fn create_change_fields_in_place_import_and_destroy() {
             "[halopsa_custom_field.size.id, halopsa_custom_field.notes.id]",
         ),
     ];
-    wd.write_config(&SUBJECT.config(&both));
-    wd.plan_json().assert_only(ADDR, Action::Update);
-    wd.apply();
-    let g = halo(&env, &id);
+    let g = SUBJECT.assert_updated_in_place(&env, &wd, &id, &both);
     assert_eq!(g["name"], "Order details");
     let mut want = vec![size.clone(), notes.clone()];
     want.sort();
     assert_eq!(field_ids(&g), want);
-    wd.assert_plan_clean();
 
-    let expected = wd.resource(ADDR);
-    env.assert_imports(
+    SUBJECT.assert_imports(
+        &env,
+        &wd,
         &SUBJECT.config(&both),
         &[
             ("halopsa_custom_field.size", &size),
             ("halopsa_custom_field.notes", &notes),
-            (ADDR, &id),
         ],
-        ADDR,
-        &expected,
+        &id,
     );
 
     // Emptied by hand: planned back.
-    assert!(env
-        .sim
-        .patch_generic("FieldGroup", &id, json!({"fields": []})));
-    let plan = wd.plan_json();
-    plan.assert_only(ADDR, Action::Update);
-    assert_eq!(plan.changed_attributes(ADDR), ["field_ids"]);
-    wd.apply();
-    assert_eq!(field_ids(&halo(&env, &id)), want);
-    wd.assert_plan_clean();
+    let g = SUBJECT.assert_drift_undone(
+        &env,
+        &wd,
+        &id,
+        json!({"fields": []}),
+        &["field_ids"],
+        |_| {},
+    );
+    assert_eq!(field_ids(&g), want);
 
-    wd.destroy();
-    assert!(env.sim.generic_objects("FieldGroup").is_empty());
+    assert!(SUBJECT.assert_destroyed(&env, &wd, &id).is_empty());
 }
 
 #[test]
 fn bad_values_are_refused_at_plan() {
     let env = TestEnv::new();
-    let cases = [
-        ("name", "name = \"\"".to_string()),
-        (
-            "field_ids",
-            "name = \"G\"\n  field_ids = [\"size\"]".to_string(),
-        ),
-    ];
-    env.assert_refused_at_plan("halopsa_field_group", "order", &cases);
+    SUBJECT.assert_refused_at_plan(
+        &env,
+        &[
+            ("name", "name = \"\""),
+            ("field_ids", "name = \"G\"\n  field_ids = [\"size\"]"),
+        ],
+    );
 }

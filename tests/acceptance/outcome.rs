@@ -4,7 +4,7 @@
 //! is kept); `hidden`, `sla_hold`, `sla_release` default false; `status_id`
 //! optional (a `halopsa_status`); `id` computed.
 
-use crate::support::{id_of, Action, Fixture, TestEnv};
+use crate::support::{id_of, Fixture, Lifecycle, Store, TestEnv};
 use serde_json::{json, Value};
 
 const ADDR: &str = "halopsa_outcome.ask";
@@ -19,10 +19,13 @@ resource "halopsa_status" "replied" {
 }
 "#;
 
-const SUBJECT: Fixture = Fixture {
-    prelude: STATUSES,
-    type_name: "halopsa_outcome",
-    name: "ask",
+const SUBJECT: Lifecycle = Lifecycle {
+    fixture: Fixture {
+        prelude: STATUSES,
+        type_name: "halopsa_outcome",
+        name: "ask",
+    },
+    store: Store::Family("Outcome"),
 };
 
 const BASIC: &[(&str, &str)] = &[
@@ -32,14 +35,6 @@ const BASIC: &[(&str, &str)] = &[
     ("status_id", "halopsa_status.waiting.id"),
     ("sla_hold", "true"),
 ];
-
-fn generic(env: &TestEnv, family: &str, id: &str) -> Value {
-    env.sim
-        .generic_objects(family)
-        .into_iter()
-        .find(|o| id_of(o) == id)
-        .unwrap_or_else(|| panic!("no {family} {id} in halo-sim"))
-}
 
 fn status_id(env: &TestEnv, name: &str) -> String {
     env.sim
@@ -55,7 +50,7 @@ fn create_update_in_place_and_destroy() {
     let env = TestEnv::new();
     let (wd, id) = SUBJECT.create(&env, BASIC);
     let waiting = status_id(&env, "Waiting on Customer");
-    let obj = generic(&env, "Outcome", &id);
+    let obj = SUBJECT.halo(&env, &id);
     assert_eq!(obj["outcome"], "Ask Customer");
     assert_eq!(obj["buttonname"], "Ask");
     assert_eq!(obj["newstatus"].to_string(), waiting);
@@ -67,51 +62,51 @@ fn create_update_in_place_and_destroy() {
     assert_eq!(state["sla_release"], false);
     wd.assert_plan_clean();
 
-    // Another status, hidden, releasing the hold: in place, same id.
-    wd.write_config(&SUBJECT.config(&[
-        ("name", "\"Ask Customer\""),
-        ("button_name", "\"Ask\""),
-        ("colour", "\"#1565c0\""),
-        ("status_id", "halopsa_status.replied.id"),
-        ("hidden", "true"),
-        ("sla_release", "true"),
-    ]));
-    wd.plan_json().assert_only(ADDR, Action::Update);
-    wd.apply();
+    // Another status, hidden, releasing the hold: in place, same id. Hidden
+    // actions are still read (the list asks for them): the plan after is clean.
+    let obj = SUBJECT.assert_updated_in_place(
+        &env,
+        &wd,
+        &id,
+        &[
+            ("name", "\"Ask Customer\""),
+            ("button_name", "\"Ask\""),
+            ("colour", "\"#1565c0\""),
+            ("status_id", "halopsa_status.replied.id"),
+            ("hidden", "true"),
+            ("sla_release", "true"),
+        ],
+    );
     let replied = status_id(&env, "Customer Replied");
-    let obj = generic(&env, "Outcome", &id);
     assert_eq!(obj["newstatus"].to_string(), replied);
     assert_eq!(obj["hidden"], true);
     assert_eq!(obj["slaholdischecked"], false);
     assert_eq!(obj["slareleaseischecked"], true);
-    assert_eq!(wd.resource(ADDR)["id"], id.as_str());
-    // Hidden actions are still read (the list asks for them).
-    wd.assert_plan_clean();
 
     // No status any more: the action leaves the ticket's status alone.
-    wd.write_config(&SUBJECT.config(&[("name", "\"Ask Customer\""), ("hidden", "true")]));
-    wd.apply();
-    assert_eq!(generic(&env, "Outcome", &id)["newstatus"], 0);
+    let obj = SUBJECT.assert_reapplied(
+        &env,
+        &wd,
+        &id,
+        &[("name", "\"Ask Customer\""), ("hidden", "true")],
+    );
+    assert_eq!(obj["newstatus"], 0);
     assert_eq!(wd.resource(ADDR)["status_id"], Value::Null);
-    wd.assert_plan_clean();
 
-    wd.destroy();
-    assert!(env.sim.generic_objects("Outcome").is_empty());
+    assert!(SUBJECT.assert_destroyed(&env, &wd, &id).is_empty());
 }
 
 #[test]
 fn import_with_block_and_with_command() {
     let env = TestEnv::new();
     let (created, id) = SUBJECT.create(&env, BASIC);
-    let expected = created.resource(ADDR);
     let waiting = status_id(&env, "Waiting on Customer");
     let alone = format!(
         "resource \"halopsa_outcome\" \"ask\" {{\n  name = \"Ask Customer\"\n  \
          button_name = \"Ask\"\n  colour = \"#1565c0\"\n  status_id = \"{waiting}\"\n  \
          sla_hold = true\n}}\n"
     );
-    env.assert_imports(&alone, &[(ADDR, &id)], ADDR, &expected);
-    env.assert_import_fails(&alone, ADDR, "987654");
+    SUBJECT.assert_imports(&env, &created, &alone, &[], &id);
 }
 
 #[test]
@@ -119,37 +114,33 @@ fn changes_made_in_halo_show_up_in_the_plan() {
     let env = TestEnv::new();
     let (wd, id) = SUBJECT.create(&env, BASIC);
     let closed = status_id(&env, "Closed");
-    assert!(env.sim.patch_generic(
-        "Outcome",
+    let obj = SUBJECT.assert_drift_undone(
+        &env,
+        &wd,
         &id,
-        json!({"newstatus": closed.parse::<i64>().unwrap_or_default(), "slaholdischecked": false})
-    ));
-    let plan = wd.plan_json();
-    plan.assert_only(ADDR, Action::Update);
-    assert_eq!(plan.changed_attributes(ADDR), ["sla_hold", "status_id"]);
-    wd.apply();
-    let obj = generic(&env, "Outcome", &id);
+        json!({"newstatus": closed.parse::<i64>().unwrap_or_default(), "slaholdischecked": false}),
+        &["sla_hold", "status_id"],
+        |_| {},
+    );
     assert_eq!(
         obj["newstatus"].to_string(),
         status_id(&env, "Waiting on Customer")
     );
     assert_eq!(obj["slaholdischecked"], true);
-    wd.assert_plan_clean();
 }
 
 #[test]
 fn bad_values_are_rejected_at_plan_and_nothing_is_created() {
     let env = TestEnv::new();
-    let cases = [
-        ("name", "name = \"\"".to_string()),
-        ("colour", "name = \"A\"\n  colour = \"blue\"".to_string()),
-        (
-            "status_id",
-            "name = \"A\"\n  status_id = \"waiting\"".to_string(),
-        ),
-        ("status_id", "name = \"A\"\n  status_id = \"0\"".to_string()),
-    ];
-    env.assert_refused_at_plan("halopsa_outcome", "ask", &cases);
+    SUBJECT.assert_refused_at_plan(
+        &env,
+        &[
+            ("name", "name = \"\""),
+            ("colour", "name = \"A\"\n  colour = \"blue\""),
+            ("status_id", "name = \"A\"\n  status_id = \"waiting\""),
+            ("status_id", "name = \"A\"\n  status_id = \"0\""),
+        ],
+    );
 }
 
 #[test]
@@ -163,7 +154,7 @@ fn a_status_that_does_not_exist_is_kept_as_sent() {
     );
     assert_eq!(wd.resource(ADDR)["status_id"], "987654");
     assert_eq!(
-        env.sim.generic_objects("Outcome")[0]["newstatus"],
+        SUBJECT.halo_all(&env)[0]["newstatus"],
         987654,
         "sent as configured"
     );
@@ -173,8 +164,8 @@ fn a_status_that_does_not_exist_is_kept_as_sent() {
 #[test]
 fn the_data_source_finds_a_hidden_action_by_name() {
     let env = TestEnv::new();
-    let made = env.sim.insert_generic(
-        "Outcome",
+    let made = SUBJECT.insert(
+        &env,
         json!({"outcome": "Private Note", "hidden": true, "newstatus": 2}),
     );
     let wd = env.applied(

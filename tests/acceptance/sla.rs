@@ -6,14 +6,17 @@
 
 use serde_json::{json, Value};
 
-use crate::support::{Action, Fixture, Kind, TestEnv};
+use crate::support::{Fixture, Kind, Lifecycle, Store, TestEnv};
 
 const ADDR: &str = "halopsa_sla.gold";
 
-const SUBJECT: Fixture = Fixture {
-    prelude: "data \"halopsa_workday\" \"std\" {\n  name = \"Standard Hours\"\n}\n",
-    type_name: "halopsa_sla",
-    name: "gold",
+const SUBJECT: Lifecycle = Lifecycle {
+    fixture: Fixture {
+        prelude: "data \"halopsa_workday\" \"std\" {\n  name = \"Standard Hours\"\n}\n",
+        type_name: "halopsa_sla",
+        name: "gold",
+    },
+    store: Store::Family("SLA"),
 };
 
 const TWO_PRIORITIES: &str = r##"[
@@ -27,15 +30,6 @@ fn basic(priorities: &str) -> Vec<(&'static str, String)> {
         ("workday_id", "data.halopsa_workday.std.id".to_string()),
         ("priorities", priorities.to_string()),
     ]
-}
-
-/// The SLA as halo-sim stores it.
-fn halo(env: &TestEnv, id: &str) -> Value {
-    env.sim
-        .generic_objects("SLA")
-        .into_iter()
-        .find(|o| crate::support::id_of(o) == id)
-        .unwrap_or_else(|| panic!("no SLA {id} in halo-sim"))
 }
 
 /// The stored row of priority `n`.
@@ -56,7 +50,7 @@ fn create_change_priorities_in_place_and_destroy() {
     let std = env.sim_id_named(Kind::Workday, "Standard Hours");
 
     // Stored under the SLA, in Halo's units.
-    let sla = halo(&env, &id);
+    let sla = SUBJECT.halo(&env, &id);
     assert_eq!(sla["name"], "Gold");
     assert_eq!(sla["workday_id"].to_string(), std);
     let critical = row(&sla, 1);
@@ -72,15 +66,17 @@ fn create_change_priorities_in_place_and_destroy() {
 
     // A new target, a priority dropped and one added: one in-place update, the
     // kept row keeping its GUID.
-    wd.write_config(&SUBJECT.config(&basic(
-        r##"[
+    let sla = SUBJECT.assert_updated_in_place(
+        &env,
+        &wd,
+        &id,
+        &basic(
+            r##"[
     { priority_id = 1, name = "Critical", response_time = 1, response_units = "hours", fix_time = 4, fix_units = "hours", colour = "#ff0000" },
     { priority_id = 3, name = "Low", response_time = 1, response_units = "days", fix_time = 5, fix_units = "days", colour = null },
   ]"##,
-    )));
-    wd.plan_json().assert_only(ADDR, Action::Update);
-    wd.apply();
-    let sla = halo(&env, &id);
+        ),
+    );
     let ids: Vec<i64> = sla["priorities"]
         .as_array()
         .into_iter()
@@ -94,31 +90,20 @@ fn create_change_priorities_in_place_and_destroy() {
         "the kept row was replaced"
     );
     assert_eq!(row(&sla, 1)["responsetime"], 1.0);
-    assert_eq!(wd.resource(ADDR)["id"], id.as_str());
-    wd.assert_plan_clean();
 
     // No priorities at all.
-    wd.write_config(&SUBJECT.config(&basic("[]")));
-    wd.apply();
-    assert_eq!(halo(&env, &id)["priorities"], json!([]));
-    wd.assert_plan_clean();
+    let sla = SUBJECT.assert_reapplied(&env, &wd, &id, &basic("[]"));
+    assert_eq!(sla["priorities"], json!([]));
 
-    wd.destroy();
-    assert!(env.sim.generic_objects("SLA").is_empty());
+    assert!(SUBJECT.assert_destroyed(&env, &wd, &id).is_empty());
 }
 
 #[test]
 fn import_by_id() {
     let env = TestEnv::new();
     let (created, id) = SUBJECT.create(&env, &basic(TWO_PRIORITIES));
-    let expected = created.resource(ADDR);
-    env.assert_imports(
-        &SUBJECT.config(&basic(TWO_PRIORITIES)),
-        &[(ADDR, &id)],
-        ADDR,
-        &expected,
-    );
-    env.assert_import_fails(&SUBJECT.config(&basic(TWO_PRIORITIES)), ADDR, "987654");
+    let config = SUBJECT.config(&basic(TWO_PRIORITIES));
+    SUBJECT.assert_imports(&env, &created, &config, &[], &id);
 }
 
 #[test]
@@ -127,32 +112,29 @@ fn changes_made_in_halo_show_up_in_the_plan() {
     let (wd, id) = SUBJECT.create(&env, &basic(TWO_PRIORITIES));
 
     // Renamed, and a target changed to a unit the provider has no word for.
-    let mut rows = halo(&env, &id)["priorities"].clone();
+    let mut rows = SUBJECT.halo(&env, &id)["priorities"].clone();
     rows[0]["fixtime"] = json!(9);
     rows[0]["fixunits"] = json!("M");
-    assert!(env
-        .sim
-        .patch_generic("SLA", &id, json!({"name": "Bronze", "priorities": rows})));
-    let plan = wd.plan_json();
-    plan.assert_only(ADDR, Action::Update);
-    assert_eq!(plan.changed_attributes(ADDR), ["name", "priorities"]);
-    let (before, _) = plan.before_after(ADDR, "priorities");
-    assert!(
-        before.to_string().contains("\"halo:M\""),
-        "Halo's unit reads as halo:M: {before}"
+    let sla = SUBJECT.assert_drift_undone(
+        &env,
+        &wd,
+        &id,
+        json!({"name": "Bronze", "priorities": rows}),
+        &["name", "priorities"],
+        |plan| {
+            let (before, _) = plan.before_after(ADDR, "priorities");
+            assert!(
+                before.to_string().contains("\"halo:M\""),
+                "Halo's unit reads as halo:M: {before}"
+            );
+        },
     );
-    wd.apply();
-    let sla = halo(&env, &id);
     assert_eq!(sla["name"], "Gold");
     assert_eq!(row(&sla, 1)["fixunits"], "H");
     assert_eq!(row(&sla, 1)["fixtime"], 4.0);
-    wd.assert_plan_clean();
 
     // Deleted by hand: planned for re-creation.
-    assert!(env.sim.remove_generic("SLA", &id));
-    wd.plan_json().assert_only(ADDR, Action::Create);
-    wd.apply();
-    wd.assert_plan_clean();
+    SUBJECT.assert_recreated(&env, &wd, &id);
 }
 
 #[test]
@@ -182,5 +164,5 @@ fn bad_values_are_refused_at_plan() {
             one("priority_id = 1, name = \"P1\", response_time = -1, fix_time = 2, colour = null, response_units = \"hours\", fix_units = \"days\""),
         ),
     ];
-    env.assert_refused_at_plan("halopsa_sla", "gold", &cases);
+    SUBJECT.assert_refused_at_plan(&env, &cases);
 }

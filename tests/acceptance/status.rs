@@ -3,15 +3,18 @@
 //! `short_name`, `status_type`, `sequence`, `colour`, `sla_action` optional (left
 //! out, Halo's value is kept); `id` computed.
 
-use crate::support::{id_of, Action, Fixture, TestEnv};
+use crate::support::{id_of, Fixture, Lifecycle, Store, TestEnv};
 use serde_json::{json, Value};
 
 const ADDR: &str = "halopsa_status.waiting";
 
-const SUBJECT: Fixture = Fixture {
-    prelude: "",
-    type_name: "halopsa_status",
-    name: "waiting",
+const SUBJECT: Lifecycle = Lifecycle {
+    fixture: Fixture {
+        prelude: "",
+        type_name: "halopsa_status",
+        name: "waiting",
+    },
+    store: Store::Family("Status"),
 };
 
 const BASIC: &[(&str, &str)] = &[
@@ -21,20 +24,11 @@ const BASIC: &[(&str, &str)] = &[
     ("sla_action", "\"hold\""),
 ];
 
-/// The status with this id as halo-sim holds it.
-fn halo(env: &TestEnv, id: &str) -> Value {
-    env.sim
-        .generic_objects("Status")
-        .into_iter()
-        .find(|o| id_of(o) == id)
-        .unwrap_or_else(|| panic!("no status {id} in halo-sim"))
-}
-
 #[test]
 fn create_update_in_place_and_destroy() {
     let env = TestEnv::new();
     let (wd, id) = SUBJECT.create(&env, BASIC);
-    let obj = halo(&env, &id);
+    let obj = SUBJECT.halo(&env, &id);
     assert_eq!(obj["name"], "Waiting on Customer");
     assert_eq!(obj["colour"], "#f9a825");
     assert_eq!(obj["sequence"], 3);
@@ -49,39 +43,30 @@ fn create_update_in_place_and_destroy() {
     wd.assert_plan_clean();
 
     // Renamed, released and typed in Halo's own int: in place, same id.
-    wd.write_config(&SUBJECT.config(&[
-        ("name", "\"Awaiting Customer\""),
-        ("short_name", "\"Awaiting\""),
-        ("colour", "\"#f9a825\""),
-        ("sequence", "3"),
-        ("sla_action", "\"remove_hold\""),
-        ("status_type", "\"halo:1\""),
-    ]));
-    wd.plan_json().assert_only(ADDR, Action::Update);
-    wd.apply();
-    let obj = halo(&env, &id);
+    let obj = SUBJECT.assert_updated_in_place(
+        &env,
+        &wd,
+        &id,
+        &[
+            ("name", "\"Awaiting Customer\""),
+            ("short_name", "\"Awaiting\""),
+            ("colour", "\"#f9a825\""),
+            ("sequence", "3"),
+            ("sla_action", "\"remove_hold\""),
+            ("status_type", "\"halo:1\""),
+        ],
+    );
     assert_eq!(obj["name"], "Awaiting Customer");
     assert_eq!(obj["shortname"], "Awaiting");
     assert_eq!(obj["slaaction"], "removehold");
     assert_eq!(obj["type"], 1);
-    assert_eq!(wd.resource(ADDR)["id"], id.as_str());
-    wd.assert_plan_clean();
 
     // Left out of the configuration, Halo's values are kept.
-    wd.write_config(&SUBJECT.config(&[("name", "\"Awaiting Customer\"")]));
-    wd.assert_plan_clean();
+    SUBJECT.assert_no_change(&wd, &[("name", "\"Awaiting Customer\"")]);
 
-    wd.destroy();
-    assert!(env
-        .sim
-        .generic_objects("Status")
-        .iter()
-        .all(|o| id_of(o) != id));
+    let left = SUBJECT.assert_destroyed(&env, &wd, &id);
     assert!(
-        env.sim
-            .generic_objects("Status")
-            .iter()
-            .any(|o| o["name"] == "Closed"),
+        left.iter().any(|o| o["name"] == "Closed"),
         "the built-in statuses stay"
     );
 }
@@ -90,17 +75,14 @@ fn create_update_in_place_and_destroy() {
 fn import_with_block_and_with_command() {
     let env = TestEnv::new();
     let (created, id) = SUBJECT.create(&env, BASIC);
-    let expected = created.resource(ADDR);
-    let alone = SUBJECT.config(BASIC);
-    env.assert_imports(&alone, &[(ADDR, &id)], ADDR, &expected);
-    env.assert_import_fails(&alone, ADDR, "987654");
+    SUBJECT.assert_imports(&env, &created, &SUBJECT.config(BASIC), &[], &id);
 }
 
 #[test]
 fn a_status_made_in_halo_with_other_encodings_imports_as_halo_values() {
     let env = TestEnv::new();
-    let made = env.sim.insert_generic(
-        "Status",
+    let made = SUBJECT.insert(
+        &env,
         json!({"name": "Odd", "type": 5, "slaaction": "X", "sequence": 7}),
     );
     let id = id_of(&made);
@@ -116,7 +98,7 @@ fn a_status_made_in_halo_with_other_encodings_imports_as_halo_values() {
     // A rename leaves Halo's own encodings as they are.
     wd.write_config(&SUBJECT.config(&[("name", "\"Odder\"")]));
     wd.apply();
-    let obj = halo(&env, &id);
+    let obj = SUBJECT.halo(&env, &id);
     assert_eq!(
         (obj["type"].clone(), obj["slaaction"].clone()),
         (json!(5), json!("X"))
@@ -128,48 +110,38 @@ fn a_status_made_in_halo_with_other_encodings_imports_as_halo_values() {
 fn changes_made_in_halo_show_up_in_the_plan() {
     let env = TestEnv::new();
     let (wd, id) = SUBJECT.create(&env, BASIC);
-
-    assert!(env.sim.patch_generic(
-        "Status",
+    let obj = SUBJECT.assert_drift_undone(
+        &env,
+        &wd,
         &id,
-        json!({"colour": "#000000", "slaaction": "none"})
-    ));
-    let plan = wd.plan_json();
-    plan.assert_only(ADDR, Action::Update);
-    assert_eq!(plan.changed_attributes(ADDR), ["colour", "sla_action"]);
-    assert_eq!(
-        plan.before_after(ADDR, "sla_action"),
-        (&json!("none"), &json!("hold"))
+        json!({"colour": "#000000", "slaaction": "none"}),
+        &["colour", "sla_action"],
+        |plan| {
+            assert_eq!(
+                plan.before_after(ADDR, "sla_action"),
+                (&json!("none"), &json!("hold"))
+            );
+        },
     );
-    wd.apply();
-    let obj = halo(&env, &id);
     assert_eq!(
         (obj["colour"].clone(), obj["slaaction"].clone()),
         (json!("#f9a825"), json!("hold"))
     );
-    wd.assert_plan_clean();
 }
 
 #[test]
 fn bad_values_are_rejected_at_plan_and_nothing_is_created() {
     let env = TestEnv::new();
-    let cases = [
-        ("name", "name = \"\"".to_string()),
-        ("colour", "name = \"S\"\n  colour = \"orange\"".to_string()),
-        (
-            "sla_action",
-            "name = \"S\"\n  sla_action = \"pause\"".to_string(),
-        ),
-        (
-            "status_type",
-            "name = \"S\"\n  status_type = \"closed\"".to_string(),
-        ),
-        (
-            "status_type",
-            "name = \"S\"\n  status_type = \"halo:\"".to_string(),
-        ),
-    ];
-    env.assert_refused_at_plan("halopsa_status", "waiting", &cases);
+    SUBJECT.assert_refused_at_plan(
+        &env,
+        &[
+            ("name", "name = \"\""),
+            ("colour", "name = \"S\"\n  colour = \"orange\""),
+            ("sla_action", "name = \"S\"\n  sla_action = \"pause\""),
+            ("status_type", "name = \"S\"\n  status_type = \"closed\""),
+            ("status_type", "name = \"S\"\n  status_type = \"halo:\""),
+        ],
+    );
 }
 
 #[test]

@@ -3,15 +3,20 @@
 //! moves between departments in place); `inactive` optional, default false; `id`
 //! computed.
 
-use crate::support::{diagnostic_text, id_of, Action, Fixture, Kind, TestEnv, TWO_DEPARTMENTS};
+use crate::support::{
+    diagnostic_text, id_of, Fixture, Kind, Lifecycle, Store, TestEnv, TWO_DEPARTMENTS,
+};
 use serde_json::json;
 
 const ADDR: &str = "halopsa_team.field";
 
-const SUBJECT: Fixture = Fixture {
-    prelude: TWO_DEPARTMENTS,
-    type_name: "halopsa_team",
-    name: "field",
+const SUBJECT: Lifecycle = Lifecycle {
+    fixture: Fixture {
+        prelude: TWO_DEPARTMENTS,
+        type_name: "halopsa_team",
+        name: "field",
+    },
+    store: Store::Kind(Kind::Team),
 };
 
 const BASIC: &[(&str, &str)] = &[
@@ -36,43 +41,43 @@ fn create_move_deactivate_and_destroy() {
     wd.assert_plan_clean();
 
     // Moving to another department, renaming and deactivating: all in place.
-    wd.write_config(&SUBJECT.config(&[
-        ("name", "\"Field Service\""),
-        ("department_id", "halopsa_department.south.id"),
-        ("inactive", "true"),
-    ]));
-    wd.plan_json().assert_only(ADDR, Action::Update);
-    wd.apply();
+    SUBJECT.assert_updated_in_place(
+        &env,
+        &wd,
+        &id,
+        &[
+            ("name", "\"Field Service\""),
+            ("department_id", "halopsa_department.south.id"),
+            ("inactive", "true"),
+        ],
+    );
     let south = env.sim_id_named(Kind::Department, "South");
     let halo = env.sim_one_named(Kind::Team, "Field Service");
     assert_eq!(id_of(&halo), id, "the move changed the id");
     assert_eq!(halo["department_id"].to_string(), south);
     assert_eq!(halo["inactive"], true);
     let state = wd.resource(ADDR);
-    assert_eq!(state["id"], id.as_str());
     assert_eq!(state["department_id"], south.as_str());
     assert_eq!(state["inactive"], true);
-    wd.assert_plan_clean();
 
     // Leaving `inactive` out again goes back to the default: active.
-    wd.write_config(&SUBJECT.config(&[
-        ("name", "\"Field Service\""),
-        ("department_id", "halopsa_department.south.id"),
-    ]));
-    wd.apply();
-    assert_eq!(
-        env.sim_one_named(Kind::Team, "Field Service")["inactive"],
-        false
+    let halo = SUBJECT.assert_reapplied(
+        &env,
+        &wd,
+        &id,
+        &[
+            ("name", "\"Field Service\""),
+            ("department_id", "halopsa_department.south.id"),
+        ],
     );
-    wd.assert_plan_clean();
+    assert_eq!(halo["inactive"], false);
 
     // Destroy removes everything it made; the seed data stays.
-    wd.destroy();
+    SUBJECT.assert_destroyed(&env, &wd, &id);
     assert!(env
         .sim_objects_named(Kind::Team, "Field Service")
         .is_empty());
     assert!(env.sim_objects_named(Kind::Department, "South").is_empty());
-    assert!(wd.try_resource(ADDR).is_none());
     env.sim_one_named(Kind::Team, "1st Line Support");
 }
 
@@ -80,17 +85,13 @@ fn create_move_deactivate_and_destroy() {
 fn import_with_block_and_with_command() {
     let env = TestEnv::new();
     let (created, id) = SUBJECT.create(&env, BASIC);
-    let expected = created.resource(ADDR);
     let north = env.sim_id_named(Kind::Department, "North");
     let alone = format!(
         "resource \"halopsa_team\" \"field\" {{\n  name = \"Field Engineers\"\n  \
          department_id = {}\n}}\n",
         json!(north)
     );
-
-    env.assert_imports(&alone, &[(ADDR, &id)], ADDR, &expected);
-
-    env.assert_import_fails(&alone, ADDR, "987654");
+    SUBJECT.assert_imports(&env, &created, &alone, &[], &id);
 }
 
 #[test]
@@ -101,36 +102,30 @@ fn changes_made_in_halo_show_up_in_the_plan() {
     let south: i64 = env.sim_id_named(Kind::Department, "South").parse().unwrap();
 
     // Moved and deactivated by hand: planned as an in-place update back.
-    assert!(env.sim.patch(
-        Kind::Team,
+    SUBJECT.assert_drift_undone(
+        &env,
+        &wd,
         &id,
-        json!({"department_id": south, "inactive": true})
-    ));
-    let plan = wd.plan_json();
-    plan.assert_only(ADDR, Action::Update);
-    assert_eq!(
-        plan.changed_attributes(ADDR),
-        ["department_id", "inactive"],
-        "expected the hand edit to be undone"
+        json!({"department_id": south, "inactive": true}),
+        &["department_id", "inactive"],
+        |plan| {
+            assert_eq!(
+                plan.before_after(ADDR, "inactive"),
+                (&json!(true), &json!(false))
+            );
+        },
     );
-    assert_eq!(
-        plan.before_after(ADDR, "inactive"),
-        (&json!(true), &json!(false))
-    );
-    wd.apply();
     let halo = env.sim_one_named(Kind::Team, "Field Engineers");
     assert_eq!(id_of(&halo), id);
     assert_eq!(halo["department_id"].to_string(), north);
     assert_eq!(halo["inactive"], false);
-    wd.assert_plan_clean();
 
     // Deleted by hand: planned for re-creation.
-    assert!(env.sim.remove(Kind::Team, &id));
-    wd.plan_json().assert_only(ADDR, Action::Create);
-    wd.apply();
-    let recreated = env.sim_one_named(Kind::Team, "Field Engineers");
-    assert_eq!(wd.resource(ADDR)["id"], id_of(&recreated).as_str());
-    wd.assert_plan_clean();
+    let recreated = SUBJECT.assert_recreated(&env, &wd, &id);
+    assert_eq!(
+        id_of(&env.sim_one_named(Kind::Team, "Field Engineers")),
+        id_of(&recreated)
+    );
 }
 
 #[test]
@@ -150,7 +145,7 @@ fn bad_values_are_rejected_and_nothing_is_created() {
             "name = \"Field\"\n  department_id = \"-3\"".to_string(),
         ),
     ];
-    env.assert_refused_at_plan("halopsa_team", "field", &cases);
+    SUBJECT.assert_refused_at_plan(&env, &cases);
 
     // A department that does not exist: Halo refuses it, the error names the
     // attribute and nothing is created.

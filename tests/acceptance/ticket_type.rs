@@ -8,12 +8,13 @@
 
 use serde_json::{json, Value};
 
-use crate::support::{Action, Fixture, Kind, TestEnv};
+use crate::support::{Action, Fixture, Kind, Lifecycle, Store, TestEnv};
 
 const ADDR: &str = "halopsa_ticket_type.incident";
 
-const SUBJECT: Fixture = Fixture {
-    prelude: r#"data "halopsa_workday" "std" {
+const SUBJECT: Lifecycle = Lifecycle {
+    fixture: Fixture {
+        prelude: r#"data "halopsa_workday" "std" {
   name = "Standard Hours"
 }
 
@@ -25,22 +26,16 @@ resource "halopsa_sla" "gold" {
   ]
 }
 "#,
-    type_name: "halopsa_ticket_type",
-    name: "incident",
+        type_name: "halopsa_ticket_type",
+        name: "incident",
+    },
+    store: Store::Family("TicketType"),
 };
 
 /// Two statuses made in Halo by hand: their ids.
 fn statuses(env: &TestEnv) -> (String, String) {
     let id = |name: &str| env.sim.insert_generic("Status", json!({"name": name}))["id"].to_string();
     (id("Open"), id("Closed"))
-}
-
-fn halo(env: &TestEnv, id: &str) -> Value {
-    env.sim
-        .generic_objects("TicketType")
-        .into_iter()
-        .find(|o| crate::support::id_of(o) == id)
-        .unwrap_or_else(|| panic!("no ticket type {id} in halo-sim"))
 }
 
 fn row_ids(rows: &Value, key: &str) -> Vec<String> {
@@ -76,7 +71,7 @@ fn create_change_in_place_and_destroy() {
         .expect("an SLA id")
         .to_string();
 
-    let t = halo(&env, &id);
+    let t = SUBJECT.halo(&env, &id);
     assert_eq!(t["name"], "Incident");
     assert_eq!(t["default_sla"].to_string(), sla);
     assert_eq!(t["default_priority"], 1);
@@ -94,25 +89,25 @@ fn create_change_in_place_and_destroy() {
     wd.assert_plan_clean();
 
     // Every status allowed again, another team, open to end users: in place.
-    wd.write_config(&SUBJECT.config(&[
-        ("name", "\"Incident\"".to_string()),
-        ("sla_id", "halopsa_sla.gold.id".to_string()),
-        ("priority_id", "1".to_string()),
-        ("team_ids", format!("[\"{second}\"]")),
-        ("end_users_can_select", "true".to_string()),
-    ]));
-    wd.plan_json().assert_only(ADDR, Action::Update);
-    wd.apply();
-    let t = halo(&env, &id);
+    let t = SUBJECT.assert_updated_in_place(
+        &env,
+        &wd,
+        &id,
+        &[
+            ("name", "\"Incident\"".to_string()),
+            ("sla_id", "halopsa_sla.gold.id".to_string()),
+            ("priority_id", "1".to_string()),
+            ("team_ids", format!("[\"{second}\"]")),
+            ("end_users_can_select", "true".to_string()),
+        ],
+    );
     assert_eq!(t["allowall_status"], true);
     assert_eq!(row_ids(&t["allowed_teams"], "section_id"), [second]);
     assert_eq!(t["agentscanselect"], true);
     assert_eq!(t["enduserscanselect"], true);
     assert_eq!(wd.resource(ADDR)["status_ids"], Value::Null);
-    wd.assert_plan_clean();
 
-    wd.destroy();
-    assert!(env.sim.generic_objects("TicketType").is_empty());
+    assert!(SUBJECT.assert_destroyed(&env, &wd, &id).is_empty());
 }
 
 #[test]
@@ -125,16 +120,10 @@ fn import_by_id() {
         ("status_ids", format!("[\"{open}\"]")),
     ];
     let (created, id) = SUBJECT.create(&env, &args);
-    let expected = created.resource(ADDR);
     // The SLA is imported too, so that the configuration is whole.
     let sla = created.resource_id("halopsa_sla.gold");
-    env.assert_imports(
-        &SUBJECT.config(&args),
-        &[("halopsa_sla.gold", &sla), (ADDR, &id)],
-        ADDR,
-        &expected,
-    );
-    env.assert_import_fails(&SUBJECT.config(&args), ADDR, "987654");
+    let config = SUBJECT.config(&args);
+    SUBJECT.assert_imports(&env, &created, &config, &[("halopsa_sla.gold", &sla)], &id);
 }
 
 #[test]
@@ -150,45 +139,116 @@ fn changes_made_in_halo_show_up_in_the_plan() {
     );
 
     // Renamed, opened to every status and to end users by hand.
-    assert!(env.sim.patch_generic(
-        "TicketType",
+    let t = SUBJECT.assert_drift_undone(
+        &env,
+        &wd,
         &id,
-        json!({"name": "Request", "allowall_status": true, "enduserscanselect": true})
-    ));
-    let plan = wd.plan_json();
-    plan.assert_only(ADDR, Action::Update);
-    assert_eq!(
-        plan.changed_attributes(ADDR),
-        ["end_users_can_select", "name", "status_ids"]
+        json!({"name": "Request", "allowall_status": true, "enduserscanselect": true}),
+        &["end_users_can_select", "name", "status_ids"],
+        |_| {},
     );
-    wd.apply();
-    let t = halo(&env, &id);
     assert_eq!(t["name"], "Incident");
     assert_eq!(t["allowall_status"], false);
     assert_eq!(row_ids(&t["allowed_status"], "status_id"), [open]);
     assert_eq!(t["enduserscanselect"], false);
-    wd.assert_plan_clean();
 
-    assert!(env.sim.remove_generic("TicketType", &id));
-    wd.plan_json().assert_only(ADDR, Action::Create);
+    SUBJECT.assert_removal_planned(&env, &wd, &id);
 }
 
 #[test]
 fn bad_values_are_refused_at_plan() {
     let env = TestEnv::new();
-    let cases = [
-        ("name", "name = \"\"".to_string()),
-        ("sla_id", "name = \"T\"\n  sla_id = \"gold\"".to_string()),
-        ("priority_id", "name = \"T\"\n  priority_id = 0".to_string()),
-        (
-            "status_ids",
-            "name = \"T\"\n  status_ids = [\"1\", \"open\"]".to_string(),
-        ),
-        (
-            "team_ids",
-            "name = \"T\"\n  team_ids = [\"-2\"]".to_string(),
-        ),
-        ("group_id", "name = \"T\"\n  group_id = \"0\"".to_string()),
-    ];
-    env.assert_refused_at_plan("halopsa_ticket_type", "incident", &cases);
+    SUBJECT.assert_refused_at_plan(
+        &env,
+        &[
+            ("name", "name = \"\""),
+            ("sla_id", "name = \"T\"\n  sla_id = \"gold\""),
+            ("priority_id", "name = \"T\"\n  priority_id = 0"),
+            (
+                "status_ids",
+                "name = \"T\"\n  status_ids = [\"1\", \"open\"]",
+            ),
+            ("team_ids", "name = \"T\"\n  team_ids = [\"-2\"]"),
+            ("group_id", "name = \"T\"\n  group_id = \"0\""),
+        ],
+    );
+}
+
+/// The ticket type's `fields` rows as (groupid, fieldid) pairs, `0` for absent.
+fn field_rows(t: &Value) -> Vec<(i64, i64)> {
+    let mut rows: Vec<(i64, i64)> = t["fields"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|r| {
+            (
+                r["groupid"].as_i64().unwrap_or(0),
+                r["fieldid"].as_i64().unwrap_or(0),
+            )
+        })
+        .collect();
+    rows.sort();
+    rows
+}
+
+#[test]
+fn its_field_group_is_one_row_of_its_fields_and_the_others_stay() {
+    let env = TestEnv::new();
+    let group = |name: &str| {
+        env.sim.insert_generic("FieldGroup", json!({"name": name}))["id"]
+            .as_i64()
+            .expect("a field group id")
+    };
+    let (first, second) = (group("Onboarding"), group("Hardware"));
+    let (wd, id) = SUBJECT.create(
+        &env,
+        &[
+            ("name", "\"Incident\"".to_string()),
+            ("field_group_id", format!("\"{first}\"")),
+        ],
+    );
+    assert_eq!(field_rows(&SUBJECT.halo(&env, &id)), [(first, 0)]);
+    assert_eq!(
+        wd.resource(ADDR)["field_group_id"],
+        Value::String(first.to_string())
+    );
+
+    // A custom field placed on the form by hand stays when the group changes.
+    assert!(env.sim.patch_generic(
+        "TicketType",
+        &id,
+        json!({"fields": [{"groupid": first}, {"fieldid": 77, "seq": 3}]})
+    ));
+    wd.assert_plan_clean();
+    wd.write_config(&SUBJECT.config(&[
+        ("name", "\"Incident\"".to_string()),
+        ("field_group_id", format!("\"{second}\"")),
+    ]));
+    let plan = wd.plan_json();
+    plan.assert_only(ADDR, Action::Update);
+    assert_eq!(plan.changed_attributes(ADDR), ["field_group_id"]);
+    wd.apply();
+    let t = SUBJECT.halo(&env, &id);
+    assert_eq!(field_rows(&t), [(0, 77), (second, 0)]);
+    let kept = t["fields"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|r| r["fieldid"] == 77)
+        .expect("the hand-placed field");
+    assert_eq!(kept["seq"], 3, "kept as Halo sent it: {kept}");
+    wd.assert_plan_clean();
+
+    // Changed in Halo: drift on the attribute; a bad id is refused at plan.
+    assert!(env
+        .sim
+        .patch_generic("TicketType", &id, json!({"fields": [{"groupid": first}]})));
+    assert_eq!(wd.plan_json().changed_attributes(ADDR), ["field_group_id"]);
+    SUBJECT.assert_refused_at_plan(
+        &TestEnv::new(),
+        &[(
+            "field_group_id",
+            "name = \"T\"\n  field_group_id = \"zero\"",
+        )],
+    );
 }

@@ -30,7 +30,7 @@ pub use models::{
 };
 pub use models::{
     AllowedStatus, AllowedTeam, CustomField, FieldChoice, FieldGroup, GroupField, Sla, SlaPriority,
-    TicketType,
+    TicketType, TicketTypeField,
 };
 pub use models::{Category, Outcome, Status};
 pub use ratelimit::default_budget_dir;

@@ -436,9 +436,26 @@ keyed_row!(
     fieldid
 );
 
+/// A row of a ticket type's `fields` (schema `RequestTypeField`): a custom field
+/// (`fieldid`) or a field group (`groupid`) on the ticket type's form. Only
+/// `groupid` is read; every other field is kept in `extra` and written back as
+/// read, and a row without `groupid` goes back without one.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct TicketTypeField {
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "lenient::opt"
+    )]
+    pub groupid: Option<i64>,
+    /// Every other field of the row, as Halo sent it.
+    #[serde(flatten)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
 halo_model! {
-    /// `/api/TicketType` (schema `RequestType`): a ticket type. `allowed_status`
-    /// and `allowed_teams` are answered with `includedetails=true`.
+    /// `/api/TicketType` (schema `RequestType`): a ticket type. `allowed_status`,
+    /// `allowed_teams` and `fields` are answered with `includedetails=true`.
     pub struct TicketType {
         id: i64,
         name: String,
@@ -451,6 +468,7 @@ halo_model! {
         allowed_status: Vec<AllowedStatus>,
         allowall_team: bool,
         allowed_teams: Vec<AllowedTeam>,
+        fields: Vec<TicketTypeField>,
     }
 }
 

@@ -16,11 +16,13 @@
 //! `terraform init` is needed.
 //!
 //! Beside the harness: [`plan`] (a saved plan's JSON and assertions on it),
-//! [`diagnostics`] (Terraform's errors, from `-json` output or text) and
-//! [`imports`] (the import round trip every resource must pass).
+//! [`diagnostics`] (Terraform's errors, from `-json` output or text),
+//! [`imports`] (the import round trip every resource must pass) and
+//! [`lifecycle`] (the steps of a resource's life, each asserted once).
 
 pub mod diagnostics;
 pub mod imports;
+pub mod lifecycle;
 pub mod memberships;
 pub mod plan;
 pub mod proxy;
@@ -37,6 +39,7 @@ pub use halo_sim::{Kind, Sim, SimOptions};
 use serde_json::Value;
 
 pub use diagnostics::{diagnostic_text, Diagnostic};
+pub use lifecycle::{Lifecycle, Store};
 pub use plan::{Action, Plan};
 
 /// The provider's source address, as users write it.
