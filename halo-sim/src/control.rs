@@ -76,7 +76,9 @@ async fn refuse_named(
     }
     .ok_or_else(|| ApiError::BadRequest("expected {\"name\": \"...\"}".into()))?;
     shared.refuse_named(kind, &name);
-    Ok(Json(json!({"refused": {"kind": kind.plural(), "name": name}})))
+    Ok(Json(
+        json!({"refused": {"kind": kind.plural(), "name": name}}),
+    ))
 }
 
 async fn clear_faults(State(shared): State<Arc<Shared>>) -> Json<Value> {

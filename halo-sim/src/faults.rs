@@ -30,7 +30,11 @@ impl RefusedNames {
 
     /// The refusal of `element` of `kind`, if its name is refused.
     pub fn refusal(&self, kind: Kind, element: &Value) -> Option<String> {
-        let name = element.get(kind.name_field())?.as_str()?.trim().to_lowercase();
+        let name = element
+            .get(kind.name_field())?
+            .as_str()?
+            .trim()
+            .to_lowercase();
         self.names
             .iter()
             .any(|(k, n)| *k == kind && *n == name)

@@ -46,7 +46,10 @@ async fn a_refused_name_refuses_its_element_of_a_batch() {
 
     sim.set_partial_batches(true);
     let (status, body) = client
-        .post("/api/Team", json!([team("A"), team(" Bad Team"), team("B")]))
+        .post(
+            "/api/Team",
+            json!([team("A"), team(" Bad Team"), team("B")]),
+        )
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert_eq!(teams(&sim), ["A", "B"], "the others are saved");

@@ -129,8 +129,14 @@ mod tests {
     fn attrs() -> Vec<(&'static str, Attribute)> {
         vec![
             ("name", Attribute::string().required()),
-            ("department_id", Attribute::string().references(DEPT.type_name)),
-            ("role_ids", Attribute::set_of(Type::String).references("x_role")),
+            (
+                "department_id",
+                Attribute::string().references(DEPT.type_name),
+            ),
+            (
+                "role_ids",
+                Attribute::set_of(Type::String).references("x_role"),
+            ),
         ]
     }
 

@@ -175,8 +175,7 @@ pub trait AnyResource<C: Sync>: Send + Sync {
     fn validate(&self, config: &Value, diags: &mut Diagnostics);
     fn modify_plan(&self, prior: &Value, config: &Value, plan: &mut Planned);
     /// [`Resource::check_plan`].
-    async fn check_plan(&self, client: &C, planned: &Value, held: &HeldReferences)
-        -> Diagnostics;
+    async fn check_plan(&self, client: &C, planned: &Value, held: &HeldReferences) -> Diagnostics;
     fn upgrade_state(
         &self,
         from_version: i64,
@@ -276,12 +275,7 @@ impl<C: Sync, R: Resource<C>> AnyResource<C> for R {
         Resource::modify_plan(self, prior, config, plan);
     }
 
-    async fn check_plan(
-        &self,
-        client: &C,
-        planned: &Value,
-        held: &HeldReferences,
-    ) -> Diagnostics {
+    async fn check_plan(&self, client: &C, planned: &Value, held: &HeldReferences) -> Diagnostics {
         Resource::check_plan(self, client, planned, held).await
     }
 

@@ -53,9 +53,9 @@ use tokio_util::sync::CancellationToken;
 use tonic::{Request, Response, Status};
 
 use crate::framework::Type;
-use crate::framework::{HeldReferences, Schema, Value};
 use crate::framework::{AnyDataSource, AnyEphemeral, AnyResource, Function};
 use crate::framework::{Diagnostic, Diagnostics};
+use crate::framework::{HeldReferences, Schema, Value};
 use crate::plugin::proto::tfplugin6 as pb;
 
 use unsupported::Missing;
