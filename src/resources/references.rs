@@ -91,6 +91,11 @@ pub(crate) async fn check(
             continue;
         };
         for value in referenced_values(planned.attr(name)) {
+            // Named by a value known at plan, created by this same apply
+            // (`default_team = halopsa_team.x.name`): nothing to look up.
+            if held.is_planned(reference, value) {
+                continue;
+            }
             match (kind.exists)(halo, reference.attribute, value.to_string()).await {
                 Ok(Some(false)) => diags.push(held.missing(name, reference, value, "Halo")),
                 Ok(_) => {}

@@ -66,6 +66,33 @@ fn a_reference_known_only_after_apply_plans_and_applies() {
     wd.assert_plan_clean();
 }
 
+/// A reference by name is known at plan even when the same apply creates the
+/// object (`default_team = halopsa_team.x.name`): the plan of the team, which
+/// Terraform makes first, offers its name, so the agent plans and applies.
+#[test]
+fn a_name_known_at_plan_of_an_object_the_apply_creates_plans_and_applies() {
+    let env = TestEnv::new();
+    let wd = env.workdir();
+    wd.write_config(&format!(
+        "{TWO_DEPARTMENTS}
+resource \"halopsa_team\" \"field\" {{\n  name = \"Field Crew\"\n  \
+         department_id = halopsa_department.north.id\n}}\n\
+         resource \"halopsa_agent\" \"jo\" {{\n  name = \"jo.field\"\n  \
+         default_team = halopsa_team.field.name\n}}\n"
+    ));
+    wd.apply();
+    assert_eq!(wd.resource("halopsa_agent.jo")["default_team"], "Field Crew");
+    // A name that nothing has or plans is still refused at plan.
+    let other = env.workdir();
+    other.write_config(
+        "resource \"halopsa_agent\" \"kim\" {\n  name = \"kim.field\"\n  \
+         default_team = \"No Such Crew\"\n}\n",
+    );
+    let diags = other.plan_diagnostics();
+    diagnostics::assert_one_error_naming(&diags, "halopsa_agent.kim", "default_team");
+    wd.assert_plan_clean();
+}
+
 #[test]
 fn a_plan_of_many_teams_lists_their_department_once() {
     let env = TestEnv::new();

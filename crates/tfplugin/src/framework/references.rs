@@ -18,10 +18,14 @@ use super::value::Value;
 /// (referenced type, referenced attribute, value as compared).
 type Held = (&'static str, &'static str, String);
 
-/// References held by the state: see the module documentation.
+/// References held by the state (see the module documentation), and the
+/// objects this run plans: a reference by a value known at plan (a name, e.g.
+/// `default_team = halopsa_team.projects.name`) to an object the same apply
+/// creates names nothing the API has yet, and must not be looked up.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct HeldReferences {
     held: HashSet<Held>,
+    planned: HashSet<Held>,
 }
 
 /// How a value is compared: ids and names alike, trimmed and case-folded (a
@@ -48,13 +52,41 @@ impl HeldReferences {
         held
     }
 
-    /// Adds every reference of `other`.
+    /// The values a planned state of `type_name` offers to references: those
+    /// of its top-level attributes named in `targets` (the attributes other
+    /// types reference), when known.
+    pub fn of_plan(
+        type_name: &'static str,
+        targets: &[&'static str],
+        planned: &Value,
+    ) -> HeldReferences {
+        let mut offered = HeldReferences::default();
+        if planned.is_null() || planned.is_unknown() {
+            return offered;
+        }
+        for attribute in targets {
+            for value in referenced_values(planned.attr(attribute)) {
+                offered.planned.insert((type_name, attribute, key(value)));
+            }
+        }
+        offered
+    }
+
+    /// Adds everything `other` holds or plans.
     pub fn extend(&mut self, other: &HeldReferences) {
         self.held.extend(other.held.iter().cloned());
+        self.planned.extend(other.planned.iter().cloned());
     }
 
     pub fn is_empty(&self) -> bool {
-        self.held.is_empty()
+        self.held.is_empty() && self.planned.is_empty()
+    }
+
+    /// Whether this run plans an object of `reference`'s type whose referenced
+    /// attribute is `value` (it need not exist yet: the apply creates it).
+    pub fn is_planned(&self, reference: Reference, value: &str) -> bool {
+        self.planned
+            .contains(&(reference.type_name, reference.attribute, key(value)))
     }
 
     /// Whether the state held `value` as a reference to `reference`.
@@ -170,6 +202,32 @@ mod tests {
         assert!(!held.holds(role, "7"), "a value is held for its own type");
         assert!(!held.holds(DEPT, "a"), "name references nothing");
         assert!(HeldReferences::of_state(&attrs(), &Value::Null).is_empty());
+    }
+
+    #[test]
+    fn a_planned_object_offers_its_referenced_attributes() {
+        let team = |name: &str| {
+            Value::Object(
+                [
+                    ("id".to_string(), Value::Unknown),
+                    ("name".to_string(), Value::string(name)),
+                ]
+                .into_iter()
+                .collect(),
+            )
+        };
+        let by_name = Reference {
+            type_name: "x_team",
+            attribute: "name",
+        };
+        let offered = HeldReferences::of_plan("x_team", &["id", "name"], &team("Projects"));
+        assert!(offered.is_planned(by_name, " projects"));
+        assert!(!offered.holds(by_name, "Projects"), "planned is not held");
+        let mut all = HeldReferences::default();
+        all.extend(&offered);
+        assert!(all.is_planned(by_name, "Projects"));
+        assert!(!all.is_planned(by_name, "Other"));
+        assert!(HeldReferences::of_plan("x_team", &["id"], &team("Projects")).is_empty());
     }
 
     #[test]

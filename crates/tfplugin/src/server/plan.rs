@@ -44,6 +44,7 @@ pub(super) async fn plan_resource_change<D: ProviderDefinition>(
             let diags = cancellable(&token, checks, Default::default).await;
             diagnostics = diags_to_pb(&diags);
         }
+        svc.remember_planned(e.imp.type_name(), &planned.state);
     }
     Ok(Response::new(pb::plan_resource_change::Response {
         diagnostics,
@@ -349,6 +350,33 @@ mod tests {
         );
         let (answer, _) = plan(&svc, &Value::Null, &config).await;
         assert_eq!(only(&answer).0, ERROR);
+    }
+
+    /// `sibling = fake_thing.b.name`: known at plan, but `b` is created by the
+    /// same apply; its plan (first: Terraform orders them) offers the name.
+    #[tokio::test]
+    async fn a_name_reference_to_an_object_planned_earlier_in_the_run_passes() {
+        let svc = testing::configured().await;
+        let with_sibling = |sibling: &str| {
+            thing(
+                &svc,
+                &[
+                    ("name", Value::string("a")),
+                    ("sibling", Value::string(sibling)),
+                ],
+            )
+        };
+        let (answer, _) = plan(&svc, &Value::Null, &with_sibling("b")).await;
+        assert_eq!(only(&answer).0, ERROR, "nothing named b yet");
+
+        let b = thing(&svc, &[("name", Value::string("b"))]);
+        let (answer, _) = plan(&svc, &Value::Null, &b).await;
+        assert!(answer.diagnostics.is_empty(), "{:?}", answer.diagnostics);
+        let (answer, _) = plan(&svc, &Value::Null, &with_sibling("B")).await;
+        assert!(answer.diagnostics.is_empty(), "{:?}", answer.diagnostics);
+        let (answer, _) = plan(&svc, &Value::Null, &with_sibling("c")).await;
+        let (severity, path, _) = only(&answer);
+        assert_eq!((severity, path.as_deref()), (ERROR, Some("sibling")));
     }
 
     #[tokio::test]

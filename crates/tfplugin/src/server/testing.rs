@@ -37,6 +37,8 @@ crate::model! {
             .semantic_equality(Semantic::IgnoreCase).description("The name."),
         parent_id: Option<String> = optional().requires_replace().references("fake_thing")
             .description("The parent."),
+        sibling: Option<String> = optional().references_attribute("fake_thing", "name")
+            .description("Another thing, by name."),
         password: Option<String> = optional().write_only().description("Sent, never stored."),
         password_seen: Option<bool> = computed().description("Whether create or update got a password."),
     }
@@ -131,8 +133,9 @@ impl<const LISTED: bool> Resource<FakeClient> for Thing<LISTED> {
         }
     }
 
-    /// A known parent must be a thing the store holds (an error if the state
-    /// never held it, a warning if it did).
+    /// A known parent (by id) or sibling (by name) must be a thing the store
+    /// holds or the run plans (missing: an error if the state never held it, a
+    /// warning if it did).
     async fn check_plan(
         &self,
         client: &FakeClient,
@@ -140,15 +143,19 @@ impl<const LISTED: bool> Resource<FakeClient> for Thing<LISTED> {
         held: &HeldReferences,
     ) -> Diagnostics {
         let mut diags = Diagnostics::new();
-        let Some(reference) = ThingModel::attributes()
-            .into_iter()
-            .find_map(|(name, a)| (name == "parent_id").then_some(a.references).flatten())
-        else {
-            return diags;
-        };
-        for parent in referenced_values(planned.attr("parent_id")) {
-            if !client.store().things.contains_key(parent) {
-                diags.push(held.missing("parent_id", reference, parent, "the fake API"));
+        for (name, attr) in ThingModel::attributes() {
+            let Some(reference) = attr.references else {
+                continue;
+            };
+            for value in referenced_values(planned.attr(name)) {
+                let store = client.store();
+                let exists = match reference.attribute {
+                    "id" => store.things.contains_key(value),
+                    _ => store.things.values().any(|t| t.name == value),
+                };
+                if !exists && !held.is_planned(reference, value) {
+                    diags.push(held.missing(name, reference, value, "the fake API"));
+                }
             }
         }
         diags
