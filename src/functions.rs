@@ -15,11 +15,16 @@ pub fn all() -> Vec<Function> {
 /// What the two halves of a membership id are called in messages.
 const PARENT: &str = "parent";
 
+/// The keys of the object `parse_membership_id` answers (and the names of
+/// `membership_id`'s parameters): declared once, for the type and the value.
+const PARENT_ID: &str = "parent_id";
+const DEPARTMENT_ID: &str = "department_id";
+
 fn membership_type() -> Type {
     Type::Object(
         [
-            ("parent_id".to_string(), Type::String),
-            ("department_id".to_string(), Type::String),
+            (PARENT_ID.to_string(), Type::String),
+            (DEPARTMENT_ID.to_string(), Type::String),
         ]
         .into_iter()
         .collect(),
@@ -41,12 +46,12 @@ fn membership_id() -> Function {
                       number of at least 1. Requires Terraform 1.8+.",
         parameters: vec![
             Parameter {
-                name: "parent_id",
+                name: PARENT_ID,
                 ty: Type::String,
                 description: "The role's id (a GUID) or the agent's id.",
             },
             Parameter {
-                name: "department_id",
+                name: DEPARTMENT_ID,
                 ty: Type::String,
                 description: "The department's id.",
             },
@@ -56,12 +61,15 @@ fn membership_id() -> Function {
         call: |args| {
             let (parent, department) = (text(args, 0).trim(), text(args, 1).trim());
             if parent.is_empty() {
-                return Err(FunctionError::argument(0, "parent_id must not be empty"));
+                return Err(FunctionError::argument(
+                    0,
+                    format!("{PARENT_ID} must not be empty"),
+                ));
             }
             if parent.contains('/') {
                 return Err(FunctionError::argument(
                     0,
-                    format!("parent_id {parent:?} must not contain \"/\""),
+                    format!("{PARENT_ID} {parent:?} must not contain \"/\""),
                 ));
             }
             department_number(department).map_err(|why| FunctionError::argument(1, why))?;
@@ -94,8 +102,8 @@ fn parse_membership_id() -> Function {
             department_number(department).map_err(malformed)?;
             Ok(Value::Object(
                 [
-                    ("parent_id".to_string(), Value::string(parent)),
-                    ("department_id".to_string(), Value::string(department)),
+                    (PARENT_ID.to_string(), Value::string(parent)),
+                    (DEPARTMENT_ID.to_string(), Value::string(department)),
                 ]
                 .into_iter()
                 .collect(),

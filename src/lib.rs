@@ -14,6 +14,8 @@
 //! `crate::halo`, ...).
 
 mod args;
+#[cfg(test)]
+mod attribute_literals;
 mod data_sources;
 pub mod doctor;
 mod ephemeral;

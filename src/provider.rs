@@ -166,12 +166,12 @@ impl ProviderConfig {
     pub fn client_config(self) -> Result<ClientConfig, Diagnostics> {
         let mut diags = Diagnostics::new();
         let url = match setting(self.url, "HALOPSA_URL") {
-            Some(raw) => parse_url(&raw, "url", "HALOPSA_URL")
+            Some(raw) => parse_url(&raw, Self::url, "HALOPSA_URL")
                 .map_err(|d| diags.push(d))
                 .ok(),
             None => {
                 diags.push(missing(
-                    "url",
+                    Self::url,
                     "HALOPSA_URL",
                     "the Halo instance URL (e.g. https://acme.halopsa.com)",
                 ));
@@ -181,7 +181,7 @@ impl ProviderConfig {
         let client_id = setting(self.client_id, "HALOPSA_CLIENT_ID");
         if client_id.is_none() {
             diags.push(missing(
-                "client_id",
+                Self::client_id,
                 "HALOPSA_CLIENT_ID",
                 "the client ID of a Halo API application",
             ));
@@ -192,13 +192,13 @@ impl ProviderConfig {
             .or_else(|| setting(None, "HALOPSA_CLIENT_SECRET").map(Secret::new));
         if secret.is_none() {
             diags.push(missing(
-                "client_secret",
+                Self::client_secret,
                 "HALOPSA_CLIENT_SECRET",
                 "the client secret of that API application",
             ));
         }
         let auth_url = setting(self.auth_url, "HALOPSA_AUTH_URL").and_then(|raw| {
-            parse_url(&raw, "auth_url", "HALOPSA_AUTH_URL")
+            parse_url(&raw, Self::auth_url, "HALOPSA_AUTH_URL")
                 .map_err(|d| diags.push(d))
                 .ok()
         });
@@ -206,31 +206,31 @@ impl ProviderConfig {
         let scope = setting(self.scope, "HALOPSA_SCOPE");
         let timeout: Option<u64> = number_setting(
             self.request_timeout_seconds,
-            "request_timeout_seconds",
+            Self::request_timeout_seconds,
             "HALOPSA_REQUEST_TIMEOUT_SECONDS",
             &mut diags,
         );
         let retries: Option<u32> = number_setting(
             self.max_retries,
-            "max_retries",
+            Self::max_retries,
             "HALOPSA_MAX_RETRIES",
             &mut diags,
         );
         let limit: Option<u32> = number_setting(
             self.rate_limit_requests,
-            "rate_limit_requests",
+            Self::rate_limit_requests,
             "HALOPSA_RATE_LIMIT_REQUESTS",
             &mut diags,
         );
         let window: Option<u64> = number_setting(
             self.rate_limit_window_seconds,
-            "rate_limit_window_seconds",
+            Self::rate_limit_window_seconds,
             "HALOPSA_RATE_LIMIT_WINDOW_SECONDS",
             &mut diags,
         );
         let batch_creates = bool_setting(
             self.batch_creates,
-            "batch_creates",
+            Self::batch_creates,
             "HALOPSA_BATCH_CREATES",
             &mut diags,
         );

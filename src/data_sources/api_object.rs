@@ -29,7 +29,9 @@ pub struct ApiObjectDataSource;
 #[async_trait]
 impl AnyDataSource<HaloClient> for ApiObjectDataSource {
     fn type_name(&self) -> &'static str {
-        "halopsa_api_object"
+        <crate::resources::api_object::ApiObjectResource as crate::framework::Resource<
+            HaloClient,
+        >>::TYPE_NAME
     }
 
     fn schema(&self) -> Schema {
@@ -43,22 +45,25 @@ impl AnyDataSource<HaloClient> for ApiObjectDataSource {
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        if let Some(path) = config.attr("path").as_str() {
+        if let Some(path) = config.attr(ApiObjectLookup::path).as_str() {
             if let Err(d) = family_of(path) {
                 diags.push(d);
             }
         }
-        let (id, name) = (config.attr("id"), config.attr("name"));
+        let (id, name) = (
+            config.attr(ApiObjectLookup::id),
+            config.attr(ApiObjectLookup::name),
+        );
         if id.is_null() && name.is_null() {
             diags.push(attr_error(
-                "id",
+                ApiObjectLookup::id,
                 "Missing id or name",
                 "halopsa_api_object looks an object up by `id` or by `name`: give one.",
             ));
         }
         if !id.is_null() && !name.is_null() {
             diags.push(attr_error(
-                "name",
+                ApiObjectLookup::name,
                 "Both id and name",
                 "Give `id` or `name`, not both.",
             ));
@@ -85,6 +90,7 @@ async fn find(halo: &HaloClient, config: &Value) -> Result<Value, Diagnostics> {
     let name_field = halo_catalog::catalog()
         .schema(&f.schema)
         .and_then(|s| s.name_field())
+        // Halo's field, when the schema names none.
         .unwrap_or("name");
     let id = match (&m.id, &m.name) {
         (Some(id), _) => id.trim().to_string(),
@@ -102,7 +108,7 @@ async fn find(halo: &HaloClient, config: &Value) -> Result<Value, Diagnostics> {
                 [one] => api_body::id_text(one).unwrap_or_default(),
                 [] => {
                     return Err(Diagnostic::attribute_error(
-                        crate::framework::AttrPath::root("name"),
+                        crate::framework::AttrPath::root(ApiObjectLookup::name),
                         "No such object",
                         format!("No {family} is named {name:?} (field {name_field})."),
                     )
@@ -110,7 +116,7 @@ async fn find(halo: &HaloClient, config: &Value) -> Result<Value, Diagnostics> {
                 }
                 several => {
                     return Err(Diagnostic::attribute_error(
-                        crate::framework::AttrPath::root("name"),
+                        crate::framework::AttrPath::root(ApiObjectLookup::name),
                         "Several objects match",
                         format!(
                             "{} objects of {family} are named {name:?}: look it up by id.",
@@ -127,7 +133,7 @@ async fn find(halo: &HaloClient, config: &Value) -> Result<Value, Diagnostics> {
     };
     let Some(obj) = halo.get_json(family, &id).await.map_err(halo_error)? else {
         return Err(Diagnostic::attribute_error(
-            crate::framework::AttrPath::root("id"),
+            crate::framework::AttrPath::root(ApiObjectLookup::id),
             "No such object",
             format!("There is no {family} with the id {id:?}."),
         )

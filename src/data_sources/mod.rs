@@ -38,6 +38,16 @@ use crate::halo::{HaloClient, HaloObject};
 use crate::resources::support::{halo_error, int_id, Named};
 use crate::resources::{IdOf, ObjectResource, ParentRef};
 
+/// The argument a look-up finds an object by id with: the answer model's own
+/// `id` attribute ([`ID`]: it holds the Halo id), optional in the data source.
+pub(crate) use crate::resources::ID;
+
+/// The argument a look-up finds an object by name with: the answer model's own
+/// `name` attribute, optional in the data source. With [`ID`] the one
+/// declaration of the look-up's search attributes; `check_model` checks that
+/// every answer has both.
+pub(crate) const NAME: &str = "name";
+
 crate::model! {
     /// No extra attributes: the model is the whole answer.
     #[derive(Debug, Clone, Default)]
@@ -148,7 +158,7 @@ impl<L: Lookup> LookupDataSource<L> {
                 matches: Box::new(move |obj: &Object<L>| field(obj) == Some(wanted)),
             });
         }
-        let (id, name) = (text("id"), text("name"));
+        let (id, name) = (text(ID), text(NAME));
         let mut found: Object<L> = find_one(
             halo,
             L::TYPE_NAME,
@@ -190,8 +200,8 @@ impl<L: Lookup> AnyDataSource<HaloClient> for LookupDataSource<L> {
         let mut attributes = <L::Source as Answer>::Model::attributes();
         attributes.extend(L::Extra::attributes());
         let mut searchable = vec![
-            ("id", Some(L::id_description())),
-            ("name", Some(L::name_description())),
+            (ID, Some(L::id_description())),
+            (NAME, Some(L::name_description())),
         ];
         searchable.extend(
             L::filters()
@@ -204,7 +214,7 @@ impl<L: Lookup> AnyDataSource<HaloClient> for LookupDataSource<L> {
     fn check_model(&self) -> Result<(), String> {
         let attrs = <L::Source as Answer>::Model::attributes();
         let has = |n: &str| attrs.iter().any(|(a, _)| *a == n);
-        let missing = ["id", "name"]
+        let missing = [ID, NAME]
             .into_iter()
             .chain(L::filters().iter().map(|f| f.parent.attribute))
             .find(|n| !has(n));
@@ -216,11 +226,11 @@ impl<L: Lookup> AnyDataSource<HaloClient> for LookupDataSource<L> {
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
         require_id_or_name(L::TYPE_NAME, config, diags);
-        if let Some(raw) = config.attr("id").as_str() {
+        if let Some(raw) = config.attr(ID).as_str() {
             if raw.trim().parse::<<Object<L> as HaloObject>::Id>().is_err() {
                 diags.push(attr_error(
-                    "id",
-                    "Invalid id",
+                    ID,
+                    format!("Invalid {ID}"),
                     format!(
                         "{raw:?} is not the Halo id of a {}.",
                         <Object<L> as HaloObject>::KIND
@@ -303,8 +313,8 @@ where
             .and_then(|s| s.parse::<T::Id>().ok())
             .ok_or_else(|| {
                 attr_error(
-                    "id",
-                    "Invalid id",
+                    ID,
+                    format!("Invalid {ID}"),
                     format!("{raw:?} is not the Halo id of a {}.", T::KIND),
                 )
             })?;
@@ -386,7 +396,7 @@ impl Wanted<'_> {
     }
 
     fn not_found(&self) -> Diagnostic {
-        let attribute = if self.name.is_some() { "name" } else { "id" };
+        let attribute = if self.name.is_some() { NAME } else { ID };
         attr_error(
             attribute,
             format!("No {} found", self.kind),
@@ -418,7 +428,7 @@ impl Wanted<'_> {
             format!("Set `id` (or {}) to pick one.", attrs.join(" or "))
         };
         attr_error(
-            "name",
+            NAME,
             format!("Several {} objects found", self.kind),
             format!(
                 "{} objects in Halo match {} (ids {}). {hint}",
@@ -433,7 +443,7 @@ impl Wanted<'_> {
 /// Configuration check for a data source with `id` and `name` arguments: at least
 /// one of them must be set (an unknown value counts as set).
 fn require_id_or_name(type_name: &str, config: &Value, diags: &mut Diagnostics) {
-    if config.attr("id").is_null() && config.attr("name").is_null() {
+    if config.attr(ID).is_null() && config.attr(NAME).is_null() {
         diags.error(
             format!("{type_name}: id or name required"),
             format!("{type_name} looks one object up: set `id` or `name` (or both)."),

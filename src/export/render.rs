@@ -7,12 +7,18 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use crate::data_sources::NAME;
 use crate::framework::{Attribute, AttributeKind, Reference, Schema, Value};
+use crate::resources::ID;
 
 use super::builtin::{comes_with_parents, is_builtin};
 use super::collect::Listed;
 use super::hcl::{self, Block, Expr};
 use super::label;
+
+/// The arguments of Terraform's `import` block.
+const IMPORT_TO: &str = "to";
+const IMPORT_ID: &str = "id";
 
 /// The import blocks' file: kept apart so that the rest applies to a tenant
 /// that has none of the objects.
@@ -153,8 +159,8 @@ impl<'a> Export<'a> {
 
     fn name(&self, o: &Obj) -> Option<&'a str> {
         let schema = &self.kinds[o.kind].schema;
-        schema.get("name")?;
-        self.state(o).attr("name").as_str()
+        schema.get(NAME)?;
+        self.state(o).attr(NAME).as_str()
     }
 
     /// The import id: the identity's values joined by `/`.
@@ -181,8 +187,8 @@ impl<'a> Export<'a> {
             self.assign(named);
             for o in self.objs.iter_mut().filter(|o| o.kind == k) {
                 let listed = &self.kinds[k];
-                let name = listed.objects[o.index].attr("name").as_str();
-                if let Some(name) = name.filter(|_| listed.schema.get("name").is_some()) {
+                let name = listed.objects[o.index].attr(NAME).as_str();
+                if let Some(name) = name.filter(|_| listed.schema.get(NAME).is_some()) {
                     if is_builtin(listed.type_name, name)
                         && self.lookups.0.contains_key(listed.type_name)
                     {
@@ -272,7 +278,7 @@ impl<'a> Export<'a> {
     fn name_unnamed_objects(&mut self) {
         let kinds = self.kinds;
         for (k, listed) in kinds.iter().enumerate() {
-            if listed.schema.get("name").is_some() {
+            if listed.schema.get(NAME).is_some() {
                 continue;
             }
             let refs: Vec<(&'static str, Reference)> = listed
@@ -336,10 +342,12 @@ impl<'a> Export<'a> {
         format!("{prefix}{}.{}", self.type_name(o), o.label)
     }
 
+    /// An `import` block: its arguments are Terraform's (`to`, `id`), not
+    /// attributes of a type of ours.
     fn import_block(&self, o: &Obj) -> Block {
         Block::new("import", &[])
-            .attr("to", Expr::Ref(self.address(o)))
-            .attr("id", Expr::Literal(Value::string(self.import_id(o))))
+            .attr(IMPORT_TO, Expr::Ref(self.address(o)))
+            .attr(IMPORT_ID, Expr::Literal(Value::string(self.import_id(o))))
     }
 
     fn block(&self, o: &Obj) -> Block {
@@ -368,12 +376,12 @@ impl<'a> Export<'a> {
         let listed = &self.kinds[o.kind];
         let state = self.state(o);
         let mut block = Block::new("data", &[listed.type_name, &o.label])
-            .attr("name", Expr::Literal(state.attr("name").clone()));
+            .attr(NAME, Expr::Literal(state.attr(NAME).clone()));
         let Some(lookup) = self.lookups.0.get(listed.type_name) else {
             return block;
         };
         for (name, a) in &lookup.attributes {
-            if matches!(*name, "id" | "name") || !a.presence.accepts_config() {
+            if [ID, NAME].contains(name) || !a.presence.accepts_config() {
                 continue;
             }
             let Some(own) = listed

@@ -34,7 +34,7 @@ crate::model! {
              interactively). Default `false`.",
         ),
         default_team: Option<String> = optional()
-            .references_attribute("halopsa_team", "name")
+            .references_attribute("halopsa_team", super::team::TeamModel::name)
             .validate(Validator::length(1, 255))
             .description("The **name** of the agent's default team (e.g. `halopsa_team.x.name`)."),
         workday_id: Option<String> = optional_computed()

@@ -51,7 +51,7 @@ crate::model! {
 pub(crate) fn family_of(path: &str) -> Result<(&'static str, &'static Family), Diagnostic> {
     catalog().family(path.trim()).ok_or_else(|| {
         api_body::unknown_path(
-            "path",
+            ApiObjectModel::path,
             path,
             catalog().family_names().collect(),
             "an endpoint family with list, get, POST and delete",
@@ -206,7 +206,7 @@ pub(crate) fn validate_object(config: &Value, diags: &mut Diagnostics, attrs: &[
 impl Resource<HaloClient> for ApiObjectResource {
     const TYPE_NAME: &'static str = "halopsa_api_object";
     /// `{ path, id }`: the family and Halo's id, as in `PATH/ID` import ids.
-    const IDENTITY: &'static [&'static str] = &["path", "id"];
+    const IDENTITY: &'static [&'static str] = &[ApiObjectModel::path, ApiObjectModel::id];
     const DESCRIPTION: &'static str = "Any object of Halo's API that has list, get, POST and delete (ticket types, statuses, SLAs, outcomes, categories, custom fields, templates, workflows, ...): its fields given as `body`, checked against Halo's OpenAPI schema at plan time. Only the keys `body` sets are managed: fields Halo holds besides them never show as a diff. Import with `PATH/ID` (e.g. `TicketType/12`).";
     type Model = ApiObjectModel;
     type Filter = ApiObjectFilter;
@@ -214,7 +214,7 @@ impl Resource<HaloClient> for ApiObjectResource {
 
     fn key(state: &ApiObjectModel) -> Result<Self::Key, Diagnostic> {
         let (family, f) = family_of(&state.path)?;
-        let id = check_id(family, f.id, state.id.as_deref().unwrap_or_default(), "id")?;
+        let id = check_id(family, f.id, state.id.as_deref().unwrap_or_default(), ApiObjectModel::id)?;
         Ok((family, id, api_body::keys(&state.body.0)))
     }
 
@@ -226,14 +226,16 @@ impl Resource<HaloClient> for ApiObjectResource {
             ));
         };
         let (family, f) = family_of(path)?;
-        let oid = check_id(family, f.id, oid, "id")?;
+        let oid = check_id(family, f.id, oid, ApiObjectModel::id)?;
         Ok((family, oid, Vec::new()))
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        validate_object(config, diags, &["body", "sensitive_body"]);
-        for attr in ["body", "sensitive_body"] {
+        let bodies = [ApiObjectModel::body, ApiObjectModel::sensitive_body];
+        validate_object(config, diags, &bodies);
+        for attr in bodies {
             if let Value::Object(m) = config.attr(attr).undynamic() {
+                // Halo's own `id` field of the object.
                 if m.contains_key("id") {
                     diags.push(Diagnostic::attribute_error(
                         crate::framework::AttrPath::root(attr).attr(ApiObjectModel::id),

@@ -45,7 +45,7 @@ fn setting_of(path: &str) -> Result<(&'static str, IdKind), Diagnostic> {
         .map(|(n, f)| (n, f.id))
         .ok_or_else(|| {
             api_body::unknown_path(
-                "path",
+                ApiSettingModel::path,
                 path,
                 catalog().setting_names().collect(),
                 "a setting",
@@ -116,7 +116,7 @@ impl Resource<HaloClient> for ApiSettingResource {
         match setting_of(path) {
             Ok((name, _)) => {
                 if let Some((_, f)) = catalog().setting(name) {
-                    api_body::check("body", config.attr(ApiSettingModel::body), name, &f.schema, diags);
+                    api_body::check(ApiSettingModel::body, config.attr(ApiSettingModel::body), name, &f.schema, diags);
                 }
             }
             Err(d) => diags.push(d),

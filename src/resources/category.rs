@@ -23,7 +23,10 @@ pub(crate) const CATEGORY_FIELDS: std::ops::RangeInclusive<i64> = 1..=4;
 /// What separates the levels of a path in `value` \[seen\].
 pub(crate) const PATH_SEPARATOR: char = '>';
 
-const WRITE_FIELDS: &[WriteField] = &[("type_id", "category_field"), ("value", "name")];
+const WRITE_FIELDS: &[WriteField] = &[
+    ("type_id", CategoryModel::category_field),
+    ("value", CategoryModel::name),
+];
 
 crate::model! {
     #[derive(Debug, Clone, Default, PartialEq)]

@@ -133,10 +133,11 @@ fn code_of(word: &str) -> Result<i64, Diagnostic> {
     word.strip_prefix(HALO_PREFIX)
         .and_then(|raw| raw.trim().parse::<i64>().ok())
         .ok_or_else(|| {
+            let attr = CustomFieldModel::field_type;
             attr_error(
-                "field_type",
-                "Invalid field_type",
-                format!("field_type {word:?} has no Halo encoding (use \"{HALO_PREFIX}N\")."),
+                attr,
+                format!("Invalid {attr}"),
+                format!("{attr} {word:?} has no Halo encoding (use \"{HALO_PREFIX}N\")."),
             )
         })
 }
@@ -167,11 +168,9 @@ impl ObjectResource for CustomFieldResource {
          `/api/FieldInfo`): its name, label, type and the choices of a selection.";
     const DETAILS: bool = true;
     const WRITE_FIELDS: &'static [WriteField] = &[
-        ("inputtype", "input_type"),
-        ("values", "options"),
-        ("label", "label"),
-        ("type", "field_type"),
-        ("name", "name"),
+        ("inputtype", CustomFieldModel::input_type),
+        ("values", CustomFieldModel::options),
+        ("type", CustomFieldModel::field_type),
     ];
     type Model = CustomFieldModel;
     type Filter = NameFilter;
@@ -179,14 +178,15 @@ impl ObjectResource for CustomFieldResource {
 
     /// `options` only for the selection types (known values only).
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {
-        let kind = config.attr("field_type");
+        let kind = config.attr(CustomFieldModel::field_type);
         let Some(kind) = kind.as_str() else { return };
-        let has_options = matches!(config.attr("options"), Value::Set(items) if !items.is_empty());
+        let options = CustomFieldModel::options;
+        let has_options = matches!(config.attr(options), Value::Set(items) if !items.is_empty());
         if has_options && !SELECTIONS.contains(&kind) && !kind.starts_with(HALO_PREFIX) {
             diags.push(attr_error(
-                "options",
-                "Invalid options",
-                format!("a {kind} field has no choices: options is only for single_select and multi_select."),
+                options,
+                format!("Invalid {options}"),
+                format!("a {kind} field has no choices: {options} is only for single_select and multi_select."),
             ));
         }
     }

@@ -69,9 +69,8 @@ impl ObjectResource for FieldGroupResource {
          that ticket types show together.";
     const DETAILS: bool = true;
     const WRITE_FIELDS: &'static [WriteField] = &[
-        ("fieldid", "field_ids"),
-        ("fields", "field_ids"),
-        ("name", "name"),
+        ("fieldid", FieldGroupModel::field_ids),
+        ("fields", FieldGroupModel::field_ids),
     ];
     type Model = FieldGroupModel;
     type Filter = NameFilter;
@@ -103,7 +102,7 @@ impl ObjectResource for FieldGroupResource {
         let fields = if changed {
             let mut rows = Vec::with_capacity(wanted.len());
             for id in wanted {
-                let id = int_id(Some(id), "field_ids")?;
+                let id = int_id(Some(id), FieldGroupModel::field_ids)?;
                 rows.push(current.iter().find(|r| r.fieldid == id).cloned().unwrap_or(
                     GroupField {
                         fieldid: id,

@@ -14,7 +14,7 @@
 //! configured level is adopted as is (no write); one with another level is set to
 //! the configured level. Either way the resource then owns it.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::fmt;
 use std::marker::PhantomData;
 use std::sync::{Arc, LazyLock, Mutex, PoisonError};
@@ -25,10 +25,9 @@ use tokio::sync::OwnedMutexGuard;
 use super::halo_values::{halo_id, one_of_or_halo, HALO_PREFIX};
 use super::object::ParseId;
 use super::support::{halo_diagnostic, halo_error, id_matches, int_id, write_error, WriteField};
-use crate::framework::model::{object_attrs, spec};
+use crate::framework::model::spec;
 use crate::framework::{
-    attr_error, ApplyError, AttrPath, Attribute, AttributeKind, Diagnostic, Diagnostics, Field,
-    Model, Resource, Validator, Value,
+    attr_error, ApplyError, Attribute, Diagnostic, Diagnostics, Model, Resource, Validator,
 };
 use crate::halo::{Agent, DepartmentMembership, HaloClient, HaloObject, Role};
 
@@ -121,10 +120,15 @@ trait OwnMarks {
 pub trait Parent: Send + Sync + 'static {
     /// The Halo object.
     type Object: HoldsDepartments;
+    /// The state: a `model!` declaration with the parent's id attribute
+    /// ([`membership_models!`]).
+    type Model: Membership;
+    /// The `list` block's filters, likewise.
+    type Filter: MembershipFilter;
     /// The resource type name, e.g. `halopsa_role_department`.
     const TYPE_NAME: &'static str;
-    /// The attribute holding the parent's id, e.g. `role_id`.
-    const PARENT_ATTR: &'static str;
+    /// The attribute holding the parent's id, e.g. `role_id` (the model's).
+    const PARENT_ATTR: &'static str = <Self::Model as Membership>::PARENT_ATTR;
     /// The resource type `PARENT_ATTR` holds the id of (e.g. `halopsa_role`).
     const PARENT_TYPE: &'static str;
     /// The import id's form, e.g. `ROLE_ID/DEPARTMENT_ID`.
@@ -177,164 +181,130 @@ fn lock_key<P: Parent>(id: &<P::Object as HaloObject>::Id) -> String {
 
 // ----- the model ----------------------------------------------------------------
 
-/// The state of one membership. The parent id attribute's name depends on the parent
-/// (`role_id`, `agent_id`), hence the hand-written serde.
-pub struct MembershipModel<P> {
-    pub id: Option<String>,
-    pub parent_id: String,
-    pub department_id: String,
-    pub membership_level: String,
-    parent: PhantomData<fn() -> P>,
+/// The state of one membership: a `model!` struct per resource (its parent id
+/// attribute is named after the parent, `role_id` or `agent_id`), declared with
+/// the attribute specs below and made a [`Membership`] by [`membership_models!`].
+pub trait Membership: Model + Clone + fmt::Debug {
+    /// The attribute holding the parent's id, e.g. `role_id`.
+    const PARENT_ATTR: &'static str;
+    /// The attribute holding the department's id.
+    const DEPARTMENT_ATTR: &'static str;
+    /// The attribute holding the level.
+    const LEVEL_ATTR: &'static str;
+
+    /// The state of the membership of a parent in a department at a level; its
+    /// `id` is `PARENT/DEPARTMENT`.
+    fn new(parent_id: String, department_id: String, membership_level: String) -> Self;
+    /// The parent's id as given.
+    fn parent(&self) -> &str;
+    /// The department's id as given.
+    fn department(&self) -> &str;
+    /// The level word (or `halo:N`).
+    fn level(&self) -> &str;
 }
 
-impl<P> MembershipModel<P> {
-    fn new(parent_id: String, department_id: String, membership_level: String) -> Self {
-        MembershipModel {
-            id: Some(format!("{parent_id}/{department_id}")),
-            parent_id,
-            department_id,
-            membership_level,
-            parent: PhantomData,
-        }
-    }
+/// The `list` block filters of a membership resource: the parent's id and the
+/// department's id, each optional.
+pub trait MembershipFilter: Model {
+    fn parent(&self) -> Option<&str>;
+    fn department(&self) -> Option<&str>;
 }
 
-impl<P> Default for MembershipModel<P> {
-    fn default() -> Self {
-        MembershipModel {
-            id: None,
-            parent_id: String::new(),
-            department_id: String::new(),
-            membership_level: String::new(),
-            parent: PhantomData,
-        }
-    }
+/// The spec of a membership's computed `id`.
+pub fn id_spec<P: Parent>() -> Attribute {
+    spec::computed()
+        .use_state_for_unknown()
+        .description(P::ID_DESCRIPTION)
 }
 
-impl<P> Clone for MembershipModel<P> {
-    fn clone(&self) -> Self {
-        MembershipModel {
-            id: self.id.clone(),
-            parent_id: self.parent_id.clone(),
-            department_id: self.department_id.clone(),
-            membership_level: self.membership_level.clone(),
-            parent: PhantomData,
-        }
-    }
+/// The spec of the parent id attribute (`role_id`, `agent_id`).
+pub fn parent_spec<P: Parent>() -> Attribute {
+    spec::required()
+        .requires_replace()
+        .references(P::PARENT_TYPE)
+        .validate(P::parent_validator())
+        .description(P::PARENT_DESCRIPTION)
 }
 
-impl<P: Parent> fmt::Debug for MembershipModel<P> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct(P::TYPE_NAME)
-            .field("id", &self.id)
-            .field(P::PARENT_ATTR, &self.parent_id)
-            .field("department_id", &self.department_id)
-            .field("membership_level", &self.membership_level)
-            .finish()
-    }
-}
-
-/// The model by hand, since the parent id attribute's name depends on the parent
-/// (`role_id`, `agent_id`); the attribute list and the codec below are the one
-/// declaration of both.
-impl<P: Parent> Model for MembershipModel<P> {
-    fn attributes() -> Vec<(&'static str, Attribute)> {
-        let string = |spec: Attribute| Attribute::typed(spec, String::kind());
-        vec![
-            (
-                "id",
-                string(
-                    spec::computed()
-                        .use_state_for_unknown()
-                        .description(P::ID_DESCRIPTION),
-                ),
-            ),
-            (
-                P::PARENT_ATTR,
-                string(
-                    spec::required()
-                        .requires_replace()
-                        .references(P::PARENT_TYPE)
-                        .validate(P::parent_validator())
-                        .description(P::PARENT_DESCRIPTION),
-                ),
-            ),
-            (
-                "department_id",
-                string(
-                    spec::required()
-                        .requires_replace()
-                        .references("halopsa_department")
-                        .validate(halo_id())
-                        .description(
-                            "The Halo id of the department (e.g. `halopsa_department.x.id`). \
-                             Changing it replaces the membership.",
-                        ),
-                ),
-            ),
-            (
-                "membership_level",
-                string(
-                    spec::required()
-                        .validate(one_of_or_halo(&LEVEL_NAMES))
-                        .description(
-                            "The access the membership gives to the department's tickets: \
-                             `modify_all` (see and change them), `read_only` (see them only) or \
-                             `head_of_department` (Halo's \"Head of Department\"); \
-                             a level Halo holds that has no such word reads as `halo:N` \
-                             (Halo's own number) and is kept as it is.",
-                        ),
-                ),
-            ),
-        ]
-    }
-
-    fn nullability() -> Vec<(&'static str, bool)> {
-        vec![
-            ("id", true),
-            (P::PARENT_ATTR, false),
-            ("department_id", false),
-            ("membership_level", false),
-        ]
-    }
-}
-
-impl<P: Parent> Field for MembershipModel<P> {
-    fn kind() -> AttributeKind {
-        AttributeKind::Nested(Self::attributes())
-    }
-
-    fn decode(value: &Value, path: &AttrPath) -> Result<Self, Diagnostic> {
-        let names = ["id", P::PARENT_ATTR, "department_id", "membership_level"];
-        let attrs = object_attrs(value, path, &names)?;
-        let get = |name: &str| attrs.get(name).unwrap_or(&Value::Null);
-        Ok(MembershipModel {
-            id: Option::<String>::decode(get("id"), &path.attr("id"))?,
-            parent_id: String::decode(get(P::PARENT_ATTR), &path.attr(P::PARENT_ATTR))?,
-            department_id: String::decode(get("department_id"), &path.attr("department_id"))?,
-            membership_level: String::decode(
-                get("membership_level"),
-                &path.attr("membership_level"),
-            )?,
-            parent: PhantomData,
-        })
-    }
-
-    fn encode(&self) -> Value {
-        let entries = [
-            ("id", self.id.encode()),
-            (P::PARENT_ATTR, self.parent_id.encode()),
-            ("department_id", self.department_id.encode()),
-            ("membership_level", self.membership_level.encode()),
-        ];
-        Value::Object(
-            entries
-                .into_iter()
-                .map(|(k, v)| (k.to_string(), v))
-                .collect::<BTreeMap<_, _>>(),
+/// The spec of `department_id`.
+pub fn department_spec() -> Attribute {
+    spec::required()
+        .requires_replace()
+        .references("halopsa_department")
+        .validate(halo_id())
+        .description(
+            "The Halo id of the department (e.g. `halopsa_department.x.id`). \
+             Changing it replaces the membership.",
         )
-    }
 }
+
+/// The spec of `membership_level`.
+pub fn level_spec() -> Attribute {
+    spec::required()
+        .validate(one_of_or_halo(&LEVEL_NAMES))
+        .description(
+            "The access the membership gives to the department's tickets: \
+             `modify_all` (see and change them), `read_only` (see them only) or \
+             `head_of_department` (Halo's \"Head of Department\"); \
+             a level Halo holds that has no such word reads as `halo:N` \
+             (Halo's own number) and is kept as it is.",
+        )
+}
+
+/// The spec of the parent id filter of a `list` block.
+pub fn parent_filter_spec<P: Parent>() -> Attribute {
+    spec::optional()
+        .validate(P::parent_validator())
+        .description(P::LIST_PARENT_DESCRIPTION)
+}
+
+/// The spec of the department id filter of a `list` block.
+pub fn department_filter_spec() -> Attribute {
+    spec::optional()
+        .validate(halo_id())
+        .description("Only the memberships of the department with this Halo id.")
+}
+
+/// Makes a membership resource's `model!` state and filter (whose parent id
+/// field is `$parent`; the others are `id`, `department_id` and
+/// `membership_level`) a [`Membership`] and a [`MembershipFilter`].
+macro_rules! membership_models {
+    ($model:ident, $filter:ident, $parent:ident) => {
+        impl $crate::resources::membership::Membership for $model {
+            const PARENT_ATTR: &'static str = $model::$parent;
+            const DEPARTMENT_ATTR: &'static str = $model::department_id;
+            const LEVEL_ATTR: &'static str = $model::membership_level;
+
+            fn new(parent_id: String, department_id: String, membership_level: String) -> Self {
+                $model {
+                    id: Some(format!("{parent_id}/{department_id}")),
+                    $parent: parent_id,
+                    department_id,
+                    membership_level,
+                }
+            }
+            fn parent(&self) -> &str {
+                &self.$parent
+            }
+            fn department(&self) -> &str {
+                &self.department_id
+            }
+            fn level(&self) -> &str {
+                &self.membership_level
+            }
+        }
+
+        impl $crate::resources::membership::MembershipFilter for $filter {
+            fn parent(&self) -> Option<&str> {
+                self.$parent.as_deref()
+            }
+            fn department(&self) -> Option<&str> {
+                self.department_id.as_deref()
+            }
+        }
+    };
+}
+pub(crate) use membership_models;
 
 // ----- the resource -------------------------------------------------------------
 
@@ -362,25 +332,28 @@ pub struct Target<P: Parent> {
     department_text: String,
 }
 
-fn target<P: Parent>(m: &MembershipModel<P>) -> Result<Target<P>, Diagnostic> {
-    let parent = P::parse_id(&m.parent_id).ok_or_else(|| {
+fn target<P: Parent>(m: &P::Model) -> Result<Target<P>, Diagnostic> {
+    let parent = P::parse_id(m.parent()).ok_or_else(|| {
         attr_error(
             P::PARENT_ATTR,
             format!("Invalid {}", P::PARENT_ATTR),
             format!(
                 "{} {:?} is not a Halo {} id.",
                 P::PARENT_ATTR,
-                m.parent_id,
+                m.parent(),
                 <P::Object as HaloObject>::KIND
             ),
         )
     })?;
-    let department = int_id(Some(&m.department_id), "department_id")?;
+    let department = int_id(
+        Some(m.department()),
+        <P::Model as Membership>::DEPARTMENT_ATTR,
+    )?;
     Ok(Target {
         parent,
         department,
-        parent_text: m.parent_id.trim().to_string(),
-        department_text: m.department_id.trim().to_string(),
+        parent_text: m.parent().trim().to_string(),
+        department_text: m.department().trim().to_string(),
     })
 }
 
@@ -439,21 +412,22 @@ fn parse_import<P: Parent>(id: &str) -> Result<Target<P>, Diagnostic> {
     })
 }
 
-fn halo_level<P: Parent>(m: &MembershipModel<P>) -> Result<i64, Diagnostic> {
-    level_to_halo(&m.membership_level).ok_or_else(|| {
+fn halo_level<M: Membership>(m: &M) -> Result<i64, Diagnostic> {
+    level_to_halo(m.level()).ok_or_else(|| {
+        let attr = M::LEVEL_ATTR;
         attr_error(
-            "membership_level",
-            "Invalid membership_level",
+            attr,
+            format!("Invalid {attr}"),
             format!(
-                "membership_level {:?} is not one of {}.",
-                m.membership_level,
+                "{attr} {:?} is not one of {}.",
+                m.level(),
                 LEVEL_NAMES.join(", ")
             ),
         )
     })
 }
 
-fn parent_missing<P: Parent>(m: &MembershipModel<P>) -> Diagnostic {
+fn parent_missing<P: Parent>(m: &P::Model) -> Diagnostic {
     let kind = <P::Object as HaloObject>::KIND;
     attr_error(
         P::PARENT_ATTR,
@@ -461,7 +435,7 @@ fn parent_missing<P: Parent>(m: &MembershipModel<P>) -> Diagnostic {
         format!(
             "{} {:?}: Halo has no {kind} with this id, so it cannot hold a department membership.",
             P::PARENT_ATTR,
-            m.parent_id
+            m.parent()
         ),
     )
 }
@@ -484,10 +458,12 @@ fn inherited_import<P: Parent>(t: &Target<P>, row: &DepartmentMembership) -> Dia
 }
 
 /// The halo fields a refused membership write may name, and their attributes.
-const WRITE_FIELDS: &[WriteField] = &[
-    ("membershiplevel", "membership_level"),
-    ("department", "department_id"),
-];
+fn write_fields<M: Membership>() -> [WriteField; 2] {
+    [
+        ("membershiplevel", M::LEVEL_ATTR),
+        ("department", M::DEPARTMENT_ATTR),
+    ]
+}
 
 /// Sets the entry of `department` in `list` to `level`, keeping its place (or
 /// appending it) and dropping any duplicate of it. Answers whether the list changed.
@@ -575,7 +551,7 @@ async fn read_modify_write<P: Parent>(
     match halo.update(&body).await {
         Ok(_) => Ok(Edited::Written),
         Err(e) if e.is_not_found() => Ok(Edited::ParentGone),
-        Err(e) => Err(write_error(&e, WRITE_FIELDS)),
+        Err(e) => Err(write_error(&e, &write_fields::<P::Model>())),
     }
 }
 
@@ -585,95 +561,21 @@ impl<P: Parent> MembershipResource<P> {
     async fn put(
         &self,
         halo: &HaloClient,
-        plan: MembershipModel<P>,
-    ) -> Result<MembershipModel<P>, ApplyError<MembershipModel<P>>> {
-        let t = target(&plan)?;
+        plan: P::Model,
+    ) -> Result<P::Model, ApplyError<P::Model>> {
+        let t = target::<P>(&plan)?;
         let level = halo_level(&plan)?;
         let outcome =
             read_modify_write::<P>(halo, &t.parent, |list| set_entry(list, t.department, level))
                 .await?;
         match outcome {
-            Edited::ParentGone => Err(parent_missing(&plan).into()),
-            Edited::Unchanged | Edited::Written => Ok(MembershipModel::new(
-                plan.parent_id,
-                plan.department_id,
-                plan.membership_level,
+            Edited::ParentGone => Err(parent_missing::<P>(&plan).into()),
+            Edited::Unchanged | Edited::Written => Ok(P::Model::new(
+                plan.parent().to_string(),
+                plan.department().to_string(),
+                plan.level().to_string(),
             )),
         }
-    }
-}
-
-/// The `list` block filters of a membership resource. The parent id filter's
-/// name depends on the parent (`role_id`, `agent_id`), so this is a model by hand.
-pub struct ParentFilter<P> {
-    pub parent_id: Option<String>,
-    pub department_id: Option<String>,
-    parent: PhantomData<fn() -> P>,
-}
-
-impl<P> Default for ParentFilter<P> {
-    fn default() -> Self {
-        ParentFilter {
-            parent_id: None,
-            department_id: None,
-            parent: PhantomData,
-        }
-    }
-}
-
-impl<P: Parent> Model for ParentFilter<P> {
-    fn attributes() -> Vec<(&'static str, Attribute)> {
-        let filter = |v: Validator, d: &'static str| {
-            Attribute::typed(spec::optional().validate(v).description(d), String::kind())
-        };
-        vec![
-            (
-                P::PARENT_ATTR,
-                filter(P::parent_validator(), P::LIST_PARENT_DESCRIPTION),
-            ),
-            (
-                "department_id",
-                filter(
-                    halo_id(),
-                    "Only the memberships of the department with this Halo id.",
-                ),
-            ),
-        ]
-    }
-
-    fn nullability() -> Vec<(&'static str, bool)> {
-        vec![(P::PARENT_ATTR, true), ("department_id", true)]
-    }
-}
-
-impl<P: Parent> Field for ParentFilter<P> {
-    fn kind() -> AttributeKind {
-        AttributeKind::Nested(Self::attributes())
-    }
-
-    fn decode(value: &Value, path: &AttrPath) -> Result<Self, Diagnostic> {
-        let attrs = object_attrs(value, path, &[P::PARENT_ATTR, "department_id"])?;
-        let get = |name: &str| {
-            Option::<String>::decode(attrs.get(name).unwrap_or(&Value::Null), &path.attr(name))
-        };
-        Ok(ParentFilter {
-            parent_id: get(P::PARENT_ATTR)?,
-            department_id: get("department_id")?,
-            parent: PhantomData,
-        })
-    }
-
-    fn encode(&self) -> Value {
-        let entries = [
-            (P::PARENT_ATTR, self.parent_id.encode()),
-            ("department_id", self.department_id.encode()),
-        ];
-        Value::Object(
-            entries
-                .into_iter()
-                .map(|(k, v)| (k.to_string(), v))
-                .collect(),
-        )
     }
 }
 
@@ -681,12 +583,12 @@ impl<P: Parent> Field for ParentFilter<P> {
 impl<P: Parent> Resource<HaloClient> for MembershipResource<P> {
     const TYPE_NAME: &'static str = P::TYPE_NAME;
     const DESCRIPTION: &'static str = P::DESCRIPTION;
-    type Model = MembershipModel<P>;
-    type Filter = ParentFilter<P>;
+    type Model = P::Model;
+    type Filter = P::Filter;
     type Key = Target<P>;
 
     fn key(state: &Self::Model) -> Result<Target<P>, Diagnostic> {
-        target(state)
+        target::<P>(state)
     }
 
     fn parse_import_id(id: &str) -> Result<Target<P>, Diagnostic> {
@@ -709,20 +611,20 @@ impl<P: Parent> Resource<HaloClient> for MembershipResource<P> {
     async fn list(
         &self,
         halo: &HaloClient,
-        filter: ParentFilter<P>,
+        filter: P::Filter,
     ) -> Result<Vec<Self::Model>, Diagnostics> {
         let mut found = Vec::new();
         for parent in halo.list_all::<P::Object>(true).await.map_err(halo_error)? {
             let Some(parent_id) = parent.id().map(|id| id.to_string()) else {
                 continue;
             };
-            if !id_matches(filter.parent_id.as_deref(), Some(&parent_id)) {
+            if !id_matches(filter.parent(), Some(&parent_id)) {
                 continue;
             }
             for entry in own_rows(parent) {
                 let department_id = entry.department_id.to_string();
-                if id_matches(filter.department_id.as_deref(), Some(&department_id)) {
-                    found.push(MembershipModel::new(
+                if id_matches(filter.department(), Some(&department_id)) {
+                    found.push(P::Model::new(
                         parent_id.clone(),
                         department_id,
                         level_from_halo(entry.membershiplevel),
@@ -764,7 +666,7 @@ impl<P: Parent> Resource<HaloClient> for MembershipResource<P> {
             return Err(inherited_import::<P>(&t, row).into());
         }
         Ok(own.into_iter().next().map(|e| {
-            MembershipModel::new(
+            P::Model::new(
                 t.parent_text,
                 t.department_text,
                 level_from_halo(e.membershiplevel),
@@ -782,7 +684,7 @@ impl<P: Parent> Resource<HaloClient> for MembershipResource<P> {
     }
 
     async fn delete(&self, halo: &HaloClient, state: Self::Model) -> Result<(), Diagnostics> {
-        let t = target(&state)?;
+        let t = target::<P>(&state)?;
         // A parent or an entry already gone is what a delete wants.
         read_modify_write::<P>(halo, &t.parent, |list| remove_entry(list, t.department)).await?;
         Ok(())

@@ -15,7 +15,7 @@ pub(crate) use client::{ClientResource, IN_DEPARTMENT as CLIENT_DEPARTMENT};
 pub(crate) use custom_field::CustomFieldResource;
 pub(crate) use department::{DepartmentResource, IN_ORGANISATION};
 pub(crate) use field_group::FieldGroupResource;
-pub(crate) use object::{IdOf, ObjectResource, ParentRef};
+pub(crate) use object::{IdOf, ObjectResource, ParentRef, ID};
 pub(crate) use organisation::OrganisationResource;
 pub(crate) use outcome::OutcomeResource;
 pub(crate) use role::{RawClaim, RoleResource};

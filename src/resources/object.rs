@@ -262,8 +262,13 @@ impl<O: Named> ListFilter<O> for super::support::NameFilter {
     }
 }
 
+/// The attribute of every [`ObjectResource`] model that holds the object's Halo
+/// id (each model declares it as its `id` field; the data sources find objects
+/// by it too).
+pub const ID: &str = "id";
+
 fn key<R: ObjectResource>(state: &R::Model) -> Result<IdOf<R>, Diagnostic> {
-    ParseId::parse(state.to_value().attr("id").as_str(), "id")
+    ParseId::parse(state.to_value().attr(ID).as_str(), ID)
 }
 
 /// An [`ObjectResource`] as a [`Resource`]: what the provider registers
@@ -284,7 +289,7 @@ impl<R: ObjectResource> Resource<HaloClient> for Object<R> {
     }
 
     fn parse_import_id(id: &str) -> Result<Self::Key, Diagnostic> {
-        ParseId::parse(Some(id), "id")
+        ParseId::parse(Some(id), ID)
     }
 
     fn validate(&self, config: &Value, diags: &mut Diagnostics) {

@@ -10,7 +10,7 @@
 use async_trait::async_trait;
 
 use super::halo_values::{halo_id, hex_colour};
-use super::object::{ObjectResource, Write};
+use super::object::{write_fields, ObjectResource, Write};
 use super::support::{int_id, non_empty, write_error_on, NameFilter, WriteField};
 use crate::framework::{Diagnostic, Diagnostics, Validator, Value};
 use crate::halo::{HaloClient, HaloError, Outcome, Status};
@@ -21,14 +21,11 @@ pub struct OutcomeResource;
 const NO_STATUS: i64 = 0;
 
 const WRITE_FIELDS: &[WriteField] = &[
-    ("buttonname", "button_name"),
-    ("newstatus", "status_id"),
-    ("slaholdischecked", "sla_hold"),
-    ("slareleaseischecked", "sla_release"),
-    ("sequence", "sequence"),
-    ("colour", "colour"),
-    ("hidden", "hidden"),
-    ("outcome", "name"),
+    ("buttonname", OutcomeModel::button_name),
+    ("newstatus", OutcomeModel::status_id),
+    ("slaholdischecked", OutcomeModel::sla_hold),
+    ("slareleaseischecked", OutcomeModel::sla_release),
+    ("outcome", OutcomeModel::name),
 ];
 
 crate::model! {
@@ -108,7 +105,7 @@ impl OutcomeModel {
         prior: Option<&OutcomeModel>,
     ) -> Result<Outcome, Diagnostic> {
         let newstatus = match &self.status_id {
-            Some(s) => Some(int_id(Some(s), "status_id")?),
+            Some(s) => Some(int_id(Some(s), OutcomeModel::status_id)?),
             None => prior.and_then(|p| p.status_id.as_ref()).map(|_| NO_STATUS),
         };
         Ok(Outcome {
@@ -156,7 +153,8 @@ impl ObjectResource for OutcomeResource {
     /// exist), else Halo's own message.
     async fn refused(&self, halo: &HaloClient, err: &HaloError, sent: &Outcome) -> Diagnostic {
         let status = sent.newstatus.filter(|s| *s > NO_STATUS);
-        write_error_on::<Status>(halo, err, Self::WRITE_FIELDS, "status_id", status).await
+        write_error_on::<Status>(halo, err, &write_fields::<Self>(), OutcomeModel::status_id, status)
+            .await
     }
 }
 

@@ -9,14 +9,14 @@
 //! the permission changes. The role's department list belongs to
 //! `halopsa_role_department` and is never sent from here.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use async_trait::async_trait;
 
 use super::halo_values::{one_of_or_halo, HALO_PREFIX};
 use super::object::{with_details, ObjectResource, Write};
 use super::support::{halo_diagnostic, non_empty, or_cleared, NameFilter, WriteField};
-use crate::framework::model::{mismatch, object_attrs};
+use crate::framework::model::object_attrs;
 use crate::framework::{
     default_object, ApplyError, AttrPath, Attribute, AttributeKind, Diagnostic, Diagnostics, Field,
     Planned, Type, Validator, Value,
@@ -139,531 +139,135 @@ const fn kept(
     }
 }
 
-/// The one table of permissions \[db\] (docs/halo-api.md, "Role permissions"): the
-/// attribute of `permissions`, Halo's claim type, its legacy names, the kind of value
-/// and Halo's label. The first nine are managed whole; the others keep their claims
-/// as Halo has them unless set.
-pub const PERMISSIONS: &[Permission] = &[
-    managed(
-        "tickets_access",
-        "Tx",
-        &["Ticket_Level"],
-        ACCESS,
-        "Tickets Access Level",
-    ),
-    managed(
-        "clients_access",
-        "Ux",
-        &["Customers_Level"],
-        NAMES_ACCESS,
-        "Clients Access Level",
-    ),
-    managed(
-        "users_access",
-        "Fx",
-        &[],
-        NAMES_ACCESS,
-        "Users Access Level",
-    ),
-    managed(
-        "can_add_tickets",
-        "l6",
-        &["Can_Log_Tickets"],
-        ClaimKind::Flag,
-        "Can add new Tickets",
-    ),
-    managed(
-        "can_edit_closed_tickets",
-        "lf",
-        &[],
-        ClaimKind::Flag,
-        "Can Edit Closed Tickets",
-    ),
-    managed(
-        "can_view_unassigned_tickets",
-        "l9",
-        &["Can_View_Unassigned_Tickets"],
-        ClaimKind::Flag,
-        "Can View Unassigned Tickets",
-    ),
-    managed(
-        "can_view_other_agents_tickets",
-        "l8",
-        &["Can_View_Tech_Tickets"],
-        ClaimKind::Flag,
-        "Can view Tickets that are assigned to other Agents",
-    ),
-    managed(
-        "can_delete_tickets",
-        "l4",
-        &["Can_Remove_Tickets"],
-        ClaimKind::Flag,
-        "Can Remove Tickets",
-    ),
-    managed(
-        "can_edit_unassigned_tickets",
-        "le",
-        &[],
-        ClaimKind::Flag,
-        "Can Edit Tickets Which Are Not Assigned To Them",
-    ),
+/// Declares the permissions, one row each: the attribute of `permissions` (a
+/// field of the `model!` [`Permissions`], a string for levels or a bool for
+/// flags, null when the role has no claim for it) and its row of
+/// [`PERMISSIONS`] (`managed(..)` or `kept(..)` without the name, which is
+/// the field's).
+macro_rules! permissions {
+    ($( $(#[$m:meta])* $name:ident : $ty:ty = $row:ident ( $($arg:expr),* $(,)? ) ),* $(,)?) => {
+        crate::model! {
+            /// The `permissions` object: one attribute per row of
+            /// [`PERMISSIONS`]; `None` where the role has no claim for it.
+            #[derive(Debug, Clone, Default, PartialEq)]
+            pub struct Permissions {
+                $( $(#[$m])* $name: Option<$ty> =
+                    permission_attribute(&$row(Permissions::$name, $($arg),*)), )*
+            }
+        }
+
+        /// The one table of permissions \[db\] (docs/halo-api.md, "Role permissions"): the
+        /// attribute of `permissions`, Halo's claim type, its legacy names, the kind of value
+        /// and Halo's label. The first nine are managed whole; the others keep their claims
+        /// as Halo has them unless set.
+        pub const PERMISSIONS: &[Permission] = &[$( $row(Permissions::$name, $($arg),*) ),*];
+
+        impl Permissions {
+            /// The permissions Halo's claims hold (read as `value_of` does).
+            fn from_claims(claims: &[Claim]) -> Self {
+                Permissions {
+                    $( $name: Claimed::read(
+                        &$row(Self::$name, $($arg),*),
+                        claim_of(&$row(Self::$name, $($arg),*), claims).map(|c| c.value.as_str()),
+                    ), )*
+                }
+            }
+
+            /// The value of the permission `name`: null when it is unset or
+            /// not a permission.
+            pub fn get(&self, name: &str) -> Value {
+                $( if name == Self::$name {
+                    return Field::encode(&self.$name);
+                } )*
+                Value::Null
+            }
+        }
+    };
+}
+
+permissions! {
+    tickets_access: String = managed("Tx", &["Ticket_Level"], ACCESS, "Tickets Access Level"),
+    clients_access: String = managed("Ux", &["Customers_Level"], NAMES_ACCESS, "Clients Access Level"),
+    users_access: String = managed("Fx", &[], NAMES_ACCESS, "Users Access Level"),
+    can_add_tickets: bool = managed("l6", &["Can_Log_Tickets"], ClaimKind::Flag, "Can add new Tickets"),
+    can_edit_closed_tickets: bool = managed("lf", &[], ClaimKind::Flag, "Can Edit Closed Tickets"),
+    can_view_unassigned_tickets: bool = managed("l9", &["Can_View_Unassigned_Tickets"], ClaimKind::Flag, "Can View Unassigned Tickets"),
+    can_view_other_agents_tickets: bool = managed("l8", &["Can_View_Tech_Tickets"], ClaimKind::Flag, "Can view Tickets that are assigned to other Agents"),
+    can_delete_tickets: bool = managed("l4", &["Can_Remove_Tickets"], ClaimKind::Flag, "Can Remove Tickets"),
+    can_edit_unassigned_tickets: bool = managed("le", &[], ClaimKind::Flag, "Can Edit Tickets Which Are Not Assigned To Them"),
     // Feature access levels.
-    kept("crm_access", "Ex", &[], ACCESS, "CRM Access Level"),
-    kept(
-        "calendars_access",
-        "Ax",
-        &["Calendar_Level"],
-        ACCESS,
-        "Calendars and Appointments Access Level",
-    ),
-    kept(
-        "knowledge_base_access",
-        "Bx",
-        &["KB_Level"],
-        ACCESS,
-        "Knowledge Base Access Level",
-    ),
-    kept(
-        "suppliers_access",
-        "Sx",
-        &[],
-        ACCESS,
-        "Suppliers Access Level",
-    ),
-    kept("sales_access", "Ox", &[], ACCESS, "Sales Access Level"),
-    kept(
-        "quotations_access",
-        "Qx",
-        &[],
-        ACCESS,
-        "Quotations Access Level",
-    ),
-    kept(
-        "sales_orders_access",
-        "Yx",
-        &[],
-        ACCESS,
-        "Sales Orders Access Level",
-    ),
-    kept(
-        "purchase_orders_access",
-        "Zx",
-        &[],
-        ACCESS,
-        "Purchase Orders Access Level",
-    ),
-    kept(
-        "billing_details_access",
-        "Jx",
-        &[],
-        ACCESS,
-        "Billing Details Access Level",
-    ),
-    kept(
-        "reporting_access",
-        "Rx",
-        &[],
-        ACCESS,
-        "Reporting Access Level",
-    ),
-    kept(
-        "client_contracts_access",
-        "Cx",
-        &[],
-        ACCESS,
-        "Client Contracts Access Level",
-    ),
-    kept(
-        "supplier_contracts_access",
-        "Gx",
-        &[],
-        ACCESS,
-        "Supplier Contracts Access Level",
-    ),
-    kept(
-        "services_access",
-        "Vx",
-        &[],
-        ACCESS,
-        "Services Access Level",
-    ),
-    kept(
-        "software_releases_access",
-        "Wx",
-        &[],
-        ACCESS,
-        "Software Releases Access Level",
-    ),
-    kept(
-        "software_licencing_access",
-        "Lx",
-        &[],
-        ACCESS,
-        "Software Licencing Access Level",
-    ),
-    kept(
-        "document_management_access",
-        "Mx",
-        &[],
-        ACCESS,
-        "Document Management Access Level",
-    ),
-    kept(
-        "mail_campaign_access",
-        "Nx",
-        &[],
-        ACCESS,
-        "Mail Campaign Access Level",
-    ),
-    kept(
-        "projects_access",
-        "Px",
-        &[],
-        ACCESS,
-        "Projects Access Level",
-    ),
-    kept(
-        "items_access",
-        "Ix",
-        &[],
-        NAMES_ACCESS,
-        "Items Access Level",
-    ),
-    kept(
-        "assets_access",
-        "Dx",
-        &["Assets_Level"],
-        REMOVE_ACCESS,
-        "Assets Access Level",
-    ),
-    kept(
-        "invoices_access",
-        "Xx",
-        &[],
-        REMOVE_ACCESS,
-        "Invoices Access Level",
-    ),
-    kept(
-        "distribution_lists_access",
-        "Kx",
-        &[],
-        SEND_ACCESS,
-        "Distribution Lists Access Level",
-    ),
-    kept(
-        "timesheets_access",
-        "Hx",
-        &[],
-        TIMESHEET_ACCESS,
-        "Timesheets Access Level",
-    ),
+    crm_access: String = kept("Ex", &[], ACCESS, "CRM Access Level"),
+    calendars_access: String = kept("Ax", &["Calendar_Level"], ACCESS, "Calendars and Appointments Access Level"),
+    knowledge_base_access: String = kept("Bx", &["KB_Level"], ACCESS, "Knowledge Base Access Level"),
+    suppliers_access: String = kept("Sx", &[], ACCESS, "Suppliers Access Level"),
+    sales_access: String = kept("Ox", &[], ACCESS, "Sales Access Level"),
+    quotations_access: String = kept("Qx", &[], ACCESS, "Quotations Access Level"),
+    sales_orders_access: String = kept("Yx", &[], ACCESS, "Sales Orders Access Level"),
+    purchase_orders_access: String = kept("Zx", &[], ACCESS, "Purchase Orders Access Level"),
+    billing_details_access: String = kept("Jx", &[], ACCESS, "Billing Details Access Level"),
+    reporting_access: String = kept("Rx", &[], ACCESS, "Reporting Access Level"),
+    client_contracts_access: String = kept("Cx", &[], ACCESS, "Client Contracts Access Level"),
+    supplier_contracts_access: String = kept("Gx", &[], ACCESS, "Supplier Contracts Access Level"),
+    services_access: String = kept("Vx", &[], ACCESS, "Services Access Level"),
+    software_releases_access: String = kept("Wx", &[], ACCESS, "Software Releases Access Level"),
+    software_licencing_access: String = kept("Lx", &[], ACCESS, "Software Licencing Access Level"),
+    document_management_access: String = kept("Mx", &[], ACCESS, "Document Management Access Level"),
+    mail_campaign_access: String = kept("Nx", &[], ACCESS, "Mail Campaign Access Level"),
+    projects_access: String = kept("Px", &[], ACCESS, "Projects Access Level"),
+    items_access: String = kept("Ix", &[], NAMES_ACCESS, "Items Access Level"),
+    assets_access: String = kept("Dx", &["Assets_Level"], REMOVE_ACCESS, "Assets Access Level"),
+    invoices_access: String = kept("Xx", &[], REMOVE_ACCESS, "Invoices Access Level"),
+    distribution_lists_access: String = kept("Kx", &[], SEND_ACCESS, "Distribution Lists Access Level"),
+    timesheets_access: String = kept("Hx", &[], TIMESHEET_ACCESS, "Timesheets Access Level"),
     // Yes/no permissions.
-    kept(
-        "can_change_ticket_type",
-        "lc",
-        &[],
-        ClaimKind::Flag,
-        "Can change a Ticket's type",
-    ),
-    kept(
-        "can_reassign_tickets",
-        "l7",
-        &[],
-        ClaimKind::Flag,
-        "Can re-assign Tickets",
-    ),
-    kept(
-        "can_edit_advanced_details",
-        "l1",
-        &[],
-        ClaimKind::Flag,
-        "Can edit advanced details",
-    ),
-    kept(
-        "can_assign_outside_own_teams",
-        "ld",
-        &[],
-        ClaimKind::Flag,
-        "Can assign to Agents outside their own Teams",
-    ),
-    kept(
-        "can_override_max_priority_escalation",
-        "lj",
-        &[],
-        ClaimKind::Flag,
-        "Can override the maximum priority escalation",
-    ),
-    kept(
-        "can_override_ticket_review",
-        "lh",
-        &[],
-        ClaimKind::Flag,
-        "Can override Ticket review",
-    ),
-    kept(
-        "can_treat_as_spam",
-        "ll",
-        &[],
-        ClaimKind::Flag,
-        "Can treat Tickets as spam",
-    ),
-    kept(
-        "can_export_tickets",
-        "lm",
-        &[],
-        ClaimKind::Flag,
-        "Can export Tickets",
-    ),
-    kept(
-        "can_change_status_outside_actions",
-        "lo",
-        &[],
-        ClaimKind::Flag,
-        "Can change statuses outside of actions",
-    ),
-    kept(
-        "can_remove_todo_items",
-        "Td",
-        &[],
-        ClaimKind::Flag,
-        "Can remove to-do items",
-    ),
-    kept(
-        "all_ticket_types",
-        "Ft",
-        &[],
-        ClaimKind::Flag,
-        "Access to all Ticket Types",
-    ),
-    kept(
-        "all_clients",
-        "Fc",
-        &[],
-        ClaimKind::Flag,
-        "Access to all Clients",
-    ),
-    kept(
-        "all_asset_fields",
-        "Ff",
-        &[],
-        ClaimKind::Flag,
-        "Access to all Asset fields",
-    ),
-    kept(
-        "all_asset_types",
-        "Fa",
-        &[],
-        ClaimKind::Flag,
-        "Access to all Asset Types",
-    ),
-    kept(
-        "can_override_approval_results",
-        "l2",
-        &[],
-        ClaimKind::Flag,
-        "Can override approval results",
-    ),
-    kept(
-        "can_view_item_costs",
-        "li",
-        &[],
-        ClaimKind::Flag,
-        "Can view Item costs",
-    ),
-    kept(
-        "can_view_agent_costs",
-        "A1",
-        &[],
-        ClaimKind::Flag,
-        "Can view Agent costs",
-    ),
-    kept(
-        "can_create_ticket_types",
-        "At",
-        &[],
-        ClaimKind::Flag,
-        "May create Ticket Types",
-    ),
-    kept(
-        "can_create_scheduled_tickets",
-        "As",
-        &[],
-        ClaimKind::Flag,
-        "May create scheduled Tickets",
-    ),
-    kept(
-        "can_create_global_templates",
-        "lt",
-        &[],
-        ClaimKind::Flag,
-        "May create global templates",
-    ),
-    kept(
-        "can_create_dashboards",
-        "ly",
-        &[],
-        ClaimKind::Flag,
-        "May create dashboards",
-    ),
-    kept(
-        "can_create_sql_data_sources",
-        "Ad",
-        &[],
-        ClaimKind::Flag,
-        "May create SQL data sources",
-    ),
-    kept(
-        "can_create_custom_fields",
-        "ls",
-        &[],
-        ClaimKind::Flag,
-        "May create custom fields",
-    ),
-    kept(
-        "can_create_field_groups",
-        "Af",
-        &[],
-        ClaimKind::Flag,
-        "May create field groups",
-    ),
-    kept(
-        "can_create_message_groups",
-        "mg",
-        &[],
-        ClaimKind::Flag,
-        "May create message groups",
-    ),
-    kept(
-        "can_create_ticket_rules",
-        "Ar",
-        &[],
-        ClaimKind::Flag,
-        "May create Ticket rules",
-    ),
-    kept(
-        "can_create_roles",
-        "Av",
-        &[],
-        ClaimKind::Flag,
-        "May create roles",
-    ),
-    kept(
-        "can_create_slas",
-        "Az",
-        &[],
-        ClaimKind::Flag,
-        "May create SLAs",
-    ),
-    kept(
-        "can_create_languages",
-        "Al",
-        &[],
-        ClaimKind::Flag,
-        "May create languages",
-    ),
-    kept(
-        "can_create_quote_group_templates",
-        "Aq",
-        &[],
-        ClaimKind::Flag,
-        "May create quote group templates",
-    ),
-    kept(
-        "can_create_chat_profiles",
-        "Cp",
-        &[],
-        ClaimKind::Flag,
-        "May create chat profiles",
-    ),
-    kept(
-        "can_create_faq_lists",
-        "Fl",
-        &[],
-        ClaimKind::Flag,
-        "May create FAQ lists",
-    ),
-    kept(
-        "can_change_active_state",
-        "lk",
-        &[],
-        ClaimKind::Flag,
-        "Can change the active state",
-    ),
-    kept(
-        "can_publish_reports",
-        "Ru",
-        &[],
-        ClaimKind::Flag,
-        "Can publish reports",
-    ),
-    kept(
-        "can_view_powershell_results",
-        "lu",
-        &[],
-        ClaimKind::Flag,
-        "Can view PowerShell results",
-    ),
-    kept(
-        "can_queue_scripts",
-        "lv",
-        &[],
-        ClaimKind::Flag,
-        "Can queue scripts",
-    ),
-    kept(
-        "can_access_approvals_page",
-        "l3",
-        &[],
-        ClaimKind::Flag,
-        "Can access the approvals page",
-    ),
+    can_change_ticket_type: bool = kept("lc", &[], ClaimKind::Flag, "Can change a Ticket's type"),
+    can_reassign_tickets: bool = kept("l7", &[], ClaimKind::Flag, "Can re-assign Tickets"),
+    can_edit_advanced_details: bool = kept("l1", &[], ClaimKind::Flag, "Can edit advanced details"),
+    can_assign_outside_own_teams: bool = kept("ld", &[], ClaimKind::Flag, "Can assign to Agents outside their own Teams"),
+    can_override_max_priority_escalation: bool = kept("lj", &[], ClaimKind::Flag, "Can override the maximum priority escalation"),
+    can_override_ticket_review: bool = kept("lh", &[], ClaimKind::Flag, "Can override Ticket review"),
+    can_treat_as_spam: bool = kept("ll", &[], ClaimKind::Flag, "Can treat Tickets as spam"),
+    can_export_tickets: bool = kept("lm", &[], ClaimKind::Flag, "Can export Tickets"),
+    can_change_status_outside_actions: bool = kept("lo", &[], ClaimKind::Flag, "Can change statuses outside of actions"),
+    can_remove_todo_items: bool = kept("Td", &[], ClaimKind::Flag, "Can remove to-do items"),
+    all_ticket_types: bool = kept("Ft", &[], ClaimKind::Flag, "Access to all Ticket Types"),
+    all_clients: bool = kept("Fc", &[], ClaimKind::Flag, "Access to all Clients"),
+    all_asset_fields: bool = kept("Ff", &[], ClaimKind::Flag, "Access to all Asset fields"),
+    all_asset_types: bool = kept("Fa", &[], ClaimKind::Flag, "Access to all Asset Types"),
+    can_override_approval_results: bool = kept("l2", &[], ClaimKind::Flag, "Can override approval results"),
+    can_view_item_costs: bool = kept("li", &[], ClaimKind::Flag, "Can view Item costs"),
+    can_view_agent_costs: bool = kept("A1", &[], ClaimKind::Flag, "Can view Agent costs"),
+    can_create_ticket_types: bool = kept("At", &[], ClaimKind::Flag, "May create Ticket Types"),
+    can_create_scheduled_tickets: bool = kept("As", &[], ClaimKind::Flag, "May create scheduled Tickets"),
+    can_create_global_templates: bool = kept("lt", &[], ClaimKind::Flag, "May create global templates"),
+    can_create_dashboards: bool = kept("ly", &[], ClaimKind::Flag, "May create dashboards"),
+    can_create_sql_data_sources: bool = kept("Ad", &[], ClaimKind::Flag, "May create SQL data sources"),
+    can_create_custom_fields: bool = kept("ls", &[], ClaimKind::Flag, "May create custom fields"),
+    can_create_field_groups: bool = kept("Af", &[], ClaimKind::Flag, "May create field groups"),
+    can_create_message_groups: bool = kept("mg", &[], ClaimKind::Flag, "May create message groups"),
+    can_create_ticket_rules: bool = kept("Ar", &[], ClaimKind::Flag, "May create Ticket rules"),
+    can_create_roles: bool = kept("Av", &[], ClaimKind::Flag, "May create roles"),
+    can_create_slas: bool = kept("Az", &[], ClaimKind::Flag, "May create SLAs"),
+    can_create_languages: bool = kept("Al", &[], ClaimKind::Flag, "May create languages"),
+    can_create_quote_group_templates: bool = kept("Aq", &[], ClaimKind::Flag, "May create quote group templates"),
+    can_create_chat_profiles: bool = kept("Cp", &[], ClaimKind::Flag, "May create chat profiles"),
+    can_create_faq_lists: bool = kept("Fl", &[], ClaimKind::Flag, "May create FAQ lists"),
+    can_change_active_state: bool = kept("lk", &[], ClaimKind::Flag, "Can change the active state"),
+    can_publish_reports: bool = kept("Ru", &[], ClaimKind::Flag, "Can publish reports"),
+    can_view_powershell_results: bool = kept("lu", &[], ClaimKind::Flag, "Can view PowerShell results"),
+    can_queue_scripts: bool = kept("lv", &[], ClaimKind::Flag, "Can queue scripts"),
+    can_access_approvals_page: bool = kept("l3", &[], ClaimKind::Flag, "Can access the approvals page"),
     // Other kinds of value.
-    kept("action_editing", "l5", &[], OWN_ALL_3, "Editing of actions"),
-    kept(
-        "appointment_editing",
-        "lb",
-        &[],
-        OWN_ALL_3,
-        "Editing of appointments",
-    ),
-    kept(
-        "appointment_deleting",
-        "lr",
-        &[],
-        OWN_ALL_3,
-        "Deleting of appointments",
-    ),
-    kept(
-        "appointment_adding",
-        "lg",
-        &[],
-        OWN_ALL_2,
-        "Adding of appointments",
-    ),
-    kept(
-        "appointment_visibility",
-        "lz",
-        &[],
-        VISIBILITY,
-        "Visibility of appointments",
-    ),
-    kept("item_prices", "pi", &[], PRICES, "Item prices"),
-    kept("password_fields", "la", &[], PASSWORDS, "Password fields"),
-    kept(
-        "can_edit_own_preferences",
-        "l0",
-        &[],
-        ClaimKind::TextFlag,
-        "Can edit their own preferences",
-    ),
-    kept(
-        "can_edit_own_notifications",
-        "ln",
-        &[],
-        ClaimKind::TextFlag,
-        "Can edit their own notifications",
-    ),
-];
+    action_editing: String = kept("l5", &[], OWN_ALL_3, "Editing of actions"),
+    appointment_editing: String = kept("lb", &[], OWN_ALL_3, "Editing of appointments"),
+    appointment_deleting: String = kept("lr", &[], OWN_ALL_3, "Deleting of appointments"),
+    appointment_adding: String = kept("lg", &[], OWN_ALL_2, "Adding of appointments"),
+    appointment_visibility: String = kept("lz", &[], VISIBILITY, "Visibility of appointments"),
+    item_prices: String = kept("pi", &[], PRICES, "Item prices"),
+    password_fields: String = kept("la", &[], PASSWORDS, "Password fields"),
+    can_edit_own_preferences: bool = kept("l0", &[], ClaimKind::TextFlag, "Can edit their own preferences"),
+    can_edit_own_notifications: bool = kept("ln", &[], ClaimKind::TextFlag, "Can edit their own notifications"),
+}
 
 /// Claim types an earlier version of this provider wrote for the nine managed
 /// permissions. They never were Halo's: no attribute reads them, `extra_claims`
@@ -681,47 +285,24 @@ pub const OBSOLETE_CLAIMS: &[&str] = &[
     "tickets:editunassigned",
 ];
 
-/// The `permissions` object: attribute name (a row of [`PERMISSIONS`]) to a string
-/// (levels) or bool (flags); an attribute absent from the map is null. Its shape is
-/// the table's, so it is a [`Field`] by hand.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Permissions(pub BTreeMap<String, Value>);
+/// A permission's value type (`String` for levels, `bool` for flags), read
+/// from a claim.
+trait Claimed: Sized {
+    /// The value of the claim value `claim` (`None`: no claim) for `p`; `None`
+    /// where the attribute is null. A type that does not fit `p`'s kind reads
+    /// `None` (a unit test checks that every row's type fits its kind).
+    fn read(p: &Permission, claim: Option<&str>) -> Option<Self>;
+}
 
-impl Field for Permissions {
-    fn kind() -> AttributeKind {
-        AttributeKind::Nested(permission_attributes())
+impl Claimed for String {
+    fn read(p: &Permission, claim: Option<&str>) -> Option<Self> {
+        value_of(p, claim).as_str().map(str::to_owned)
     }
-    fn decode(value: &Value, path: &AttrPath) -> Result<Self, Diagnostic> {
-        let names: Vec<&str> = PERMISSIONS.iter().map(|p| p.name).collect();
-        let attrs = object_attrs(value, path, &names)?;
-        let mut perms = BTreeMap::new();
-        for p in PERMISSIONS {
-            let v = attrs.get(p.name).cloned().unwrap_or_default();
-            let fits = matches!(
-                (p.kind, &v),
-                (_, Value::Null | Value::Unknown)
-                    | (ClaimKind::Levels(..), Value::String(_))
-                    | (ClaimKind::Flag | ClaimKind::TextFlag, Value::Bool(_))
-            );
-            if !fits {
-                return Err(mismatch(&path.attr(p.name), format!("unexpected {v:?}")));
-            }
-            if !v.is_null() && !v.is_unknown() {
-                perms.insert(p.name.to_string(), v);
-            }
-        }
-        Ok(Permissions(perms))
-    }
-    fn encode(&self) -> Value {
-        Value::Object(
-            PERMISSIONS
-                .iter()
-                .map(|p| {
-                    let v = self.0.get(p.name).cloned().unwrap_or_default();
-                    (p.name.to_string(), v)
-                })
-                .collect(),
-        )
+}
+
+impl Claimed for bool {
+    fn read(p: &Permission, claim: Option<&str>) -> Option<Self> {
+        value_of(p, claim).as_bool()
     }
 }
 
@@ -734,27 +315,34 @@ pub struct RawClaim {
     pub value: String,
 }
 
+/// The attributes of a [`RawClaim`] object (Halo's own names for them): a
+/// hand-written [`Field`], since `type` cannot name a `model!` field.
+impl RawClaim {
+    const TYPE: &'static str = "type";
+    const VALUE: &'static str = "value";
+}
+
 impl Field for RawClaim {
     fn kind() -> AttributeKind {
         AttributeKind::Value(Type::Object(
-            [("type", Type::String), ("value", Type::String)]
+            [(Self::TYPE, Type::String), (Self::VALUE, Type::String)]
                 .into_iter()
                 .map(|(n, t)| (n.to_string(), t))
                 .collect(),
         ))
     }
     fn decode(value: &Value, path: &AttrPath) -> Result<Self, Diagnostic> {
-        let attrs = object_attrs(value, path, &["type", "value"])?;
+        let attrs = object_attrs(value, path, &[Self::TYPE, Self::VALUE])?;
         let text =
             |name: &str| String::decode(attrs.get(name).unwrap_or(&Value::Null), &path.attr(name));
         Ok(RawClaim {
-            kind: text("type")?,
-            value: text("value")?,
+            kind: text(Self::TYPE)?,
+            value: text(Self::VALUE)?,
         })
     }
     fn encode(&self) -> Value {
         Value::Object(
-            [("type", &self.kind), ("value", &self.value)]
+            [(Self::TYPE, &self.kind), (Self::VALUE, &self.value)]
                 .into_iter()
                 .map(|(n, v)| (n.to_string(), Value::string(v.clone())))
                 .collect(),
@@ -811,7 +399,7 @@ crate::model! {
         description: Option<String> = optional()
             .description("A description of the role (Halo's notes)."),
         permissions: Permissions = optional_computed()
-            .default(default_object(&permission_attributes()))
+            .default(default_object(&Permissions::attributes()))
             .description(
                 "What agents holding this role may do, as Halo's role screen shows it \
                  (Feature Access). The first nine (tickets, clients and users access and \
@@ -876,14 +464,6 @@ impl RoleModel {
             ..Role::default()
         })
     }
-}
-
-/// The nested attributes of `permissions`, built from [`PERMISSIONS`].
-fn permission_attributes() -> Vec<(&'static str, Attribute)> {
-    PERMISSIONS
-        .iter()
-        .map(|p| (p.name, permission_attribute(p)))
-        .collect()
 }
 
 fn permission_attribute(p: &Permission) -> Attribute {
@@ -996,15 +576,7 @@ fn code_of(p: &Permission, value: &Value) -> Result<String, Diagnostic> {
 /// claim is `none` / `false` for the managed nine and null for the others; a value
 /// this provider has no word for is kept as `halo:VALUE`, so the plan shows it.
 pub fn permissions_from_claims(claims: &[Claim]) -> Permissions {
-    Permissions(
-        PERMISSIONS
-            .iter()
-            .filter_map(|p| {
-                let value = value_of(p, claim_of(p, claims).map(|c| c.value.as_str()));
-                (!value.is_null()).then(|| (p.name.to_string(), value))
-            })
-            .collect(),
-    )
+    Permissions::from_claims(claims)
 }
 
 /// The claims of a role's permissions, given the role's `current` claims (none for a
@@ -1017,12 +589,8 @@ pub fn claims_for(perms: &Permissions, current: &[Claim]) -> Result<Vec<Claim>, 
     let mut out = Vec::new();
     for p in PERMISSIONS {
         let held: Vec<&Claim> = current.iter().filter(|c| p.holds(&c.kind)).collect();
-        let planned = match perms
-            .0
-            .get(p.name)
-            .filter(|v| !v.is_null() && !v.is_unknown())
-        {
-            Some(v) => v.clone(),
+        let planned = match Some(perms.get(p.name)).filter(|v| !v.is_null() && !v.is_unknown()) {
+            Some(v) => v,
             None if p.managed => value_of(p, None),
             None => {
                 out.extend(held.into_iter().cloned());
@@ -1167,28 +735,46 @@ mod tests {
         assert!(!owned_claim("SA") && !owned_claim("Administration"));
     }
 
+    /// Each row's field holds its kind's values (a string for levels, a bool
+    /// for flags), so no claim reads as null for want of a type.
+    #[test]
+    fn every_permission_field_fits_its_kind() {
+        let attrs = <Permissions as crate::framework::Model>::attributes();
+        assert_eq!(attrs.len(), PERMISSIONS.len());
+        for ((name, attr), p) in attrs.iter().zip(PERMISSIONS) {
+            assert_eq!(*name, p.name);
+            let wanted = match p.kind {
+                ClaimKind::Levels(..) => Type::String,
+                ClaimKind::Flag | ClaimKind::TextFlag => Type::Bool,
+            };
+            assert_eq!(attr.value_type(), wanted, "{name}");
+        }
+    }
+
     #[test]
     fn no_claims_means_no_managed_permissions_and_null_others() {
         let perms = permissions_from_claims(&[]);
-        assert_eq!(perms.0["tickets_access"], Value::string("none"));
-        assert_eq!(perms.0["can_delete_tickets"], Value::Bool(false));
-        assert_eq!(perms.0.len(), 9);
-        assert!(!perms.0.contains_key("crm_access"));
+        assert_eq!(perms.get("tickets_access"), Value::string("none"));
+        assert_eq!(perms.get("can_delete_tickets"), Value::Bool(false));
+        assert_eq!(
+            PERMISSIONS
+                .iter()
+                .filter(|p| !perms.get(p.name).is_null())
+                .count(),
+            9
+        );
+        assert!(perms.get("crm_access").is_null());
     }
 
     #[test]
     fn permissions_write_the_codes() {
-        let mut perms = permissions_from_claims(&[]);
-        perms
-            .0
-            .insert("tickets_access".into(), Value::string("read_modify"));
-        perms
-            .0
-            .insert("users_access".into(), Value::string("view_names_only"));
-        perms.0.insert("can_add_tickets".into(), Value::Bool(true));
-        perms
-            .0
-            .insert("can_edit_own_preferences".into(), Value::Bool(true));
+        let perms = Permissions {
+            tickets_access: Some("read_modify".into()),
+            users_access: Some("view_names_only".into()),
+            can_add_tickets: Some(true),
+            can_edit_own_preferences: Some(true),
+            ..permissions_from_claims(&[])
+        };
         let claims = claims_for(&perms, &[]).unwrap();
         assert!(claims.contains(&claim("Tx", "2")));
         assert!(claims.contains(&claim("Fx", "1")));
@@ -1209,9 +795,9 @@ mod tests {
             claim("SA", "true"),
         ];
         let perms = permissions_from_claims(&current);
-        assert_eq!(perms.0["tickets_access"], Value::string("read_modify"));
-        assert_eq!(perms.0["can_add_tickets"], Value::Bool(true));
-        assert_eq!(perms.0["calendars_access"], Value::string("read_only"));
+        assert_eq!(perms.get("tickets_access"), Value::string("read_modify"));
+        assert_eq!(perms.get("can_add_tickets"), Value::Bool(true));
+        assert_eq!(perms.get("calendars_access"), Value::string("read_only"));
         // Unchanged: the legacy claims stay as they are.
         let same = claims_for(&perms, &current).unwrap();
         assert!(same.contains(&claim("Ticket_Level", "2")));
@@ -1219,9 +805,7 @@ mod tests {
         assert!(!same.iter().any(|c| c.kind == "Tx" || c.kind == "Ax"));
         // Changed: the code replaces the legacy claim.
         let mut changed = perms.clone();
-        changed
-            .0
-            .insert("tickets_access".into(), Value::string("read_only"));
+        changed.tickets_access = Some("read_only".into());
         let written = claims_for(&changed, &current).unwrap();
         assert!(written.contains(&claim("Tx", "1")));
         assert!(!written.iter().any(|c| c.kind == "Ticket_Level"));
@@ -1229,17 +813,17 @@ mod tests {
 
     #[test]
     fn unknown_word_names_the_attribute_and_halo_values_are_kept() {
-        let mut perms = Permissions::default();
-        perms
-            .0
-            .insert("clients_access".into(), Value::string("everything"));
+        let perms = Permissions {
+            clients_access: Some("everything".into()),
+            ..Permissions::default()
+        };
         let err = claims_for(&perms, &[]).unwrap_err();
         assert_eq!(
             err.path.map(|p| p.to_string()).as_deref(),
             Some("permissions.clients_access")
         );
         let read = permissions_from_claims(&[claim("Tx", "7")]);
-        assert_eq!(read.0["tickets_access"], Value::string("halo:7"));
+        assert_eq!(read.get("tickets_access"), Value::string("halo:7"));
         assert!(claims_for(&read, &[]).unwrap().contains(&claim("Tx", "7")));
         assert_eq!(
             value_of(perm("assets_access"), Some("3")),
@@ -1265,7 +849,7 @@ mod tests {
         let extra: Vec<_> = model.extra_claims.iter().flatten().cloned().collect();
         assert_eq!(extra, [RawClaim::from(&claim("SA", "true"))]);
         assert_eq!(
-            model.permissions.0["crm_access"],
+            model.permissions.get("crm_access"),
             Value::string("read_modify")
         );
         let back = model

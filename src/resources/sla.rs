@@ -19,7 +19,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use super::halo_values::{halo_id, HALO_PREFIX};
-use super::object::{with_details, ObjectResource, Write};
+use super::object::{with_details, write_fields, ObjectResource, Write};
 use super::support::{
     halo_error, int_id, non_empty, write_error_on, NameFilter, Named, WriteField,
 };
@@ -302,8 +302,8 @@ fn unit_code(word: &str) -> Result<String, Diagnostic> {
         .map(str::to_string)
         .ok_or_else(|| {
             crate::framework::attr_error(
-                "priorities",
-                "Invalid priorities",
+                SlaModel::priorities,
+                format!("Invalid {}", SlaModel::priorities),
                 format!("the unit {word:?} has no Halo encoding (use \"{HALO_PREFIX}X\")."),
             )
         })
@@ -373,10 +373,7 @@ impl ObjectResource for SlaResource {
          its work hours and, per priority level, the response and resolution targets.";
     const DETAILS: bool = true;
     const WRITE_FIELDS: &'static [WriteField] = &[
-        ("workday_id", "workday_id"),
-        ("priorities", "priorities"),
-        ("priorityid", "priorities"),
-        ("name", "name"),
+        ("priorityid", SlaModel::priorities),
     ];
     type Model = SlaModel;
     type Filter = NameFilter;
@@ -394,7 +391,7 @@ impl ObjectResource for SlaResource {
         plan: &SlaModel,
         write: &Write<'_, SlaModel, i64>,
     ) -> Result<Sla, crate::framework::Diagnostics> {
-        let workday_id = int_id(Some(&plan.workday_id), "workday_id")?;
+        let workday_id = int_id(Some(&plan.workday_id), SlaModel::workday_id)?;
         let priorities = match (write.prior(), write.id()) {
             (Some(prior), _) if prior.priorities == plan.priorities => None,
             (Some(_), Some(id)) => {
@@ -419,7 +416,13 @@ impl ObjectResource for SlaResource {
     /// On `workday_id` when that is what Halo refused (or the work hours do not
     /// exist), else Halo's own message.
     async fn refused(&self, halo: &HaloClient, err: &HaloError, sent: &Sla) -> Diagnostic {
-        write_error_on::<Workday>(halo, err, Self::WRITE_FIELDS, "workday_id", sent.workday_id)
+        write_error_on::<Workday>(
+            halo,
+            err,
+            &write_fields::<Self>(),
+            SlaModel::workday_id,
+            sent.workday_id,
+        )
             .await
     }
 

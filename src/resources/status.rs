@@ -37,12 +37,9 @@ pub(crate) const SLA_ACTIONS: &[(&str, &str)] = &[
 const SLA_ACTION_WORDS: &[&str] = &["none", "hold", "remove_hold"];
 
 const WRITE_FIELDS: &[WriteField] = &[
-    ("shortname", "short_name"),
-    ("slaaction", "sla_action"),
-    ("sequence", "sequence"),
-    ("colour", "colour"),
-    ("type", "status_type"),
-    ("name", "name"),
+    ("shortname", StatusModel::short_name),
+    ("slaaction", StatusModel::sla_action),
+    ("type", StatusModel::status_type),
 ];
 
 crate::model! {
@@ -111,7 +108,7 @@ impl StatusModel {
     /// encodings only when they are new or changed.
     fn to_halo(&self, id: Option<i64>, prior: Option<&StatusModel>) -> Result<Status, Diagnostic> {
         let kind = changed(&self.status_type, prior.map(|p| &p.status_type))
-            .map(|w| raw_for(STATUS_TYPES, w).ok_or_else(|| bad("status_type", w)))
+            .map(|w| raw_for(STATUS_TYPES, w).ok_or_else(|| bad(StatusModel::status_type, w)))
             .transpose()?;
         let slaaction = changed(&self.sla_action, prior.map(|p| &p.sla_action))
             .map(|w| {
@@ -120,7 +117,7 @@ impl StatusModel {
                     .find(|(word, _)| *word == w)
                     .map(|(_, raw)| (*raw).to_owned())
                     .or_else(|| escaped(w))
-                    .ok_or_else(|| bad("sla_action", w))
+                    .ok_or_else(|| bad(StatusModel::sla_action, w))
             })
             .transpose()?;
         Ok(Status {

@@ -18,7 +18,7 @@ use std::collections::BTreeSet;
 use async_trait::async_trait;
 
 use super::halo_values::{each_halo_id, halo_id};
-use super::object::{with_details, ObjectResource, Write};
+use super::object::{with_details, write_fields, ObjectResource, Write};
 use super::support::{halo_error, int_id, write_error_on, NameFilter, Named, WriteField};
 use crate::framework::{Diagnostic, Diagnostics, Validator, Value};
 use crate::halo::{
@@ -155,18 +155,16 @@ impl ObjectResource for TicketTypeResource {
          priority, the statuses and teams it allows, and who can pick it.";
     const DETAILS: bool = true;
     const WRITE_FIELDS: &'static [WriteField] = &[
-        ("default_sla", "sla_id"),
-        ("default_priority", "priority_id"),
-        ("allowed_status", "status_ids"),
-        ("status_id", "status_ids"),
-        ("allowed_teams", "team_ids"),
-        ("section_id", "team_ids"),
-        ("group_id", "group_id"),
-        ("fields", "field_group_id"),
-        ("groupid", "field_group_id"),
-        ("agentscanselect", "agents_can_select"),
-        ("enduserscanselect", "end_users_can_select"),
-        ("name", "name"),
+        ("default_sla", TicketTypeModel::sla_id),
+        ("default_priority", TicketTypeModel::priority_id),
+        ("allowed_status", TicketTypeModel::status_ids),
+        ("status_id", TicketTypeModel::status_ids),
+        ("allowed_teams", TicketTypeModel::team_ids),
+        ("section_id", TicketTypeModel::team_ids),
+        ("fields", TicketTypeModel::field_group_id),
+        ("groupid", TicketTypeModel::field_group_id),
+        ("agentscanselect", TicketTypeModel::agents_can_select),
+        ("enduserscanselect", TicketTypeModel::end_users_can_select),
     ];
     type Model = TicketTypeModel;
     type Filter = NameFilter;
@@ -219,7 +217,7 @@ impl ObjectResource for TicketTypeResource {
                 .collect())
         };
         let status_rows = |set: &BTreeSet<String>| -> Result<Vec<AllowedStatus>, Diagnostic> {
-            Ok(ids(set, "status_ids")?
+            Ok(ids(set, TicketTypeModel::status_ids)?
                 .into_iter()
                 .map(|id| {
                     current_status
@@ -234,7 +232,7 @@ impl ObjectResource for TicketTypeResource {
                 .collect())
         };
         let team_rows = |set: &BTreeSet<String>| -> Result<Vec<AllowedTeam>, Diagnostic> {
-            Ok(ids(set, "team_ids")?
+            Ok(ids(set, TicketTypeModel::team_ids)?
                 .into_iter()
                 .map(|id| {
                     current_teams
@@ -254,8 +252,8 @@ impl ObjectResource for TicketTypeResource {
         Ok(TicketType {
             id: write.id(),
             name: Some(plan.name.clone()),
-            group_id: opt_id(&plan.group_id, "group_id")?,
-            default_sla: opt_id(&plan.sla_id, "sla_id")?,
+            group_id: opt_id(&plan.group_id, TicketTypeModel::group_id)?,
+            default_sla: opt_id(&plan.sla_id, TicketTypeModel::sla_id)?,
             default_priority: plan.priority_id,
             agentscanselect: Some(plan.agents_can_select),
             enduserscanselect: Some(plan.end_users_can_select),
@@ -281,7 +279,14 @@ impl ObjectResource for TicketTypeResource {
     /// On `sla_id` when that is what Halo refused (or the SLA does not exist),
     /// else Halo's own message.
     async fn refused(&self, halo: &HaloClient, err: &HaloError, sent: &TicketType) -> Diagnostic {
-        write_error_on::<Sla>(halo, err, Self::WRITE_FIELDS, "sla_id", sent.default_sla).await
+        write_error_on::<Sla>(
+            halo,
+            err,
+            &write_fields::<Self>(),
+            TicketTypeModel::sla_id,
+            sent.default_sla,
+        )
+        .await
     }
 
     /// A write's answer may leave out the allowed rows: read back with details.
