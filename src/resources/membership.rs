@@ -599,10 +599,10 @@ impl<P: Parent> Resource<HaloClient> for MembershipResource<P> {
     async fn check_plan(
         &self,
         halo: &HaloClient,
-        planned: &Value,
+        planned: &crate::framework::Value,
         held: &crate::framework::HeldReferences,
     ) -> Diagnostics {
-        let attrs = <MembershipModel<P> as Model>::attributes();
+        let attrs = <P::Model as Model>::attributes();
         super::references::check(halo, &attrs, planned, held).await
     }
 

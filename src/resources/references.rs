@@ -12,8 +12,9 @@
 use futures::future::BoxFuture;
 
 use super::halo_values::HALO_PREFIX;
-use super::object::ParseId;
+use super::object::{ParseId, ID};
 use super::support::Named;
+use crate::data_sources::NAME;
 use crate::framework::{self, AttrPath, Attribute, Diagnostic, Diagnostics, HeldReferences, Value};
 use crate::halo::{HaloClient, HaloError};
 
@@ -45,12 +46,12 @@ fn exists<'a, T: Named<Id: ParseId>>(
 ) -> BoxFuture<'a, Lookup> {
     Box::pin(async move {
         match attribute {
-            "id" => match T::Id::parse(Some(&value), attribute) {
+            ID => match T::Id::parse(Some(&value), attribute) {
                 // A malformed id is the validators' to report.
                 Err(_) => Ok(None),
                 Ok(id) => Ok(Some(halo.read::<T>(id, false).await?.is_some())),
             },
-            "name" => {
+            NAME => {
                 let wanted = value.trim();
                 let all = halo.listed::<T>().await?;
                 Ok(Some(all.iter().any(|o| {
