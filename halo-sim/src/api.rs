@@ -253,7 +253,30 @@ async fn save(
         let (family, id_kind) = generic.unwrap_or(("", halo_catalog::IdKind::None));
         return generic_api::save(&shared, family, id_kind, &elements);
     };
+    // An injected refusal by name (`faults::RefusedNames`), and the elements
+    // it spares.
+    let refused = {
+        let refusals = lock(&shared.refused_names);
+        elements
+            .iter()
+            .find_map(|e| refusals.refusal(kind, e))
+            .map(|refusal| {
+                let kept: Vec<Value> = elements
+                    .iter()
+                    .filter(|e| refusals.refusal(kind, e).is_none())
+                    .cloned()
+                    .collect();
+                (refusal, kept)
+            })
+    };
     let mut store = lock(&shared.store);
+    if let Some((refusal, kept)) = refused {
+        // As a refusal by the store: with partial batches the rest is saved.
+        if partial && !kept.is_empty() {
+            store.save_partial(kind, &kept)?;
+        }
+        return Err(ApiError::BadRequest(refusal));
+    }
     let saved = if partial {
         store.save_partial(kind, &elements)?
     } else {

@@ -25,6 +25,7 @@ pub(crate) fn routes() -> Router<Arc<Shared>> {
         .route("/__state", get(state))
         .route("/__journal", get(journal).delete(clear_journal))
         .route("/__faults", post(add_fault).delete(clear_faults))
+        .route("/__faults/refuse/{kind}", post(refuse_named))
         .route("/__config", get(config).post(set_config))
         .route("/__objects/{kind}", post(insert))
         .route("/__objects/{kind}/{id}", patch(patch_object).delete(remove))
@@ -59,6 +60,25 @@ async fn add_fault(
     }
     shared.inject(fault.clone());
     Ok(Json(json!({"injected": fault})))
+}
+
+/// `POST /__faults/refuse/{kind}` with `{"name": "..."}`: see
+/// [`crate::faults::RefusedNames`].
+async fn refuse_named(
+    State(shared): State<Arc<Shared>>,
+    Path(kind): Path<String>,
+    body: Bytes,
+) -> Result<Json<Value>, ApiError> {
+    let kind = parse_kind(&kind)?;
+    let name = match parse_json(&body)? {
+        Value::Object(o) => o.get("name").and_then(Value::as_str).map(str::to_owned),
+        _ => None,
+    }
+    .ok_or_else(|| ApiError::BadRequest("expected {\"name\": \"...\"}".into()))?;
+    shared.refuse_named(kind, &name);
+    Ok(Json(
+        json!({"refused": {"kind": kind.plural(), "name": name}}),
+    ))
 }
 
 async fn clear_faults(State(shared): State<Arc<Shared>>) -> Json<Value> {

@@ -4,6 +4,43 @@
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::kind::Kind;
+
+/// Elements refused by name: a `POST` element of the kind whose name is one of
+/// these is refused (400) as Halo refuses an element it cannot save, whatever
+/// else the element holds, until the faults are cleared. With partial batches
+/// on, the other elements of the body are still saved: a way to get one
+/// element of a batch refused that no plan-time check of the provider can
+/// foresee.
+#[derive(Debug, Default)]
+pub struct RefusedNames {
+    names: Vec<(Kind, String)>,
+}
+
+impl RefusedNames {
+    pub fn push(&mut self, kind: Kind, name: &str) {
+        self.names.push((kind, name.trim().to_lowercase()));
+    }
+
+    pub fn clear(&mut self) {
+        self.names.clear();
+    }
+
+    /// The refusal of `element` of `kind`, if its name is refused.
+    pub fn refusal(&self, kind: Kind, element: &Value) -> Option<String> {
+        let name = element
+            .get(kind.name_field())?
+            .as_str()?
+            .trim()
+            .to_lowercase();
+        self.names
+            .iter()
+            .any(|(k, n)| *k == kind && *n == name)
+            .then(|| format!("{} {name:?} was refused (an injected fault)", kind.plural()))
+    }
+}
 
 /// A fault to inject.
 ///

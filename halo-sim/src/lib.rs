@@ -163,9 +163,16 @@ impl Sim {
         self.shared.inject(fault);
     }
 
-    /// Drops every pending fault.
+    /// Drops every pending fault and refused name.
     pub fn clear_faults(&self) {
         self.shared.clear_faults();
+    }
+
+    /// Refuses (400) every `POST` element of `kind` named `name` (ignoring
+    /// case) until the faults are cleared; with partial batches on, the other
+    /// elements of its body are still saved.
+    pub fn refuse_named(&self, kind: Kind, name: &str) {
+        self.shared.refuse_named(kind, name);
     }
 
     /// Sets (or with `None` turns off) the rate limit; a new window starts.

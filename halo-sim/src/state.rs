@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde_json::{Map, Value};
 
-use crate::faults::{Fault, FaultRate, Faults, RandomFaults};
+use crate::faults::{Fault, FaultRate, Faults, RandomFaults, RefusedNames};
 use crate::journal::Journal;
 use crate::kind::Kind;
 use crate::options::SimOptions;
@@ -49,6 +49,7 @@ pub(crate) struct Shared {
     pub journal: Journal,
     pub faults: Mutex<Faults>,
     pub random_faults: Mutex<RandomFaults>,
+    pub refused_names: Mutex<RefusedNames>,
     pub limiter: Mutex<RateLimiter>,
     pub settings: Mutex<Settings>,
     /// The endpoint families without a typed kind (`generic`).
@@ -79,6 +80,7 @@ impl Shared {
             journal: Journal::open(opts.journal_path.as_deref())?,
             faults: Mutex::new(Faults::default()),
             random_faults: Mutex::new(RandomFaults::new(opts.fault_rate)),
+            refused_names: Mutex::new(RefusedNames::default()),
             limiter: Mutex::new(RateLimiter::new(opts.rate_limit)),
             settings: Mutex::new(Settings {
                 latency: opts.latency,
@@ -159,6 +161,11 @@ impl Shared {
 
     pub fn clear_faults(&self) {
         lock(&self.faults).clear();
+        lock(&self.refused_names).clear();
+    }
+
+    pub fn refuse_named(&self, kind: Kind, name: &str) {
+        lock(&self.refused_names).push(kind, name);
     }
 
     /// Inserts out of band; answers the object as `/__state` shows it.

@@ -19,6 +19,69 @@ fn fault(method: Option<&str>, path_prefix: &str, count: u32, action: FaultActio
     }
 }
 
+/// A refused name refuses its element of a batch (atomically, or sparing the
+/// others with partial batches on) until the faults are cleared; the control
+/// endpoint does what the handle does.
+#[tokio::test]
+async fn a_refused_name_refuses_its_element_of_a_batch() {
+    let sim = start();
+    let client = Client::new(&sim).await;
+    // The seed's department 1.
+    let team = |name: &str| json!({"name": name, "department_id": 1});
+    // The teams this test made (the seed has its own).
+    let teams = |sim: &halo_sim::Sim| -> Vec<String> {
+        sim.objects(Kind::Team)
+            .iter()
+            .filter_map(|t| t["name"].as_str().map(str::to_owned))
+            .filter(|n| !n.contains("Line Support"))
+            .collect()
+    };
+    sim.refuse_named(Kind::Team, "Bad Team");
+
+    let (status, body) = client
+        .post("/api/Team", json!([team("A"), team("bad team")]))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(teams(&sim).is_empty(), "a refused batch saves nothing");
+
+    sim.set_partial_batches(true);
+    let (status, body) = client
+        .post(
+            "/api/Team",
+            json!([team("A"), team(" Bad Team"), team("B")]),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert_eq!(teams(&sim), ["A", "B"], "the others are saved");
+    let (status, _) = client.post("/api/Team", json!([team("Bad Team")])).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "refused until cleared");
+
+    let http = reqwest::Client::new();
+    let refused = http
+        .post(format!("{}/__faults/refuse/teams", sim.url()))
+        .json(&json!({"name": "C"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::OK);
+    let (status, _) = client.post("/api/Team", json!([team("C")])).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    let junk = http
+        .post(format!("{}/__faults/refuse/teams", sim.url()))
+        .json(&json!({"title": "C"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(junk.status(), StatusCode::BAD_REQUEST);
+
+    sim.clear_faults();
+    let (status, body) = client
+        .post("/api/Team", json!([team("Bad Team"), team("C")]))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    assert_eq!(teams(&sim), ["A", "B", "Bad Team", "C"]);
+}
+
 #[tokio::test]
 async fn status_faults_fire_count_times() {
     let sim = start();

@@ -595,6 +595,17 @@ impl<P: Parent> Resource<HaloClient> for MembershipResource<P> {
         parse_import::<P>(id)
     }
 
+    /// The parent and the department must exist (see `references`).
+    async fn check_plan(
+        &self,
+        halo: &HaloClient,
+        planned: &crate::framework::Value,
+        held: &crate::framework::HeldReferences,
+    ) -> Diagnostics {
+        let attrs = <P::Model as Model>::attributes();
+        super::references::check(halo, &attrs, planned, held).await
+    }
+
     /// Every entry of every parent's department list (one parent list request,
     /// with details), as the state its import would read.
     async fn list(

@@ -5,6 +5,7 @@ pub(crate) mod api_body;
 pub(crate) mod halo_values;
 pub(crate) mod membership;
 mod object;
+pub(crate) mod references;
 pub(crate) mod support;
 
 // The resources that are one Halo object answer their data sources too.
@@ -76,6 +77,20 @@ macro_rules! types {
                 $( all.push(Box::new($data)); )?
             )*
             all
+        }
+
+        /// The Halo kind behind a resource type (its row's `scan` object), for
+        /// checking at plan time that a reference to it names an object Halo has
+        /// (see `references`).
+        pub(crate) fn referenced(type_name: &str) -> Option<references::Kind> {
+            $( $(
+                if AnyResource::<HaloClient>::type_name(&{ use $module::*; $resource })
+                    == type_name
+                {
+                    return Some(references::Kind::of::<$object>());
+                }
+            )? )*
+            None
         }
 
         /// The Halo objects `doctor` lists and reads, most telling first.

@@ -15,7 +15,9 @@ use async_trait::async_trait;
 use super::support::{
     halo_diagnostic, halo_error, id_matches, name_matches, write_error, Named, WriteField,
 };
-use crate::framework::{ApplyError, Diagnostic, Diagnostics, Model, Planned, Resource, Value};
+use crate::framework::{
+    ApplyError, Diagnostic, Diagnostics, HeldReferences, Model, Planned, Resource, Value,
+};
 use crate::halo::{HaloClient, HaloError, HaloObject};
 
 /// The Halo id type of the object behind a resource.
@@ -296,6 +298,15 @@ impl<R: ObjectResource> Resource<HaloClient> for Object<R> {
 
     fn modify_plan(&self, prior: &Value, config: &Value, plan: &mut Planned) {
         ObjectResource::modify_plan(&self.0, prior, config, plan)
+    }
+
+    async fn check_plan(
+        &self,
+        halo: &HaloClient,
+        planned: &Value,
+        held: &HeldReferences,
+    ) -> Diagnostics {
+        super::references::check(halo, &<R::Model as Model>::attributes(), planned, held).await
     }
 
     async fn list(

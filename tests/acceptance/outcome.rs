@@ -148,10 +148,14 @@ fn a_status_that_does_not_exist_is_kept_as_sent() {
     // Whether Halo refuses an action moving tickets to a missing status is not
     // known (docs/halo-api.md), so halo-sim keeps it and so does the state: the
     // next plan is clean, and `doctor` reports such actions on a real tenant.
+    // A status id written anew must name a status (the plan-time reference
+    // check), so the action is made with one that Halo then loses.
     let env = TestEnv::new();
+    Store::Family("Status").insert(&env.sim, json!({"id": 987654, "name": "Short Lived"}));
     let wd = env.applied(
         "resource \"halopsa_outcome\" \"ask\" {\n  name = \"A\"\n  status_id = \"987654\"\n}\n",
     );
+    assert!(env.sim.remove_generic("Status", "987654"));
     assert_eq!(wd.resource(ADDR)["status_id"], "987654");
     assert_eq!(
         SUBJECT.halo_all(&env)[0]["newstatus"],

@@ -236,7 +236,7 @@ fn bad_values_are_rejected_naming_the_attribute_and_nothing_is_written() {
         );
     }
 
-    // Rejected by Halo: a department or a role that does not exist.
+    // Rejected at plan (the reference check): a department or a role that does not exist.
     for (config, attr) in [
         (
             membership_config(&role_id, "987654", "read_only"),
@@ -259,8 +259,8 @@ fn bad_values_are_rejected_naming_the_attribute_and_nothing_is_written() {
     assert!(halo_memberships(&env, &role_id).is_empty());
     assert_eq!(
         env.request_count("POST", ROLES_PATH),
-        1,
-        "only the refused write of the missing department reached Halo:\n{}",
+        0,
+        "the missing department and role fail at plan: no write reaches Halo:\n{}",
         env.journal_summary()
     );
 }

@@ -310,13 +310,7 @@ impl HaloClient {
     /// when the object is not in the list or the list left out its details.
     /// `Ok(None)` when the object is gone.
     pub async fn read<T: HaloObject>(&self, id: T::Id, details: bool) -> Result<Option<T>> {
-        let cell = self.inner.snapshots.cell(T::PATH, details);
-        let snapshot = cell
-            .get_or_try_init(|| async {
-                let items = self.list_values(T::PATH, &all_query::<T>(details)).await?;
-                Ok::<_, HaloError>(Arc::new(snapshot::index(items)))
-            })
-            .await?;
+        let snapshot = self.snapshot::<T>(details).await?;
         if let Some(found) = snapshot.get(&id.to_string()) {
             if let Ok(obj) = serde_json::from_value::<T>(found.clone()) {
                 if !details || obj.has_details() {
@@ -325,6 +319,31 @@ impl HaloClient {
             }
         }
         self.get::<T>(id, details).await
+    }
+
+    /// Every `T` of the run's snapshot of the kind (the list [`HaloClient::read`]
+    /// answers from, fetched once per run and kind; hidden objects included,
+    /// without details): what a plan-time check looks through, so that many
+    /// checks of one kind cost one list. An item that does not decode is left out.
+    pub async fn listed<T: HaloObject>(&self) -> Result<Vec<T>> {
+        let snapshot = self.snapshot::<T>(false).await?;
+        Ok(snapshot
+            .values()
+            .filter_map(|v| serde_json::from_value(v.clone()).ok())
+            .collect())
+    }
+
+    /// The run's snapshot of `T`'s list, fetched by the first caller (single
+    /// flight) and kept until a write of the kind.
+    async fn snapshot<T: HaloObject>(&self, details: bool) -> Result<snapshot::Snapshot> {
+        let cell = self.inner.snapshots.cell(T::PATH, details);
+        let snapshot = cell
+            .get_or_try_init(|| async {
+                let items = self.list_values(T::PATH, &all_query::<T>(details)).await?;
+                Ok::<_, HaloError>(Arc::new(snapshot::index(items)))
+            })
+            .await?;
+        Ok(Arc::clone(snapshot))
     }
 
     /// Every `T` Halo has, hidden ones included ([`HaloObject::LIST_ALL_QUERY`]),

@@ -13,6 +13,7 @@ mod function;
 mod lookup;
 pub mod model;
 mod plan;
+mod references;
 mod resource;
 mod schema;
 mod validate;
@@ -26,6 +27,7 @@ pub use function::{Function, FunctionError, Parameter};
 pub use lookup::lookup_schema;
 pub use model::{Field, Model};
 pub use plan::{default_object, plan_resource, Planned};
+pub use references::{referenced_values, HeldReferences};
 pub use resource::{
     answered, attr_error, AnyDataSource, AnyResource, Applied, ApplyError, Resource,
 };

@@ -9,6 +9,7 @@ use async_trait::async_trait;
 use super::diag::{AttrPath, Diagnostic, Diagnostics};
 use super::model::Model;
 use super::plan::Planned;
+use super::references::HeldReferences;
 use super::schema::{reconcile, without, write_only_names, Attribute, Schema};
 use super::value::Value;
 
@@ -91,6 +92,24 @@ pub trait Resource<C: Sync>: Send + Sync + 'static {
         Ok(state)
     }
 
+    /// Checks a plan against what the API holds (e.g. that a referenced object
+    /// exists), so that a mistake fails `terraform plan` rather than the apply.
+    /// Called after [`Resource::modify_plan`], only when the provider is
+    /// configured and the plan is not a destroy; unknown values are the
+    /// resource's to skip. `held` are the references the state already held
+    /// (this resource's prior state, resources found gone earlier in the
+    /// process): a missing one of those is a warning, not an error, so that a
+    /// deletion outside Terraform never blocks a destroy
+    /// ([`HeldReferences::missing`]).
+    async fn check_plan(
+        &self,
+        _client: &C,
+        _planned: &Value,
+        _held: &HeldReferences,
+    ) -> Diagnostics {
+        Diagnostics::new()
+    }
+
     /// Every object matching the list block's filters, as full state.
     async fn list(&self, client: &C, filter: Self::Filter)
         -> Result<Vec<Self::Model>, Diagnostics>;
@@ -155,6 +174,8 @@ pub trait AnyResource<C: Sync>: Send + Sync {
     fn check_model(&self) -> Result<(), String>;
     fn validate(&self, config: &Value, diags: &mut Diagnostics);
     fn modify_plan(&self, prior: &Value, config: &Value, plan: &mut Planned);
+    /// [`Resource::check_plan`].
+    async fn check_plan(&self, client: &C, planned: &Value, held: &HeldReferences) -> Diagnostics;
     fn upgrade_state(
         &self,
         from_version: i64,
@@ -252,6 +273,10 @@ impl<C: Sync, R: Resource<C>> AnyResource<C> for R {
 
     fn modify_plan(&self, prior: &Value, config: &Value, plan: &mut Planned) {
         Resource::modify_plan(self, prior, config, plan);
+    }
+
+    async fn check_plan(&self, client: &C, planned: &Value, held: &HeldReferences) -> Diagnostics {
+        Resource::check_plan(self, client, planned, held).await
     }
 
     fn upgrade_state(

@@ -52,10 +52,10 @@ use tokio::sync::RwLock;
 use tokio_util::sync::CancellationToken;
 use tonic::{Request, Response, Status};
 
-use crate::framework::Schema;
 use crate::framework::Type;
 use crate::framework::{AnyDataSource, AnyEphemeral, AnyResource, Function};
 use crate::framework::{Diagnostic, Diagnostics};
+use crate::framework::{HeldReferences, Schema, Value};
 use crate::plugin::proto::tfplugin6 as pb;
 
 use unsupported::Missing;
@@ -89,13 +89,17 @@ struct Catalog<C> {
     data_sources: HashMap<&'static str, DataSourceEntry<C>>,
     ephemerals: HashMap<&'static str, EphemeralEntry<C>>,
     functions: HashMap<&'static str, Function>,
+    /// By resource type, the attributes other types' attributes reference
+    /// (`Attribute::references`): what a plan of the type offers to the
+    /// plan-time checks of the resources planned after it.
+    targets: HashMap<&'static str, Vec<&'static str>>,
 }
 
 impl<C: Send + Sync + 'static> Catalog<C> {
     fn build<D: ProviderDefinition<Client = C>>(definition: &D) -> Catalog<C> {
         let provider = definition.schema();
         let provider_ty = provider.value_type();
-        let resources = definition
+        let resources: HashMap<&'static str, ResourceEntry<C>> = definition
             .resources()
             .into_iter()
             .map(|imp| {
@@ -140,6 +144,17 @@ impl<C: Send + Sync + 'static> Catalog<C> {
             .into_iter()
             .map(|f| (f.name, f))
             .collect();
+        let mut targets: HashMap<&'static str, Vec<&'static str>> = HashMap::new();
+        for entry in resources.values() {
+            for (_, attr) in &entry.schema.attributes {
+                if let Some(r) = attr.references {
+                    let attrs = targets.entry(r.type_name).or_default();
+                    if !attrs.contains(&r.attribute) {
+                        attrs.push(r.attribute);
+                    }
+                }
+            }
+        }
         Catalog {
             provider,
             provider_ty,
@@ -147,6 +162,7 @@ impl<C: Send + Sync + 'static> Catalog<C> {
             data_sources,
             ephemerals,
             functions,
+            targets,
         }
     }
 }
@@ -171,6 +187,10 @@ struct Inner<D: ProviderDefinition> {
     /// Cancelled by StopProvider; replaced by a fresh token afterwards so the
     /// provider keeps serving.
     stop: std::sync::Mutex<CancellationToken>,
+    /// For the plan-time checks, over the life of the process (see
+    /// [`HeldReferences`]): the references held by resources whose refresh
+    /// found them gone, and what the resources planned so far offer.
+    remembered: std::sync::Mutex<HeldReferences>,
 }
 
 /// What an RPC answers: a response, or a gRPC status for requests that make no
@@ -189,6 +209,7 @@ impl<D: ProviderDefinition> ProviderService<D> {
                 catalog: OnceLock::new(),
                 client: RwLock::new(None),
                 stop: std::sync::Mutex::new(CancellationToken::new()),
+                remembered: std::sync::Mutex::new(HeldReferences::default()),
             }),
         }
     }
@@ -229,6 +250,43 @@ impl<D: ProviderDefinition> ProviderService<D> {
             Ok(t) => t.clone(),
             Err(poisoned) => poisoned.into_inner().clone(),
         }
+    }
+
+    /// Remembers the references of a resource whose refresh found it gone
+    /// (`state`, its last known state): Terraform then plans it as a create,
+    /// with no prior state to tell that the state held them.
+    fn remember_vanished(&self, schema: &Schema, state: &Value) {
+        self.remember(&HeldReferences::of_state(&schema.attributes, state));
+    }
+
+    /// Remembers what the planned state of a `type_name` offers to references
+    /// (its referenced attributes' known values): a resource planned after it
+    /// may name it by a value known at plan before the apply creates it.
+    fn remember_planned(&self, type_name: &'static str, planned: &Value) {
+        if let Some(targets) = self.catalog().targets.get(type_name) {
+            self.remember(&HeldReferences::of_plan(type_name, targets, planned));
+        }
+    }
+
+    fn remember(&self, found: &HeldReferences) {
+        if found.is_empty() {
+            return;
+        }
+        match self.inner.remembered.lock() {
+            Ok(mut v) => v.extend(found),
+            Err(poisoned) => poisoned.into_inner().extend(found),
+        }
+    }
+
+    /// The references a plan from `prior` already held (those of `prior`, of
+    /// every resource found gone so far) and what the plans so far offer.
+    fn held_references(&self, schema: &Schema, prior: &Value) -> HeldReferences {
+        let mut held = HeldReferences::of_state(&schema.attributes, prior);
+        match self.inner.remembered.lock() {
+            Ok(v) => held.extend(&v),
+            Err(poisoned) => held.extend(&poisoned.into_inner()),
+        }
+        held
     }
 
     /// The configured client bound to the current stop token, or an error saying
@@ -350,7 +408,7 @@ impl<D: ProviderDefinition> pb::provider_server::Provider for ProviderService<D>
         &self,
         r: Request<pb::plan_resource_change::Request>,
     ) -> RpcResult<pb::plan_resource_change::Response> {
-        plan::plan_resource_change(self, r.into_inner())
+        plan::plan_resource_change(self, r.into_inner()).await
     }
 
     async fn apply_resource_change(

@@ -1,15 +1,17 @@
 //! PlanResourceChange: the framework's generic plan, then the type's own
-//! adjustments.
+//! adjustments, then (when the provider is configured and the plan is not a
+//! destroy) the type's checks against the API (`check_plan`), whose
+//! diagnostics go to Terraform with the plan.
 
 use tonic::Response;
 
 use super::convert::{decode, diags_to_pb, encode, path_to_pb};
 use super::identity::identity_of;
-use super::{ProviderDefinition, ProviderService, RpcResult};
+use super::{cancellable, ProviderDefinition, ProviderService, RpcResult};
 use crate::framework::plan_resource;
 use crate::plugin::proto::tfplugin6 as pb;
 
-pub(super) fn plan_resource_change<D: ProviderDefinition>(
+pub(super) async fn plan_resource_change<D: ProviderDefinition>(
     svc: &ProviderService<D>,
     r: pb::plan_resource_change::Request,
 ) -> RpcResult<pb::plan_resource_change::Response> {
@@ -31,10 +33,21 @@ pub(super) fn plan_resource_change<D: ProviderDefinition>(
         }
     };
     let mut planned = plan_resource(&e.schema, &prior, &proposed, &config);
+    let mut diagnostics = Vec::new();
     if !planned.state.is_null() {
         e.imp.modify_plan(&prior, &config, &mut planned);
+        // An unconfigured provider (its settings unknown until apply) plans
+        // without the checks: the apply's own plan makes them.
+        if let Ok((client, token)) = svc.client().await {
+            let held = svc.held_references(&e.schema, &prior);
+            let checks = e.imp.check_plan(&client, &planned.state, &held);
+            let diags = cancellable(&token, checks, Default::default).await;
+            diagnostics = diags_to_pb(&diags);
+        }
+        svc.remember_planned(e.imp.type_name(), &planned.state);
     }
     Ok(Response::new(pb::plan_resource_change::Response {
+        diagnostics,
         planned_state: encode(&planned.state, &e.ty),
         requires_replace: planned.requires_replace.iter().map(path_to_pb).collect(),
         planned_identity: identity_of(e.imp.identity(), &planned.state).or(r.prior_identity),
@@ -55,7 +68,7 @@ mod tests {
 
     /// Plans from `prior` to `config` the way Terraform proposes it: configuration,
     /// with computed attributes taken from the prior state.
-    fn plan(
+    async fn plan(
         svc: &ProviderService<testing::Fake>,
         prior: &Value,
         config: &Value,
@@ -80,6 +93,7 @@ mod tests {
                 ..Default::default()
             },
         )
+        .await
         .expect("answers")
         .into_inner();
         let planned = decode(answer.planned_state.as_ref(), &ty).expect("a planned state");
@@ -90,8 +104,8 @@ mod tests {
         object(&testing::ty(svc, THING), set)
     }
 
-    #[test]
-    fn an_unchanged_resource_plans_no_change() {
+    #[tokio::test]
+    async fn an_unchanged_resource_plans_no_change() {
         let svc = testing::service();
         let config = thing(&svc, &[("name", Value::string("a"))]);
         let prior = thing(
@@ -102,7 +116,7 @@ mod tests {
                 ("password_seen", Value::Bool(false)),
             ],
         );
-        let (answer, planned) = plan(&svc, &prior, &config);
+        let (answer, planned) = plan(&svc, &prior, &config).await;
         assert!(answer.diagnostics.is_empty(), "{:?}", answer.diagnostics);
         assert_eq!(planned, prior);
         assert!(answer.requires_replace.is_empty());
@@ -113,19 +127,19 @@ mod tests {
         );
     }
 
-    #[test]
-    fn a_new_resource_leaves_its_computed_values_unknown() {
+    #[tokio::test]
+    async fn a_new_resource_leaves_its_computed_values_unknown() {
         let svc = testing::service();
         let config = thing(&svc, &[("name", Value::string("a"))]);
-        let (answer, planned) = plan(&svc, &Value::Null, &config);
+        let (answer, planned) = plan(&svc, &Value::Null, &config).await;
         assert!(planned.attr("id").is_unknown());
         assert!(planned.attr("password_seen").is_unknown());
         assert_eq!(planned.attr("name"), &Value::string("a"));
         assert!(answer.planned_identity.is_none());
     }
 
-    #[test]
-    fn a_write_only_value_is_never_planned() {
+    #[tokio::test]
+    async fn a_write_only_value_is_never_planned() {
         let svc = testing::service();
         let config = thing(
             &svc,
@@ -134,23 +148,23 @@ mod tests {
                 ("password", Value::string("hush")),
             ],
         );
-        let (_, planned) = plan(&svc, &Value::Null, &config);
+        let (_, planned) = plan(&svc, &Value::Null, &config).await;
         assert!(planned.attr("password").is_null());
     }
 
-    #[test]
-    fn a_destroy_plans_null() {
+    #[tokio::test]
+    async fn a_destroy_plans_null() {
         let svc = testing::service();
         let prior = thing(
             &svc,
             &[("id", Value::string("7")), ("name", Value::string("a"))],
         );
-        let (_, planned) = plan(&svc, &prior, &Value::Null);
+        let (_, planned) = plan(&svc, &prior, &Value::Null).await;
         assert!(planned.is_null());
     }
 
-    #[test]
-    fn a_changed_replace_attribute_is_named() {
+    #[tokio::test]
+    async fn a_changed_replace_attribute_is_named() {
         let svc = testing::service();
         let prior = thing(
             &svc,
@@ -167,7 +181,7 @@ mod tests {
                 ("parent_id", Value::string("2")),
             ],
         );
-        let (answer, planned) = plan(&svc, &prior, &config);
+        let (answer, planned) = plan(&svc, &prior, &config).await;
         assert_eq!(planned.attr("parent_id"), &Value::string("2"));
         let replace: Vec<_> = answer
             .requires_replace
@@ -185,8 +199,8 @@ mod tests {
         );
     }
 
-    #[test]
-    fn an_undecodable_state_is_a_diagnostic() {
+    #[tokio::test]
+    async fn an_undecodable_state_is_a_diagnostic() {
         let answer = plan_resource_change(
             &testing::service(),
             pb::plan_resource_change::Request {
@@ -198,11 +212,266 @@ mod tests {
                 ..Default::default()
             },
         )
+        .await
         .expect("answers")
         .into_inner();
         assert_eq!(
             answer.diagnostics[0].summary,
             "Invalid value from Terraform"
         );
+    }
+
+    #[tokio::test]
+    async fn a_failed_plan_check_reaches_terraform_with_its_attribute() {
+        let svc = testing::configured().await;
+        let config = thing(
+            &svc,
+            &[
+                ("name", Value::string("a")),
+                ("parent_id", Value::string("404")),
+            ],
+        );
+        let (answer, planned) = plan(&svc, &Value::Null, &config).await;
+        assert_eq!(planned.attr("parent_id"), &Value::string("404"));
+        assert_eq!(answer.diagnostics.len(), 1, "{:?}", answer.diagnostics);
+        let d = &answer.diagnostics[0];
+        assert_eq!(d.severity, pb::diagnostic::Severity::Error as i32);
+        assert!(d.detail.contains("fake_thing 404 does not exist"), "{d:?}");
+        assert_eq!(testing::path_of(d).as_deref(), Some("parent_id"));
+    }
+
+    /// The one diagnostic of a plan's answer, its severity and attribute path.
+    fn only(answer: &pb::plan_resource_change::Response) -> (i32, Option<String>, &str) {
+        assert_eq!(answer.diagnostics.len(), 1, "{:?}", answer.diagnostics);
+        let d = &answer.diagnostics[0];
+        (d.severity, testing::path_of(d), d.detail.as_str())
+    }
+
+    const ERROR: i32 = pb::diagnostic::Severity::Error as i32;
+    const WARNING: i32 = pb::diagnostic::Severity::Warning as i32;
+
+    #[tokio::test]
+    async fn a_missing_parent_the_prior_state_held_is_a_warning() {
+        let svc = testing::configured().await;
+        let prior = thing(
+            &svc,
+            &[
+                ("id", Value::string("4")),
+                ("name", Value::string("a")),
+                ("parent_id", Value::string("404")),
+                ("password_seen", Value::Bool(false)),
+            ],
+        );
+        let config = thing(
+            &svc,
+            &[
+                ("name", Value::string("b")),
+                ("parent_id", Value::string("404")),
+            ],
+        );
+        let (answer, planned) = plan(&svc, &prior, &config).await;
+        assert_eq!(planned.attr("name"), &Value::string("b"));
+        let (severity, path, detail) = only(&answer);
+        assert_eq!(severity, WARNING, "{detail}");
+        assert_eq!(path.as_deref(), Some("parent_id"));
+        assert!(
+            detail.contains("no longer exists") && detail.contains("apply will fail"),
+            "{detail}"
+        );
+
+        // Another missing parent than the prior state's is new: an error.
+        let config = thing(
+            &svc,
+            &[
+                ("name", Value::string("a")),
+                ("parent_id", Value::string("405")),
+            ],
+        );
+        let (answer, _) = plan(&svc, &prior, &config).await;
+        assert_eq!(only(&answer).0, ERROR);
+    }
+
+    /// Terraform's pre-destroy refresh: the refresh finds the resource gone,
+    /// then plans it as a create with no prior state; the parent it held must
+    /// not fail that plan, or the destroy is blocked.
+    #[tokio::test]
+    async fn a_parent_held_by_a_resource_found_gone_is_a_warning() {
+        let svc = testing::configured().await;
+        let ty = testing::ty(&svc, THING);
+        let gone = thing(
+            &svc,
+            &[
+                ("id", Value::string("4")),
+                ("name", Value::string("a")),
+                ("parent_id", Value::string("404")),
+                ("password_seen", Value::Bool(false)),
+            ],
+        );
+        let config = thing(
+            &svc,
+            &[
+                ("name", Value::string("a")),
+                ("parent_id", Value::string("404")),
+            ],
+        );
+        // Before the refresh, the same create plan is an error.
+        let (answer, _) = plan(&svc, &Value::Null, &config).await;
+        assert_eq!(only(&answer).0, ERROR);
+
+        let read = crate::server::read::read_resource(
+            &svc,
+            pb::read_resource::Request {
+                type_name: THING.to_string(),
+                current_state: dv(&gone, &ty),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("answers")
+        .into_inner();
+        assert!(read.diagnostics.is_empty(), "{:?}", read.diagnostics);
+        assert!(decode(read.new_state.as_ref(), &ty)
+            .expect("a state")
+            .is_null());
+
+        let (answer, planned) = plan(&svc, &Value::Null, &config).await;
+        assert!(planned.attr("id").is_unknown());
+        let (severity, path, detail) = only(&answer);
+        assert_eq!(severity, WARNING, "{detail}");
+        assert_eq!(path.as_deref(), Some("parent_id"));
+
+        // Only what the vanished resource held: another parent is still an error.
+        let config = thing(
+            &svc,
+            &[
+                ("name", Value::string("a")),
+                ("parent_id", Value::string("405")),
+            ],
+        );
+        let (answer, _) = plan(&svc, &Value::Null, &config).await;
+        assert_eq!(only(&answer).0, ERROR);
+    }
+
+    /// `sibling = fake_thing.b.name`: known at plan, but `b` is created by the
+    /// same apply; its plan (first: Terraform orders them) offers the name.
+    #[tokio::test]
+    async fn a_name_reference_to_an_object_planned_earlier_in_the_run_passes() {
+        let svc = testing::configured().await;
+        let with_sibling = |sibling: &str| {
+            thing(
+                &svc,
+                &[
+                    ("name", Value::string("a")),
+                    ("sibling", Value::string(sibling)),
+                ],
+            )
+        };
+        let (answer, _) = plan(&svc, &Value::Null, &with_sibling("b")).await;
+        assert_eq!(only(&answer).0, ERROR, "nothing named b yet");
+
+        let b = thing(&svc, &[("name", Value::string("b"))]);
+        let (answer, _) = plan(&svc, &Value::Null, &b).await;
+        assert!(answer.diagnostics.is_empty(), "{:?}", answer.diagnostics);
+        let (answer, _) = plan(&svc, &Value::Null, &with_sibling("B")).await;
+        assert!(answer.diagnostics.is_empty(), "{:?}", answer.diagnostics);
+        let (answer, _) = plan(&svc, &Value::Null, &with_sibling("c")).await;
+        let (severity, path, _) = only(&answer);
+        assert_eq!((severity, path.as_deref()), (ERROR, Some("sibling")));
+    }
+
+    #[tokio::test]
+    async fn a_refresh_that_finds_the_resource_keeps_nothing_in_memory() {
+        let svc = testing::configured().await;
+        let ty = testing::ty(&svc, THING);
+        testing::store(&svc)
+            .await
+            .lock()
+            .expect("store")
+            .things
+            .insert(
+                "4".into(),
+                testing::ThingModel {
+                    id: Some("4".into()),
+                    name: "a".into(),
+                    parent_id: Some("404".into()),
+                    ..Default::default()
+                },
+            );
+        let found = thing(
+            &svc,
+            &[
+                ("id", Value::string("4")),
+                ("name", Value::string("a")),
+                ("parent_id", Value::string("404")),
+            ],
+        );
+        let read = crate::server::read::read_resource(
+            &svc,
+            pb::read_resource::Request {
+                type_name: THING.to_string(),
+                current_state: dv(&found, &ty),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("answers")
+        .into_inner();
+        assert!(!decode(read.new_state.as_ref(), &ty)
+            .expect("a state")
+            .is_null());
+        let config = thing(
+            &svc,
+            &[
+                ("name", Value::string("b")),
+                ("parent_id", Value::string("404")),
+            ],
+        );
+        let (answer, _) = plan(&svc, &Value::Null, &config).await;
+        assert_eq!(only(&answer).0, ERROR);
+    }
+
+    #[tokio::test]
+    async fn a_plan_check_passes_for_an_existing_parent_and_skips_a_destroy() {
+        let svc = testing::configured().await;
+        let store = testing::store(&svc).await;
+        store
+            .lock()
+            .expect("store")
+            .things
+            .insert("9".into(), Default::default());
+        let config = thing(
+            &svc,
+            &[
+                ("name", Value::string("a")),
+                ("parent_id", Value::string("9")),
+            ],
+        );
+        let (answer, _) = plan(&svc, &Value::Null, &config).await;
+        assert!(answer.diagnostics.is_empty(), "{:?}", answer.diagnostics);
+        let prior = thing(
+            &svc,
+            &[
+                ("id", Value::string("4")),
+                ("name", Value::string("a")),
+                ("parent_id", Value::string("404")),
+            ],
+        );
+        let (answer, planned) = plan(&svc, &prior, &Value::Null).await;
+        assert!(planned.is_null());
+        assert!(answer.diagnostics.is_empty(), "{:?}", answer.diagnostics);
+    }
+
+    #[tokio::test]
+    async fn an_unconfigured_provider_plans_without_the_check() {
+        let svc = testing::service();
+        let config = thing(
+            &svc,
+            &[
+                ("name", Value::string("a")),
+                ("parent_id", Value::string("404")),
+            ],
+        );
+        let (answer, _) = plan(&svc, &Value::Null, &config).await;
+        assert!(answer.diagnostics.is_empty(), "{:?}", answer.diagnostics);
     }
 }

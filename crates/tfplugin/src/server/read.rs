@@ -45,6 +45,9 @@ pub(super) async fn read_resource<D: ProviderDefinition>(
         }
     })
     .await;
+    if applied.state.is_null() && !applied.diagnostics.has_errors() {
+        svc.remember_vanished(&e.schema, &current);
+    }
     Ok(Response::new(respond(
         &applied.state,
         &applied.diagnostics,

@@ -12,9 +12,9 @@ use tokio_util::sync::CancellationToken;
 
 use super::{ProviderDefinition, ProviderService};
 use crate::framework::{
-    AnyDataSource, AnyEphemeral, AnyResource, Applied, ApplyError, AttrPath, Diagnostic,
-    Diagnostics, EphemeralResource, Function, FunctionError, Model, Opened, Parameter, Resource,
-    Schema, Semantic, Type, Validator, Value,
+    referenced_values, AnyDataSource, AnyEphemeral, AnyResource, Applied, ApplyError, AttrPath,
+    Diagnostic, Diagnostics, EphemeralResource, Function, FunctionError, HeldReferences, Model,
+    Opened, Parameter, Resource, Schema, Semantic, Type, Validator, Value,
 };
 use crate::plugin::proto::tfplugin6 as pb;
 
@@ -35,7 +35,10 @@ crate::model! {
         id: Option<String> = computed().use_state_for_unknown().description("The id."),
         name: String = required().validate(Validator::length(1, 20))
             .semantic_equality(Semantic::IgnoreCase).description("The name."),
-        parent_id: Option<String> = optional().requires_replace().description("The parent."),
+        parent_id: Option<String> = optional().requires_replace().references("fake_thing")
+            .description("The parent."),
+        sibling: Option<String> = optional().references_attribute("fake_thing", "name")
+            .description("Another thing, by name."),
         password: Option<String> = optional().write_only().description("Sent, never stored."),
         password_seen: Option<bool> = computed().description("Whether create or update got a password."),
     }
@@ -128,6 +131,34 @@ impl<const LISTED: bool> Resource<FakeClient> for Thing<LISTED> {
         if config.attr("name") == &Value::string("forbidden") {
             diags.attribute_error(AttrPath::root("name"), "Forbidden name", "Pick another.");
         }
+    }
+
+    /// A known parent (by id) or sibling (by name) must be a thing the store
+    /// holds or the run plans (missing: an error if the state never held it, a
+    /// warning if it did).
+    async fn check_plan(
+        &self,
+        client: &FakeClient,
+        planned: &Value,
+        held: &HeldReferences,
+    ) -> Diagnostics {
+        let mut diags = Diagnostics::new();
+        for (name, attr) in ThingModel::attributes() {
+            let Some(reference) = attr.references else {
+                continue;
+            };
+            for value in referenced_values(planned.attr(name)) {
+                let store = client.store();
+                let exists = match reference.attribute {
+                    "id" => store.things.contains_key(value),
+                    _ => store.things.values().any(|t| t.name == value),
+                };
+                if !exists && !held.is_planned(reference, value) {
+                    diags.push(held.missing(name, reference, value, "the fake API"));
+                }
+            }
+        }
+        diags
     }
 
     async fn list(
