@@ -247,6 +247,24 @@ mod tests {
         (d.severity, testing::path_of(d), d.detail.as_str())
     }
 
+    /// Terraform's refresh of `state`: the state ReadResource answers.
+    async fn refresh(svc: &ProviderService<testing::Fake>, state: &Value) -> Value {
+        let ty = testing::ty(svc, THING);
+        let read = crate::server::read::read_resource(
+            svc,
+            pb::read_resource::Request {
+                type_name: THING.to_string(),
+                current_state: dv(state, &ty),
+                ..Default::default()
+            },
+        )
+        .await
+        .expect("answers")
+        .into_inner();
+        assert!(read.diagnostics.is_empty(), "{:?}", read.diagnostics);
+        decode(read.new_state.as_ref(), &ty).expect("a state")
+    }
+
     const ERROR: i32 = pb::diagnostic::Severity::Error as i32;
     const WARNING: i32 = pb::diagnostic::Severity::Warning as i32;
 
@@ -297,7 +315,6 @@ mod tests {
     #[tokio::test]
     async fn a_parent_held_by_a_resource_found_gone_is_a_warning() {
         let svc = testing::configured().await;
-        let ty = testing::ty(&svc, THING);
         let gone = thing(
             &svc,
             &[
@@ -318,21 +335,7 @@ mod tests {
         let (answer, _) = plan(&svc, &Value::Null, &config).await;
         assert_eq!(only(&answer).0, ERROR);
 
-        let read = crate::server::read::read_resource(
-            &svc,
-            pb::read_resource::Request {
-                type_name: THING.to_string(),
-                current_state: dv(&gone, &ty),
-                ..Default::default()
-            },
-        )
-        .await
-        .expect("answers")
-        .into_inner();
-        assert!(read.diagnostics.is_empty(), "{:?}", read.diagnostics);
-        assert!(decode(read.new_state.as_ref(), &ty)
-            .expect("a state")
-            .is_null());
+        assert!(refresh(&svc, &gone).await.is_null(), "found gone");
 
         let (answer, planned) = plan(&svc, &Value::Null, &config).await;
         assert!(planned.attr("id").is_unknown());
@@ -382,7 +385,6 @@ mod tests {
     #[tokio::test]
     async fn a_refresh_that_finds_the_resource_keeps_nothing_in_memory() {
         let svc = testing::configured().await;
-        let ty = testing::ty(&svc, THING);
         testing::store(&svc)
             .await
             .lock()
@@ -405,20 +407,7 @@ mod tests {
                 ("parent_id", Value::string("404")),
             ],
         );
-        let read = crate::server::read::read_resource(
-            &svc,
-            pb::read_resource::Request {
-                type_name: THING.to_string(),
-                current_state: dv(&found, &ty),
-                ..Default::default()
-            },
-        )
-        .await
-        .expect("answers")
-        .into_inner();
-        assert!(!decode(read.new_state.as_ref(), &ty)
-            .expect("a state")
-            .is_null());
+        assert!(!refresh(&svc, &found).await.is_null(), "found");
         let config = thing(
             &svc,
             &[
