@@ -4,6 +4,8 @@
 //! answer, a single object for the whole array, an answer lost after the batch
 //! was saved, or a refusal of one element.
 
+use serde_json::Value;
+
 use crate::support::{Kind, TestEnv, Workdir};
 use halo_sim::{Fault, FaultAction};
 
@@ -306,4 +308,97 @@ resource "halopsa_team" "bad" {{
             .is_some());
     }
     assert!(env.sim_objects_named(Kind::Team, "Bad Team").is_empty());
+}
+
+/// Halo refuses a whole array for one bad element (halo-sim's default: nothing
+/// of a refused batch is saved). The provider sends the batch's members on
+/// their own, so the good teams are created once each and only the refused one
+/// fails, with Halo's reason.
+#[test]
+fn a_batch_refused_whole_is_split_and_only_the_refused_team_fails() {
+    let env = TestEnv::new();
+    env.sim.refuse_named(Kind::Team, "Bad Team");
+    let wd = env.workdir();
+    wd.write_config(&format!(
+        r#"
+resource "halopsa_organisation" "o" {{
+  name = "Whole Org"
+}}
+
+resource "halopsa_department" "d" {{
+  name            = "Whole Dept"
+  organisation_id = halopsa_organisation.o.id
+}}
+
+resource "halopsa_team" "good" {{
+  count         = {N}
+  name          = "Split Team ${{count.index}}"
+  department_id = halopsa_department.d.id
+}}
+
+resource "halopsa_team" "bad" {{
+  name          = "Bad Team"
+  department_id = halopsa_department.d.id
+}}
+"#
+    ));
+    let out = wd.run(
+        &["apply", "-auto-approve", "-input=false", "-no-color", "-json"],
+        &[("HALOPSA_BATCH_WINDOW_MS", "500")],
+    );
+    assert!(!out.success(), "the bad team fails: {out}");
+    let errors: Vec<Value> = out
+        .stdout
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .filter(|m| m["@level"] == "error")
+        .collect();
+    assert_eq!(errors.len(), 1, "one error: {errors:#?}");
+    assert_eq!(
+        errors[0]["diagnostic"]["address"], "halopsa_team.bad",
+        "the error names the refused resource: {errors:#?}"
+    );
+    assert!(
+        errors[0]["diagnostic"]["detail"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("was refused"),
+        "Halo's reason is given: {errors:#?}"
+    );
+    let posts = |min: usize, status: u16| {
+        env.sim
+            .journal()
+            .iter()
+            .filter(|e| {
+                e.method == "POST"
+                    && e.path == "/api/Team"
+                    && e.status == status
+                    && e.body
+                        .as_ref()
+                        .and_then(|b| b.as_array())
+                        .map_or(0, Vec::len)
+                        >= min
+            })
+            .count()
+    };
+    assert_eq!(
+        posts(2, 400),
+        1,
+        "one batch was refused whole, and not sent again whole\n{}",
+        env.journal_summary()
+    );
+    assert!(env.sim_objects_named(Kind::Team, "Bad Team").is_empty());
+    assert!(wd.try_resource("halopsa_team.bad").is_none());
+    for i in 0..N {
+        let name = format!("Split Team {i}");
+        assert_eq!(
+            env.sim_objects_named(Kind::Team, &name).len(),
+            1,
+            "{name} exists exactly once\n{}",
+            env.journal_summary()
+        );
+        assert!(wd
+            .try_resource(&format!("halopsa_team.good[{i}]"))
+            .is_some());
+    }
 }
