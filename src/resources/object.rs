@@ -265,7 +265,7 @@ impl<O: Named> ListFilter<O> for super::support::NameFilter {
 /// The attribute of every [`ObjectResource`] model that holds the object's Halo
 /// id (each model declares it as its `id` field; the data sources find objects
 /// by it too).
-pub const ID: &str = "id";
+pub const ID: &str = crate::framework::ID_ATTRIBUTE;
 
 fn key<R: ObjectResource>(state: &R::Model) -> Result<IdOf<R>, Diagnostic> {
     ParseId::parse(state.to_value().attr(ID).as_str(), ID)

@@ -33,6 +33,7 @@ pub use resource::{
 };
 pub use schema::{
     reconcile, Attribute, AttributeKind, PlanModifier, Presence, Reference, Schema, Semantic,
+    ID_ATTRIBUTE,
 };
 pub use validate::{quoted, Check, Validator};
 pub use value::{infer_type, Number, Type, Value};

@@ -125,6 +125,10 @@ pub struct Attribute {
     pub keep_prior_when_absent: bool,
 }
 
+/// The attribute that holds a resource's id, by Terraform's convention: what
+/// [`Attribute::references`] refers to unless told otherwise.
+pub const ID_ATTRIBUTE: &str = "id";
+
 /// What a referencing attribute holds: the value of `attribute` (usually `id`)
 /// of a resource of type `type_name`. See [`Attribute::references`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -248,10 +252,10 @@ impl Attribute {
         self.modifier(PlanModifier::UseStateForUnknown)
     }
 
-    /// Declares that the attribute holds the `id` of a `type_name` resource (for
-    /// a set, the ids of several): see [`Attribute::references`].
+    /// Declares that the attribute holds the `id` ([`ID_ATTRIBUTE`]) of a
+    /// `type_name` resource (for a set, the ids of several).
     pub fn references(self, type_name: &'static str) -> Self {
-        self.references_attribute(type_name, "id")
+        self.references_attribute(type_name, ID_ATTRIBUTE)
     }
 
     /// Declares that the attribute holds another attribute than the id of a
