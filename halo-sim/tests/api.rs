@@ -525,7 +525,7 @@ async fn validation_names_the_field() {
         ),
         (
             "/api/Roles",
-            json!({"name": "r", "claims": ["access:tickets"]}),
+            json!({"name": "r", "claims": ["Tx"]}),
             "claims",
         ),
         (

@@ -303,9 +303,9 @@ async fn values_outside_the_providers_tables_are_kept_as_sent() {
     let sim = start();
     let client = Client::new(&sim).await;
     let claims = json!([
-        {"type": "access:tickets", "value": "modify"},
+        {"type": "Zq", "value": "modify"},
         {"type": "custom:reports", "value": "42"},
-        {"type": "tickets:add", "value": "sometimes"}
+        {"type": "custom:flag", "value": "sometimes"}
     ]);
     let rows = json!([{"department_id": 1, "membershiplevel": 5, "includeteamsintree": true, "x_extra": "kept"}]);
     let role = client

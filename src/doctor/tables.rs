@@ -11,8 +11,8 @@ use super::scan::{KindScan, Scan};
 use crate::halo::{Agent, Application, Category, HaloObject, Outcome, Role, Status, Webhook};
 use crate::resources::{
     level_to_halo, AUTHENTICATION_CODES, CATEGORY_FIELDS, EVENT_NUMBER_FIELD, LEVEL_NAMES,
-    LOGIN_AS_AGENT, METHODS, METHOD_CODES, OBSOLETE_CLAIMS, PATH_SEPARATOR, PERMISSIONS, SCOPES,
-    SLA_ACTIONS, STATUS_TYPES,
+    LOGIN_AS_AGENT, METHODS, METHOD_CODES, PATH_SEPARATOR, PERMISSIONS, SCOPES, SLA_ACTIONS,
+    STATUS_TYPES,
 };
 
 /// A JSON value as text, the way the provider reads lenient strings.
@@ -85,13 +85,9 @@ pub fn role_claims(scan: &Scan) -> Check {
             }
         }
     }
-    let obsolete: Vec<&String> = seen
-        .keys()
-        .filter(|t| OBSOLETE_CLAIMS.iter().any(|o| o.eq_ignore_ascii_case(t)))
-        .collect();
     let other_types: Vec<&String> = seen
         .keys()
-        .filter(|t| !PERMISSIONS.iter().any(|p| p.holds(t)) && !obsolete.contains(t))
+        .filter(|t| !PERMISSIONS.iter().any(|p| p.holds(t)))
         .collect();
     let mut check = check
         .with("roles", roles.len())
@@ -102,9 +98,6 @@ pub fn role_claims(scan: &Scan) -> Check {
         .with("legacy_names_seen", json!(legacy_seen))
         .with("other_types", json!(other_types))
         .with("kept_as_extra_claims", json!(other_types));
-    if !obsolete.is_empty() {
-        check = check.with("obsolete_types_seen", json!(obsolete));
-    }
     if without_claim_list > 0 {
         check = check.with("roles_without_a_claims_list", without_claim_list);
     }

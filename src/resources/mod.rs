@@ -31,7 +31,7 @@ pub(crate) use api_application::{LOGIN_AS_AGENT, METHODS, SCOPES};
 pub(crate) use category::{CATEGORY_FIELDS, PATH_SEPARATOR};
 pub(crate) use custom_field::FIELD_TYPES;
 pub(crate) use membership::{level_to_halo, LEVEL_NAMES};
-pub(crate) use role::{OBSOLETE_CLAIMS, PERMISSIONS};
+pub(crate) use role::PERMISSIONS;
 pub(crate) use sla::TIME_UNITS;
 pub(crate) use status::{SLA_ACTIONS, STATUS_TYPES};
 pub(crate) use webhook::{AUTHENTICATION_CODES, EVENT_NUMBER_FIELD, METHOD_CODES};

@@ -269,22 +269,6 @@ permissions! {
     can_edit_own_notifications: bool = kept("ln", &[], ClaimKind::TextFlag, "Can edit their own notifications"),
 }
 
-/// Claim types an earlier version of this provider wrote for the nine managed
-/// permissions. They never were Halo's: no attribute reads them, `extra_claims`
-/// leaves them out, and the next write of the role's claims drops them
-/// (CHANGELOG.md, "State made by an earlier build").
-pub const OBSOLETE_CLAIMS: &[&str] = &[
-    "access:tickets",
-    "access:clients",
-    "access:users",
-    "tickets:add",
-    "tickets:editclosed",
-    "tickets:viewunassigned",
-    "tickets:viewothers",
-    "tickets:delete",
-    "tickets:editunassigned",
-];
-
 /// A permission's value type (`String` for levels, `bool` for flags), read
 /// from a claim.
 trait Claimed: Sized {
@@ -375,15 +359,9 @@ pub fn permission_of(kind: &str) -> Option<&'static Permission> {
 }
 
 /// Whether the permissions table owns claims of this type (a permission's code or
-/// legacy name, or a type an earlier build wrote, see [`OBSOLETE_CLAIMS`]).
+/// legacy name).
 pub fn owned_claim(kind: &str) -> bool {
-    permission_of(kind).is_some() || obsolete_claim(kind)
-}
-
-fn obsolete_claim(kind: &str) -> bool {
-    OBSOLETE_CLAIMS
-        .iter()
-        .any(|o| o.eq_ignore_ascii_case(kind.trim()))
+    permission_of(kind).is_some()
 }
 
 crate::model! {
@@ -584,7 +562,6 @@ pub fn permissions_from_claims(claims: &[Claim]) -> Permissions {
 /// is (a legacy name included); a changed one is written as its code, replacing
 /// every claim that held it. A managed permission always has a claim (explicit
 /// `"0"` for its default); any other one left null keeps its claims as they are.
-/// Claims an earlier build wrote ([`OBSOLETE_CLAIMS`]) are dropped.
 pub fn claims_for(perms: &Permissions, current: &[Claim]) -> Result<Vec<Claim>, Diagnostic> {
     let mut out = Vec::new();
     for p in PERMISSIONS {
@@ -832,14 +809,13 @@ mod tests {
     }
 
     #[test]
-    fn claims_outside_the_table_are_kept_and_obsolete_ones_dropped() {
+    fn claims_outside_the_table_are_kept() {
         let role = Role {
             id: Some("g".into()),
             name: Some("r".into()),
             claims: Some(vec![
                 claim("Tx", "1"),
                 claim("SA", "true"),
-                claim("access:tickets", "modify"),
                 claim("Ex", "2"),
             ]),
             ..Role::default()
@@ -860,7 +836,6 @@ mod tests {
         assert!(back.contains(&claim("SA", "true")));
         assert!(back.contains(&claim("Tx", "1")));
         assert!(back.contains(&claim("Ex", "2")));
-        assert!(!back.iter().any(|c| c.kind == "access:tickets"));
         assert_eq!(back.len(), 9 + 2);
     }
 }

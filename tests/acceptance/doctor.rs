@@ -351,8 +351,7 @@ fn legacy_names_and_claims_an_earlier_build_wrote_are_reported() {
         json!([
             {"type": "Ticket_Level", "value": "2"},
             {"type": "Can_Log_Tickets", "value": "1"},
-            {"type": "SA", "value": "true"},
-            {"type": "access:tickets", "value": "modify"}
+            {"type": "SA", "value": "true"}
         ]),
     );
     let c = check(&report(&sim), "role_claims").clone();
@@ -362,10 +361,6 @@ fn legacy_names_and_claims_an_earlier_build_wrote_are_reported() {
         json!({"Can_Log_Tickets": "l6", "Ticket_Level": "Tx"})
     );
     assert_eq!(c["evidence"]["kept_as_extra_claims"], json!(["SA"]));
-    assert_eq!(
-        c["evidence"]["obsolete_types_seen"],
-        json!(["access:tickets"])
-    );
     let summary = c["evidence"]["summary"].as_str().unwrap_or_default();
     assert!(summary.contains("2 under a legacy name"), "{summary}");
 
