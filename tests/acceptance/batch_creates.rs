@@ -233,6 +233,34 @@ resource "halopsa_team" "bad" {{
     }
 }
 
+/// `N` good teams named `{team} i` and one "Bad Team", all in one new department
+/// of one new organisation (`{tag} Org`, `{tag} Dept`).
+fn good_teams_and_a_bad_one(tag: &str, team: &str) -> String {
+    format!(
+        r#"
+resource "halopsa_organisation" "o" {{
+  name = "{tag} Org"
+}}
+
+resource "halopsa_department" "d" {{
+  name            = "{tag} Dept"
+  organisation_id = halopsa_organisation.o.id
+}}
+
+resource "halopsa_team" "good" {{
+  count         = {N}
+  name          = "{team} ${{count.index}}"
+  department_id = halopsa_department.d.id
+}}
+
+resource "halopsa_team" "bad" {{
+  name          = "Bad Team"
+  department_id = halopsa_department.d.id
+}}
+"#
+    )
+}
+
 /// Halo may save part of an array it refuses (docs/halo-api.md: unknown). Here
 /// halo-sim saves every element but the refused one and answers 400: the
 /// provider finds what was saved with one list before sending any member again,
@@ -245,29 +273,7 @@ fn a_refused_batch_that_saved_some_creates_nothing_twice() {
     // check foresees (a department that does not exist now fails the plan).
     env.sim.refuse_named(Kind::Team, "Bad Team");
     let wd = env.workdir();
-    wd.write_config(&format!(
-        r#"
-resource "halopsa_organisation" "o" {{
-  name = "Partial Org"
-}}
-
-resource "halopsa_department" "d" {{
-  name            = "Partial Dept"
-  organisation_id = halopsa_organisation.o.id
-}}
-
-resource "halopsa_team" "good" {{
-  count         = {N}
-  name          = "Kept Team ${{count.index}}"
-  department_id = halopsa_department.d.id
-}}
-
-resource "halopsa_team" "bad" {{
-  name          = "Bad Team"
-  department_id = halopsa_department.d.id
-}}
-"#
-    ));
+    wd.write_config(&good_teams_and_a_bad_one("Partial", "Kept Team"));
     let out = wd.run(
         &["apply", "-auto-approve", "-input=false", "-no-color"],
         &[("HALOPSA_BATCH_WINDOW_MS", "500")],
@@ -319,29 +325,7 @@ fn a_batch_refused_whole_is_split_and_only_the_refused_team_fails() {
     let env = TestEnv::new();
     env.sim.refuse_named(Kind::Team, "Bad Team");
     let wd = env.workdir();
-    wd.write_config(&format!(
-        r#"
-resource "halopsa_organisation" "o" {{
-  name = "Whole Org"
-}}
-
-resource "halopsa_department" "d" {{
-  name            = "Whole Dept"
-  organisation_id = halopsa_organisation.o.id
-}}
-
-resource "halopsa_team" "good" {{
-  count         = {N}
-  name          = "Split Team ${{count.index}}"
-  department_id = halopsa_department.d.id
-}}
-
-resource "halopsa_team" "bad" {{
-  name          = "Bad Team"
-  department_id = halopsa_department.d.id
-}}
-"#
-    ));
+    wd.write_config(&good_teams_and_a_bad_one("Whole", "Split Team"));
     let out = wd.run(
         &["apply", "-auto-approve", "-input=false", "-no-color", "-json"],
         &[("HALOPSA_BATCH_WINDOW_MS", "500")],
